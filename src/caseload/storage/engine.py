@@ -1,0 +1,63 @@
+"""Engines and sessions. SQLite gets foreign keys switched on for every connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from caseload.errors import DatabaseUnavailableError
+
+
+def make_engine(url: URL | str, *, schema: str | None = None) -> Engine:
+    """Create an engine. ``schema`` (PostgreSQL only) puts every table in that schema, which the
+    tests use to keep concurrent runs apart."""
+    connect_args: dict[str, Any] = {}
+    engine_url = url if isinstance(url, URL) else make_url(url)
+    if engine_url.get_backend_name() == "postgresql" and schema:
+        connect_args["options"] = f"-csearch_path={schema}"
+    engine = create_engine(engine_url, connect_args=connect_args, future=True)
+    if engine_url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def check_connection(engine: Engine) -> None:
+    """Fail with a one-line message when the database cannot be reached."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailableError(
+            f"cannot connect to the database {engine.url.render_as_string(hide_password=True)}: "
+            f"{reason}. Check CASELOAD_DATABASE_URL."
+        ) from None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
