@@ -7,7 +7,7 @@ from enum import Enum, IntEnum
 
 
 class Role(str, Enum):
-    """A worker's job role. ``org_role`` is the census ``OrgRole``; ``None`` means not in the census."""
+    """A worker's job role. ``org_role`` is the census ``OrgRole`` (``None``: not in the census)."""
 
     ASYE = "asye"
     SOCIAL_WORKER = "social_worker"

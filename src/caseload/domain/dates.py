@@ -1,8 +1,8 @@
-"""Census-year arithmetic. Census year ``Y`` runs 1 October ``Y-1`` to 30 September ``Y``; stocks are
-counted at the reference date, 30 September ``Y``.
+"""Census-year arithmetic. Census year ``Y`` runs 1 October ``Y-1`` to 30 September ``Y``;
+stocks are counted at the reference date, 30 September ``Y``.
 
-All dated spells in Caseload are inclusive: ``start_date`` is the first day and ``end_date`` the last
-day (``None`` while open)."""
+All dated spells in Caseload are inclusive: ``start_date`` is the first day and ``end_date`` the
+last day (``None`` while open)."""
 
 from __future__ import annotations
 

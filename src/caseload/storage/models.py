@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -14,7 +14,6 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
-    Integer,
     MetaData,
     Numeric,
     SmallInteger,
@@ -63,7 +62,7 @@ FTE = Numeric(7, 6, asdecimal=True)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: dict[Any, Any] = {date: Date}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {date: Date}
 
 
 class Authority(Base):
@@ -74,6 +73,9 @@ class Authority(Base):
     code: Mapped[str] = mapped_column(String(3), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     region: Mapped[str | None] = mapped_column(String(60))
+    data_as_at: Mapped[date | None] = mapped_column(
+        comment="the last day the day-to-day data covers (the extract or simulation date)"
+    )
     __table_args__ = (CheckConstraint("length(code) = 3", name="code_three_digits"),)
 
 
@@ -153,7 +155,7 @@ class Worker(Base):
 
 
 class EmploymentSpell(Base):
-    """A dated period of one role, FTE, team and contract. Any change ends the spell with a reason."""
+    """A dated period of one role, FTE, team and contract; any change ends it with a reason."""
 
     __tablename__ = "employment_spell"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,7 +180,8 @@ class EmploymentSpell(Base):
         CheckConstraint("fte > 0 AND fte <= 1", name="fte_range"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
         CheckConstraint(
-            "(end_date IS NULL AND end_reason IS NULL) OR (end_date IS NOT NULL AND end_reason IS NOT NULL)",
+            "(end_date IS NULL AND end_reason IS NULL)"
+            " OR (end_date IS NOT NULL AND end_reason IS NOT NULL)",
             name="end_has_reason",
         ),
         CheckConstraint(
@@ -268,8 +271,8 @@ class Proceedings(Base):
 
 
 class Allocation(Base):
-    """A child allocated to a worker over a dated period. A child has at most one allocated worker on
-    any day (enforced by a trigger, see the migrations); co-workers may overlap."""
+    """A child allocated to a worker over a dated period. A child has at most one allocated worker
+    on any day (enforced by a trigger, see the migrations); co-workers may overlap."""
 
     __tablename__ = "allocation"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -294,3 +297,6 @@ class Allocation(Base):
             postgresql_where=text("end_date IS NULL AND role = 'allocated'"),
         ),
     )
+
+
+from caseload.storage import census_models  # noqa: E402,F401  (registers the census tables)

@@ -22,6 +22,12 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=3), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("region", sa.String(length=60), nullable=True),
+        sa.Column(
+            "data_as_at",
+            sa.Date(),
+            nullable=True,
+            comment="the last day the day-to-day data covers (the extract or simulation date)",
+        ),
         sa.CheckConstraint("length(code) = 3", name=op.f("ck_authority_code_three_digits")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_authority")),
         sa.UniqueConstraint("code", name=op.f("uq_authority_code")),

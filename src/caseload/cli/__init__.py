@@ -1,0 +1,1 @@
+"""The ``caseload`` command-line tool."""

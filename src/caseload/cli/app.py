@@ -1,0 +1,53 @@
+"""Entry point: builds the Typer app and turns user errors into one-line messages."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from caseload.cli import benchmarks, census, db, demo, summary
+from caseload.cli.output import errors
+from caseload.errors import CaseloadError
+
+app = typer.Typer(
+    name="caseload",
+    help="Children's social care workforce and caseload management.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(census.app, name="census")
+app.add_typer(benchmarks.app, name="benchmarks")
+app.command("demo")(demo.demo)
+app.command("generate")(demo.generate)
+app.command("summary")(summary.summary)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors print one line on stderr and exit non-zero, never a traceback."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="caseload", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "caseload"
+        errors.print(f"error: {exc.format_message()} (see '{where} --help')", highlight=False)
+        return 2
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        errors.print("aborted", highlight=False)
+        return 1
+    except CaseloadError as exc:
+        errors.print(f"error: {exc}", highlight=False, markup=False)
+        return exc.exit_code
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""``caseload demo`` and ``caseload generate``: synthetic councils."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from caseload.cli.context import engine
+from caseload.cli.output import OutputFormat, console
+from caseload.cli.summary import show_summary
+from caseload.services.generation import DEMO_SPEC, build_demo, build_national, check_preset
+from caseload.services.summary import council_summary
+
+
+def demo(
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same council.")
+    ] = 1,
+    preset: Annotated[
+        str, typer.Option(help="typical, struggling or recovering.")
+    ] = DEMO_SPEC.preset,
+    years: Annotated[int, typer.Option(help="Census years to simulate (ending 30 Sep 2026).")] = 3,
+    no_serve: Annotated[
+        bool,
+        typer.Option(
+            "--no-serve",
+            help="Only build the council and print its summary (the default until the web "
+            "application is added).",
+        ),
+    ] = False,
+) -> None:
+    """Build the synthetic demo council in CASELOAD_DATABASE_URL and print its summary."""
+    check_preset(preset)
+    database = engine()
+    with console.status("Simulating the demo council..."):
+        built = build_demo(database, seed=seed, preset=preset, years=years)
+    console.print(
+        f"Built {DEMO_SPEC.name} ({built.code}), preset {preset}, seed {seed}: "
+        f"{built.rows['worker']:,} workers, {built.rows['child']:,} children, "
+        f"{built.rows['allocation']:,} allocations."
+    )
+    show_summary(council_summary(database, authority_code=built.code), OutputFormat.table)
+
+
+def generate(
+    authorities: Annotated[int, typer.Option(help="Number of councils to generate.")] = 150,
+    years: Annotated[int, typer.Option(help="Census years to simulate (ending 30 Sep 2026).")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed for the whole set.")] = 1,
+) -> None:
+    """Generate a large synthetic set (many councils) into CASELOAD_DATABASE_URL."""
+    database = engine()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("Generating councils", total=authorities)
+        built = build_national(
+            database,
+            authorities=authorities,
+            years=years,
+            seed=seed,
+            on_council=lambda _council: progress.advance(task),
+        )
+    workers = sum(c.rows["worker"] for c in built)
+    children = sum(c.rows["child"] for c in built)
+    console.print(
+        f"Generated {len(built)} councils over {years} years: {workers:,} workers, "
+        f"{children:,} children."
+    )

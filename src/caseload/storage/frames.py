@@ -1,0 +1,25 @@
+"""Reading query results into Polars frames with a fixed schema (analysis never sees rows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import ColumnElement, Executable, Float, String, type_coerce
+from sqlalchemy.orm import Session
+
+
+def read_frame(session: Session, statement: Executable, schema: dict[str, Any]) -> pl.DataFrame:
+    """Run a select and return its rows as a frame with the given column names and types."""
+    rows = session.execute(statement).tuples().all()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def as_text(column: Any) -> ColumnElement[str]:
+    """Read a code column as its stored string rather than an enum member."""
+    return type_coerce(column, String)
+
+
+def as_float(column: Any) -> ColumnElement[float]:
+    """Read a numeric column as a float rather than a Decimal."""
+    return type_coerce(column, Float)

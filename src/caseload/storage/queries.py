@@ -1,0 +1,105 @@
+"""Queries on the day-to-day data. All reads for services live here and return frames or models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from caseload.errors import NotFoundError
+from caseload.storage.frames import as_float, as_text, read_frame
+from caseload.storage.models import (
+    Allocation,
+    Authority,
+    ChildStatus,
+    EmploymentSpell,
+)
+
+
+def authorities(session: Session, code: str | None = None) -> list[Authority]:
+    """The authority with ``code``, or every authority when no code is given."""
+    query = select(Authority).order_by(Authority.code)
+    if code is not None:
+        query = query.where(Authority.code == code)
+    found = list(session.scalars(query))
+    if code is not None and not found:
+        known = ", ".join(
+            session.scalars(select(Authority.code).order_by(Authority.code).limit(10))
+        )
+        hint = f"known codes include {known}" if known else "the database holds no authorities yet"
+        raise NotFoundError(f"no authority with code {code!r} in the database; {hint}")
+    return found
+
+
+def _active_on(
+    start: InstrumentedAttribute[date], end: InstrumentedAttribute[date | None], day: date
+) -> ColumnElement[bool]:
+    """Inclusive spell test: started on or before ``day`` and not ended before it."""
+    return and_(start <= day, or_(end.is_(None), end >= day))
+
+
+def spells_active_on(session: Session, authority_ids: Sequence[int], day: date) -> pl.DataFrame:
+    """Employment spells active on ``day``: one row per spell."""
+    s = EmploymentSpell
+    query = select(
+        s.authority_id,
+        s.worker_id,
+        as_text(s.contract),
+        as_text(s.role),
+        as_float(s.fte),
+        s.team_id,
+    ).where(s.authority_id.in_(authority_ids), _active_on(s.start_date, s.end_date, day))
+    return read_frame(
+        session,
+        query,
+        {
+            "authority_id": pl.Int64,
+            "worker_id": pl.Int64,
+            "contract": pl.Utf8,
+            "role": pl.Utf8,
+            "fte": pl.Float64,
+            "team_id": pl.Int64,
+        },
+    )
+
+
+def statuses_active_on(session: Session, authority_ids: Sequence[int], day: date) -> pl.DataFrame:
+    """Child status episodes (open cases) active on ``day``."""
+    c = ChildStatus
+    query = select(c.child_id, as_text(c.status)).where(
+        c.authority_id.in_(authority_ids), _active_on(c.start_date, c.end_date, day)
+    )
+    return read_frame(session, query, {"child_id": pl.Int64, "status": pl.Utf8})
+
+
+def allocations_active_on(
+    session: Session, authority_ids: Sequence[int], day: date
+) -> pl.DataFrame:
+    a = Allocation
+    query = select(a.child_id, a.worker_id, as_text(a.role)).where(
+        a.authority_id.in_(authority_ids), _active_on(a.start_date, a.end_date, day)
+    )
+    return read_frame(
+        session, query, {"child_id": pl.Int64, "worker_id": pl.Int64, "role": pl.Utf8}
+    )
+
+
+def latest_data_date(session: Session, authority_ids: Sequence[int]) -> date | None:
+    """The latest day any of the authorities' data covers."""
+    declared = session.scalar(
+        select(func.max(Authority.data_as_at)).where(Authority.id.in_(authority_ids))
+    )
+    if declared is not None:
+        return declared
+    latest: date | None = None
+    for column in (EmploymentSpell.start_date, ChildStatus.start_date, Allocation.start_date):
+        table = column.class_
+        value = session.scalar(
+            select(func.max(column)).where(table.authority_id.in_(authority_ids))
+        )
+        if value is not None and (latest is None or value > latest):
+            latest = value
+    return latest

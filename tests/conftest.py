@@ -1,0 +1,55 @@
+"""Shared fixtures. Database tests take the ``engine`` fixture, which runs each test once on a
+fresh SQLite file and once on a fresh PostgreSQL schema (when CASELOAD_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from caseload.storage import schema
+from caseload.storage.engine import make_engine
+
+POSTGRES_ENV = "CASELOAD_TEST_DATABASE_URL"
+POSTGRES_SKIP = f"{POSTGRES_ENV} is not set, so the PostgreSQL runs are skipped"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and not os.environ.get(POSTGRES_ENV):
+        pytest.skip(POSTGRES_SKIP)
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty database of the backend, dropped afterwards."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = os.environ[POSTGRES_ENV]
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine = make_engine(url, schema=name)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """An engine on a database upgraded to the current schema."""
+    schema.upgrade(empty_engine)
+    return empty_engine
