@@ -1,0 +1,235 @@
+"""Census records and indicators for councils, from day-to-day data or imported returns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from caseload.census.derive import (
+    DayToDay,
+    Window,
+    council_vacancies,
+    derive_records,
+    derive_vacancies,
+)
+from caseload.census.indicators import compute_indicators, round_indicators
+from caseload.census.records import VACANCY_SCHEMA, conform_records
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.storage import queries, workforce_frames
+from caseload.storage.engine import session_scope
+from caseload.storage.models import Authority, EmploymentSpell
+from caseload.storage.schema import require_current
+
+
+class Source(str, Enum):
+    DERIVED = "derived"
+    RETURN = "return"
+
+
+class Breakdown(str, Enum):
+    TEAM = "team"
+    ROLE = "role"
+
+
+@dataclass(frozen=True)
+class CensusData:
+    """Census records (record shape) and council-level vacancies for one or more authorities.
+    ``vacancy_detail`` breaks vacancies down by team and role where derived data allows."""
+
+    records: pl.DataFrame
+    vacancies: pl.DataFrame
+    vacancy_detail: pl.DataFrame | None
+    source: str
+
+
+def _day_to_day(session: Session, authority_ids: Sequence[int]) -> DayToDay:
+    return DayToDay(
+        spells=workforce_frames.spells_frame(session, authority_ids),
+        workers=workforce_frames.workers_frame(session, authority_ids),
+        allocations=workforce_frames.allocated_worker_frame(session, authority_ids),
+        absences=workforce_frames.absences_frame(session, authority_ids),
+        posts=workforce_frames.posts_frame(session, authority_ids),
+    )
+
+
+def covers_year(session: Session, authority: Authority, census_year: int) -> bool:
+    """Whether the day-to-day data spans the whole census year."""
+    first = session.scalar(
+        select(func.min(EmploymentSpell.start_date)).where(
+            EmploymentSpell.authority_id == authority.id
+        )
+    )
+    last = queries.latest_data_date(session, [authority.id])
+    return (
+        first is not None
+        and last is not None
+        and first <= date(census_year - 1, 10, 1)
+        and last >= date(census_year, 9, 30)
+    )
+
+
+def derived_census(
+    session: Session, authority_ids: Sequence[int], years: Sequence[int]
+) -> CensusData:
+    data = _day_to_day(session, authority_ids)
+    windows = [Window.census_year(year) for year in years]
+    records = derive_records(data, windows).drop("AsAt")
+    detail = derive_vacancies(data, windows)
+    return CensusData(records, council_vacancies(detail), detail, Source.DERIVED.value)
+
+
+def _returned_census(session: Session, authority_ids: Sequence[int], year: int) -> CensusData:
+    from caseload.storage.census_queries import return_records
+
+    records, vacancies = return_records(session, authority_ids, year)
+    return CensusData(conform_records(records), vacancies, None, Source.RETURN.value)
+
+
+def _census_for(
+    session: Session, authorities: Sequence[Authority], census_year: int, source: Source | None
+) -> CensusData:
+    parts: list[CensusData] = []
+    for authority in authorities:
+        chosen = source
+        if chosen is None:
+            chosen = (
+                Source.DERIVED if covers_year(session, authority, census_year) else Source.RETURN
+            )
+        if chosen is Source.DERIVED:
+            part = derived_census(session, [authority.id], [census_year])
+        else:
+            part = _returned_census(session, [authority.id], census_year)
+        if part.records.height == 0 and part.vacancies.height == 0:
+            if source is not None or len(authorities) == 1:
+                raise NotFoundError(
+                    f"no {chosen.value} census data for authority {authority.code} in "
+                    f"{census_year}; import its return with 'caseload census import' or load "
+                    "day-to-day data covering 1 Oct to 30 Sep"
+                )
+            continue
+        parts.append(part)
+    if not parts:
+        raise NotFoundError(f"no census data for {census_year} in the database")
+    sources = sorted({part.source for part in parts})
+    details = [part.vacancy_detail for part in parts if part.vacancy_detail is not None]
+    return CensusData(
+        records=pl.concat([part.records for part in parts]),
+        vacancies=pl.concat([part.vacancies for part in parts]).cast(VACANCY_SCHEMA),  # type: ignore[arg-type]
+        vacancy_detail=pl.concat(details) if len(details) == len(parts) else None,
+        source="+".join(sources),
+    )
+
+
+def check_year(census_year: int) -> None:
+    if not 2000 <= census_year <= 2100:
+        raise InvalidInputError(f"--year must be a census year such as 2025, not {census_year}")
+
+
+def load_census(
+    engine: Engine,
+    *,
+    census_year: int,
+    authority_code: str | None = None,
+    source: Source | str | None = None,
+) -> CensusData:
+    """Census records for an authority (or all) and year. Default source: derived where the
+    day-to-day data covers the year, otherwise the imported return."""
+    check_year(census_year)
+    require_current(engine)
+    chosen = Source(source) if source is not None else None
+    with session_scope(engine) as session:
+        return _census_for(
+            session, queries.authorities(session, authority_code), census_year, chosen
+        )
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    frame: pl.DataFrame  # rounded as DfE publishes; null where DfE prints z or x
+    source: str
+    breakdown: str | None
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.frame.to_dicts()
+
+
+def census_indicators(
+    engine: Engine,
+    *,
+    census_year: int,
+    authority_code: str | None = None,
+    by: Breakdown | None = None,
+    source: Source | str | None = None,
+) -> IndicatorTable:
+    """DfE's indicators per authority (or per team or role within each)."""
+    census = load_census(
+        engine, census_year=census_year, authority_code=authority_code, source=source
+    )
+    breakdown: tuple[str, ...] = ()
+    vacancies = census.vacancies
+    if by is not None:
+        if census.source != Source.DERIVED.value:
+            raise InvalidInputError(
+                f"--by {by.value} needs day-to-day data for the year; an imported return has no "
+                "teams, and its roles give no vacancies (use --source derived)"
+            )
+        breakdown = (by.value,)
+        assert census.vacancy_detail is not None
+        vacancies = census.vacancy_detail
+    frame = compute_indicators(census.records, vacancies, breakdown)
+    return IndicatorTable(round_indicators(frame), census.source, by.value if by else None)
+
+
+def council_indicators(
+    engine: Engine, *, census_year: int, authority_code: str
+) -> dict[str, float | None]:
+    """One council's indicators for one year, rounded as DfE publishes (for benchmarking)."""
+    table = census_indicators(engine, census_year=census_year, authority_code=authority_code)
+    row = table.frame.drop("LEA", "Year").row(0, named=True)
+    return {name: (None if value is None else float(value)) for name, value in row.items()}
+
+
+SERIES_COLUMNS = ("inpost_fte", "agency_fte", "vacancy_rate_fte", "caseload_fte")
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    days = pl.date_range(first, last, "1mo", eager=True).dt.month_end()
+    return [day for day in days.to_list() if first <= day <= last]
+
+
+def monthly_series(
+    engine: Engine, *, authority_code: str, first: date | None = None, last: date | None = None
+) -> pl.DataFrame:
+    """Stock indicators (in post, agency, vacancy rate, caseload) at each month end."""
+    require_current(engine)
+    with session_scope(engine) as session:
+        (authority,) = queries.authorities(session, authority_code)
+        end = last or queries.latest_data_date(session, [authority.id])
+        if end is None:
+            raise NotFoundError(f"authority {authority_code} has no day-to-day data")
+        start = first or date(end.year - 1, end.month, 1)
+        if start > end:
+            raise InvalidInputError("--from must be on or before --to")
+        # Each window is labelled YYYYMM; stocks are taken at the month end.
+        windows = [
+            Window(day.year * 100 + day.month, day.replace(day=1), day)
+            for day in month_ends(start, end)
+        ]
+        if not windows:
+            raise InvalidInputError("the period holds no month end")
+        data = _day_to_day(session, [authority.id])
+    records = derive_records(data, windows)
+    detail = derive_vacancies(data, windows)
+    vacancies = council_vacancies(detail).join(
+        pl.DataFrame({"Year": [w.year for w in windows], "AsAt": [w.reference for w in windows]}),
+        on="Year",
+    )
+    frame = compute_indicators(records, vacancies.drop("AsAt"), ("AsAt",))
+    return round_indicators(frame.select("LEA", "AsAt", *SERIES_COLUMNS))

@@ -1,0 +1,158 @@
+"""Reading the day-to-day workforce data as frames (census derivation, series, summaries)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseload.domain import AllocationRole
+from caseload.storage.frames import as_float, as_text, read_frame
+from caseload.storage.models import (
+    Absence,
+    Allocation,
+    Authority,
+    EmploymentSpell,
+    Post,
+    Team,
+    Worker,
+)
+
+
+def spells_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    s = EmploymentSpell
+    query = (
+        select(
+            Authority.code,
+            s.worker_id,
+            as_text(s.contract),
+            as_text(s.role),
+            as_float(s.fte),
+            Team.name,
+            s.post_id,
+            s.start_date,
+            s.end_date,
+            as_text(s.end_reason),
+            s.start_origin,
+            s.reason_leave,
+            s.leaver_destination,
+            as_float(s.agency_contract_weeks),
+        )
+        .join(Authority, Authority.id == s.authority_id)
+        .outerjoin(Team, Team.id == s.team_id)
+        .where(s.authority_id.in_(authority_ids))
+    )
+    return read_frame(
+        session,
+        query,
+        {
+            "LEA": pl.Utf8,
+            "worker_id": pl.Int64,
+            "contract": pl.Utf8,
+            "role": pl.Utf8,
+            "fte": pl.Float64,
+            "team": pl.Utf8,
+            "post_id": pl.Int64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+            "end_reason": pl.Utf8,
+            "start_origin": pl.Int64,
+            "reason_leave": pl.Int64,
+            "leaver_destination": pl.Int64,
+            "agency_contract_weeks": pl.Float64,
+        },
+    )
+
+
+def workers_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    w = Worker
+    query = select(
+        w.id,
+        w.swe_number,
+        w.birth_date,
+        w.gender,
+        w.ethnicity,
+        w.qualification_institution,
+        w.qualification_level,
+        w.step_up,
+        w.frontline,
+    ).where(w.authority_id.in_(authority_ids))
+    return read_frame(
+        session,
+        query,
+        {
+            "worker_id": pl.Int64,
+            "swe_number": pl.Utf8,
+            "birth_date": pl.Date,
+            "gender": pl.Int64,
+            "ethnicity": pl.Utf8,
+            "qualification_institution": pl.Utf8,
+            "qualification_level": pl.Int64,
+            "step_up": pl.Boolean,
+            "frontline": pl.Boolean,
+        },
+    )
+
+
+def allocated_worker_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    """Allocated-worker rows (not co-workers): who holds each case, when."""
+    a = Allocation
+    query = select(a.worker_id, a.child_id, a.start_date, a.end_date).where(
+        a.authority_id.in_(authority_ids), a.role == AllocationRole.ALLOCATED_WORKER
+    )
+    return read_frame(
+        session,
+        query,
+        {"worker_id": pl.Int64, "child_id": pl.Int64, "start_date": pl.Date, "end_date": pl.Date},
+    )
+
+
+def absences_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    a = Absence
+    query = select(
+        a.worker_id, a.start_date, a.end_date, as_text(a.reason), as_float(a.working_days_lost)
+    ).where(a.authority_id.in_(authority_ids))
+    return read_frame(
+        session,
+        query,
+        {
+            "worker_id": pl.Int64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+            "reason": pl.Utf8,
+            "working_days_lost": pl.Float64,
+        },
+    )
+
+
+def posts_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    p = Post
+    query = (
+        select(
+            Authority.code,
+            p.id,
+            Team.name,
+            as_text(p.role),
+            as_float(p.funded_fte),
+            p.start_date,
+            p.end_date,
+        )
+        .join(Authority, Authority.id == p.authority_id)
+        .join(Team, Team.id == p.team_id)
+        .where(p.authority_id.in_(authority_ids))
+    )
+    return read_frame(
+        session,
+        query,
+        {
+            "LEA": pl.Utf8,
+            "post_id": pl.Int64,
+            "team": pl.Utf8,
+            "role": pl.Utf8,
+            "funded_fte": pl.Float64,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+        },
+    )
