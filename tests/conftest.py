@@ -53,3 +53,9 @@ def engine(empty_engine: Engine) -> Engine:
     """An engine on a database upgraded to the current schema."""
     schema.upgrade(empty_engine)
     return empty_engine
+
+
+def pytest_report_header() -> str:
+    if os.environ.get(POSTGRES_ENV):
+        return f"database tests: SQLite and PostgreSQL ({POSTGRES_ENV} is set)"
+    return f"database tests: SQLite only; {POSTGRES_SKIP}"
