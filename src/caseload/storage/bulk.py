@@ -42,24 +42,33 @@ def insert_authority(
     return int(result.scalar_one())
 
 
+def keyed_frames(
+    connection: Connection, authority_id: int, frames: Mapping[str, pl.DataFrame]
+) -> dict[str, pl.DataFrame]:
+    """The frames with their local ids shifted past the ids already in the database and the
+    authority filled in, ready to insert."""
+    offsets = {name: _max_id(connection, table_of(name)) for name in INSERT_ORDER if name in frames}
+    keyed: dict[str, pl.DataFrame] = {}
+    for name in INSERT_ORDER:
+        if name not in frames:
+            continue
+        shifts = [pl.col("id") + offsets[name]]
+        shifts += [pl.col(column) + offsets[target] for column, target in LOCAL_KEYS[name].items()]
+        frame = frames[name].with_columns(shifts)
+        if "authority_id" in table_of(name).c:
+            frame = frame.with_columns(pl.lit(authority_id).alias("authority_id"))
+        keyed[name] = frame
+    return keyed
+
+
 def write_frames(
     connection: Connection, authority_id: int, frames: Mapping[str, pl.DataFrame]
 ) -> dict[str, int]:
     """Insert the frames (table name -> frame) for one authority; returns rows written per table.
     Runs inside the caller's transaction, so a failure leaves nothing behind."""
-    offsets = {name: _max_id(connection, _table(name)) for name in INSERT_ORDER if name in frames}
     written: dict[str, int] = {}
-    for name in INSERT_ORDER:
-        if name not in frames:
-            continue
-        frame = frames[name]
-        shifts = [pl.col("id") + offsets[name]]
-        for column, target in LOCAL_KEYS[name].items():
-            shifts.append(pl.col(column) + offsets[target])
-        frame = frame.with_columns(shifts).with_columns(pl.lit(authority_id).alias("authority_id"))
-        if name in {"team_management"}:
-            frame = frame.drop("authority_id")
-        table = _table(name)
+    for name, frame in keyed_frames(connection, authority_id, frames).items():
+        table = table_of(name)
         for batch in frame.iter_slices(BATCH_ROWS):
             connection.execute(table.insert(), batch.to_dicts())
         written[name] = frame.height
@@ -74,7 +83,7 @@ def write_frames(
     return written
 
 
-def _table(name: str) -> Table:
+def table_of(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
@@ -86,7 +95,7 @@ def table_counts(connection: Connection, authority_id: int | None = None) -> dic
     """Rows per table, for one authority or all."""
     counts: dict[str, Any] = {}
     for name in INSERT_ORDER:
-        table = _table(name)
+        table = table_of(name)
         query = select(func.count()).select_from(table)
         if authority_id is not None and "authority_id" in table.c:
             query = query.where(table.c.authority_id == authority_id)
