@@ -88,6 +88,7 @@ class Team(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[TeamKind] = mapped_column(code_enum(TeamKind, "team_kind"))
+    external_id: Mapped[str | None] = mapped_column(String(60), comment="id in the source system")
     parent: Mapped[Team | None] = relationship(remote_side="Team.id")
     __table_args__ = (UniqueConstraint("authority_id", "name", name="uq_team_authority_name"),)
 
@@ -141,6 +142,9 @@ class Worker(Base):
     qualification_date: Mapped[date | None]
     qualification_level: Mapped[int | None] = mapped_column(SmallInteger)
     qualification_institution: Mapped[str | None] = mapped_column(String(120))
+    case_system_id: Mapped[str | None] = mapped_column(
+        String(60), comment="the worker's id in the case management system (SSD professional id)"
+    )
     step_up: Mapped[bool] = mapped_column(default=False)
     frontline: Mapped[bool] = mapped_column(default=False)
     spells: Mapped[list[EmploymentSpell]] = relationship(back_populates="worker")
@@ -175,6 +179,7 @@ class EmploymentSpell(Base):
     reason_leave: Mapped[int | None] = mapped_column(SmallInteger)
     leaver_destination: Mapped[int | None] = mapped_column(SmallInteger)
     agency_contract_weeks: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    external_id: Mapped[str | None] = mapped_column(String(80), comment="id in the source system")
     worker: Mapped[Worker] = relationship(back_populates="spells")
     __table_args__ = (
         CheckConstraint("fte > 0 AND fte <= 1", name="fte_range"),
@@ -208,6 +213,7 @@ class Absence(Base):
     end_date: Mapped[date | None]
     reason: Mapped[AbsenceReason] = mapped_column(code_enum(AbsenceReason, "absence_reason"))
     working_days_lost: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    external_id: Mapped[str | None] = mapped_column(String(80), comment="id in the source system")
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
         CheckConstraint("working_days_lost >= 0", name="days_not_negative"),
@@ -236,6 +242,7 @@ class Referral(Base):
     referral_date: Mapped[date]
     source: Mapped[str | None] = mapped_column(String(40))
     led_to_assessment: Mapped[bool] = mapped_column(default=True)
+    external_id: Mapped[str | None] = mapped_column(String(80), comment="id in the source system")
     __table_args__ = (Index("ix_referral_authority_date", "authority_id", "referral_date"),)
 
 
@@ -249,6 +256,7 @@ class ChildStatus(Base):
     status: Mapped[CaseType] = mapped_column(code_enum(CaseType, "case_type"))
     start_date: Mapped[date]
     end_date: Mapped[date | None]
+    external_id: Mapped[str | None] = mapped_column(String(80), comment="id in the source system")
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
         Index("ix_child_status_authority_dates", "authority_id", "start_date", "end_date"),
@@ -285,6 +293,7 @@ class Allocation(Base):
     change_reason: Mapped[WorkerChangeReason | None] = mapped_column(
         code_enum(WorkerChangeReason, "worker_change_reason")
     )
+    external_id: Mapped[str | None] = mapped_column(String(80), comment="id in the source system")
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
         Index("ix_allocation_child_dates", "child_id", "start_date"),
@@ -299,4 +308,4 @@ class Allocation(Base):
     )
 
 
-from caseload.storage import census_models  # noqa: E402,F401  (registers the census tables)
+from caseload.storage import census_models, operations_models  # noqa: E402,F401  (more tables)
