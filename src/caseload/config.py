@@ -30,6 +30,11 @@ SETTINGS = (
         DEFAULT_DATABASE_URL,
         "SQLAlchemy URL of the database: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB.",
     ),
+    Setting(
+        "CASELOAD_USER",
+        "the operating-system login",
+        "The person recorded against changes made from the command line when --user is not given.",
+    ),
 )
 
 
