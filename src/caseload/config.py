@@ -35,6 +35,11 @@ SETTINGS = (
         "the operating-system login",
         "The person recorded against changes made from the command line when --user is not given.",
     ),
+    Setting(
+        "CASELOAD_COMPARATORS",
+        "none",
+        "Comparator council codes for benchmarking, comma-separated (e.g. 301,302).",
+    ),
 )
 
 

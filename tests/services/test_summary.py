@@ -118,7 +118,7 @@ def test_summary_as_at_an_earlier_date(engine: Engine) -> None:
 
 def test_unknown_authority(engine: Engine) -> None:
     build(engine)
-    with pytest.raises(NotFoundError, match="no authority with code '999'.*301"):
+    with pytest.raises(NotFoundError, match=r"no authority with code '999'.*301"):
         council_summary(engine, authority_code="999")
 
 

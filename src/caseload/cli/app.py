@@ -30,13 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line on stderr and exit non-zero, never a traceback."""
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="caseload", standalone_mode=False)
+        result = command.main(args=argv, prog_name="caseload", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return 0
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "caseload"
-        errors.print(f"error: {exc.format_message()} (see '{where} --help')", highlight=False)
+        errors.print(
+            f"error: {exc.format_message()} (see '{where} --help')", highlight=False, soft_wrap=True
+        )
         return 2
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -44,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         errors.print("aborted", highlight=False)
         return 1
     except CaseloadError as exc:
-        errors.print(f"error: {exc}", highlight=False, markup=False)
+        errors.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
         return exc.exit_code
-    return 0
+    # Without standalone mode, click returns an exit code requested with typer.Exit.
+    return result if isinstance(result, int) else 0
 
 
 def run() -> None:

@@ -1,0 +1,209 @@
+"""``caseload benchmarks``: DfE's published indicators, a council against England, its region and
+comparators, and national and regional figures rebuilt from the council rows."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from caseload.census.benchmarking import TOLERANCE, Level
+from caseload.census.definitions import INDICATOR_COLUMNS
+from caseload.cli.context import engine
+from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.services.benchmarks import (
+    COMPARATORS_SETTING,
+    Aggregation,
+    CouncilComparison,
+    aggregate,
+    compare,
+    configured_comparators,
+    import_published,
+    parse_comparators,
+)
+
+app = typer.Typer(
+    help="Benchmark against DfE's published workforce indicators.", no_args_is_help=True
+)
+
+
+class AggregateFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+Year = Annotated[int, typer.Option("--year", help="Census year, e.g. 2024 (Oct 2023 to Sep 2024).")]
+Release = Annotated[
+    str | None,
+    typer.Option(help="Release label; default: the newest imported release with that year."),
+]
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="DfE's indicator CSV, any release.")],
+    release: Annotated[
+        str | None, typer.Option(help="Label for this release; default: its latest year.")
+    ] = None,
+) -> None:
+    """Import DfE's published indicator file, all or nothing; importing a release again replaces
+    its rows."""
+    result = import_published(engine(), file, release=release)
+    levels = ", ".join(f"{level} {rows}" for level, rows in result.by_level.items())
+    years = f"{result.years[0]}-{result.years[-1]}" if result.years else "none"
+    console.print(
+        f"Imported release {result.release}: {result.rows} rows ({levels}); years {years}.",
+        highlight=False,
+    )
+    if result.replaced:
+        console.print(f"Replaced the {result.replaced} rows imported before as this release.")
+
+
+@app.command("compare")
+def compare_command(
+    year: Year,
+    authority: Annotated[str, typer.Option(help="3-digit DfE code of the council.")],
+    comparators: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Comparator council codes, e.g. 301,302; default: {COMPARATORS_SETTING}."
+        ),
+    ] = None,
+    release: Release = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """A council against England, its region and comparators: value, comparator median, rank
+    among councils (1 = highest), quartile and differences, for every DfE indicator."""
+    codes = parse_comparators(comparators) if comparators is not None else configured_comparators()
+    result = compare(
+        engine(), year=year, authority_code=authority, comparators=codes, release=release
+    )
+    if output is OutputFormat.json:
+        print_json(result.to_dict())
+        return
+    _show_comparison(result)
+
+
+def _show_comparison(result: CouncilComparison) -> None:
+    who = result.authority
+    region = who["region_name"] or "no region"
+    console.print(
+        f"[bold]{who['name'] or who['code']} ({who['code']})[/bold], {region}, {result.year}: "
+        f"release {result.release}; council figures from its {result.source} data",
+        highlight=False,
+    )
+    indicators = result.indicators()
+    rows = [
+        (
+            name,
+            _text(values["council"]),
+            _text(values["england"]),
+            _text(values["region"]),
+            _text(values["comparator_median"]),
+            "" if values["rank"] is None else f"{values['rank']} of {values['ranked']}",
+            _text(values["quartile"]),
+            _signed(values["difference_from_england"]),
+            _signed(values["difference_from_region"]),
+        )
+        for name, values in indicators.items()
+    ]
+    print_table(
+        "Benchmarks",
+        [
+            "Indicator",
+            "Council",
+            "England",
+            "Region",
+            "Comparator median",
+            "Rank",
+            "Quartile",
+            "vs England",
+            "vs region",
+        ],
+        rows,
+    )
+    console.print("Rank 1 = the highest value among councils; quartile 1 = the highest quarter.")
+    if result.comparators:
+        codes = [str(c["code"]) for c in result.comparators]
+        print_table(
+            "Comparators",
+            ["Indicator", *(f"{c['name'] or c['code']} ({c['code']})" for c in result.comparators)],
+            [
+                (name, *(_text(values["comparators"][code]) for code in codes))
+                for name, values in indicators.items()
+            ],
+        )
+
+
+@app.command("aggregate")
+def aggregate_command(
+    year: Year,
+    level: Annotated[Level, typer.Option(help="national or regional.")],
+    release: Release = None,
+    output: Annotated[AggregateFormat, typer.Option("--format", help="table, json or csv.")] = (
+        AggregateFormat.table
+    ),
+) -> None:
+    """Rebuild national or regional figures from the council rows the way DfE does, beside the
+    published figures, and list the rates more than 0.2 points from them."""
+    result = aggregate(engine(), year=year, level=level, release=release)
+    if output is AggregateFormat.json:
+        print_json(result.to_dict())
+    elif output is AggregateFormat.csv:
+        sys.stdout.write(result.to_csv())
+    else:
+        _show_aggregation(result)
+
+
+def _show_aggregation(result: Aggregation) -> None:
+    console.print(
+        f"[bold]{result.level.value.capitalize()} figures rebuilt from council rows[/bold], "
+        f"{result.year}, release {result.release}",
+        highlight=False,
+    )
+    data = result.to_dict()
+    for area in data["areas"]:
+        title = f"{area['region_name']} ({area['councils']} councils)"
+        rows = [
+            (
+                name,
+                _text(area["rebuilt"].get(name)),
+                _text(area["published"].get(name)),
+                _signed(area["difference"].get(name)),
+            )
+            for name in INDICATOR_COLUMNS
+        ]
+        print_table(title, ["Indicator", "Rebuilt", "Published", "Difference"], rows)
+    differing = data["rates_differing"]
+    if not differing:
+        console.print(f"Every rebuilt rate is within {TOLERANCE} points of the published figure.")
+        return
+    print_table(
+        f"Rates more than {TOLERANCE} points from the published figure",
+        ["Area", "Indicator", "Rebuilt", "Published", "Difference"],
+        [
+            (
+                row["region_name"] or "England",
+                row["indicator"],
+                _text(row["rebuilt"]),
+                _text(row["published"]),
+                _signed(row["difference"]),
+            )
+            for row in differing
+        ],
+        numeric_from=2,
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _signed(value: Any) -> str:
+    return "" if value is None else f"{value:+}"
