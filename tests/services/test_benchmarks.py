@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-import caseload.services.census
+import caseload.services.benchmarks
 from caseload.census.definitions import INDICATOR_COLUMNS
 from caseload.errors import CaseloadError, ConfigurationError, InvalidInputError, NotFoundError
 from caseload.services import benchmarks
@@ -81,7 +81,7 @@ def no_census(monkeypatch: pytest.MonkeyPatch) -> None:
     def none(engine: Engine, *, census_year: int, authority_code: str) -> dict[str, Any]:
         raise NotFoundError(f"no census data for {authority_code}")
 
-    monkeypatch.setattr(caseload.services.census, "council_indicators", none)
+    monkeypatch.setattr(caseload.services.benchmarks, "council_indicators", none)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def test_compare_uses_census_values_when_present(
         calls.append((census_year, authority_code))
         return dict.fromkeys(INDICATOR_COLUMNS) | {"inpost_fte": 250.0, "caseload_fte": 14.0}
 
-    monkeypatch.setattr(caseload.services.census, "council_indicators", census)
+    monkeypatch.setattr(caseload.services.benchmarks, "council_indicators", census)
     data = benchmarks.compare(imported, year=2024, authority_code="301").to_dict()
     assert calls == [(2024, "301")]
     assert data["source"] == "census"

@@ -3,10 +3,8 @@ unchanged and replaced returns, refusing to export errors, atomic files."""
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import polars as pl
@@ -17,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.xml_return import read_return, schema_errors, write_return
-from caseload.errors import InvalidInputError, NotFoundError
+from caseload.errors import InvalidInputError
 from caseload.services.census_returns import export, import_returns, validate
 from caseload.storage.census_models import CensusRecord, CensusReturn
 from caseload.storage.census_queries import return_records, returned_years
@@ -114,25 +112,6 @@ def stored(engine: Engine, code: str, year: int) -> tuple[pl.DataFrame, pl.DataF
         authority = session.scalar(select(Authority).where(Authority.code == code))
         assert authority is not None
         return return_records(session, [authority.id], year)
-
-
-def from_returns(
-    engine: Engine, *, census_year: int, authority_code: str, source: str | None = None
-) -> SimpleNamespace:
-    """A stand-in for ``load_census`` that reads imported returns only."""
-    with session_scope(engine) as session:
-        authority = session.scalar(select(Authority).where(Authority.code == authority_code))
-        if authority is None:
-            raise NotFoundError(f"no authority with code {authority_code!r} in the database")
-        records, vacancies = return_records(session, [authority.id], census_year)
-    return SimpleNamespace(records=records, vacancies=vacancies, source="return")
-
-
-@pytest.fixture
-def returns_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    module = ModuleType("caseload.services.census")
-    module.load_census = from_returns  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "caseload.services.census", module)
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -264,7 +243,6 @@ def test_damaged_file_in_a_batch_never_leaves_a_partial_import(
 # --- validate and export -----------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("returns_only")
 def test_validate_lists_the_problems(engine: Engine, tmp_path: Path) -> None:
     import_returns(engine, [return_file(tmp_path, "r.xml", OWN | {"Ethnicity": None}, AGENCY)])
     problems = validate(engine, census_year=2025, authority_code="301")
@@ -274,7 +252,6 @@ def test_validate_lists_the_problems(engine: Engine, tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.usefixtures("returns_only")
 def test_export_of_an_imported_return_round_trips(engine: Engine, tmp_path: Path) -> None:
     source = return_file(tmp_path, "in.xml", OWN, LEAVER, AGENCY)
     import_returns(engine, [source])
@@ -307,7 +284,6 @@ def test_export_of_an_imported_return_round_trips(engine: Engine, tmp_path: Path
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-@pytest.mark.usefixtures("returns_only")
 def test_export_refuses_errors_and_writes_nothing(engine: Engine, tmp_path: Path) -> None:
     bad = OWN | {"GenderCurrent": None, "RoleStartDate": date(2025, 10, 2)}
     import_returns(engine, [return_file(tmp_path, "in.xml", bad)])
@@ -326,7 +302,6 @@ def test_export_refuses_errors_and_writes_nothing(engine: Engine, tmp_path: Path
     assert [p.name for p in tmp_path.iterdir() if p.suffix in (".xml", ".tmp")] == ["in.xml"]
 
 
-@pytest.mark.usefixtures("returns_only")
 def test_export_reports_warnings_and_replaces_a_file(engine: Engine, tmp_path: Path) -> None:
     import_returns(engine, [return_file(tmp_path, "in.xml", OWN | {"ReasonLeave": 8})])
     out = tmp_path / "out.xml"
@@ -336,7 +311,6 @@ def test_export_reports_warnings_and_replaces_a_file(engine: Engine, tmp_path: P
     assert out.read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<Message>")
 
 
-@pytest.mark.usefixtures("returns_only")
 def test_export_needs_an_existing_folder(engine: Engine, tmp_path: Path) -> None:
     import_returns(engine, [return_file(tmp_path, "in.xml", OWN)])
     with pytest.raises(InvalidInputError, match="does not exist; create it first"):
@@ -347,7 +321,6 @@ def test_export_needs_an_existing_folder(engine: Engine, tmp_path: Path) -> None
 
 def test_round_trip_through_the_census_service(engine: Engine, tmp_path: Path) -> None:
     """With the real ``load_census``: an authority known only from its return exports it."""
-    pytest.importorskip("caseload.services.census")
     source = return_file(tmp_path, "in.xml", OWN, LEAVER, AGENCY)
     import_returns(engine, [source])
     out = tmp_path / "out.xml"

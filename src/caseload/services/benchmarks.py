@@ -42,6 +42,7 @@ from caseload.census.benchmarking import (
 )
 from caseload.census.definitions import INDICATOR_COLUMNS, round_published
 from caseload.errors import ConfigurationError, InvalidInputError, NotFoundError
+from caseload.services.census import council_indicators
 from caseload.storage import benchmark_queries as queries
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
@@ -223,8 +224,6 @@ class CouncilComparison:
 
 def _census_values(engine: Engine, year: int, code: str) -> dict[str, float | None] | None:
     """The council's indicators from its census data, or ``None`` when it has none."""
-    from caseload.services.census import council_indicators
-
     try:
         values = council_indicators(engine, census_year=year, authority_code=code)
     except NotFoundError:

@@ -27,6 +27,7 @@ from caseload.census.xml_return import (
     write_return,
 )
 from caseload.errors import InvalidInputError
+from caseload.services.census import load_census
 from caseload.storage.census_queries import save_return
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
@@ -131,8 +132,6 @@ def import_returns(engine: Engine, paths: Sequence[Path]) -> list[ImportOutcome]
 def validate(engine: Engine, *, census_year: int, authority_code: str) -> list[Problem]:
     """The return's rules checked on the authority's census records for the year (the imported
     return, or records derived from the day-to-day data)."""
-    from caseload.services.census import load_census
-
     census = load_census(
         engine, census_year=census_year, authority_code=authority_code, source=None
     )
@@ -192,8 +191,6 @@ def export(
     records have errors; warnings are returned. The bytes are checked against the schema and
     written atomically; runs differ only in the header's ``DateTime`` (``generated_at``, default
     now in UTC)."""
-    from caseload.services.census import load_census
-
     census = load_census(
         engine, census_year=census_year, authority_code=authority_code, source=None
     )
