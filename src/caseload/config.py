@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -40,6 +41,33 @@ SETTINGS = (
         "none",
         "Comparator council codes for benchmarking, comma-separated (e.g. 301,302).",
     ),
+    Setting(
+        "CASELOAD_MAPPINGS_DIR",
+        "none (only the built-in example mappings)",
+        "Folder of the council's saved HR column mappings (NAME.yaml), used by --mapping NAME.",
+    ),
+    Setting(
+        "CASELOAD_PSEUDONYM_SECRET",
+        "none: pseudonymised exports are refused until it is set",
+        "Secret key for the keyed pseudonyms in pseudonymised exports; at least 32 characters, "
+        "kept out of version control. Changing it changes every pseudonym.",
+    ),
+)
+MIN_SECRET_CHARS = 32
+# Placeholder secrets from examples and documentation, refused outright.
+KNOWN_WEAK_SECRETS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "default",
+        "password",
+        "example",
+        "caseload",
+        "test",
+        "replace-with-a-long-random-secret",
+    }
 )
 
 
@@ -51,6 +79,45 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         return cls(database_url=parse_database_url(env.get("CASELOAD_DATABASE_URL")))
+
+
+def mappings_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The folder of saved column mappings (``CASELOAD_MAPPINGS_DIR``), which must exist."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CASELOAD_MAPPINGS_DIR") or "").strip()
+    if not raw:
+        return None
+    folder = Path(raw).expanduser()
+    if not folder.is_dir():
+        raise ConfigurationError(
+            f"CASELOAD_MAPPINGS_DIR names {raw!r}, which is not a folder; create it or unset it"
+        )
+    return folder
+
+
+def pseudonym_secret(environ: Mapping[str, str] | None = None) -> bytes:
+    """The key for pseudonyms. Fails closed: a missing, short, placeholder or repetitive secret is
+    refused, so an export is never keyed with a guessable value."""
+    env = os.environ if environ is None else environ
+    raw = env.get("CASELOAD_PSEUDONYM_SECRET") or ""
+    value = raw.strip()
+    if not value:
+        raise ConfigurationError(
+            "CASELOAD_PSEUDONYM_SECRET is not set; set it to a random secret of at least "
+            f"{MIN_SECRET_CHARS} characters (e.g. from 'openssl rand -hex 32') before exporting"
+        )
+    if len(value) < MIN_SECRET_CHARS:
+        raise ConfigurationError(
+            f"CASELOAD_PSEUDONYM_SECRET is {len(value)} characters; use at least "
+            f"{MIN_SECRET_CHARS} random characters (e.g. from 'openssl rand -hex 32')"
+        )
+    placeholder = any(word in value.lower() for word in KNOWN_WEAK_SECRETS if len(word) > 6)
+    if placeholder or len(set(value)) < 10:
+        raise ConfigurationError(
+            "CASELOAD_PSEUDONYM_SECRET looks like a placeholder or is too repetitive to be "
+            "secret; set a random value (e.g. from 'openssl rand -hex 32')"
+        )
+    return value.encode("utf-8")
 
 
 def parse_database_url(raw: str | None, *, setting: str = "CASELOAD_DATABASE_URL") -> URL:

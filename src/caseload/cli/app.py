@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from caseload.cli import benchmarks, census, db, demo, summary
+from caseload.cli import benchmarks, census, data_quality, db, demo, export, imports, summary
 from caseload.cli.output import errors
 from caseload.errors import CaseloadError
 
@@ -24,6 +24,9 @@ app.add_typer(benchmarks.app, name="benchmarks")
 app.command("demo")(demo.demo)
 app.command("generate")(demo.generate)
 app.command("summary")(summary.summary)
+app.add_typer(imports.app, name="import")
+app.command("data-quality")(data_quality.data_quality)
+app.add_typer(export.app, name="export")
 
 
 def main(argv: list[str] | None = None) -> int:

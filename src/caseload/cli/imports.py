@@ -1,0 +1,391 @@
+"""``caseload import``: load HR extracts, absences and the Standard Safeguarding Dataset.
+
+Exit codes: 0 loaded with no warnings; 3 loaded, with warnings (listed); 2 nothing was loaded (a
+bad file, a row-level error, a bad option or setting, or the database refused it). A dry run
+exits the same way for what it would have done."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from caseload.cli.context import acting_user, engine
+from caseload.cli.options import parse_date
+from caseload.cli.output import console, errors, print_json, print_table
+from caseload.config import mappings_dir
+from caseload.errors import InvalidInputError
+from caseload.importers.problems import ImportRejectedError, describe
+from caseload.importers.ssd import SsdOptions
+from caseload.services.imports import (
+    AuthorityChoice,
+    ImportResult,
+    import_absences,
+    import_hr,
+    import_runs,
+    import_ssd,
+    mapping_names,
+    mapping_report,
+    read_ssd,
+)
+
+app = typer.Typer(
+    help="Load HR extracts, absences and the Standard Safeguarding Dataset.", no_args_is_help=True
+)
+mapping_app = typer.Typer(
+    help="Saved column mappings for HR and absence extracts.", no_args_is_help=True
+)
+app.add_typer(mapping_app, name="mapping")
+
+EXIT_WARNINGS = 3
+SHOWN_PROBLEMS = 25
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+MappingOption = Annotated[
+    str,
+    typer.Option(
+        "--mapping", help="Saved mapping: a name (see 'import mapping list') or a .yaml path."
+    ),
+]
+AuthorityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--authority", help="3-digit DfE code; default: the only authority in the database."
+    ),
+]
+AuthorityNameOption = Annotated[
+    str | None,
+    typer.Option("--authority-name", help="Create the authority with this name if it is new."),
+]
+RegionOption = Annotated[str | None, typer.Option("--region", help="Region of a new authority.")]
+AsAtOption = Annotated[
+    str | None,
+    typer.Option("--as-at", help="The last day the extract covers, YYYY-MM-DD; default: today."),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Check and plan the load, report it, and write nothing.")
+]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Who is loading (default: CASELOAD_USER).")
+]
+ReportOption = Annotated[
+    Path | None,
+    typer.Option("--report", help="Write every problem to this file (.csv or .json)."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
+
+
+def _as_at(value: str | None) -> date:
+    return parse_date(value, "--as-at") or date.today()
+
+
+def _authority(code: str | None, name: str | None, region: str | None) -> AuthorityChoice:
+    return AuthorityChoice(code=code, name=name, region=region)
+
+
+def write_report(problems: pl.DataFrame, path: Path) -> None:
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(problems.to_dicts(), indent=2, default=str) + "\n")
+    else:
+        problems.write_csv(path)
+
+
+def show_problems(problems: pl.DataFrame, *, to_stderr: bool) -> None:
+    """One line per problem (file, row, column, value, what is wrong, what to do)."""
+    target = errors if to_stderr else console
+    for row in problems.head(SHOWN_PROBLEMS).iter_rows(named=True):
+        target.print(
+            f"{row['severity']}: {describe(row)}", markup=False, highlight=False, soft_wrap=True
+        )
+    if problems.height > SHOWN_PROBLEMS:
+        more = problems.height - SHOWN_PROBLEMS
+        target.print(f"... and {more} more; use --report FILE to write them all", markup=False)
+
+
+def run_load(load: Callable[[], ImportResult], output: Format, report: Path | None) -> None:
+    """Run a load and print it; rejected loads list their problems, then fail (exit 2)."""
+    try:
+        with console.status("Loading...") if console.is_terminal else _Quiet():
+            result = load()
+    except ImportRejectedError as exc:
+        if report is not None:
+            write_report(exc.problems, report)
+        show_problems(exc.problems.sort("severity", maintain_order=True), to_stderr=True)
+        raise
+    except (pl.exceptions.PolarsError, UnicodeError, OSError) as exc:
+        # A source the checks did not foresee: still one line, no traceback, nothing loaded
+        # (the message names only the kind of failure, never the data).
+        raise InvalidInputError(
+            f"the source could not be read ({type(exc).__name__}), so nothing was loaded; check "
+            "it opens in a spreadsheet, run 'caseload import mapping check', and report it if so"
+        ) from None
+    if report is not None:
+        write_report(result.problems, report)
+    if output is Format.json:
+        print_json(result.to_dict())
+    else:
+        show_result(result)
+    if result.warnings:
+        raise typer.Exit(EXIT_WARNINGS)
+
+
+class _Quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def show_result(result: ImportResult) -> None:
+    verb = "Would load" if result.dry_run else "Loaded"
+    run = "" if result.run_id is None else f" (run {result.run_id})"
+    console.print(
+        f"{verb} {result.source} for authority {result.authority} as at "
+        f"{result.as_at.isoformat()}{run}: {result.added:,} added, {result.changed:,} changed, "
+        f"{result.ended:,} ended, {result.warnings:,} warnings.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if result.same_content_as_run is not None:
+        console.print(f"The source is the same as run {result.same_content_as_run}.", markup=False)
+    rows = [
+        [table, counts["added"], counts["changed"], counts["ended"]]
+        for table, counts in result.counts.items()
+    ]
+    print_table("By table", ["Table", "Added", "Changed", "Ended"], rows)
+    show_problems(result.problems, to_stderr=False)
+    if result.dry_run:
+        console.print("Dry run: nothing was written.")
+
+
+@app.command("hr")
+def hr(
+    file: Annotated[Path, typer.Argument(help="The HR extract (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    authority_name: AuthorityNameOption = None,
+    region: RegionOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    allow_mass_ending: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mass-ending",
+            help="Load even when the extract would end more than 20% of open spells.",
+        ),
+    ] = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Load an HR extract through a saved column mapping (teams, posts, workers, spells)."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_hr(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, authority_name, region),
+            dry_run=dry_run,
+            strict=strict,
+            allow_mass_ending=allow_mass_ending,
+            mappings_dir=folder,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("absences")
+def absences(
+    file: Annotated[Path, typer.Argument(help="The absence extract (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Load absence episodes for workers already loaded from the HR extract."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_absences(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("ssd")
+def ssd(
+    from_dir: Annotated[
+        Path | None,
+        typer.Option("--from-dir", help="Folder of SSD CSV dumps named after the tables."),
+    ] = None,
+    from_url: Annotated[
+        str | None,
+        typer.Option("--from-url", help="SQLAlchemy URL of the database holding the SSD tables."),
+    ] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="Database schema of the SSD tables.")
+    ] = None,
+    co_worker_role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--co-worker-role",
+            help="An involvement role code to load as a co-worker (repeatable); CW is the "
+            "allocated worker.",
+        ),
+    ] = None,
+    authority: AuthorityOption = None,
+    authority_name: AuthorityNameOption = None,
+    region: RegionOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Load the Standard Safeguarding Dataset: teams, children, statuses and allocations."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    options = SsdOptions(co_worker_roles=tuple(co_worker_role or ()))
+
+    def load() -> ImportResult:
+        source = read_ssd(folder=from_dir, url=from_url, schema=schema)
+        return import_ssd(
+            engine(),
+            source=source,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, authority_name, region),
+            options=options,
+            dry_run=dry_run,
+            strict=strict,
+        )
+
+    run_load(load, output, report)
+
+
+@app.command("runs")
+def runs(
+    authority: AuthorityOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 20,
+    output: FormatOption = Format.table,
+) -> None:
+    """The latest loads: what each added, changed and ended, who loaded it and when."""
+    frame = import_runs(engine(), authority_code=authority, limit=limit)
+    if output is Format.json:
+        print_json(frame.to_dicts())
+        return
+    rows = [
+        [r["run"], r["authority"], r["kind"], r["source"], r["loaded_at"], r["loaded_by"],
+         r["added"], r["changed"], r["ended"], r["warnings"]]
+        for r in frame.iter_rows(named=True)
+    ]  # fmt: skip
+    print_table(
+        "Import runs",
+        [
+            "Run",
+            "Authority",
+            "Kind",
+            "Source",
+            "Loaded at",
+            "By",
+            "Added",
+            "Changed",
+            "Ended",
+            "Warnings",
+        ],
+        rows,
+        numeric_from=6,
+    )
+
+
+@mapping_app.command("check")
+def check(
+    file: Annotated[Path, typer.Argument(help="The extract to try the mapping on.")],
+    mapping: MappingOption,
+    as_at: AsAtOption = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Show how each column and value of FILE would map, and what is unmapped; loads nothing.
+    Exits 0 when everything maps cleanly, 3 when something is unmapped or would be a problem."""
+    result = mapping_report(
+        path=file, mapping=mapping, as_at=_as_at(as_at), mappings_dir=mappings_dir()
+    )
+    if output is Format.json:
+        print_json(result.to_dict())
+    else:
+        console.print(
+            f"{result.file}: {result.rows:,} rows through mapping {result.mapping} ({result.kind})",
+            markup=False,
+            highlight=False,
+        )
+        columns = [
+            [
+                r["field"],
+                r["column"] or f"MISSING (looked for {r['looked_for']})",
+                "yes" if r["required"] else "",
+            ]
+            for r in result.columns.iter_rows(named=True)
+        ]
+        print_table("Columns", ["Field", "Source column", "Required"], columns, numeric_from=99)
+        if result.unused:
+            console.print(
+                f"Columns not used: {', '.join(result.unused)}", markup=False, highlight=False
+            )
+        values = [
+            [r["field"], r["value"], r["rows"], r["maps_to"] or "UNMAPPED"]
+            for r in result.values.iter_rows(named=True)
+        ]
+        print_table("Values", ["Field", "Source value", "Rows", "Maps to"], values, numeric_from=2)
+        show_problems(result.problems, to_stderr=False)
+        verdict = (
+            "maps cleanly"
+            if result.clean
+            else (f"has {result.unmapped} unmapped values and {result.problems.height} problems")
+        )
+        console.print(f"The file {verdict}.", markup=False)
+    if not result.clean:
+        raise typer.Exit(EXIT_WARNINGS)
+
+
+@mapping_app.command("list")
+def list_mappings() -> None:
+    """The mappings available: CASELOAD_MAPPINGS_DIR first, then the built-in examples."""
+    rows = [[m.name, m.kind, m.source, m.description] for m in mapping_names(mappings_dir())]
+    print_table("Column mappings", ["Name", "Kind", "File", "Description"], rows, numeric_from=99)

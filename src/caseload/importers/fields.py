@@ -1,0 +1,134 @@
+"""The fields a column mapping can fill, per kind of source, with how each is read.
+
+A field of kind ``code`` takes its value through the mapping's value map (``values:``) or, when the
+source already uses Caseload's code, as it stands (case and spaces ignored)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from caseload.domain import (
+    AbsenceReason,
+    ContractType,
+    Ethnicity,
+    Role,
+    SpellEndReason,
+)
+
+
+class FieldKind(str, Enum):
+    TEXT = "text"
+    ID = "id"  # an identifier: spaces removed, upper case (SWE numbers)
+    DATE = "date"
+    NUMBER = "number"
+    FTE = "fte"
+    BOOL = "bool"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: FieldKind
+    help: str
+    codes: tuple[str, ...] = ()
+    integer_codes: bool = False
+    sensitive: bool = False  # never echoed in problems or reports
+
+
+def _codes(values: range | tuple[int, ...]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
+ROLE_CODES = tuple(role.value for role in Role)
+CONTRACT_CODES = tuple(contract.value for contract in ContractType)
+
+HR_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the HR staff (employee) number"),
+        FieldSpec("swe_number", FieldKind.ID, "Social Work England registration number"),
+        FieldSpec("first_name", FieldKind.TEXT, "first name", sensitive=True),
+        FieldSpec("last_name", FieldKind.TEXT, "last name", sensitive=True),
+        FieldSpec("birth_date", FieldKind.DATE, "date of birth", sensitive=True),
+        FieldSpec(
+            "gender", FieldKind.CODE, "census gender 0, 1, 2 or 9", _codes((0, 1, 2, 9)), True
+        ),
+        FieldSpec(
+            "ethnicity", FieldKind.CODE, "census ethnicity code", tuple(e.value for e in Ethnicity)
+        ),
+        FieldSpec("qualification_date", FieldKind.DATE, "date of social work qualification"),
+        FieldSpec(
+            "qualification_level", FieldKind.CODE, "census QualLevel 1-3", _codes(range(1, 4)), True
+        ),
+        FieldSpec("qualification_institution", FieldKind.TEXT, "census QualInst"),
+        FieldSpec("step_up", FieldKind.BOOL, "Step Up to Social Work graduate"),
+        FieldSpec("frontline", FieldKind.BOOL, "Frontline graduate"),
+        FieldSpec("case_system_id", FieldKind.TEXT, "the worker's id in the case system"),
+        FieldSpec("assignment", FieldKind.TEXT, "assignment or position id (one per post held)"),
+        FieldSpec("post", FieldKind.TEXT, "post (position) reference in the establishment"),
+        FieldSpec("post_fte", FieldKind.FTE, "funded FTE of the post"),
+        FieldSpec("post_role", FieldKind.CODE, "the post's role (value map: role)", ROLE_CODES),
+        FieldSpec("post_start", FieldKind.DATE, "first day the post is funded"),
+        FieldSpec("post_end", FieldKind.DATE, "last day the post is funded"),
+        FieldSpec("team", FieldKind.TEXT, "team (organisation unit) name"),
+        FieldSpec("service_area", FieldKind.TEXT, "the team's parent service area"),
+        FieldSpec("role", FieldKind.CODE, "job role, usually from grade or job title", ROLE_CODES),
+        FieldSpec("fte", FieldKind.FTE, "contracted FTE, 0 to 1"),
+        FieldSpec("hours", FieldKind.NUMBER, "contracted weekly hours (when there is no FTE)"),
+        FieldSpec("standard_hours", FieldKind.NUMBER, "full-time weekly hours for the grade"),
+        FieldSpec("contract", FieldKind.CODE, "own staff or agency", CONTRACT_CODES),
+        FieldSpec("start_date", FieldKind.DATE, "first day of the assignment"),
+        FieldSpec("end_date", FieldKind.DATE, "last day of the assignment"),
+        FieldSpec(
+            "end_reason",
+            FieldKind.CODE,
+            "why the assignment ended",
+            tuple(r.value for r in SpellEndReason),
+        ),
+        FieldSpec(
+            "reason_leave", FieldKind.CODE, "census ReasonLeave 1-10", _codes(range(1, 11)), True
+        ),
+        FieldSpec(
+            "leaver_destination",
+            FieldKind.CODE,
+            "census LeaverDestination 1-9",
+            _codes(range(1, 10)),
+            True,
+        ),
+        FieldSpec(
+            "start_origin", FieldKind.CODE, "census StartOrigin 1-10", _codes(range(1, 11)), True
+        ),
+        FieldSpec("agency_contract_weeks", FieldKind.NUMBER, "agency contract length in weeks"),
+    )
+}
+
+ABSENCE_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the HR staff (employee) number"),
+        FieldSpec("absence_id", FieldKind.TEXT, "the absence episode's id in the HR system"),
+        FieldSpec("start_date", FieldKind.DATE, "first day of absence"),
+        FieldSpec("end_date", FieldKind.DATE, "last day of absence (blank while absent)"),
+        FieldSpec(
+            "reason", FieldKind.CODE, "census ReasonAbsence", tuple(r.value for r in AbsenceReason)
+        ),
+        FieldSpec("working_days_lost", FieldKind.NUMBER, "working days lost"),
+    )
+}
+
+FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {"hr": HR_FIELDS, "absences": ABSENCE_FIELDS}
+
+# Fields a mapping must name (``fte`` may be replaced by ``hours``).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "hr": ("staff_number", "role", "start_date"),
+    "absences": ("staff_number", "start_date", "reason"),
+}
+# Value maps that may be given for a field whose source codes differ from Caseload's.
+VALUE_MAP_FIELDS = {
+    name: spec
+    for fields in FIELDS_BY_KIND.values()
+    for name, spec in fields.items()
+    if spec.kind is FieldKind.CODE or spec.kind is FieldKind.BOOL
+}

@@ -1,0 +1,109 @@
+"""Writing the pseudonymised export for analysts (see :mod:`caseload.exporters.pseudonymised`).
+
+The secret comes from ``CASELOAD_PSEUDONYM_SECRET`` and fails closed. A manifest records what was
+exported, by whom, as at when, the suppression threshold and how many values were suppressed; it
+never holds the secret."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.exporters.pseudonymised import SourceFrames, build_export
+from caseload.exporters.suppression import DEFAULT_MIN_GROUP
+from caseload.storage import quality_queries as q
+from caseload.storage import queries
+from caseload.storage.engine import session_scope
+from caseload.storage.schema import require_current
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    folder: Path
+    as_at: date
+    rows: dict[str, int]
+    suppressed: dict[str, int]
+    min_group: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "folder": str(self.folder),
+            "as_at": self.as_at.isoformat(),
+            "files": {f"{name}.csv": count for name, count in self.rows.items()},
+            "min_group": self.min_group,
+            "suppressed": self.suppressed,
+        }
+
+
+def export_pseudonymised(
+    engine: Engine,
+    *,
+    out: Path,
+    secret: bytes,
+    exported_by: str,
+    authority_code: str | None = None,
+    as_at: date | None = None,
+    min_group: int = DEFAULT_MIN_GROUP,
+    now: datetime | None = None,
+) -> ExportResult:
+    if min_group < DEFAULT_MIN_GROUP:
+        raise InvalidInputError(
+            f"--min-group must be at least {DEFAULT_MIN_GROUP}; smaller groups can identify people"
+        )
+    if out.exists() and any(out.iterdir()):
+        raise InvalidInputError(f"{out} is not empty; export into a new or empty folder")
+    require_current(engine)
+    with session_scope(engine) as session:
+        found = queries.authorities(session, authority_code)
+        if not found:
+            raise NotFoundError("the database holds no authorities to export")
+        ids = [a.id for a in found]
+        day = as_at or queries.latest_data_date(session, ids)
+        if day is None:
+            raise NotFoundError("the database holds no dated records to export")
+        teams = q.teams_frame(session, ids)
+        spells = q.spells_frame(session, ids).join(
+            teams.select("team_id", "team"), on="team_id", how="left"
+        )
+        source = SourceFrames(
+            workers=q.export_workers_frame(session, ids),
+            spells=spells,
+            absences=q.absences_frame(session, ids),
+            teams=teams,
+            children=q.children_frame(session, ids),
+            referrals=q.referrals_frame(session, ids),
+            statuses=q.statuses_frame(session, ids),
+            allocations=q.allocations_frame(session, ids),
+        )
+    export = build_export(source, secret=secret, as_at=day, min_group=min_group)
+    out.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    for name, frame in export.files.items():
+        frame.write_csv(out / f"{name}.csv")
+        rows[name] = frame.height
+    manifest = {
+        "authorities": [a.code for a in found],
+        "as_at": day.isoformat(),
+        "exported_at": (now or datetime.now(UTC)).isoformat(),
+        "exported_by": exported_by,
+        "pseudonyms": "HMAC-SHA256 keyed with CASELOAD_PSEUDONYM_SECRET, 16 hex characters",
+        "min_group": min_group,
+        "suppressed_values": export.suppressed,
+        "files": {f"{name}.csv": count for name, count in rows.items()},
+        "not_included": "names, staff numbers, SWE numbers, child references, birth dates",
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return ExportResult(out, day, rows, export.suppressed, min_group)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / MANIFEST).read_text())
+    return data
