@@ -57,7 +57,7 @@ def show_frame(frame: pl.DataFrame, keys: list[str], output: TableFormat, title:
         sys.stdout.write(frame.write_csv())
     else:
         groups = [" ".join(str(row[k]) for k in keys) for row in frame.iter_rows(named=True)]
-        columns = [c for c in frame.columns if c not in keys]
+        columns = [c for c in frame.columns if c not in keys and c != "Year"]
         rows = [
             [_label(column), *(display(value, column) for value in frame[column].to_list())]
             for column in columns

@@ -34,7 +34,8 @@ class Role(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").replace("asye", "ASYE").capitalize()
+        """The role as people write it: "ASYE", "Senior social worker"."""
+        return "ASYE" if self is Role.ASYE else self.value.replace("_", " ").capitalize()
 
 
 _ORG_ROLE: dict[Role, int | None] = {
