@@ -107,6 +107,10 @@ def derive_rowwise(
                     lost += e["working_days_lost"] * inside / whole if whole else 0.0
                 record["WorkingDaysLost"] = round(lost, 2)
             records.append(record)
+    on_post: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for s in spells:
+        if s["post_id"] is not None:
+            on_post[s["post_id"]].append(s)
     vacancies = []
     for year in years:
         ref = date(year, 9, 30)
@@ -117,8 +121,8 @@ def derive_rowwise(
             if p["end_date"] is not None and p["end_date"] < ref:
                 continue
             own_fte = agency_fte = 0.0
-            for s in spells:
-                if s["post_id"] != p["post_id"] or s["start_date"] > ref:
+            for s in on_post[p["post_id"]]:
+                if s["start_date"] > ref:
                     continue
                 if s["end_date"] is not None and s["end_date"] <= ref:
                     continue
