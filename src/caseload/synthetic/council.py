@@ -116,8 +116,7 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
 
     # Size demand to the workforce: open cases = caseload x case-holding FTE on each date.
     holding = _holding_fte(workforce.spells, absences, dates)
-    caseload = np.array([path.at(int(d)).target_caseload for d in dates])
-    waiting = np.array([path.at(int(d)).unallocated_share for d in dates])
+    caseload, waiting = np.array([path.demand(int(d)) for d in dates]).T
     targets = caseload * holding / (1.0 - waiting)
     knots = np.arange(anniversary(first, -2), last, KNOT_DAYS, dtype=np.int64)
     knots = np.unique(np.append(knots, last))

@@ -170,7 +170,8 @@ class PresetPath:
     and the start of the final year (through the final year when there are only two), and apply
     fully after that. Demand (``target_caseload`` and ``unallocated_share``) eases over the whole
     period instead, slowly at first (weight ``t ** 1.5`` of the elapsed share ``t``), because the
-    cases open at any time include children in care for years.
+    cases open at any time include children in care for years. A one-year simulation of a
+    recovering preset stays in its starting state.
     """
 
     DEMAND_POWER = 1.5
@@ -180,7 +181,8 @@ class PresetPath:
         self.end = anniversary(start, years) - 1
         self.initial = replace(preset, recover_to=None)
         self.final = preset.recover_to if preset.recover_to is not None else self.initial
-        self.steady = preset.recover_to is None
+        # A single year has no room to recover: it stays in the starting state.
+        self.steady = preset.recover_to is None or years < 2
         self.ramp_start = anniversary(start, 1)
         self.ramp_end = anniversary(start, max(years - 1, 2))
         self._cache: dict[int, Preset] = {}
@@ -199,6 +201,16 @@ class PresetPath:
             return 0.0
         share = min(1.0, (day - self.start) / (self.end - self.start))
         return float(share**self.DEMAND_POWER)
+
+    def demand(self, day: int) -> tuple[float, float]:
+        """``target_caseload`` and ``unallocated_share`` on exactly ``day``."""
+        weight = self.demand_weight(day)
+        first, last = self.initial, self.final
+        caseload = first.target_caseload + (last.target_caseload - first.target_caseload) * weight
+        waiting = (
+            first.unallocated_share + (last.unallocated_share - first.unallocated_share) * weight
+        )
+        return caseload, waiting
 
     def at(self, day: int) -> Preset:
         """The parameters in force on ``day`` (resolved to the month)."""
