@@ -42,6 +42,12 @@ SETTINGS = (
         "Comparator council codes for benchmarking, comma-separated (e.g. 301,302).",
     ),
     Setting(
+        "CASELOAD_POLICY",
+        "the built-in default policy",
+        "Path of a caseload policy YAML file, used where no policy was set with "
+        "'caseload policy set'.",
+    ),
+    Setting(
         "CASELOAD_MAPPINGS_DIR",
         "none (only the built-in example mappings)",
         "Folder of the council's saved HR column mappings (NAME.yaml), used by --mapping NAME.",

@@ -1,5 +1,18 @@
-"""Weighted workload, caps, caseload bands and the rules that keep caseloads safe."""
+"""Weighted workload, caps, caseload bands and the rules that keep caseloads safe: the policy, the
+position on a day, workloads, rules broken, the unallocated queue, continuity and alerts."""
 
 from caseload.caseloads.policy import CaseloadPolicy, RoleCap, default_policy, load_policy
+from caseload.caseloads.position import CaseloadData
+from caseload.caseloads.report import CaseloadReport, Position, build_report, position_on
 
-__all__ = ["CaseloadPolicy", "RoleCap", "default_policy", "load_policy"]
+__all__ = [
+    "CaseloadData",
+    "CaseloadPolicy",
+    "CaseloadReport",
+    "Position",
+    "RoleCap",
+    "build_report",
+    "default_policy",
+    "load_policy",
+    "position_on",
+]

@@ -17,6 +17,12 @@ from caseload.errors import InvalidInputError
 
 DEFAULT_POLICY_NAME = "caseload_policy.yaml"
 CASE_HOLDING_ROLES = [role.value for role in Role if role.holds_cases]
+CASE_TYPES = [case.value for case in CaseType]
+
+# Settings added after the first version: optional, so policies stored before them still load.
+DEFAULT_PHASED_RETURN_DAYS = 28
+DEFAULT_LONG_ABSENCE_DAYS = 28
+DEFAULT_PRIORITY: tuple[str, ...] = ("cp", "cla", "assessment", "cin", "care_leaver")
 
 
 @dataclass(frozen=True)
@@ -43,14 +49,37 @@ class CaseloadPolicy:
     escalate_days: int
     exclude_leaving_within_days: int
     allow_cross_team: bool
+    phased_return_days: int = DEFAULT_PHASED_RETURN_DAYS
+    long_absence_days: int = DEFAULT_LONG_ABSENCE_DAYS
+    priority: tuple[str, ...] = DEFAULT_PRIORITY
 
-    def band(self, cases: int) -> str:
-        """Red, amber or green for a worker's case count."""
-        if cases <= self.band_green:
+    def band(self, cases: float) -> str:
+        """Red, amber or green for a caseload (cases per FTE; a full-time worker's case count)."""
+        if cases <= self.band_green + 1e-9:
             return "green"
-        if cases <= self.band_amber:
+        if cases <= self.band_amber + 1e-9:
             return "amber"
         return "red"
+
+    def case_points(self, case_type: str | None, proceedings: bool) -> float:
+        """Weighted points of one case: its type's points, plus the proceedings points while the
+        child is in pre-proceedings or care proceedings. A child with no open status scores 0."""
+        base = self.points.get(case_type, 0.0) if case_type is not None else 0.0
+        return base + (self.proceedings_points if proceedings else 0.0)
+
+    def protected(self, case_type: str | None, proceedings: bool) -> bool:
+        """Whether an ASYE may hold this case only with a co-worker (DOMAIN.md section 3)."""
+        return case_type in self.asye_sole_case_types or (
+            proceedings and self.asye_sole_proceedings
+        )
+
+    def priority_rank(self, case_type: str | None, proceedings: bool) -> int:
+        """0 for the most urgent. A child in proceedings ranks with the first type listed."""
+        if proceedings:
+            return 0
+        if case_type in self.priority:
+            return self.priority.index(case_type)
+        return len(self.priority)
 
 
 class _Reader:
@@ -145,8 +174,9 @@ def parse_policy(text: str, *, source: str) -> CaseloadPolicy:
         raise InvalidInputError(f"{source}: a policy must be a YAML mapping of sections")
     r = _Reader(source, _line_numbers(text))
     unknown = set(data) - {
-        "version", "points", "caps", "asye_protection", "phased_return", "span_of_control",
-        "asye_per_advanced_practitioner", "bands", "unallocated", "allocation",
+        "version", "points", "caps", "asye_protection", "phased_return", "phased_return_days",
+        "long_absence_days", "span_of_control", "asye_per_advanced_practitioner", "bands",
+        "unallocated", "allocation",
     }  # fmt: skip
     for key in sorted(unknown):
         r.problem(key, "is not a policy setting; remove it or check its spelling")
@@ -209,6 +239,25 @@ def parse_policy(text: str, *, source: str) -> CaseloadPolicy:
         r.problem("unallocated.escalate_days", f"must be at least review_days ({review})")
 
     allocation = r.section(data, "allocation")
+    known = {"exclude_leaving_within_days", "allow_cross_team", "priority"}
+    for key in sorted(set(allocation) - known):
+        r.problem(f"allocation.{key}", "is not an allocation setting; check its spelling")
+    priority = DEFAULT_PRIORITY
+    if "priority" in allocation:
+        chosen = r.names(allocation, "priority", "allocation.priority", CASE_TYPES)
+        if sorted(chosen) != sorted(CASE_TYPES):
+            r.problem(
+                "allocation.priority",
+                f"must list every case type once, most urgent first ({', '.join(CASE_TYPES)})",
+            )
+        priority = tuple(chosen)
+    lengths = {
+        key: r.whole(data, key, key, low=1, high=365) if key in data else default
+        for key, default in (
+            ("phased_return_days", DEFAULT_PHASED_RETURN_DAYS),
+            ("long_absence_days", DEFAULT_LONG_ABSENCE_DAYS),
+        )
+    }
     policy = CaseloadPolicy(
         points=points,
         proceedings_points=proceedings,
@@ -233,6 +282,9 @@ def parse_policy(text: str, *, source: str) -> CaseloadPolicy:
             high=365,
         ),
         allow_cross_team=r.flag(allocation, "allow_cross_team", "allocation.allow_cross_team"),
+        phased_return_days=lengths["phased_return_days"],
+        long_absence_days=lengths["long_absence_days"],
+        priority=priority,
     )
     if r.problems:
         shown = r.problems[:30]

@@ -7,7 +7,20 @@ import sys
 import click
 import typer
 
-from caseload.cli import benchmarks, census, data_quality, db, demo, export, imports, summary
+from caseload.cli import (
+    alerts,
+    allocate,
+    benchmarks,
+    caseloads,
+    census,
+    data_quality,
+    db,
+    demo,
+    export,
+    imports,
+    policy,
+    summary,
+)
 from caseload.cli.output import errors
 from caseload.errors import CaseloadError
 
@@ -27,6 +40,11 @@ app.command("summary")(summary.summary)
 app.add_typer(imports.app, name="import")
 app.command("data-quality")(data_quality.data_quality)
 app.add_typer(export.app, name="export")
+app.add_typer(policy.app, name="policy")
+app.command("caseloads")(caseloads.caseloads)
+app.command("allocate")(allocate.allocate)
+app.command("reallocate")(allocate.reallocate)
+app.command("alerts")(alerts.alerts)
 
 
 def main(argv: list[str] | None = None) -> int:

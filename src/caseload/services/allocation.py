@@ -1,0 +1,459 @@
+"""Allocation: recommendations for the unallocated queue, the plan for moving a leaving or absent
+worker's caseload, and the decisions a named user takes on them (accepted, overridden with a
+reason, manual, rejected), all recorded and never deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from caseload.allocation.build import build_problem
+from caseload.allocation.eligibility import Eligibility, Rule
+from caseload.allocation.plan import AllocationPlan, Recommendation, make_plan
+from caseload.allocation.problem import Problem
+from caseload.caseloads.position import CaseloadData
+from caseload.caseloads.report import position_on
+from caseload.domain import WorkerChangeReason
+from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
+from caseload.services.caseloads import Scope, open_scope
+from caseload.storage import allocation_writes, caseload_queries
+from caseload.storage.engine import session_scope
+from caseload.storage.schema import require_current
+
+MOVE_REASONS = (WorkerChangeReason.LEFTRL, WorkerChangeReason.ABSENC)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A caseload being moved: whose, from which day, and the SSD change reason."""
+
+    worker_id: int
+    worker: str
+    start: date
+    reason: WorkerChangeReason
+    why: str
+
+
+@dataclass(frozen=True)
+class AllocationRun:
+    scope: Scope
+    problem: Problem
+    plan: AllocationPlan
+    move: Move | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.scope.to_dict() | self.plan.to_dict()
+        if self.move is not None:
+            data["move"] = {
+                "worker": self.move.worker,
+                "from": self.move.start.isoformat(),
+                "reason": self.move.reason.value,
+                "why": self.move.why,
+            }
+        return data
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    child_ref: str
+    decision: str
+    worker: str | None
+    co_worker: str | None
+    effective_date: date
+    decision_id: int
+    allocation_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "child": self.child_ref,
+            "decision": self.decision,
+            "worker": self.worker,
+            "co_worker": self.co_worker,
+            "effective_date": self.effective_date.isoformat(),
+            "decision_id": self.decision_id,
+            "allocation_id": self.allocation_id,
+        }
+
+
+def _check_time_limit(time_limit: float) -> None:
+    if not 0.1 <= time_limit <= 600:
+        raise InvalidInputError(
+            f"--time-limit must be between 0.1 and 600 seconds, not {time_limit:g}"
+        )
+
+
+def _plan(
+    session: Session,
+    *,
+    as_at: date | None,
+    authority_code: str | None,
+    teams: Sequence[str],
+    time_limit: float,
+) -> tuple[AllocationRun, CaseloadData]:
+    scope, data = open_scope(session, as_at=as_at, authority_code=authority_code, teams=teams)
+    position = position_on(data, scope.day, scope.policy.policy)
+    problem = build_problem(data, position, scope.policy.policy, team_ids=scope.team_ids)
+    return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit)), data
+
+
+def recommend(
+    engine: Engine,
+    *,
+    as_at: date | None = None,
+    authority_code: str | None = None,
+    teams: Sequence[str] = (),
+    time_limit: float = 10.0,
+) -> AllocationRun:
+    """Recommendations for every child waiting on ``as_at`` (in the named teams, or all)."""
+    _check_time_limit(time_limit)
+    require_current(engine)
+    with session_scope(engine) as session:
+        run, _ = _plan(
+            session, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+        )
+    return run
+
+
+def _move_reason(row: dict[str, Any], start: date, window: int) -> tuple[WorkerChangeReason, str]:
+    until = row["holding_until"]
+    if not row["in_post"] or not row["case_holding"]:
+        return WorkerChangeReason.LEFTRL, "is no longer in a case-holding post"
+    if until is not None and until < start + timedelta(days=window):
+        return WorkerChangeReason.LEFTRL, f"leaves the role after {until}"
+    if row["absent"]:
+        return WorkerChangeReason.ABSENC, f"is absent since {row['absent_since']}"
+    if row["long_absence_from"] is not None:
+        return WorkerChangeReason.ABSENC, f"starts a long absence on {row['long_absence_from']}"
+    raise InvalidInputError(
+        f"{row['name']} ({row['staff_number']}) is neither leaving nor absent around {start}; "
+        "pass --reason LEFTRL or --reason ABSENC to move the caseload anyway"
+    )
+
+
+def plan_reallocation(
+    engine: Engine,
+    *,
+    staff_number: str,
+    start: date,
+    reason: WorkerChangeReason | None = None,
+    authority_code: str | None = None,
+    time_limit: float = 10.0,
+) -> AllocationRun:
+    """The move of a worker's whole caseload from ``start`` (the first day with the new
+    workers): a recommendation per child, a reason for any child who cannot be placed."""
+    _check_time_limit(time_limit)
+    require_current(engine)
+    with session_scope(engine) as session:
+        return _reallocation(session, staff_number, start, reason, authority_code, time_limit)
+
+
+def _reallocation(
+    session: Session,
+    staff_number: str,
+    start: date,
+    reason: WorkerChangeReason | None,
+    authority_code: str | None,
+    time_limit: float,
+) -> AllocationRun:
+    scope, data = open_scope(session, as_at=start, authority_code=authority_code)
+    worker = caseload_queries.worker_by_staff_number(session, scope.authority.id, staff_number)
+    policy = scope.policy.policy
+    position = position_on(data, start, policy)
+    rows = position.caseloads.filter(pl.col("worker_id") == worker.id)
+    if rows.is_empty() or rows["cases"][0] == 0:
+        raise NotFoundError(
+            f"{worker.first_name} {worker.last_name} ({staff_number}) holds no cases on {start}"
+        )
+    row = rows.row(0, named=True)
+    if reason is None:
+        found, why = _move_reason(row, start, policy.exclude_leaving_within_days)
+    elif reason not in MOVE_REASONS:
+        raise InvalidInputError("--reason must be LEFTRL (left the role) or ABSENC (absence)")
+    else:
+        found, why = reason, f"are moved on the manager's word ({reason.value})"
+    problem = build_problem(data, position, policy, moving_worker=worker.id)
+    move = Move(worker.id, f"{row['name']} ({staff_number})", start, found, why)
+    return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit), move)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _write_recommendation(
+    session: Session,
+    run: AllocationRun,
+    recommendation: Recommendation,
+    user: str,
+    start: date,
+) -> DecisionResult:
+    child = allocation_writes.lock_child(session, run.scope.authority.id, recommendation.child_ref)
+    if run.move is not None:
+        allocation_writes.end_worker_allocations(
+            session,
+            child_id=child.id,
+            worker_id=run.move.worker_id,
+            move_day=start,
+            reason=run.move.reason,
+        )
+    allocation_writes.ensure_unallocated(session, child, start)
+    allocation, record = allocation_writes.allocate(
+        session,
+        child=child,
+        worker_id=recommendation.worker_id,
+        start=start,
+        decision="accepted",
+        user=user,
+        now=_now(),
+        recommended_worker_id=recommendation.worker_id,
+        reason=None,
+        co_worker_id=recommendation.co_worker_id,
+    )
+    return DecisionResult(
+        recommendation.child_ref,
+        "accepted",
+        recommendation.worker,
+        recommendation.co_worker,
+        start,
+        record.id,
+        allocation.id,
+    )
+
+
+def _units_for(run: AllocationRun, children: Sequence[str] | None) -> list[Recommendation]:
+    """The recommendations for the children named (with their siblings), or all."""
+    if children is None:
+        return list(run.plan.recommendations)
+    wanted = set(children)
+    known = {r.child_ref for r in run.plan.recommendations} | {
+        w.child_ref for w in run.plan.waiting
+    }
+    for ref in sorted(wanted - known):
+        raise NotFoundError(
+            f"{ref} is not waiting for a worker on {run.scope.day} in the teams planned (already "
+            "allocated, closed, or unknown); see 'caseload caseloads'"
+        )
+    for waiting in run.plan.waiting:
+        if waiting.child_ref in wanted:
+            raise InvalidInputError(
+                f"{waiting.child_ref} has no recommendation: {waiting.reason}; allocate manually "
+                "with --child and --worker and a --reason"
+            )
+    for recommendation in run.plan.recommendations:
+        if recommendation.child_ref in wanted:
+            wanted.update(recommendation.siblings)
+    return [r for r in run.plan.recommendations if r.child_ref in wanted]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    run: AllocationRun
+    decisions: list[DecisionResult]
+    refused: list[str]  # one message per child someone else allocated in the meantime
+
+
+def accept(
+    engine: Engine,
+    *,
+    user: str,
+    children: Sequence[str] | None = None,
+    as_at: date | None = None,
+    authority_code: str | None = None,
+    teams: Sequence[str] = (),
+    time_limit: float = 10.0,
+) -> Accepted:
+    """Accept the current recommendations for the children named (siblings come with them), or
+    for every child with one. Each child is its own transaction: a child someone else allocated
+    in the meantime is refused with a message and does not stop the others."""
+    run = recommend(
+        engine, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+    )
+    decisions, refused = [], []
+    for recommendation in _units_for(run, children):
+        try:
+            with session_scope(engine) as session:
+                decisions.append(
+                    _write_recommendation(session, run, recommendation, user, run.scope.day)
+                )
+        except DataIntegrityError as exc:
+            refused.append(str(exc))
+    return Accepted(run, decisions, refused)
+
+
+def apply_reallocation(
+    engine: Engine,
+    *,
+    user: str,
+    staff_number: str,
+    start: date,
+    reason: WorkerChangeReason | None = None,
+    authority_code: str | None = None,
+    time_limit: float = 10.0,
+) -> tuple[AllocationRun, list[DecisionResult], list[str]]:
+    """Move the caseload as planned: each placed child's old allocation ends the day before
+    ``start`` with the change reason and the new one starts on ``start``; the allocations of
+    children who cannot be placed also end, so they join the unallocated queue. Returns the run,
+    the decisions, and the children now waiting."""
+    run = plan_reallocation(
+        engine,
+        staff_number=staff_number,
+        start=start,
+        reason=reason,
+        authority_code=authority_code,
+        time_limit=time_limit,
+    )
+    assert run.move is not None
+    results = []
+    for recommendation in run.plan.recommendations:
+        with session_scope(engine) as session:
+            results.append(_write_recommendation(session, run, recommendation, user, start))
+    waiting = []
+    for child in run.plan.waiting:
+        with session_scope(engine) as session:
+            locked = allocation_writes.lock_child(session, run.scope.authority.id, child.child_ref)
+            allocation_writes.end_worker_allocations(
+                session,
+                child_id=locked.id,
+                worker_id=run.move.worker_id,
+                move_day=start,
+                reason=run.move.reason,
+            )
+            waiting.append(child.child_ref)
+    return run, results, waiting
+
+
+def _rules_broken(run: AllocationRun, child_ref: str, worker_id: int) -> list[str]:
+    """The hard rules a manual choice breaks, described."""
+    problem = run.problem
+    unit = next((u for u in problem.units for c in u.children if c.child_ref == child_ref), None)
+    if unit is None:
+        raise NotFoundError(f"{child_ref} is not waiting for a worker on {run.scope.day}")
+    if worker_id not in {w.worker_id for w in problem.workers}:
+        return ["the worker is not a case holder in the teams planned"]
+    eligibility = Eligibility(problem)
+    worker = problem.worker(worker_id)
+    single = next(c for c in unit.children if c.child_ref == child_ref)
+    alone = eligibility.single(single, unit)
+    broken = []
+    rule = eligibility.blocked(alone, worker)
+    messages = {
+        Rule.UNAVAILABLE: f"{worker.label} is {worker.unavailable}",
+        Rule.TEAM: f"{worker.label} is not in the child's team ({unit.home_team})",
+        Rule.ASYE_PROTECTION: f"{worker.label} is an ASYE and this is a protected case with no "
+        "protecting co-worker",
+    }
+    if rule is not None:
+        broken.append(messages.get(rule, rule.value))
+    if unit.sibling_workers and worker_id not in unit.sibling_workers:
+        broken.append("a sibling already has another worker (siblings split)")
+    if not eligibility.fits(alone, worker):
+        broken.append(
+            f"over cap: {worker.label} would hold {worker.cases + 1} cases "
+            f"(cap {worker.cap_cases}) and {(worker.points + single.points) / 100:g} points "
+            f"(cap {worker.cap_points / 100:g})"
+        )
+    return broken
+
+
+def decide(
+    engine: Engine,
+    *,
+    user: str,
+    child_ref: str,
+    staff_number: str,
+    reason: str | None,
+    override: bool = False,
+    as_at: date | None = None,
+    authority_code: str | None = None,
+    teams: Sequence[str] = (),
+    time_limit: float = 10.0,
+) -> DecisionResult:
+    """Allocate a child to a worker the user chooses: ``accepted`` when it is the
+    recommendation, ``overridden`` (a reason is required) when another worker was recommended,
+    ``manual`` (reason required) when none was. A choice breaking a hard rule (a cap, ASYE
+    protection, siblings, availability, team) needs ``override`` and a reason; the rules
+    overridden are recorded with the reason."""
+    run = recommend(
+        engine, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+    )
+    with session_scope(engine) as session:
+        worker = caseload_queries.worker_by_staff_number(
+            session, run.scope.authority.id, staff_number
+        )
+        recommended = run.plan.recommendation_for(child_ref)
+        if recommended is not None and recommended.worker_id == worker.id and not reason:
+            return _write_recommendation(session, run, recommended, user, run.scope.day)
+        broken = _rules_broken(run, child_ref, worker.id)
+        text = (reason or "").strip()
+        if not text:
+            raise InvalidInputError(
+                f"choosing {staff_number} for {child_ref} needs --reason (the recommendation "
+                f"was {recommended.worker if recommended else 'none'})"
+            )
+        if broken and not override:
+            raise InvalidInputError(
+                f"allocating {child_ref} to {staff_number} breaks: {'; '.join(broken)}. Pass "
+                "--override with --reason to allocate anyway"
+            )
+        if broken:
+            text = f"{text} [rules overridden: {'; '.join(broken)}]"
+        if recommended is None:
+            decision = "manual"
+        else:
+            decision = "accepted" if recommended.worker_id == worker.id else "overridden"
+        child = allocation_writes.lock_child(session, run.scope.authority.id, child_ref)
+        allocation_writes.ensure_unallocated(session, child, run.scope.day)
+        allocation, record = allocation_writes.allocate(
+            session,
+            child=child,
+            worker_id=worker.id,
+            start=run.scope.day,
+            decision=decision,
+            user=user,
+            now=_now(),
+            recommended_worker_id=recommended.worker_id if recommended else None,
+            reason=text,
+        )
+        label = f"{worker.first_name} {worker.last_name} ({worker.staff_number})"
+        return DecisionResult(
+            child_ref, decision, label, None, run.scope.day, record.id, allocation.id
+        )
+
+
+def reject(
+    engine: Engine,
+    *,
+    user: str,
+    child_ref: str,
+    reason: str,
+    as_at: date | None = None,
+    authority_code: str | None = None,
+    teams: Sequence[str] = (),
+    time_limit: float = 10.0,
+) -> DecisionResult:
+    """Record that the recommendation for a child was rejected (with a reason); the child
+    stays in the queue."""
+    if not reason.strip():
+        raise InvalidInputError("rejecting a recommendation needs --reason")
+    run = recommend(
+        engine, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+    )
+    recommended = run.plan.recommendation_for(child_ref)
+    with session_scope(engine) as session:
+        child = allocation_writes.lock_child(session, run.scope.authority.id, child_ref)
+        record = allocation_writes.reject(
+            session,
+            child=child,
+            recommended_worker_id=recommended.worker_id if recommended else None,
+            day=run.scope.day,
+            user=user,
+            now=_now(),
+            reason=reason.strip(),
+        )
+        return DecisionResult(child_ref, "rejected", None, None, run.scope.day, record.id, None)
