@@ -88,15 +88,16 @@ def employments(spells: pl.DataFrame) -> pl.DataFrame:
     ordered = spells.filter(pl.col("role").is_in(CENSUS_ROLES)).sort(
         "worker_id", "contract", "start_date"
     )
-    group = ["worker_id", "contract"]
-    previous_end = pl.col("end_date").shift(1).over(group)
-    previous_reason = pl.col("end_reason").shift(1).over(group)
-    new_employment = (
-        previous_end.is_null()
-        | previous_reason.is_in(CHAIN_BREAKS)
-        | (pl.col("start_date") != previous_end + timedelta(days=1))
+    same_person = (pl.col("worker_id") == pl.col("worker_id").shift(1)) & (
+        pl.col("contract") == pl.col("contract").shift(1)
     )
-    return ordered.with_columns(new_employment.cum_sum().alias("employment"))
+    previous_end = pl.col("end_date").shift(1)
+    hands_over = (
+        same_person.fill_null(False)
+        & ~pl.col("end_reason").shift(1).is_in(CHAIN_BREAKS).fill_null(True)
+        & (pl.col("start_date") == previous_end + timedelta(days=1)).fill_null(False)
+    )
+    return ordered.with_columns((~hands_over).cum_sum().alias("employment"))
 
 
 def derive_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
@@ -193,6 +194,7 @@ def _add_people(records: pl.DataFrame, workers: pl.DataFrame) -> pl.DataFrame:
 
 
 def _add_cases(records: pl.DataFrame, allocations: pl.DataFrame) -> pl.DataFrame:
+    """``Cases30``: allocations open on each reference day, counted per worker."""
     held = pl.concat(
         [
             allocations.filter(
@@ -218,46 +220,66 @@ def _weekdays(start: pl.Series, end: pl.Series) -> np.ndarray:
     return np.busday_count(first, last)
 
 
-def _add_absence(records: pl.DataFrame, absences: pl.DataFrame) -> pl.DataFrame:
-    periods = records.select("worker_id", "Year", "PeriodStart", "AsAt").unique()
-    episodes = periods.join(absences, on="worker_id").with_columns(
-        pl.col("end_date").fill_null(pl.col("AsAt")).alias("episode_end")
+def _absence_in_window(absences: pl.DataFrame, first: date, day: date) -> pl.DataFrame:
+    """Per worker: sickness working days lost from ``first`` to ``day`` and the reason of any
+    absence on ``day``."""
+    episodes = absences.filter(pl.col("start_date") <= day).with_columns(
+        pl.col("end_date").fill_null(day).alias("episode_end")
     )
     sick = episodes.filter(
-        (pl.col("reason") == AbsenceReason.SIC.value)
-        & (pl.col("start_date") <= pl.col("AsAt"))
-        & (pl.col("episode_end") >= pl.col("PeriodStart"))
+        (pl.col("reason") == AbsenceReason.SIC.value) & (pl.col("episode_end") >= first)
     )
-    if sick.height:
-        whole = _weekdays(sick["start_date"], sick["episode_end"])
-        inside = _weekdays(
-            pl.Series(np.maximum(sick["start_date"].to_numpy(), sick["PeriodStart"].to_numpy())),
-            pl.Series(np.minimum(sick["episode_end"].to_numpy(), sick["AsAt"].to_numpy())),
-        )
-        share = np.divide(inside, whole, out=np.zeros(len(whole)), where=whole > 0)
-        sick = sick.with_columns((pl.col("working_days_lost") * share).alias("lost"))
-    else:
-        sick = sick.with_columns(pl.lit(0.0).alias("lost"))
-    lost = sick.group_by("worker_id", "AsAt").agg(pl.col("lost").sum().round(2))
+    whole = _weekdays(sick["start_date"], sick["episode_end"])
+    inside = _weekdays(
+        sick["start_date"].clip(lower_bound=first), sick["episode_end"].clip(upper_bound=day)
+    )
+    share = np.divide(inside, whole, out=np.zeros(len(whole)), where=whole > 0)
+    lost = (
+        sick.with_columns((pl.col("working_days_lost") * share).alias("lost"))
+        .group_by("worker_id")
+        .agg(pl.col("lost").sum().round(2))
+    )
     on_day = (
-        episodes.filter(
-            (pl.col("start_date") <= pl.col("AsAt")) & (pl.col("episode_end") >= pl.col("AsAt"))
-        )
+        episodes.filter(pl.col("episode_end") >= day)
         .sort("start_date")
-        .group_by("worker_id", "AsAt")
+        .group_by("worker_id")
         .agg(pl.col("reason").last().alias("absent_reason"))
     )
+    return lost.join(on_day, on="worker_id", how="full", coalesce=True).with_columns(
+        pl.lit(day, dtype=pl.Date).alias("AsAt")
+    )
+
+
+def _add_absence(records: pl.DataFrame, absences: pl.DataFrame) -> pl.DataFrame:
+    periods = records.select("PeriodStart", "AsAt").unique().sort("AsAt").iter_rows()
+    per_window = pl.concat(
+        [_absence_in_window(absences, first, day) for first, day in periods]
+        or [
+            pl.DataFrame(
+                schema={
+                    "worker_id": pl.Int64,
+                    "lost": pl.Float64,
+                    "absent_reason": pl.Utf8,
+                    "AsAt": pl.Date,
+                }
+            )
+        ]
+    )
     # Working days lost go on one own-staff record per worker and period: the latest employment.
-    latest = (
-        pl.col("RoleStartDate") == pl.col("RoleStartDate").filter(pl.col("AgencyWorker") == 0).max()
-    ).over("worker_id", "AsAt")
     own = pl.col("AgencyWorker") == 0
+    latest_own = (
+        records.filter(own)
+        .group_by("worker_id", "AsAt")
+        .agg(pl.col("RoleStartDate").max().alias("_latest_start"))
+    )
     own_in_post = own & pl.col("_in_post")
     return (
-        records.join(lost, on=["worker_id", "AsAt"], how="left")
-        .join(on_day, on=["worker_id", "AsAt"], how="left")
+        records.join(per_window, on=["worker_id", "AsAt"], how="left")
+        .join(latest_own, on=["worker_id", "AsAt"], how="left")
         .with_columns(
-            pl.when(own & latest).then(pl.col("lost").fill_null(0.0)).alias("WorkingDaysLost"),
+            pl.when(own & (pl.col("RoleStartDate") == pl.col("_latest_start")))
+            .then(pl.col("lost").fill_null(0.0))
+            .alias("WorkingDaysLost"),
             pl.when(own_in_post)
             .then(pl.col("absent_reason").is_not_null().cast(pl.Int64))
             .alias("Absat30Sept"),
