@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from sqlalchemy import Engine
 
 from caseload.census.definitions import round_published, working_days
 from caseload.census.indicators import compute_indicators, round_indicators
 from caseload.census.records import conform_records, conform_vacancies
+from caseload.census.xml_return import write_return
+from caseload.services.census import census_indicators
+from caseload.services.census_returns import import_returns
 
 
 def record(swe: str, fte: float, start: date, **items: Any) -> dict[str, Any]:
@@ -145,3 +150,52 @@ def test_breakdown_by_role_sums_to_council() -> None:
     assert total == pytest.approx(
         council.filter(pl.col("LEA") == "301", pl.col("Year") == 2024)["inpost_fte"].item()
     )
+
+
+def test_indicators_from_an_imported_return(engine: Engine, tmp_path: Path) -> None:
+    """The same hand-built council, written as a CSWW return, imported and computed from the
+    database, gives the same hand-worked figures."""
+    records = conform_records(pl.DataFrame(RECORDS)).filter(
+        pl.col("LEA") == "301", pl.col("Year") == 2024
+    )
+    vacancies = conform_vacancies(pl.DataFrame(VACANCIES)).filter(pl.col("LEA") == "301")
+    path = tmp_path / "301-2024.xml"
+    path.write_bytes(
+        write_return(
+            records,
+            vacancies,
+            lea="301",
+            census_year=2024,
+            software_code="hand-built",
+            generated_at=datetime(2024, 10, 20, tzinfo=UTC),
+        )
+    )
+    import_returns(engine, [path])
+    table = census_indicators(engine, census_year=2024, authority_code="301")
+    assert table.source == "return"
+    (row,) = table.rows()
+    assert row == {**row, "LEA": "301", "Year": 2024}
+    assert {k: v for k, v in row.items() if k not in ("LEA", "Year")} == {
+        "inpost_fte": 2.5,
+        "inpost_headcount": 3,
+        "starters_fte": 1.5,
+        "starters_headcount": 2,
+        "leavers_fte": 2.8,
+        "leavers_headcount": 3,
+        "turnover_rate_fte": 112.0,
+        "turnover_rate_headcount": 100.0,
+        "agency_fte": 1.5,
+        "agency_headcount": 2,
+        "agency_rate_fte": 37.5,
+        "agency_rate_headcount": 40.0,
+        "agency_cover_fte": 1.5,
+        "agency_cover_rate_fte": 100.0,
+        "vacancy_fte": 3.5,
+        "vacancy_rate_fte": 58.3,
+        "vacancy_agency_cover_rate_fte": 42.9,
+        "case_holders_fte": 2.9,
+        "cases": 56,
+        "caseload_fte": 19.3,
+        "working_days_lost_fte": 12.5,
+        "absence_rate_fte": 2.0,
+    }
