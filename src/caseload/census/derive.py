@@ -120,25 +120,31 @@ def derive_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
         (pl.col("RoleStartDate") <= pl.col("AsAt"))
         & (pl.col("employment_end").is_null() | (pl.col("employment_end") >= pl.col("PeriodStart")))
     )
+    # The spell in force on the reference day, or on the last day for an employment that ended:
+    # the latest spell of the employment starting on or before that day.
     cut = pl.min_horizontal(pl.col("AsAt"), pl.col("employment_end").fill_null(pl.col("AsAt")))
+    spell_items = spells.select(
+        "employment",
+        pl.col("start_date").alias("spell_start"),
+        "role",
+        "fte",
+        "team",
+        "reason_leave",
+        "leaver_destination",
+        "agency_contract_weeks",
+    ).sort("spell_start")
     current = (
-        active.join(
-            spells.select(
-                "employment",
-                pl.col("start_date").alias("spell_start"),
-                "role",
-                "fte",
-                "team",
-                "reason_leave",
-                "leaver_destination",
-                "agency_contract_weeks",
-            ),
-            on="employment",
+        active.with_columns(cut.alias("_cut"))
+        .sort("_cut")
+        .join_asof(
+            spell_items,
+            left_on="_cut",
+            right_on="spell_start",
+            by="employment",
+            strategy="backward",
+            check_sortedness=False,
         )
-        .filter(pl.col("spell_start") <= cut)
-        .sort("spell_start")
-        .group_by("employment", "Year", "AsAt")
-        .last()
+        .drop("_cut")
     )
     own = pl.col("contract") == ContractType.OWN.value
     ended = pl.col("employment_end").is_not_null() & (pl.col("employment_end") <= pl.col("AsAt"))
