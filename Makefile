@@ -27,7 +27,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
+# Every speed measurement (about 20 minutes in all on a 2-core machine); see benchmarks/README.md.
 benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/allocation.py
+	$(BIN)/python benchmarks/import_scale.py
+	$(BIN)/python benchmarks/census_national.py
 	$(BIN)/python benchmarks/national_generation.py
 
 clean:
