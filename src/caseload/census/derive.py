@@ -200,19 +200,21 @@ def _add_people(records: pl.DataFrame, workers: pl.DataFrame) -> pl.DataFrame:
 
 
 def _add_cases(records: pl.DataFrame, allocations: pl.DataFrame) -> pl.DataFrame:
-    """``Cases30``: allocations open on each reference day, counted per worker."""
-    held = pl.concat(
-        [
-            allocations.filter(
-                (pl.col("start_date") <= day)
-                & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
-            )
-            .group_by("worker_id")
-            .agg(pl.len().cast(pl.Int64).alias("Cases30"))
-            .with_columns(pl.lit(day, dtype=pl.Date).alias("AsAt"))
-            for day in records["AsAt"].unique().sort()
-        ]
-        or [pl.DataFrame(schema={"worker_id": pl.Int64, "Cases30": pl.Int64, "AsAt": pl.Date})]
+    """``Cases30``: allocations open on each reference day, counted per worker (one query per
+    day, run together)."""
+    ends = pl.col("end_date").fill_null(date.max)
+    per_day = [
+        allocations.lazy()
+        .filter((pl.col("start_date") <= day) & (ends >= day))
+        .group_by("worker_id")
+        .agg(pl.len().cast(pl.Int64).alias("Cases30"))
+        .with_columns(pl.lit(day, dtype=pl.Date).alias("AsAt"))
+        for day in records["AsAt"].unique().sort()
+    ]
+    held = (
+        pl.concat(pl.collect_all(per_day))
+        if per_day
+        else pl.DataFrame(schema={"worker_id": pl.Int64, "Cases30": pl.Int64, "AsAt": pl.Date})
     )
     return records.join(held, on=["worker_id", "AsAt"], how="left").with_columns(
         pl.when(pl.col("_in_post")).then(pl.col("Cases30").fill_null(0)).alias("Cases30")
