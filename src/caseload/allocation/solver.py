@@ -79,6 +79,14 @@ class Stage:
             return 0.0
         return abs(self.bound - self.objective) / max(abs(self.objective - self.low), 1.0)
 
+    @property
+    def solver_gap(self) -> float:
+        """The solver's own relative gap, ``|objective - bound| / |objective|``, as CP-SAT and most
+        solvers report it (looser than :attr:`gap` for penalties far from zero)."""
+        if self.status == OPTIMAL:
+            return 0.0
+        return abs(self.bound - self.objective) / max(abs(self.objective), 1.0)
+
 
 @dataclass(frozen=True)
 class SolveResult:
