@@ -3,6 +3,7 @@ the explanations and the reasons children are left waiting."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from caseload.allocation.build import complexity_level
@@ -307,3 +308,16 @@ def test_explanations_name_the_rules_and_the_alternatives() -> None:
         "decided by balance: 55% after this allocation, the lowest; next Worker 2 (E2) at 75%",
     )
     assert recommendation.alternatives == ("Worker 2 (E2): 75% if given this, experienced",)
+
+
+def test_a_rejected_worker_is_passed_over_and_named() -> None:
+    rejected = replace(unit(child(1)), rejected_workers=(1,))
+    plan = solve([rejected], [worker(1, cases=2), worker(2, cases=15)])
+    assert placed(plan) == {"C1": "E2"}  # the less loaded worker was rejected for this child
+    plan = solve([rejected], [worker(1, cases=2)])
+    (left,) = plan.waiting
+    assert left.rule == "rejected"
+    assert left.reason == (
+        "the workers who could take them were rejected by a manager: 1 rejected for them by a "
+        "manager while they wait: Worker 1 (E1)"
+    )

@@ -298,3 +298,26 @@ def test_the_database_refuses_a_second_open_allocation(
     other.dispose()
     assert sorted(results.values())[0].startswith("Q1 was allocated by someone else")
     assert sorted(results.values())[1] == "ok"
+
+
+def test_a_rejected_worker_is_not_recommended_again(engine: Engine, north: Council) -> None:
+    """Each rejection, recorded with its reason, keeps that worker out while the child waits."""
+    allocation.reject(engine, user="alice", child_ref="Q1", reason="needs a senior")
+    run = allocation.recommend(engine)
+    got = [(r.child_ref, r.staff_number, r.co_worker) for r in run.plan.recommendations]
+    # Pat was rejected for Q1, so Ash (an ASYE) takes it with Pat co-working the protected case.
+    assert got == [("Q1", "A1", "Pat Practitioner (P1)"), ("Q2", "P1", None)]
+    allocation.reject(engine, user="alice", child_ref="Q1", reason="not an ASYE case")
+    run = allocation.recommend(engine)
+    assert [(r.child_ref, r.staff_number) for r in run.plan.recommendations] == [
+        ("Q1", "H1"),
+        ("Q2", "P1"),
+    ]
+    allocation.reject(engine, user="alice", child_ref="Q1", reason="Hana is going on leave")
+    run = allocation.recommend(engine)
+    assert [(r.child_ref, r.staff_number) for r in run.plan.recommendations] == [("Q2", "P1")]
+    (left,) = run.plan.waiting
+    # Sam has no room, and the three who had were rejected: the reason says both.
+    assert (left.child_ref, left.rule) == ("Q1", "room")
+    assert left.reason.startswith("no eligible worker has room")
+    assert "3 rejected for them by a manager while they wait" in left.reason

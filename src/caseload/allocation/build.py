@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -80,6 +80,30 @@ def _worker(row: dict[str, Any], unavailable: str | None, policy: CaseloadPolicy
     )
 
 
+def rejected_workers(
+    rejections: pl.DataFrame, waiting: pl.DataFrame, day: date
+) -> dict[int, set[int]]:
+    """Per waiting child, the workers a manager rejected for them during the current wait (on or
+    after the day the wait began, and not after ``day``)."""
+    since = waiting.select(
+        "child_id",
+        (pl.lit(day) - pl.duration(days=pl.col("days_waiting").fill_null(0))).alias("since"),
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for child_id, worker_id in (
+        rejections.join(since, on="child_id")
+        .filter(
+            pl.col("worker_id").is_not_null()
+            & (pl.col("effective_date") >= pl.col("since"))
+            & (pl.col("effective_date") <= day)
+        )
+        .select("child_id", "worker_id")
+        .iter_rows()
+    ):
+        found[child_id].add(worker_id)
+    return found
+
+
 def build_problem(
     data: CaseloadData,
     position: Position,
@@ -123,6 +147,7 @@ def build_problem(
         if worker_id != moving_worker:
             known[child_id].append(worker_id)
     co_workers = dict(cases.select("child_id", "co_workers").iter_rows())
+    rejected = rejected_workers(data.rejections, waiting, day)
     held_siblings: dict[str, set[int]] = defaultdict(set)
     for group, worker_id, child_id in (
         cases.filter(pl.col("sibling_group").is_not_null() & pl.col("worker_id").is_not_null())
@@ -171,6 +196,9 @@ def build_problem(
                 home_from=first.get("home_from"),
                 sibling_workers=tuple(
                     sorted(held_siblings.get(first["sibling_group"] or "", set()))
+                ),
+                rejected_workers=tuple(
+                    sorted({w for row in rows for w in rejected.get(row["child_id"], ())})
                 ),
             )
         )

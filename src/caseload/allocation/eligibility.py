@@ -5,6 +5,8 @@ In the order they are checked (the first one broken is the reason given):
 1. ``unavailable``: the worker must be in post in a case-holding role, not absent, not leaving the
    role or starting a long absence within the policy's window, and not the worker whose caseload is
    moving;
+   ``rejected``: nor a worker a manager rejected for one of the children while they have been
+   waiting this time (the rejection is recorded with its reason; a new wait starts afresh);
 2. ``siblings``: when a sibling already has a worker, the unit goes to that worker;
 3. ``team``: a child stays in their home team (a sibling's worker's team; else their last worker's
    team when it handles the case type; else the teams of the service areas that handle it) unless
@@ -27,6 +29,7 @@ from caseload.allocation.problem import Child, Problem, Unit, Worker
 
 class Rule(str, Enum):
     UNAVAILABLE = "unavailable"
+    REJECTED = "rejected"
     SIBLINGS = "siblings"
     TEAM = "team"
     ASYE_PROTECTION = "asye_protection"
@@ -59,6 +62,8 @@ class Eligibility:
         """The first of rules 1-4 the worker breaks for the unit, or None."""
         if worker.unavailable is not None:
             return Rule.UNAVAILABLE
+        if worker.worker_id in unit.rejected_workers:
+            return Rule.REJECTED
         if unit.sibling_workers and worker.worker_id not in unit.sibling_workers:
             return Rule.SIBLINGS
         if (

@@ -200,6 +200,8 @@ class Explainer:
                     why.append(f"{w.label} - {w.unavailable}")
                 elif rule is Rule.ASYE_PROTECTION:
                     why.append(f"{w.label} is an ASYE with no protecting co-worker available")
+                elif rule is Rule.REJECTED:
+                    why.append(f"{w.label} was rejected for them by a manager")
                 else:
                     cases, points = self.final(w)
                     why.append(
@@ -226,8 +228,9 @@ class Explainer:
                 blocked[rule].append(f"{w.label} - {w.unavailable}")
             elif rule is not None:
                 blocked[rule].append(w.label)
-                cases, points = self.added[w.worker_id]
-                asye_with_room = asye_with_room or self.eligibility.fits(unit, w, cases, points)
+                if rule is Rule.ASYE_PROTECTION:
+                    cases, points = self.added[w.worker_id]
+                    asye_with_room = asye_with_room or self.eligibility.fits(unit, w, cases, points)
             else:
                 cases, points = self.final(w)
                 load = (
@@ -250,6 +253,11 @@ class Explainer:
             parts.append(
                 f"{len(blocked[Rule.UNAVAILABLE])} unavailable: {_names(blocked[Rule.UNAVAILABLE])}"
             )
+        if blocked[Rule.REJECTED]:
+            parts.append(
+                f"{len(blocked[Rule.REJECTED])} rejected for them by a manager while they wait: "
+                f"{_names(blocked[Rule.REJECTED])}"
+            )
         asye = blocked[Rule.ASYE_PROTECTION]
         if asye:
             parts.append(
@@ -260,6 +268,8 @@ class Explainer:
             rule = Rule.ASYE_PROTECTION  # there is room, but only with ASYEs
         elif full:
             rule = Rule.ROOM
+        elif blocked[Rule.REJECTED]:
+            rule = Rule.REJECTED
         elif blocked[Rule.ASYE_PROTECTION] and not blocked[Rule.UNAVAILABLE]:
             rule = Rule.ASYE_PROTECTION
         else:
@@ -267,5 +277,6 @@ class Explainer:
         prefix = {
             Rule.ASYE_PROTECTION: "only ASYEs have room",
             Rule.ROOM: "no eligible worker has room",
+            Rule.REJECTED: "the workers who could take them were rejected by a manager",
         }.get(rule, "no worker may take them")
         return rule.value, f"{prefix}: " + "; ".join(parts)

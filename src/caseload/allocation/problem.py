@@ -90,6 +90,7 @@ class Unit:
     home_team: str | None = None
     home_from: str | None = None
     sibling_workers: tuple[int, ...] = ()
+    rejected_workers: tuple[int, ...] = ()  # workers a manager rejected for these children
 
     @property
     def cases(self) -> int:

@@ -5,7 +5,7 @@ All dated spells are inclusive (``end_date`` is the last day, null while open)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
@@ -32,6 +32,9 @@ ALLOCATED = AllocationRole.ALLOCATED_WORKER.value
 CO_WORKER = AllocationRole.CO_WORKER.value
 
 
+REJECTIONS = {"child_id": pl.Int64, "worker_id": pl.Int64, "effective_date": pl.Date}
+
+
 @dataclass(frozen=True)
 class CaseloadData:
     """The frames for one authority that caseloads and allocation read.
@@ -45,6 +48,7 @@ class CaseloadData:
     - statuses: child_id, status, start_date, end_date
     - proceedings: child_id, kind, start_date, end_date
     - allocations: allocation_id, child_id, worker_id, role, start_date, end_date, change_reason
+    - rejections: child_id, worker_id, effective_date (recommendations a manager rejected)
     """
 
     teams: pl.DataFrame
@@ -56,6 +60,7 @@ class CaseloadData:
     statuses: pl.DataFrame
     proceedings: pl.DataFrame
     allocations: pl.DataFrame
+    rejections: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTIONS))
 
 
 def active_on(frame: pl.DataFrame, day: date) -> pl.DataFrame:

@@ -87,6 +87,7 @@ def load_data(session: Session, authority_id: int) -> CaseloadData:
         statuses=caseload_queries.statuses_frame(session, authority_id),
         proceedings=caseload_queries.proceedings_frame(session, authority_id),
         allocations=caseload_queries.allocations_frame(session, authority_id),
+        rejections=caseload_queries.rejections_frame(session, authority_id),
     )
 
 

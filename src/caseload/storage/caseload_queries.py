@@ -150,6 +150,19 @@ def allocations_frame(session: Session, authority_id: int) -> pl.DataFrame:
     return read_frame(session, query, ALLOCATION_SCHEMA)
 
 
+def rejections_frame(session: Session, authority_id: int) -> pl.DataFrame:
+    """Recommendations a manager rejected: which worker, for which child, on which day."""
+    d = AllocationDecision
+    query = select(d.child_id, d.recommended_worker_id, d.effective_date).where(
+        d.authority_id == authority_id, d.decision == "rejected"
+    )
+    return read_frame(
+        session,
+        query,
+        {"child_id": pl.Int64, "worker_id": pl.Int64, "effective_date": pl.Date},
+    )
+
+
 def newest_policy(session: Session, authority_id: int | None) -> CaseloadPolicyVersion | None:
     """The policy set for the authority, else the newest one set for every authority."""
     for owner in ([authority_id] if authority_id is not None else []) + [None]:
