@@ -160,19 +160,6 @@ def working_days(census_year: int) -> int:
     return 254 if calendar.isleap(census_year) else 253
 
 
-def rate_value(
-    rate: Rate, numerator: float | None, denominator: float | None, census_year: int
-) -> float | None:
-    """One rate from its totals; ``None`` where DfE prints ``z`` (zero denominator) or a total is
-    missing."""
-    if numerator is None or denominator is None:
-        return None
-    scaled = denominator * (working_days(census_year) if rate.per_working_day else 1)
-    if scaled == 0:
-        return None
-    return rate.scale * numerator / scaled
-
-
 def kind_of(name: str) -> Kind:
     if name in STOCK_BY_NAME:
         return STOCK_BY_NAME[name].kind

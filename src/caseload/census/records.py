@@ -57,10 +57,6 @@ VACANCY_SCHEMA: dict[str, Any] = {
 }
 
 
-def empty_records() -> pl.DataFrame:
-    return pl.DataFrame(schema=RECORD_SCHEMA)
-
-
 def conform_records(frame: pl.DataFrame) -> pl.DataFrame:
     """Give a frame every record column, in order, with the record types (missing ones null)."""
     columns = [

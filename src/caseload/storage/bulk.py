@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, Table, func, insert, select, text
@@ -89,15 +88,3 @@ def table_of(name: str) -> Table:
 
 def _max_id(connection: Connection, table: Table) -> int:
     return int(connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
-
-
-def table_counts(connection: Connection, authority_id: int | None = None) -> dict[str, Any]:
-    """Rows per table, for one authority or all."""
-    counts: dict[str, Any] = {}
-    for name in INSERT_ORDER:
-        table = table_of(name)
-        query = select(func.count()).select_from(table)
-        if authority_id is not None and "authority_id" in table.c:
-            query = query.where(table.c.authority_id == authority_id)
-        counts[name] = int(connection.execute(query).scalar_one())
-    return counts
