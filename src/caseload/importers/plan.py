@@ -43,10 +43,6 @@ class LoadPlan:
         return {name: plan.counts() for name, plan in self.tables.items()}
 
 
-def empty_like(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.clear()
-
-
 def day_before(column: str) -> pl.Expr:
     return pl.col(column) - timedelta(days=1)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.domain import AllocationRole
@@ -233,19 +233,6 @@ def allocations_on(
                 or_(a.end_date.is_(None), a.end_date >= day),
             )
             .order_by(a.start_date)
-        )
-    )
-
-
-def worker_allocations_on(session: Session, worker_id: int, day: date) -> list[Allocation]:
-    """A worker's allocations (either role) active on ``day``."""
-    a = Allocation
-    return list(
-        session.scalars(
-            select(a).where(
-                a.worker_id == worker_id,
-                and_(a.start_date <= day, or_(a.end_date.is_(None), a.end_date >= day)),
-            )
         )
     )
 

@@ -23,13 +23,6 @@ from caseload.storage.models import (
 )
 
 
-def authorities_frame(session: Session, ids: Sequence[int]) -> pl.DataFrame:
-    query = select(Authority.id, Authority.code, Authority.data_as_at).where(Authority.id.in_(ids))
-    return read_frame(
-        session, query, {"authority_id": pl.Int64, "authority": pl.Utf8, "data_as_at": pl.Date}
-    )
-
-
 def workers_frame(session: Session, ids: Sequence[int]) -> pl.DataFrame:
     w = Worker
     query = select(
