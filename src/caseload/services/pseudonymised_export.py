@@ -18,7 +18,7 @@ from caseload.errors import InvalidInputError, NotFoundError
 from caseload.exporters.pseudonymised import SourceFrames, build_export
 from caseload.exporters.suppression import DEFAULT_MIN_GROUP
 from caseload.storage import quality_queries as q
-from caseload.storage import queries
+from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
 
@@ -76,7 +76,7 @@ def export_pseudonymised(
         source = SourceFrames(
             workers=q.export_workers_frame(session, ids),
             spells=spells,
-            absences=q.absences_frame(session, ids),
+            absences=workforce_frames.absences_frame(session, ids),
             teams=teams,
             children=q.children_frame(session, ids),
             referrals=q.referrals_frame(session, ids),

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Executable, Float, String, type_coerce
+from sqlalchemy import ColumnElement, Connection, Executable, Float, String, type_coerce
 from sqlalchemy.orm import Session
 
 
-def read_frame(session: Session, statement: Executable, schema: dict[str, Any]) -> pl.DataFrame:
-    """Run a select and return its rows as a frame with the given column names and types."""
-    rows = session.execute(statement).tuples().all()
+def read_frame(
+    source: Session | Connection, statement: Executable, schema: dict[str, Any]
+) -> pl.DataFrame:
+    """Run a select (in a session or on a connection inside a load's transaction) and return its
+    rows as a frame with the given column names and types."""
+    rows = source.execute(statement).tuples().all()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 
-from caseload.storage.frames import as_float, as_text
+from caseload.storage.frames import as_float, as_text, read_frame
 from caseload.storage.models import (
     Absence,
     Allocation,
@@ -32,11 +32,6 @@ from caseload.storage.operations_models import ImportRun
 
 BATCH_ROWS = 10_000
 Schema = dict[str, Any]
-
-
-def frame_of(connection: Connection, statement: Select[Any], schema: Schema) -> pl.DataFrame:
-    rows = connection.execute(statement).tuples().all()
-    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 # --- authorities and runs -------------------------------------------------------------------
@@ -149,7 +144,7 @@ def runs_frame(connection: Connection, authority: int | None, limit: int) -> pl.
     )
     if authority is not None:
         query = query.where(r.authority_id == authority)
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {
@@ -176,7 +171,7 @@ def teams_frame(connection: Connection, authority: int) -> pl.DataFrame:
     query = select(t.id, t.name, as_text(t.kind), t.parent_id, t.external_id).where(
         t.authority_id == authority
     )
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {
@@ -200,7 +195,7 @@ def posts_frame(connection: Connection, authority: int) -> pl.DataFrame:
         p.start_date,
         p.end_date,
     ).where(p.authority_id == authority)
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {
@@ -264,7 +259,7 @@ def workers_frame(connection: Connection, authority: int) -> pl.DataFrame:
         .outerjoin(spells, spells.c.worker_id == w.id)
         .where(w.authority_id == authority)
     )
-    return frame_of(connection, query, WORKER_SCHEMA)
+    return read_frame(connection, query, WORKER_SCHEMA)
 
 
 SPELL_SCHEMA: Schema = {
@@ -306,7 +301,7 @@ def hr_spells_frame(connection: Connection, authority: int) -> pl.DataFrame:
         s.leaver_destination,
         as_float(s.agency_contract_weeks),
     ).where(s.authority_id == authority, s.external_id.is_not(None))
-    return frame_of(connection, query, SPELL_SCHEMA)
+    return read_frame(connection, query, SPELL_SCHEMA)
 
 
 def absences_frame(connection: Connection, authority: int) -> pl.DataFrame:
@@ -320,7 +315,7 @@ def absences_frame(connection: Connection, authority: int) -> pl.DataFrame:
         as_text(a.reason),
         as_float(a.working_days_lost),
     ).where(a.authority_id == authority)
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {
@@ -339,7 +334,7 @@ def children_frame(connection: Connection, authority: int) -> pl.DataFrame:
     query = select(Child.id, Child.child_ref, Child.birth_date, Child.sibling_group).where(
         Child.authority_id == authority
     )
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {"id": pl.Int64, "child_ref": pl.Utf8, "birth_date": pl.Date, "sibling_group": pl.Utf8},
@@ -351,7 +346,7 @@ def referrals_frame(connection: Connection, authority: int) -> pl.DataFrame:
     query = select(
         r.id, r.child_id, r.external_id, r.referral_date, r.source, r.led_to_assessment
     ).where(r.authority_id == authority, r.external_id.is_not(None))
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {
@@ -370,7 +365,7 @@ def statuses_frame(connection: Connection, authority: int) -> pl.DataFrame:
     query = select(
         c.id, c.child_id, c.external_id, as_text(c.status), c.start_date, c.end_date
     ).where(c.authority_id == authority, c.external_id.is_not(None))
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {
@@ -397,7 +392,7 @@ def allocations_frame(connection: Connection, authority: int) -> pl.DataFrame:
         a.end_date,
         as_text(a.change_reason),
     ).where(a.authority_id == authority)
-    return frame_of(
+    return read_frame(
         connection,
         query,
         {

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, aliased
 
 from caseload.storage.frames import as_float, as_text, read_frame
 from caseload.storage.models import (
-    Absence,
     Allocation,
     Authority,
     Child,
@@ -224,24 +223,6 @@ def children_frame(session: Session, ids: Sequence[int]) -> pl.DataFrame:
             "child_ref": pl.Utf8,
             "birth_date": pl.Date,
             "sibling_group": pl.Utf8,
-        },
-    )
-
-
-def absences_frame(session: Session, ids: Sequence[int]) -> pl.DataFrame:
-    a = Absence
-    query = select(
-        a.worker_id, a.start_date, a.end_date, as_text(a.reason), as_float(a.working_days_lost)
-    ).where(a.authority_id.in_(ids))
-    return read_frame(
-        session,
-        query,
-        {
-            "worker_id": pl.Int64,
-            "start_date": pl.Date,
-            "end_date": pl.Date,
-            "reason": pl.Utf8,
-            "working_days_lost": pl.Float64,
         },
     )
 
