@@ -28,3 +28,13 @@ class NotFoundError(CaseloadError):
 
 class InvalidInputError(CaseloadError):
     """An input file or value is malformed."""
+
+
+class AccessDeniedError(CaseloadError):
+    """The signed-in person's role or team scope does not cover what they asked for. The refusal
+    is written to the audit trail by the service that raised it."""
+
+
+class AuthenticationError(CaseloadError):
+    """Sign-in failed (unknown name, wrong password, disabled or locked account) or a session or
+    token is missing, expired or revoked. The message never says which, to give nothing away."""

@@ -10,6 +10,7 @@ import typer
 from caseload.cli import (
     alerts,
     allocate,
+    audit,
     benchmarks,
     caseloads,
     census,
@@ -19,7 +20,9 @@ from caseload.cli import (
     export,
     imports,
     policy,
+    serve,
     summary,
+    users,
 )
 from caseload.cli.output import errors
 from caseload.errors import CaseloadError
@@ -45,6 +48,9 @@ app.command("caseloads")(caseloads.caseloads)
 app.command("allocate")(allocate.allocate)
 app.command("reallocate")(allocate.reallocate)
 app.command("alerts")(alerts.alerts)
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from caseload.cli.context import engine
-from caseload.cli.output import OutputFormat, console
+from caseload.cli.output import OutputFormat, console, print_table
+from caseload.cli.serve import serve_app
 from caseload.cli.summary import show_summary
+from caseload.services.demo_accounts import create_demo_accounts
 from caseload.services.generation import DEMO_SPEC, build_demo, build_national, check_preset
 from caseload.services.summary import council_summary
 
@@ -24,14 +26,13 @@ def demo(
     years: Annotated[int, typer.Option(help="Census years to simulate (ending 30 Sep 2026).")] = 3,
     no_serve: Annotated[
         bool,
-        typer.Option(
-            "--no-serve",
-            help="Only build the council and print its summary (the default until the web "
-            "application is added).",
-        ),
+        typer.Option("--no-serve", help="Only build the council and its accounts; do not serve."),
     ] = False,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Build the synthetic demo council in CASELOAD_DATABASE_URL and print its summary."""
+    """Build the synthetic demo council in CASELOAD_DATABASE_URL with one account per role,
+    print its summary and the accounts' one-time passwords, and serve the web application."""
     check_preset(preset)
     database = engine()
     with console.status("Simulating the demo council..."):
@@ -42,6 +43,15 @@ def demo(
         f"{built.rows['allocation']:,} allocations."
     )
     show_summary(council_summary(database, authority_code=built.code), OutputFormat.table)
+    demo_accounts = create_demo_accounts(database, built.code)
+    print_table(
+        "Demo accounts (one-time passwords: you choose your own at first sign-in)",
+        ["User", "Role", "Password", "Sees"],
+        [[a.username, a.role.label, a.password, a.scope] for a in demo_accounts],
+        numeric_from=9,
+    )
+    if not no_serve:
+        serve_app(host, port)
 
 
 def generate(

@@ -30,3 +30,32 @@ def suppress_small_groups(
             pl.when(small).then(pl.lit(SUPPRESSED)).otherwise(pl.col(column)).alias(column)
         )
     return frame, counts
+
+
+def suppress_count(value: int | None, k: int = DEFAULT_MIN_GROUP) -> int | str | None:
+    """A count for a shared page: 1 to k-1 becomes ``c``; 0 and k or more are shown."""
+    if value is None or value == 0 or value >= k:
+        return value
+    return SUPPRESSED
+
+
+def suppress_frame(
+    frame: pl.DataFrame,
+    *,
+    counts: list[str],
+    rates: dict[str, str] | None = None,
+    k: int = DEFAULT_MIN_GROUP,
+) -> pl.DataFrame:
+    """Aggregate rows for a shared page: each column in ``counts`` with a value from 1 to k-1
+    becomes ``c``, and each rate in ``rates`` becomes ``c`` when its denominator column (the
+    mapped name) is from 1 to k-1. Every touched column becomes text."""
+    rates = rates or {}
+    small = {name: (pl.col(name) > 0) & (pl.col(name) < k) for name in {*counts, *rates.values()}}
+    changes = [
+        pl.when(small[rates[name]] if name in rates else small[name])
+        .then(pl.lit(SUPPRESSED))
+        .otherwise(pl.col(name).cast(pl.String))
+        .alias(name)
+        for name in [*counts, *rates]
+    ]
+    return frame.with_columns(changes)

@@ -308,4 +308,8 @@ class Allocation(Base):
     )
 
 
-from caseload.storage import census_models, operations_models  # noqa: E402,F401  (more tables)
+from caseload.storage import (  # noqa: E402,F401  (more tables)
+    account_models,
+    census_models,
+    operations_models,
+)

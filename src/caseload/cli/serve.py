@@ -1,0 +1,35 @@
+"""``caseload serve``: the web application."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from caseload.cli.context import engine
+from caseload.cli.output import console
+from caseload.storage.schema import require_current
+from caseload.web import create_app
+
+
+def serve_app(host: str, port: int) -> None:
+    database = engine()
+    require_current(database)
+    console.print(f"Caseload is running on http://{host}:{port}/ (Ctrl+C to stop).")
+    uvicorn.run(
+        create_app(database),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web application and JSON API for CASELOAD_DATABASE_URL."""
+    serve_app(host, port)

@@ -1,0 +1,481 @@
+"""Accounts and signing in: adding, disabling and resetting accounts, password sign-in with
+lock-out, browser sessions with expiry and CSRF tokens, and API tokens for service accounts.
+
+Every change to an account and every sign-in (successful or not) is written to the audit trail.
+Sign-in is kept behind one function (``sign_in``) returning a ``Principal``, so a council's single
+sign-on can later produce the same ``Principal`` without touching the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from caseload.auth import passwords, tokens
+from caseload.auth.principal import Principal
+from caseload.auth.roles import AccountRole, Permission
+from caseload.errors import AuthenticationError, InvalidInputError, NotFoundError
+from caseload.services import audit
+from caseload.services.audit import Actor
+from caseload.storage import account_queries, queries
+from caseload.storage.account_models import ApiToken, UserAccount, UserSession
+from caseload.storage.engine import session_scope
+from caseload.storage.models import Authority, Team, Worker
+from caseload.storage.schema import require_current
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_OUT = timedelta(minutes=15)
+SESSION_IDLE = timedelta(minutes=30)
+SESSION_LIFETIME = timedelta(hours=10)
+SESSION_TOUCH = timedelta(seconds=60)
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+SIGN_IN_FAILED = "the user name or password is wrong, or the account is locked or disabled"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AccountView:
+    username: str
+    display_name: str
+    role: AccountRole
+    teams: list[str]
+    worker_id: int | None
+    is_service: bool
+    disabled: bool
+    locked: bool
+    must_change_password: bool
+    last_sign_in_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role.value,
+            "teams": self.teams,
+            "worker_id": self.worker_id,
+            "service_account": self.is_service,
+            "disabled": self.disabled,
+            "locked": self.locked,
+            "must_change_password": self.must_change_password,
+            "last_sign_in_at": (self.last_sign_in_at.isoformat() if self.last_sign_in_at else None),
+        }
+
+
+def _view(session: Session, account: UserAccount) -> AccountView:
+    locked_until = _aware(account.locked_until)
+    return AccountView(
+        username=account.username,
+        display_name=account.display_name,
+        role=AccountRole(account.role),
+        teams=account_queries.account_team_names(session, account.id),
+        worker_id=account.worker_id,
+        is_service=account.is_service,
+        disabled=account.disabled_at is not None,
+        locked=locked_until is not None and locked_until > now(),
+        must_change_password=account.must_change_password,
+        last_sign_in_at=_aware(account.last_sign_in_at),
+    )
+
+
+def _valid_username(username: str) -> str:
+    name = username.strip().casefold()
+    if not name or len(name) > 80 or not set(name) <= USERNAME_CHARS:
+        raise InvalidInputError(
+            f"user name {username!r} is not allowed: use 1-80 letters, digits, '.', '_' or '-'"
+        )
+    return name
+
+
+def _authority(session: Session, code: str | None) -> Authority:
+    if code is not None:
+        return queries.authorities(session, code)[0]
+    found = list(session.scalars(select(Authority).order_by(Authority.code).limit(2)))
+    if len(found) != 1:
+        raise InvalidInputError(
+            "say which council the account belongs to with --authority CODE"
+            if found
+            else "the database holds no council yet; run 'caseload demo' or load data first"
+        )
+    return found[0]
+
+
+def _team_ids(session: Session, authority_id: int, names: Sequence[str]) -> list[int]:
+    ids = []
+    for name in names:
+        team_id = session.scalar(
+            select(Team.id).where(Team.authority_id == authority_id, Team.name.ilike(name.strip()))
+        )
+        if team_id is None:
+            raise NotFoundError(f"no team called {name!r}; 'caseload caseloads' lists the teams")
+        ids.append(team_id)
+    return ids
+
+
+def _worker_id(session: Session, authority_id: int, staff_number: str) -> int:
+    worker_id = session.scalar(
+        select(Worker.id).where(
+            Worker.authority_id == authority_id, Worker.staff_number == staff_number.strip()
+        )
+    )
+    if worker_id is None:
+        raise NotFoundError(f"no worker with staff number {staff_number!r}")
+    return worker_id
+
+
+def add_user(
+    engine: Engine,
+    by: Actor,
+    *,
+    username: str,
+    display_name: str,
+    role: AccountRole,
+    teams: Sequence[str] = (),
+    staff_number: str | None = None,
+    authority_code: str | None = None,
+    service: bool = False,
+    password: str | None = None,
+) -> tuple[AccountView, str | None]:
+    """Add an account; returns it with its one-time password (None for a service account, which
+    signs in with API tokens only). A team manager needs teams; a social worker needs their
+    staff number."""
+    require_current(engine)
+    name = _valid_username(username)
+    if role is AccountRole.TEAM_MANAGER and not teams:
+        raise InvalidInputError("a team manager's account needs at least one --team")
+    if role is AccountRole.SOCIAL_WORKER and not staff_number:
+        raise InvalidInputError("a social worker's account needs their --staff-number")
+    secret = None if service else (password or passwords.one_time_password())
+    if secret is not None and password is not None:
+        passwords.check_password_rules(secret, username=name)
+    with session_scope(engine) as session:
+        if account_queries.account_by_name(session, name) is not None:
+            raise InvalidInputError(f"there is already an account called {name!r}")
+        authority = _authority(session, authority_code)
+        account = UserAccount(
+            authority_id=authority.id,
+            username=name,
+            display_name=display_name.strip() or name,
+            role=role.value,
+            worker_id=(_worker_id(session, authority.id, staff_number) if staff_number else None),
+            is_service=service,
+            password_hash=passwords.hash_password(secret) if secret else None,
+            must_change_password=secret is not None and password is None,
+            failed_attempts=0,
+            created_at=now(),
+            created_by=by.name,
+        )
+        session.add(account)
+        session.flush()
+        account_queries.set_account_teams(
+            session, account.id, _team_ids(session, authority.id, teams)
+        )
+        session.flush()
+        audit.record_in(
+            session,
+            by,
+            "account_add",
+            "account",
+            name,
+            {"role": role.value, "service": service},
+        )
+        return _view(session, account), (secret if password is None else None)
+
+
+def _account(session: Session, username: str) -> UserAccount:
+    account = account_queries.account_by_name(session, username)
+    if account is None:
+        raise NotFoundError(f"no account called {username!r}; 'caseload users list' lists them")
+    return account
+
+
+def disable_user(engine: Engine, by: Actor, username: str) -> AccountView:
+    """Disable an account, end its sessions and revoke its API tokens. Accounts are never
+    deleted, so the audit trail always names someone who existed."""
+    require_current(engine)
+    with session_scope(engine) as session:
+        account = _account(session, username)
+        moment = now()
+        account.disabled_at = account.disabled_at or moment
+        account_queries.end_sessions(session, account.id, moment)
+        for token in account_queries.tokens_of(session, account.id):
+            token.revoked_at = token.revoked_at or moment
+        audit.record_in(session, by, "account_disable", "account", account.username)
+        return _view(session, account)
+
+
+def enable_user(engine: Engine, by: Actor, username: str) -> AccountView:
+    require_current(engine)
+    with session_scope(engine) as session:
+        account = _account(session, username)
+        account.disabled_at = None
+        account.failed_attempts = 0
+        account.locked_until = None
+        audit.record_in(session, by, "account_enable", "account", account.username)
+        return _view(session, account)
+
+
+def reset_password(engine: Engine, by: Actor, username: str) -> str:
+    """Give the account a new one-time password (to be changed at next sign-in), unlock it and
+    end its sessions."""
+    require_current(engine)
+    secret = passwords.one_time_password()
+    with session_scope(engine) as session:
+        account = _account(session, username)
+        if account.is_service:
+            raise InvalidInputError(
+                f"{account.username!r} is a service account: it signs in with API tokens only"
+            )
+        account.password_hash = passwords.hash_password(secret)
+        account.must_change_password = True
+        account.failed_attempts = 0
+        account.locked_until = None
+        account_queries.end_sessions(session, account.id, now())
+        audit.record_in(session, by, "password_reset", "account", account.username)
+    return secret
+
+
+def list_users(engine: Engine, authority_code: str | None = None) -> list[AccountView]:
+    require_current(engine)
+    with session_scope(engine) as session:
+        authority_id = (
+            queries.authorities(session, authority_code)[0].id if authority_code else None
+        )
+        return [_view(session, a) for a in account_queries.accounts(session, authority_id)]
+
+
+def list_users_for(engine: Engine, principal: Principal) -> list[AccountView]:
+    """The accounts page: administrators only."""
+    audit.require(engine, principal, Permission.MANAGE_USERS, "accounts")
+    with session_scope(engine) as session:
+        return [
+            _view(session, a) for a in account_queries.accounts(session, principal.authority_id)
+        ]
+
+
+def principal_of(session: Session, account: UserAccount, source: str) -> Principal:
+    return Principal(
+        user_id=account.id,
+        username=account.username,
+        display_name=account.display_name,
+        role=AccountRole(account.role),
+        authority_id=account.authority_id,
+        team_ids=frozenset(account_queries.account_team_ids(session, account.id)),
+        worker_id=account.worker_id,
+        source=source,
+        is_service=account.is_service,
+    )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    principal: Principal
+    session_token: str
+    csrf_token: str
+    must_change_password: bool
+
+
+def sign_in(engine: Engine, username: str, password: str, *, source: str) -> SignedIn:
+    """Check a password and open a browser session. Five failures in a row lock the account for
+    15 minutes; the message never says whether the name exists."""
+    require_current(engine)
+    name = username.strip().casefold()[:80]
+    moment = now()
+    with session_scope(engine) as session:
+        account = account_queries.account_by_name(session, name)
+        stored = account.password_hash if account is not None else None
+        matches = passwords.verify_password(stored, password)
+        locked_until = _aware(account.locked_until) if account else None
+        usable = (
+            account is not None
+            and not account.is_service
+            and account.disabled_at is None
+            and (locked_until is None or locked_until <= moment)
+        )
+        if account is None or not usable or not matches:
+            failure = Actor(
+                name or "(blank)",
+                account.role if account else "unknown",
+                account.authority_id if account else None,
+                source,
+            )
+            detail: dict[str, Any] = {"reason": "unknown user" if account is None else ""}
+            if account is not None:
+                if usable:
+                    account.failed_attempts += 1
+                    if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
+                        account.locked_until = moment + LOCK_OUT
+                        account.failed_attempts = 0
+                        detail["locked_until"] = account.locked_until.isoformat()
+                    detail["reason"] = "wrong password"
+                else:
+                    detail["reason"] = "disabled, locked or service account"
+            audit.record_in(session, failure, "sign_in", "account", name, detail, outcome="failed")
+        else:
+            if stored is not None and passwords.needs_rehash(stored):
+                account.password_hash = passwords.hash_password(password)
+            account.failed_attempts = 0
+            account.locked_until = None
+            account.last_sign_in_at = moment
+            token, csrf = tokens.new_token(), tokens.new_token()
+            session.add(
+                UserSession(
+                    token_sha256=tokens.token_digest(token),
+                    user_id=account.id,
+                    csrf_token=csrf,
+                    created_at=moment,
+                    last_seen_at=moment,
+                    expires_at=moment + SESSION_LIFETIME,
+                    source=source[:64],
+                )
+            )
+            principal = principal_of(session, account, source)
+            audit.record_in(session, principal, "sign_in", "account", account.username)
+            return SignedIn(principal, token, csrf, account.must_change_password)
+    raise AuthenticationError(SIGN_IN_FAILED)
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    principal: Principal
+    csrf_token: str
+    must_change_password: bool
+
+
+def resolve_session(engine: Engine, token: str | None, *, source: str) -> ActiveSession:
+    """The principal behind a session cookie; refuses an unknown, ended, idle or expired one."""
+    if not token:
+        raise AuthenticationError("please sign in")
+    moment = now()
+    with session_scope(engine) as session:
+        row = account_queries.session_by_digest(session, tokens.token_digest(token))
+        if row is None or row.ended_at is not None:
+            raise AuthenticationError("your session has ended; please sign in again")
+        expires = _aware(row.expires_at)
+        last_seen = _aware(row.last_seen_at)
+        assert expires is not None and last_seen is not None
+        if expires <= moment or last_seen + SESSION_IDLE <= moment:
+            row.ended_at = moment
+            session.commit()
+            raise AuthenticationError("your session has expired; please sign in again")
+        account = session.get(UserAccount, row.user_id)
+        if account is None or account.disabled_at is not None:
+            raise AuthenticationError("this account is disabled")
+        if last_seen + SESSION_TOUCH <= moment:
+            row.last_seen_at = moment
+        return ActiveSession(
+            principal_of(session, account, source), row.csrf_token, account.must_change_password
+        )
+
+
+def sign_out(engine: Engine, token: str | None, *, source: str) -> None:
+    if not token:
+        return
+    with session_scope(engine) as session:
+        row = account_queries.session_by_digest(session, tokens.token_digest(token))
+        if row is None or row.ended_at is not None:
+            return
+        row.ended_at = now()
+        account = session.get(UserAccount, row.user_id)
+        if account is not None:
+            audit.record_in(
+                session,
+                principal_of(session, account, source),
+                "sign_out",
+                "account",
+                account.username,
+            )
+
+
+def change_password(
+    engine: Engine, principal: Principal, current: str, new: str, *, keep_token: str | None
+) -> None:
+    """Change one's own password; other sessions of the account are ended."""
+    passwords.check_password_rules(new, username=principal.username)
+    if current == new:
+        raise InvalidInputError("the new password must differ from the current one")
+    with session_scope(engine) as session:
+        account = session.get(UserAccount, principal.user_id)
+        if account is None or not passwords.verify_password(account.password_hash, current):
+            raise AuthenticationError("the current password is wrong")
+        moment = now()
+        account.password_hash = passwords.hash_password(new)
+        account.must_change_password = False
+        account.password_changed_at = moment
+        keep = tokens.token_digest(keep_token) if keep_token else None
+        for row in session.scalars(
+            select(UserSession).where(
+                UserSession.user_id == account.id, UserSession.ended_at.is_(None)
+            )
+        ):
+            if row.token_sha256 != keep:
+                row.ended_at = moment
+        audit.record_in(session, principal, "password_change", "account", account.username)
+
+
+def create_api_token(
+    engine: Engine, by: Actor, username: str, *, name: str, days: int | None = 365
+) -> str:
+    """A bearer token for an account (usually a service account); shown once, stored hashed."""
+    require_current(engine)
+    token = tokens.new_api_token()
+    with session_scope(engine) as session:
+        account = _account(session, username)
+        if account.disabled_at is not None:
+            raise InvalidInputError(f"{account.username!r} is disabled")
+        moment = now()
+        session.add(
+            ApiToken(
+                user_id=account.id,
+                name=name.strip()[:80] or "token",
+                token_sha256=tokens.token_digest(token),
+                created_at=moment,
+                expires_at=moment + timedelta(days=days) if days else None,
+            )
+        )
+        audit.record_in(session, by, "token_add", "account", account.username, {"name": name})
+    return token
+
+
+def revoke_api_tokens(engine: Engine, by: Actor, username: str) -> int:
+    require_current(engine)
+    with session_scope(engine) as session:
+        account = _account(session, username)
+        count = 0
+        for token in account_queries.tokens_of(session, account.id):
+            if token.revoked_at is None:
+                token.revoked_at = now()
+                count += 1
+        audit.record_in(session, by, "token_revoke", "account", account.username, {"count": count})
+    return count
+
+
+def principal_for_token(engine: Engine, token: str | None, *, source: str) -> Principal:
+    if not token:
+        raise AuthenticationError("send an API token as 'Authorization: Bearer TOKEN'")
+    moment = now()
+    with session_scope(engine) as session:
+        row = account_queries.token_by_digest(session, tokens.token_digest(token))
+        expires = _aware(row.expires_at) if row else None
+        if row is None or row.revoked_at is not None or (expires is not None and expires <= moment):
+            raise AuthenticationError("the API token is unknown, revoked or expired")
+        account = session.get(UserAccount, row.user_id)
+        if account is None or account.disabled_at is not None:
+            raise AuthenticationError("the API token's account is disabled")
+        last_used = _aware(row.last_used_at)
+        if last_used is None or last_used + SESSION_TOUCH <= moment:
+            row.last_used_at = moment
+        return principal_of(session, account, source)

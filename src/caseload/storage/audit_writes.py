@@ -1,0 +1,139 @@
+"""Appending to the audit trail and reading it back.
+
+The next event's id and previous hash are read inside the writing transaction. On PostgreSQL a
+transaction-level advisory lock serialises writers; on SQLite the database's single writer does.
+The unique ``prev_hash`` makes a fork impossible either way: a writer that lost a race fails and
+retries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.orm import Session
+
+from caseload.auth.audit_chain import GENESIS, event_hash
+from caseload.storage.account_models import AuditEvent
+
+AUDIT_LOCK_KEY = 720_515_001
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    actor: str
+    role: str
+    authority_id: int | None
+    action: str
+    outcome: str
+    target_type: str
+    target_id: str | None
+    source: str
+    detail: Mapping[str, Any]
+
+
+def utc_stamp(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def append_event(session: Session, event: NewEvent) -> AuditEvent:
+    """Add ``event`` at the end of the chain in the session's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    next_id, previous = (1, GENESIS) if last is None else (last.id + 1, last.hash)
+    fields: dict[str, Any] = {
+        "id": next_id,
+        "at": utc_stamp(),
+        "actor": event.actor,
+        "role": event.role,
+        "authority_id": event.authority_id,
+        "action": event.action,
+        "outcome": event.outcome,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "source": event.source[:64],
+        "detail": json.dumps(dict(event.detail), sort_keys=True, default=str),
+    }
+    row = AuditEvent(**fields, prev_hash=previous, hash=event_hash(previous, fields))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def event_dict(row: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": row.at,
+        "actor": row.actor,
+        "role": row.role,
+        "authority_id": row.authority_id,
+        "action": row.action,
+        "outcome": row.outcome,
+        "target_type": row.target_type,
+        "target_id": row.target_id,
+        "source": row.source,
+        "detail": row.detail,
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+    }
+
+
+def all_events(session: Session, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Every event in id order, read in batches."""
+    after = 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.id > after).order_by(AuditEvent.id).limit(batch)
+            )
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield event_dict(row)
+        after = rows[-1].id
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    actor: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def filtered_events(
+    session: Session, authority_id: int | None, wanted: EventFilter, *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Events matching ``wanted``, newest first, and how many match in all."""
+    query: Select[tuple[AuditEvent]] = select(AuditEvent)
+    if authority_id is not None:
+        query = query.where(
+            (AuditEvent.authority_id == authority_id) | AuditEvent.authority_id.is_(None)
+        )
+    if wanted.actor:
+        query = query.where(AuditEvent.actor == wanted.actor.casefold())
+    for column, value in (
+        (AuditEvent.action, wanted.action),
+        (AuditEvent.outcome, wanted.outcome),
+        (AuditEvent.target_type, wanted.target_type),
+        (AuditEvent.target_id, wanted.target_id),
+    ):
+        if value:
+            query = query.where(column == value)
+    if wanted.since:
+        query = query.where(AuditEvent.at >= wanted.since)
+    if wanted.until:
+        query = query.where(AuditEvent.at < wanted.until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
+    return [event_dict(row) for row in rows], int(total)

@@ -1,0 +1,126 @@
+"""The FastAPI application: pages, the JSON API, static assets, security headers and the
+translation of service errors into pages or JSON."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from caseload import __version__
+from caseload.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    CaseloadError,
+    NotFoundError,
+)
+from caseload.web.deps import CsrfError, PasswordChangeRequiredError
+from caseload.web.routes import ROUTERS
+from caseload.web.templating import render
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not request.url.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+        if request.url.scheme == "https":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, title: str, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": title, "detail": message}, status_code=status)
+    return render(request, "error.html", {"title": title, "message": message}, status_code=status)
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The application serving ``engine``'s database."""
+    app = FastAPI(
+        title="Caseload",
+        version=__version__,
+        description="Children's social care workforce and caseloads: the JSON API. Sign in "
+        "with a service account's token ('Authorization: Bearer TOKEN').",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        swagger_ui_parameters={"syntaxHighlight": False},
+    )
+    app.state.engine = engine
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(AuthenticationError)
+    async def not_signed_in(request: Request, exc: AuthenticationError) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"error": "not signed in", "detail": str(exc)},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequiredError)
+    async def change_first(request: Request, exc: PasswordChangeRequiredError) -> Response:
+        if wants_json(request):
+            return _error(request, 403, "password change needed", "change your password first")
+        return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(CsrfError)
+    async def csrf_failed(request: Request, exc: CsrfError) -> Response:
+        return _error(
+            request,
+            403,
+            "Form expired",
+            "The form was out of date or did not come from this site. Go back, reload the "
+            "page and try again.",
+        )
+
+    @app.exception_handler(AccessDeniedError)
+    async def refused(request: Request, exc: AccessDeniedError) -> Response:
+        return _error(request, 403, "Not allowed", str(exc))
+
+    @app.exception_handler(NotFoundError)
+    async def missing(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, "Not found", str(exc))
+
+    @app.exception_handler(CaseloadError)
+    async def bad_input(request: Request, exc: CaseloadError) -> Response:
+        return _error(request, 400, "Cannot do that", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Page not found", 405: "Not allowed", 422: "Invalid request"}
+        return _error(
+            request, exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail)
+        )
+
+    return app

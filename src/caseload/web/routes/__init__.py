@@ -1,0 +1,27 @@
+"""One router per area; ``ROUTERS`` is what the application includes."""
+
+from caseload.web.routes import (
+    admin,
+    allocation,
+    api_census,
+    api_people,
+    caseloads,
+    data,
+    overview,
+    people,
+    session,
+    workforce,
+)
+
+ROUTERS = [
+    session.router,
+    overview.router,
+    workforce.router,
+    caseloads.router,
+    allocation.router,
+    people.router,
+    data.router,
+    admin.router,
+    api_census.router,
+    api_people.router,
+]

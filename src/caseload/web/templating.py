@@ -1,0 +1,54 @@
+"""Jinja2 templates and the one way pages are rendered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from caseload.auth.principal import Principal
+from caseload.auth.roles import Permission
+from caseload.web import formatting
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters.update(formatting.FILTERS)
+
+# (path, label, permission needed to see the link); pages check again in the service layer.
+NAVIGATION = (
+    ("/", "Overview", Permission.VIEW_AGGREGATES),
+    ("/workforce", "Workforce", Permission.VIEW_AGGREGATES),
+    ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
+    ("/allocation", "Allocation", Permission.ALLOCATE),
+    ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
+    ("/data", "Data", Permission.IMPORT_DATA),
+    ("/data/quality", "Data quality", Permission.VIEW_DATA_QUALITY),
+    ("/admin/users", "Accounts", Permission.MANAGE_USERS),
+    ("/admin/audit", "Audit trail", Permission.VIEW_AUDIT),
+)
+
+
+def navigation(principal: Principal | None) -> list[tuple[str, str]]:
+    if principal is None:
+        return []
+    return [(path, label) for path, label, needed in NAVIGATION if principal.can(needed)]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    full = {
+        "principal": principal,
+        "navigation": navigation(principal),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "current_path": request.url.path,
+        **context,
+    }
+    return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)
