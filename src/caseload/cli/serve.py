@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from typing import Annotated
 
 import typer
@@ -9,13 +11,28 @@ import uvicorn
 
 from caseload.cli.context import engine
 from caseload.cli.output import console
+from caseload.errors import ConfigurationError
 from caseload.storage.schema import require_current
 from caseload.web import create_app
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with one line, before serving, when the address cannot be used."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot listen on {host}:{port}: "
+            + ("the port is already in use" if exc.errno == errno.EADDRINUSE else "not available")
+            + "; choose another with --port or --host"
+        ) from None
 
 
 def serve_app(host: str, port: int) -> None:
     database = engine()
     require_current(database)
+    check_port(host, port)
     console.print(f"Caseload is running on http://{host}:{port}/ (Ctrl+C to stop).")
     uvicorn.run(
         create_app(database),

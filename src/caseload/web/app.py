@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -115,6 +117,18 @@ def create_app(engine: Engine) -> FastAPI:
     @app.exception_handler(CaseloadError)
     async def bad_input(request: Request, exc: CaseloadError) -> Response:
         return _error(request, 400, "Cannot do that", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            # FastAPI's own body, as the OpenAPI description declares it.
+            return await request_validation_exception_handler(request, exc)
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: "
+            f"{error.get('msg', 'invalid')}"
+            for error in exc.errors()[:5]
+        )
+        return _error(request, 422, "Invalid request", f"Please check the address: {problems}.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

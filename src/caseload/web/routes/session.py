@@ -59,7 +59,7 @@ def _sign_in_page(
     return response
 
 
-@router.get("/health")
+@router.api_route("/health", methods=["GET", "HEAD"])
 def health() -> JSONResponse:
     """Static: the floor the load benchmark compares pages with."""
     return JSONResponse({"status": "ok"})
