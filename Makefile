@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean benchmarks
+.PHONY: demo test test-browser lint format clean benchmarks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# The browser tests alone. They drive Debian's Chromium (/usr/bin/chromium; as root:
+# apt-get install chromium) and skip without it; screenshots go to test-artifacts/screenshots.
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest tests/web/browser $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -27,12 +32,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
-# Every speed measurement (about 20 minutes in all on a 2-core machine); see benchmarks/README.md.
+# Every speed measurement (about 22 minutes in all on a 2-core machine); see benchmarks/README.md.
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/allocation.py
 	$(BIN)/python benchmarks/import_scale.py
 	$(BIN)/python benchmarks/census_national.py
 	$(BIN)/python benchmarks/national_generation.py
+	$(BIN)/python benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -58,6 +58,17 @@ SETTINGS = (
         "Secret key for the keyed pseudonyms in pseudonymised exports; at least 32 characters, "
         "kept out of version control. Changing it changes every pseudonym.",
     ),
+    Setting(
+        "CASELOAD_UPLOAD_MAX_MB",
+        "50",
+        "Largest file (or .zip) the web application's Data page accepts, in MB (1 to 500).",
+    ),
+    Setting(
+        "CASELOAD_UPLOAD_DIR",
+        "a private folder in the system's temporary folder",
+        "Folder where uploaded files wait (at most an hour) between the check and the load; "
+        "created readable by the server's user only.",
+    ),
 )
 MIN_SECRET_CHARS = 32
 # Placeholder secrets from examples and documentation, refused outright.
@@ -124,6 +135,32 @@ def pseudonym_secret(environ: Mapping[str, str] | None = None) -> bytes:
             "secret; set a random value (e.g. from 'openssl rand -hex 32')"
         )
     return value.encode("utf-8")
+
+
+DEFAULT_UPLOAD_MAX_MB = 50
+MAX_UPLOAD_MAX_MB = 500
+
+
+def upload_max_bytes(environ: Mapping[str, str] | None = None) -> int:
+    """The largest upload the Data page accepts (``CASELOAD_UPLOAD_MAX_MB``), in bytes."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CASELOAD_UPLOAD_MAX_MB") or "").strip()
+    if not raw:
+        return DEFAULT_UPLOAD_MAX_MB * 1024 * 1024
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_UPLOAD_MAX_MB:
+        raise ConfigurationError(
+            f"CASELOAD_UPLOAD_MAX_MB must be a whole number of MB from 1 to {MAX_UPLOAD_MAX_MB}, "
+            f"not {raw!r}"
+        )
+    return int(raw) * 1024 * 1024
+
+
+def upload_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The folder for uploads waiting to be loaded (``CASELOAD_UPLOAD_DIR``); None for the
+    default private folder in the system's temporary folder."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CASELOAD_UPLOAD_DIR") or "").strip()
+    return Path(raw).expanduser() if raw else None
 
 
 def parse_database_url(raw: str | None, *, setting: str = "CASELOAD_DATABASE_URL") -> URL:

@@ -19,8 +19,16 @@ from caseload.storage.models import Worker
 from caseload.synthetic import CouncilSpec
 from caseload.web import create_app
 
+# Children first needing a worker in the last week wait for the allocation meeting, and the
+# typical preset leaves room to place them, so the team manager's workbench has recommendations
+# (in the struggling preset every worker is over their cap and nothing can be recommended).
 WEB_SPEC = CouncilSpec(
-    code="802", name="Webtown (synthetic)", region="North West", size_fte=40.0, preset="struggling"
+    code="802",
+    name="Webtown (synthetic)",
+    region="North West",
+    size_fte=40.0,
+    preset="typical",
+    awaiting_allocation_days=7,
 )
 PASSWORD = "correct horse battery staple"
 USERNAMES = {

@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from caseload.census.validation import Problem, errors_in, warnings_in
-from caseload.cli.context import engine
+from caseload.cli.context import acting_user, engine
 from caseload.cli.output import OutputFormat, console, print_json, print_table
 from caseload.errors import InvalidInputError
 from caseload.services import census_returns
+from caseload.services.audit import cli_actor
 
 
 class ReturnHasErrorsError(InvalidInputError):
@@ -25,6 +26,10 @@ YearOption = Annotated[
 ]
 AuthorityOption = Annotated[
     str, typer.Option("--authority", help="The council's 3-digit DfE authority code.")
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", help="Who is acting, for the audit trail (default: CASELOAD_USER)."),
 ]
 
 
@@ -41,10 +46,11 @@ def import_returns(
     files: Annotated[
         list[Path], typer.Argument(help="CSWW return XML files; all load or none does.")
     ],
+    user: UserOption = None,
 ) -> None:
     """Import CSWW returns (XML). A file already imported is left unchanged; a changed return
     replaces the authority's return for that year."""
-    outcomes = census_returns.import_returns(engine(), files)
+    outcomes = census_returns.import_returns(engine(), files, actor=cli_actor(acting_user(user)))
     for outcome in outcomes:
         line = (
             f"{outcome.path}: {outcome.status} - authority {outcome.authority_code}, census year "
@@ -112,10 +118,18 @@ def export(
     year: YearOption,
     authority: AuthorityOption,
     out: Annotated[Path, typer.Option("--out", help="The XML file to write.")],
+    user: UserOption = None,
 ) -> None:
     """Write the authority's CSWW return for the year as XML. Refuses when the records have
-    errors (run 'caseload census validate' to see them)."""
-    outcome = census_returns.export(engine(), census_year=year, authority_code=authority, out=out)
+    errors (run 'caseload census validate' to see them). The export is written to the audit
+    trail."""
+    outcome = census_returns.export(
+        engine(),
+        census_year=year,
+        authority_code=authority,
+        out=out,
+        actor=cli_actor(acting_user(user)),
+    )
     _say(
         f"Wrote {outcome.path}: the {year} return for authority {authority}, "
         f"{_plural(outcome.workers, 'worker')} (from the {outcome.source} records)."

@@ -12,6 +12,7 @@ from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_table
 from caseload.config import pseudonym_secret
 from caseload.exporters.suppression import DEFAULT_MIN_GROUP
+from caseload.services.audit import cli_actor
 from caseload.services.pseudonymised_export import export_pseudonymised
 
 app = typer.Typer(help="Export data for analysts.", no_args_is_help=True)
@@ -36,11 +37,13 @@ def pseudonymised(
     """Workers, spells, absences, teams, children, referrals, statuses and allocations with keyed
     pseudonyms, age bands instead of birth dates, no names, and small groups suppressed."""
     secret = pseudonym_secret()
+    who = acting_user(user)
     result = export_pseudonymised(
         engine(),
         out=out,
         secret=secret,
-        exported_by=acting_user(user),
+        exported_by=who,
+        actor=cli_actor(who),
         authority_code=authority,
         as_at=parse_date(as_at, "--as-at"),
         min_group=min_group,

@@ -23,6 +23,7 @@ from caseload.config import mappings_dir
 from caseload.errors import InvalidInputError
 from caseload.importers.problems import ImportRejectedError, describe
 from caseload.importers.ssd import SsdOptions
+from caseload.services.audit import cli_actor
 from caseload.services.imports import (
     AuthorityChoice,
     ImportResult,
@@ -209,6 +210,7 @@ def hr(
             strict=strict,
             allow_mass_ending=allow_mass_ending,
             mappings_dir=folder,
+            actor=cli_actor(loaded_by),
         ),
         output,
         report,
@@ -242,6 +244,7 @@ def absences(
             dry_run=dry_run,
             strict=strict,
             mappings_dir=folder,
+            actor=cli_actor(loaded_by),
         ),
         output,
         report,
@@ -295,6 +298,7 @@ def ssd(
             options=options,
             dry_run=dry_run,
             strict=strict,
+            actor=cli_actor(loaded_by),
         )
 
     run_load(load, output, report)

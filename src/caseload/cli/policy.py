@@ -12,6 +12,7 @@ import typer
 from caseload.caseloads.policy import default_policy_text
 from caseload.cli.context import acting_user, engine
 from caseload.cli.output import console, print_json, print_table
+from caseload.services.audit import cli_actor
 from caseload.services.policy import (
     check_policy_file,
     policy_as_dict,
@@ -75,7 +76,10 @@ def set_(
 ) -> None:
     """Check a policy file and make it the policy in force (for one authority, or for all).
     Earlier policies are kept as the history."""
-    in_force = set_policy(engine(), path=file, user=acting_user(user), authority_code=authority)
+    who = acting_user(user)
+    in_force = set_policy(
+        engine(), path=file, user=who, authority_code=authority, actor=cli_actor(who)
+    )
     console.print(f"Policy in force: {in_force.source}.", highlight=False)
 
 

@@ -9,6 +9,7 @@ import typer
 from caseload.auth.roles import AccountRole
 from caseload.cli.context import acting_user, engine
 from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.errors import InvalidInputError
 from caseload.services import accounts
 from caseload.services.audit import cli_actor
 
@@ -22,7 +23,10 @@ UserOption = Annotated[
 @app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="Sign-in name (letters, digits, . _ -).")],
-    role: Annotated[AccountRole, typer.Option(help="The account's role.")],
+    role: Annotated[
+        AccountRole | None,
+        typer.Option(help="The account's role (required)."),
+    ] = None,
     name: Annotated[str, typer.Option("--name", help="Name shown on pages.")] = "",
     team: Annotated[
         list[str] | None, typer.Option(help="A team the team manager covers (repeat).")
@@ -37,6 +41,10 @@ def add(
     user: UserOption = None,
 ) -> None:
     """Add an account and print its one-time password (changed at first sign-in)."""
+    if role is None:
+        raise InvalidInputError(
+            "say the account's role with --role: " + ", ".join(r.value for r in AccountRole)
+        )
     account, password = accounts.add_user(
         engine(),
         cli_actor(acting_user(user)),
@@ -74,7 +82,7 @@ def list_accounts(
                 a.display_name,
                 a.role.label,
                 ", ".join(a.teams),
-                "disabled" if a.disabled else "locked" if a.locked else "active",
+                a.state,
                 a.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if a.last_sign_in_at else "",
             ]
             for a in found

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from caseload.auth import passwords, tokens
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole, Permission
-from caseload.errors import AuthenticationError, InvalidInputError, NotFoundError
+from caseload.errors import AccessDeniedError, AuthenticationError, InvalidInputError, NotFoundError
 from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.storage import account_queries, queries
@@ -32,6 +32,7 @@ LOCK_OUT = timedelta(minutes=15)
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_LIFETIME = timedelta(hours=10)
 SESSION_TOUCH = timedelta(seconds=60)
+MAX_TOKEN_DAYS = 3650
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 SIGN_IN_FAILED = "the user name or password is wrong, or the account is locked or disabled"
 
@@ -59,6 +60,19 @@ class AccountView:
     locked: bool
     must_change_password: bool
     last_sign_in_at: datetime | None
+    active_tokens: int = 0
+
+    @property
+    def state(self) -> str:
+        """One word for lists: disabled, locked, new (one-time password not yet changed) or
+        active."""
+        if self.disabled:
+            return "disabled"
+        if self.locked:
+            return "locked"
+        if self.must_change_password and not self.is_service:
+            return "new"
+        return "active"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,7 +86,40 @@ class AccountView:
             "locked": self.locked,
             "must_change_password": self.must_change_password,
             "last_sign_in_at": (self.last_sign_in_at.isoformat() if self.last_sign_in_at else None),
+            "active_tokens": self.active_tokens,
         }
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """An API token as listed to an administrator (never the token itself)."""
+
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now():
+            return "expired"
+        return "active"
+
+
+def _token_views(session: Session, account_id: int) -> list[TokenView]:
+    return [
+        TokenView(
+            name=token.name,
+            created_at=_aware(token.created_at) or now(),
+            expires_at=_aware(token.expires_at),
+            last_used_at=_aware(token.last_used_at),
+            revoked_at=_aware(token.revoked_at),
+        )
+        for token in account_queries.tokens_of(session, account_id)
+    ]
 
 
 def _view(session: Session, account: UserAccount) -> AccountView:
@@ -88,6 +135,7 @@ def _view(session: Session, account: UserAccount) -> AccountView:
         locked=locked_until is not None and locked_until > now(),
         must_change_password=account.must_change_password,
         last_sign_in_at=_aware(account.last_sign_in_at),
+        active_tokens=sum(t.state == "active" for t in _token_views(session, account.id)),
     )
 
 
@@ -114,14 +162,22 @@ def _authority(session: Session, code: str | None) -> Authority:
 
 
 def _team_ids(session: Session, authority_id: int, names: Sequence[str]) -> list[int]:
+    """Team ids by name, ignoring case (names are compared whole: no wildcards)."""
     ids = []
     for name in names:
-        team_id = session.scalar(
-            select(Team.id).where(Team.authority_id == authority_id, Team.name.ilike(name.strip()))
+        found = list(
+            session.scalars(
+                select(Team.id).where(
+                    Team.authority_id == authority_id,
+                    func.lower(Team.name) == name.strip().lower(),
+                )
+            )
         )
-        if team_id is None:
+        if not found:
             raise NotFoundError(f"no team called {name!r}; 'caseload caseloads' lists the teams")
-        ids.append(team_id)
+        if len(found) > 1:
+            raise InvalidInputError(f"more than one team is called {name!r}; use its exact name")
+        ids.append(found[0])
     return ids
 
 
@@ -136,9 +192,18 @@ def _worker_id(session: Session, authority_id: int, staff_number: str) -> int:
     return worker_id
 
 
+def _managing(engine: Engine, by: Principal | Actor) -> int | None:
+    """The council whose accounts ``by`` may manage: a signed-in administrator their own (the
+    permission is checked and a refusal recorded); the command line any (None)."""
+    if isinstance(by, Principal):
+        audit.require(engine, by, Permission.MANAGE_USERS, "accounts")
+        return by.authority_id
+    return None
+
+
 def add_user(
     engine: Engine,
-    by: Actor,
+    by: Principal | Actor,
     *,
     username: str,
     display_name: str,
@@ -151,8 +216,9 @@ def add_user(
 ) -> tuple[AccountView, str | None]:
     """Add an account; returns it with its one-time password (None for a service account, which
     signs in with API tokens only). A team manager needs teams; a social worker needs their
-    staff number."""
+    staff number. An administrator adds accounts to their own council only."""
     require_current(engine)
+    scope = _managing(engine, by)
     name = _valid_username(username)
     if role is AccountRole.TEAM_MANAGER and not teams:
         raise InvalidInputError("a team manager's account needs at least one --team")
@@ -164,7 +230,13 @@ def add_user(
     with session_scope(engine) as session:
         if account_queries.account_by_name(session, name) is not None:
             raise InvalidInputError(f"there is already an account called {name!r}")
-        authority = _authority(session, authority_code)
+        authority = (
+            _authority(session, authority_code)
+            if scope is None
+            else session.get_one(Authority, scope)
+        )
+        if scope is not None and authority_code not in (None, authority.code):
+            raise InvalidInputError("an administrator adds accounts to their own council only")
         account = UserAccount(
             authority_id=authority.id,
             username=name,
@@ -176,7 +248,7 @@ def add_user(
             must_change_password=secret is not None and password is None,
             failed_attempts=0,
             created_at=now(),
-            created_by=by.name,
+            created_by=by.username if isinstance(by, Principal) else by.name,
         )
         session.add(account)
         session.flush()
@@ -195,19 +267,27 @@ def add_user(
         return _view(session, account), (secret if password is None else None)
 
 
-def _account(session: Session, username: str) -> UserAccount:
+def _account(session: Session, username: str, scope: int | None = None) -> UserAccount:
+    """The account called ``username``; with ``scope``, only one of that council (another
+    council's account is reported as missing, to give nothing away)."""
     account = account_queries.account_by_name(session, username)
-    if account is None:
+    if account is None or (scope is not None and account.authority_id != scope):
         raise NotFoundError(f"no account called {username!r}; 'caseload users list' lists them")
     return account
 
 
-def disable_user(engine: Engine, by: Actor, username: str) -> AccountView:
+def disable_user(engine: Engine, by: Principal | Actor, username: str) -> AccountView:
     """Disable an account, end its sessions and revoke its API tokens. Accounts are never
-    deleted, so the audit trail always names someone who existed."""
+    deleted, so the audit trail always names someone who existed. An administrator cannot
+    disable their own account (so a council always keeps one)."""
     require_current(engine)
+    scope = _managing(engine, by)
+    if isinstance(by, Principal) and by.username == username.strip().casefold():
+        raise AccessDeniedError(
+            "you cannot disable your own account; ask another administrator to do it"
+        )
     with session_scope(engine) as session:
-        account = _account(session, username)
+        account = _account(session, username, scope)
         moment = now()
         account.disabled_at = account.disabled_at or moment
         account_queries.end_sessions(session, account.id, moment)
@@ -217,10 +297,12 @@ def disable_user(engine: Engine, by: Actor, username: str) -> AccountView:
         return _view(session, account)
 
 
-def enable_user(engine: Engine, by: Actor, username: str) -> AccountView:
+def enable_user(engine: Engine, by: Principal | Actor, username: str) -> AccountView:
+    """Enable a disabled account, or unlock a locked one (its API tokens stay revoked)."""
     require_current(engine)
+    scope = _managing(engine, by)
     with session_scope(engine) as session:
-        account = _account(session, username)
+        account = _account(session, username, scope)
         account.disabled_at = None
         account.failed_attempts = 0
         account.locked_until = None
@@ -228,13 +310,14 @@ def enable_user(engine: Engine, by: Actor, username: str) -> AccountView:
         return _view(session, account)
 
 
-def reset_password(engine: Engine, by: Actor, username: str) -> str:
+def reset_password(engine: Engine, by: Principal | Actor, username: str) -> str:
     """Give the account a new one-time password (to be changed at next sign-in), unlock it and
     end its sessions."""
     require_current(engine)
+    scope = _managing(engine, by)
     secret = passwords.one_time_password()
     with session_scope(engine) as session:
-        account = _account(session, username)
+        account = _account(session, username, scope)
         if account.is_service:
             raise InvalidInputError(
                 f"{account.username!r} is a service account: it signs in with API tokens only"
@@ -264,6 +347,29 @@ def list_users_for(engine: Engine, principal: Principal) -> list[AccountView]:
         return [
             _view(session, a) for a in account_queries.accounts(session, principal.authority_id)
         ]
+
+
+def account_for(
+    engine: Engine, principal: Principal, username: str
+) -> tuple[AccountView, list[TokenView]]:
+    """One account of the administrator's council with its API tokens."""
+    audit.require(engine, principal, Permission.MANAGE_USERS, "accounts")
+    with session_scope(engine) as session:
+        account = _account(session, username, principal.authority_id)
+        return _view(session, account), _token_views(session, account.id)
+
+
+def team_names_for(engine: Engine, principal: Principal) -> list[str]:
+    """The teams of the administrator's council, for the new-account form."""
+    audit.require(engine, principal, Permission.MANAGE_USERS, "accounts")
+    with session_scope(engine) as session:
+        return list(
+            session.scalars(
+                select(Team.name)
+                .where(Team.authority_id == principal.authority_id)
+                .order_by(Team.name)
+            )
+        )
 
 
 def principal_of(session: Session, account: UserAccount, source: str) -> Principal:
@@ -306,8 +412,10 @@ def sign_in(engine: Engine, username: str, password: str, *, source: str) -> Sig
             and (locked_until is None or locked_until <= moment)
         )
         if account is None or not usable or not matches:
+            # An unknown name is not recorded: people type passwords into the name box, and
+            # the trail can never be cleaned.
             failure = Actor(
-                name or "(blank)",
+                name if account is not None else "(unknown)" if name else "(blank)",
                 account.role if account else "unknown",
                 account.authority_id if account else None,
                 source,
@@ -323,7 +431,15 @@ def sign_in(engine: Engine, username: str, password: str, *, source: str) -> Sig
                     detail["reason"] = "wrong password"
                 else:
                     detail["reason"] = "disabled, locked or service account"
-            audit.record_in(session, failure, "sign_in", "account", name, detail, outcome="failed")
+            audit.record_in(
+                session,
+                failure,
+                "sign_in",
+                "account",
+                account.username if account is not None else None,
+                detail,
+                outcome="failed",
+            )
         else:
             if stored is not None and passwords.needs_rehash(stored):
                 account.password_hash = passwords.hash_password(password)
@@ -427,13 +543,16 @@ def change_password(
 
 
 def create_api_token(
-    engine: Engine, by: Actor, username: str, *, name: str, days: int | None = 365
+    engine: Engine, by: Principal | Actor, username: str, *, name: str, days: int | None = 365
 ) -> str:
     """A bearer token for an account (usually a service account); shown once, stored hashed."""
     require_current(engine)
+    scope = _managing(engine, by)
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInputError(f"a token lasts from 1 to {MAX_TOKEN_DAYS} days, not {days}")
     token = tokens.new_api_token()
     with session_scope(engine) as session:
-        account = _account(session, username)
+        account = _account(session, username, scope)
         if account.disabled_at is not None:
             raise InvalidInputError(f"{account.username!r} is disabled")
         moment = now()
@@ -450,10 +569,12 @@ def create_api_token(
     return token
 
 
-def revoke_api_tokens(engine: Engine, by: Actor, username: str) -> int:
+def revoke_api_tokens(engine: Engine, by: Principal | Actor, username: str) -> int:
+    """Revoke every token of the account; returns how many were not revoked before."""
     require_current(engine)
+    scope = _managing(engine, by)
     with session_scope(engine) as session:
-        account = _account(session, username)
+        account = _account(session, username, scope)
         count = 0
         for token in account_queries.tokens_of(session, account.id):
             if token.revoked_at is None:

@@ -1,11 +1,17 @@
 """Allocation: recommendations for the unallocated queue, the plan for moving a leaving or absent
 worker's caseload, and the decisions a named user takes on them (accepted, overridden with a
-reason, manual, rejected), all recorded and never deleted."""
+reason, manual, rejected), all recorded and never deleted.
+
+Every decision and every allocation a move ends is written to the audit trail in the same
+transaction as the change (``actor``: the signed-in person, or the command line's user). Plans
+are cached by data fingerprint, like caseload reports: the plan a manager sees is the plan their
+decision is checked against until the data changes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as replaced
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,14 +23,17 @@ from caseload.allocation.build import build_problem
 from caseload.allocation.eligibility import Eligibility, Rule
 from caseload.allocation.plan import AllocationPlan, Recommendation, make_plan
 from caseload.allocation.problem import Problem
-from caseload.caseloads.position import CaseloadData
+from caseload.auth.principal import Principal
 from caseload.caseloads.report import position_on
 from caseload.domain import WorkerChangeReason
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
-from caseload.services.caseloads import Scope, open_scope
+from caseload.services import audit
+from caseload.services.audit import Actor
+from caseload.services.caseloads import CouncilData, Scope, council_data, make_scope
+from caseload.services.report_cache import FingerprintCache
 from caseload.storage import allocation_writes, caseload_queries
 from caseload.storage.engine import session_scope
-from caseload.storage.schema import require_current
+from caseload.storage.models import Worker
 
 MOVE_REASONS = (WorkerChangeReason.LEFTRL, WorkerChangeReason.ABSENC)
 
@@ -68,6 +77,9 @@ class DecisionResult:
     effective_date: date
     decision_id: int
     allocation_id: int | None
+    child_id: int | None = None
+    worker_id: int | None = None  # chosen (or, for a rejection, the rejected) worker
+    co_worker_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,18 +100,36 @@ def _check_time_limit(time_limit: float) -> None:
         )
 
 
-def _plan(
-    session: Session,
-    *,
-    as_at: date | None,
-    authority_code: str | None,
-    teams: Sequence[str],
-    time_limit: float,
-) -> tuple[AllocationRun, CaseloadData]:
-    scope, data = open_scope(session, as_at=as_at, authority_code=authority_code, teams=teams)
-    position = position_on(data, scope.day, scope.policy.policy)
-    problem = build_problem(data, position, scope.policy.policy, team_ids=scope.team_ids)
-    return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit)), data
+PLAN_CACHE: FingerprintCache[AllocationRun] = FingerprintCache(size=16)
+
+
+def _team_key(team_ids: Sequence[int] | None) -> tuple[int, ...] | None:
+    return None if team_ids is None else tuple(team_ids)
+
+
+def plan_for(council: CouncilData, scope: Scope, time_limit: float = 10.0) -> AllocationRun:
+    """The recommendations for a scope of the council's (cached) data, planned once per data
+    fingerprint."""
+    _check_time_limit(time_limit)
+    return _plan(council, scope, time_limit)
+
+
+def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRun:
+    key: tuple[Hashable, ...] = (
+        *council.key,
+        "plan",
+        scope.day,
+        _team_key(scope.team_ids),
+        time_limit,
+    )
+
+    def build() -> AllocationRun:
+        policy = scope.policy.policy
+        position = position_on(council.data, scope.day, policy)
+        problem = build_problem(council.data, position, policy, team_ids=scope.team_ids)
+        return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit))
+
+    return PLAN_CACHE.get_or_build(key, build)
 
 
 def recommend(
@@ -109,15 +139,15 @@ def recommend(
     authority_code: str | None = None,
     teams: Sequence[str] = (),
     time_limit: float = 10.0,
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
 ) -> AllocationRun:
-    """Recommendations for every child waiting on ``as_at`` (in the named teams, or all)."""
+    """Recommendations for every child waiting on ``as_at`` (in the named teams, or the team ids
+    of an account's scope, or all)."""
     _check_time_limit(time_limit)
-    require_current(engine)
-    with session_scope(engine) as session:
-        run, _ = _plan(
-            session, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
-        )
-    return run
+    council = council_data(engine, authority_code=authority_code, authority_id=authority_id)
+    scope = make_scope(council, as_at=as_at, teams=teams, team_ids=team_ids)
+    return _plan(council, scope, time_limit)
 
 
 def _move_reason(row: dict[str, Any], start: date, window: int) -> tuple[WorkerChangeReason, str]:
@@ -139,32 +169,61 @@ def _move_reason(row: dict[str, Any], start: date, window: int) -> tuple[WorkerC
 def plan_reallocation(
     engine: Engine,
     *,
-    staff_number: str,
+    staff_number: str | None = None,
     start: date,
     reason: WorkerChangeReason | None = None,
     authority_code: str | None = None,
     time_limit: float = 10.0,
+    worker_id: int | None = None,
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
 ) -> AllocationRun:
     """The move of a worker's whole caseload from ``start`` (the first day with the new
-    workers): a recommendation per child, a reason for any child who cannot be placed."""
+    workers): a recommendation per child, a reason for any child who cannot be placed. The
+    worker is named by staff number or id; ``team_ids`` keeps the new workers in those teams."""
     _check_time_limit(time_limit)
-    require_current(engine)
+    if (staff_number is None) == (worker_id is None):
+        raise InvalidInputError("name the worker whose caseload moves (staff number or id)")
+    council = council_data(engine, authority_code=authority_code, authority_id=authority_id)
     with session_scope(engine) as session:
-        return _reallocation(session, staff_number, start, reason, authority_code, time_limit)
+        worker = _worker(session, council.authority.id, staff_number, worker_id)
+    key: tuple[Hashable, ...] = (
+        *council.key,
+        "move",
+        worker.id,
+        start,
+        reason,
+        None if team_ids is None else tuple(sorted(team_ids)),
+        time_limit,
+    )
+    return PLAN_CACHE.get_or_build(
+        key, lambda: _reallocation(council, worker, start, reason, team_ids, time_limit)
+    )
+
+
+def _worker(
+    session: Session, authority_id: int, staff_number: str | None, worker_id: int | None
+) -> Worker:
+    if staff_number is not None:
+        return caseload_queries.worker_by_staff_number(session, authority_id, staff_number)
+    worker = session.get(Worker, worker_id)
+    if worker is None or worker.authority_id != authority_id:
+        raise NotFoundError(f"no worker with id {worker_id} in this authority")
+    return worker
 
 
 def _reallocation(
-    session: Session,
-    staff_number: str,
+    council: CouncilData,
+    worker: Worker,
     start: date,
     reason: WorkerChangeReason | None,
-    authority_code: str | None,
+    team_ids: Collection[int] | None,
     time_limit: float,
 ) -> AllocationRun:
-    scope, data = open_scope(session, as_at=start, authority_code=authority_code)
-    worker = caseload_queries.worker_by_staff_number(session, scope.authority.id, staff_number)
+    scope = make_scope(council, as_at=start)
     policy = scope.policy.policy
-    position = position_on(data, start, policy)
+    position = position_on(council.data, start, policy)
+    staff_number = worker.staff_number
     rows = position.caseloads.filter(pl.col("worker_id") == worker.id)
     if rows.is_empty() or rows["cases"][0] == 0:
         raise NotFoundError(
@@ -177,7 +236,13 @@ def _reallocation(
         raise InvalidInputError("--reason must be LEFTRL (left the role) or ABSENC (absence)")
     else:
         found, why = reason, f"are moved on the manager's word ({reason.value})"
-    problem = build_problem(data, position, policy, moving_worker=worker.id)
+    problem = build_problem(
+        council.data,
+        position,
+        policy,
+        moving_worker=worker.id,
+        team_ids=None if team_ids is None else sorted(team_ids),
+    )
     move = Move(worker.id, f"{row['name']} ({staff_number})", start, found, why)
     return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit), move)
 
@@ -186,14 +251,46 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _who(actor: Principal | Actor | None, user: str, authority_id: int) -> Principal | Actor:
+    """The audit trail's actor: the one given, else the command line's user; an actor without an
+    authority is recorded against the council decided for."""
+    if actor is None:
+        return audit.cli_actor(user, authority_id)
+    if isinstance(actor, Actor) and actor.authority_id is None:
+        return replaced(actor, authority_id=authority_id)
+    return actor
+
+
+def _audit(
+    session: Session,
+    who: Principal | Actor,
+    result: DecisionResult,
+    child_id: int,
+    **extra: Any,
+) -> None:
+    """The decision as an audit event: ids only, never names or the reason's text."""
+    detail: dict[str, Any] = {
+        "decision": result.decision,
+        "decision_id": result.decision_id,
+        "allocation_id": result.allocation_id,
+        "worker_id": result.worker_id,
+        "co_worker_id": result.co_worker_id,
+        "effective_date": result.effective_date.isoformat(),
+    }
+    action = "reject" if result.decision == "rejected" else "allocate"
+    audit.record_in(session, who, action, "child", child_id, detail | extra)
+
+
 def _write_recommendation(
     session: Session,
     run: AllocationRun,
     recommendation: Recommendation,
     user: str,
     start: date,
+    who: Principal | Actor,
 ) -> DecisionResult:
     child = allocation_writes.lock_child(session, run.scope.authority.id, recommendation.child_ref)
+    moved_from = None
     if run.move is not None:
         allocation_writes.end_worker_allocations(
             session,
@@ -202,6 +299,7 @@ def _write_recommendation(
             move_day=start,
             reason=run.move.reason,
         )
+        moved_from = run.move.worker_id
     allocation_writes.ensure_unallocated(session, child, start)
     allocation, record = allocation_writes.allocate(
         session,
@@ -215,7 +313,7 @@ def _write_recommendation(
         reason=None,
         co_worker_id=recommendation.co_worker_id,
     )
-    return DecisionResult(
+    result = DecisionResult(
         recommendation.child_ref,
         "accepted",
         recommendation.worker,
@@ -223,7 +321,13 @@ def _write_recommendation(
         start,
         record.id,
         allocation.id,
+        child_id=child.id,
+        worker_id=recommendation.worker_id,
+        co_worker_id=recommendation.co_worker_id,
     )
+    extra = {} if moved_from is None else {"moved_from_worker_id": moved_from}
+    _audit(session, who, result, child.id, **extra)
+    return result
 
 
 def _units_for(run: AllocationRun, children: Sequence[str] | None) -> list[Recommendation]:
@@ -267,19 +371,29 @@ def accept(
     authority_code: str | None = None,
     teams: Sequence[str] = (),
     time_limit: float = 10.0,
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
+    actor: Principal | Actor | None = None,
 ) -> Accepted:
     """Accept the current recommendations for the children named (siblings come with them), or
     for every child with one. Each child is its own transaction: a child someone else allocated
     in the meantime is refused with a message and does not stop the others."""
     run = recommend(
-        engine, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+        engine,
+        as_at=as_at,
+        authority_code=authority_code,
+        teams=teams,
+        time_limit=time_limit,
+        team_ids=team_ids,
+        authority_id=authority_id,
     )
+    who = _who(actor, user, run.scope.authority.id)
     decisions, refused = [], []
     for recommendation in _units_for(run, children):
         try:
             with session_scope(engine) as session:
                 decisions.append(
-                    _write_recommendation(session, run, recommendation, user, run.scope.day)
+                    _write_recommendation(session, run, recommendation, user, run.scope.day, who)
                 )
         except DataIntegrityError as exc:
             refused.append(str(exc))
@@ -290,11 +404,15 @@ def apply_reallocation(
     engine: Engine,
     *,
     user: str,
-    staff_number: str,
+    staff_number: str | None = None,
     start: date,
     reason: WorkerChangeReason | None = None,
     authority_code: str | None = None,
     time_limit: float = 10.0,
+    worker_id: int | None = None,
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
+    actor: Principal | Actor | None = None,
 ) -> tuple[AllocationRun, list[DecisionResult], list[str]]:
     """Move the caseload as planned: each placed child's old allocation ends the day before
     ``start`` with the change reason and the new one starts on ``start``; the allocations of
@@ -303,26 +421,44 @@ def apply_reallocation(
     run = plan_reallocation(
         engine,
         staff_number=staff_number,
+        worker_id=worker_id,
         start=start,
         reason=reason,
         authority_code=authority_code,
         time_limit=time_limit,
+        team_ids=team_ids,
+        authority_id=authority_id,
     )
     assert run.move is not None
+    who = _who(actor, user, run.scope.authority.id)
     results = []
     for recommendation in run.plan.recommendations:
         with session_scope(engine) as session:
-            results.append(_write_recommendation(session, run, recommendation, user, start))
+            results.append(_write_recommendation(session, run, recommendation, user, start, who))
     waiting = []
     for child in run.plan.waiting:
         with session_scope(engine) as session:
             locked = allocation_writes.lock_child(session, run.scope.authority.id, child.child_ref)
-            allocation_writes.end_worker_allocations(
+            ended = allocation_writes.end_worker_allocations(
                 session,
                 child_id=locked.id,
                 worker_id=run.move.worker_id,
                 move_day=start,
                 reason=run.move.reason,
+            )
+            audit.record_in(
+                session,
+                who,
+                "move",
+                "child",
+                locked.id,
+                {
+                    "moved_from_worker_id": run.move.worker_id,
+                    "allocations_ended": ended,
+                    "change_reason": run.move.reason.value,
+                    "effective_date": start.isoformat(),
+                    "now_waiting": True,
+                },
             )
             waiting.append(child.child_ref)
     return run, results, waiting
@@ -361,44 +497,61 @@ def _rules_broken(run: AllocationRun, child_ref: str, worker_id: int) -> list[st
     return broken
 
 
+def rules_broken(run: AllocationRun, child_ref: str, worker_id: int) -> list[str]:
+    """The hard rules allocating the waiting child to the worker would break (none: allowed)."""
+    return _rules_broken(run, child_ref, worker_id)
+
+
 def decide(
     engine: Engine,
     *,
     user: str,
     child_ref: str,
-    staff_number: str,
+    staff_number: str | None = None,
     reason: str | None,
     override: bool = False,
     as_at: date | None = None,
     authority_code: str | None = None,
     teams: Sequence[str] = (),
     time_limit: float = 10.0,
+    worker_id: int | None = None,
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
+    actor: Principal | Actor | None = None,
 ) -> DecisionResult:
-    """Allocate a child to a worker the user chooses: ``accepted`` when it is the
-    recommendation, ``overridden`` (a reason is required) when another worker was recommended,
-    ``manual`` (reason required) when none was. A choice breaking a hard rule (a cap, ASYE
-    protection, siblings, availability, team) needs ``override`` and a reason; the rules
-    overridden are recorded with the reason."""
+    """Allocate a child to a worker the user chooses (by staff number or id): ``accepted`` when
+    it is the recommendation, ``overridden`` (a reason is required) when another worker was
+    recommended, ``manual`` (reason required) when none was. A choice breaking a hard rule (a
+    cap, ASYE protection, siblings, availability, team) needs ``override`` and a reason; the
+    rules overridden are recorded with the reason."""
     run = recommend(
-        engine, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+        engine,
+        as_at=as_at,
+        authority_code=authority_code,
+        teams=teams,
+        time_limit=time_limit,
+        team_ids=team_ids,
+        authority_id=authority_id,
     )
+    who = _who(actor, user, run.scope.authority.id)
     with session_scope(engine) as session:
-        worker = caseload_queries.worker_by_staff_number(
-            session, run.scope.authority.id, staff_number
-        )
+        if staff_number is None and worker_id is None:
+            raise InvalidInputError(f"choose a worker for {child_ref}")
+        worker = _worker(session, run.scope.authority.id, staff_number, worker_id)
+        named = staff_number or worker.staff_number
         recommended = run.plan.recommendation_for(child_ref)
         if recommended is not None and recommended.worker_id == worker.id and not reason:
-            return _write_recommendation(session, run, recommended, user, run.scope.day)
+            return _write_recommendation(session, run, recommended, user, run.scope.day, who)
         broken = _rules_broken(run, child_ref, worker.id)
         text = (reason or "").strip()
         if not text:
             raise InvalidInputError(
-                f"choosing {staff_number} for {child_ref} needs --reason (the recommendation "
+                f"choosing {named} for {child_ref} needs --reason (the recommendation "
                 f"was {recommended.worker if recommended else 'none'})"
             )
         if broken and not override:
             raise InvalidInputError(
-                f"allocating {child_ref} to {staff_number} breaks: {'; '.join(broken)}. Pass "
+                f"allocating {child_ref} to {named} breaks: {'; '.join(broken)}. Pass "
                 "--override with --reason to allocate anyway"
             )
         if broken:
@@ -421,9 +574,26 @@ def decide(
             reason=text,
         )
         label = f"{worker.first_name} {worker.last_name} ({worker.staff_number})"
-        return DecisionResult(
-            child_ref, decision, label, None, run.scope.day, record.id, allocation.id
+        result = DecisionResult(
+            child_ref,
+            decision,
+            label,
+            None,
+            run.scope.day,
+            record.id,
+            allocation.id,
+            child_id=child.id,
+            worker_id=worker.id,
         )
+        _audit(
+            session,
+            who,
+            result,
+            child.id,
+            recommended_worker_id=recommended.worker_id if recommended else None,
+            rules_overridden=len(broken),
+        )
+        return result
 
 
 def reject(
@@ -436,14 +606,24 @@ def reject(
     authority_code: str | None = None,
     teams: Sequence[str] = (),
     time_limit: float = 10.0,
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
+    actor: Principal | Actor | None = None,
 ) -> DecisionResult:
     """Record that the recommendation for a child was rejected (with a reason); the child
     stays in the queue."""
     if not reason.strip():
         raise InvalidInputError("rejecting a recommendation needs --reason")
     run = recommend(
-        engine, as_at=as_at, authority_code=authority_code, teams=teams, time_limit=time_limit
+        engine,
+        as_at=as_at,
+        authority_code=authority_code,
+        teams=teams,
+        time_limit=time_limit,
+        team_ids=team_ids,
+        authority_id=authority_id,
     )
+    who = _who(actor, user, run.scope.authority.id)
     recommended = run.plan.recommendation_for(child_ref)
     with session_scope(engine) as session:
         child = allocation_writes.lock_child(session, run.scope.authority.id, child_ref)
@@ -456,4 +636,16 @@ def reject(
             now=_now(),
             reason=reason.strip(),
         )
-        return DecisionResult(child_ref, "rejected", None, None, run.scope.day, record.id, None)
+        result = DecisionResult(
+            child_ref,
+            "rejected",
+            None,
+            None,
+            run.scope.day,
+            record.id,
+            None,
+            child_id=child.id,
+            worker_id=recommended.worker_id if recommended else None,
+        )
+        _audit(session, who, result, child.id)
+        return result

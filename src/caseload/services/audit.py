@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from caseload.auth.audit_chain import ChainBreak, verify_chain
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
-from caseload.errors import AccessDeniedError
+from caseload.errors import AccessDeniedError, InvalidInputError
 from caseload.storage import audit_writes
 from caseload.storage.audit_writes import EventFilter, NewEvent
 from caseload.storage.engine import session_scope
@@ -134,20 +134,63 @@ def require(engine: Engine, principal: Principal, permission: Permission, what: 
 
 @dataclass(frozen=True)
 class Verification:
+    """The result of recomputing the chain. ``head`` is the newest event's id and hash: note it
+    somewhere else (a ticket, the operations log) and pass it back with ``expect`` later, since
+    removing the newest events leaves a chain that is intact but shorter."""
+
     checked: int
     breaks: list[ChainBreak]
+    head: tuple[int, str] | None = None
 
     @property
     def intact(self) -> bool:
         return not self.breaks
 
 
-def verify(engine: Engine) -> Verification:
-    """Recompute every hash in the chain."""
+def parse_head(text: str) -> tuple[int, str]:
+    """``ID:HASH`` as printed by ``caseload audit verify``."""
+    event_id, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not event_id.strip().isdigit() or len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise InvalidInputError(
+            f"{text!r} is not an event's id and hash; give them as ID:HASH, as 'caseload audit "
+            "verify' prints them"
+        )
+    return int(event_id), digest
+
+
+def verify(engine: Engine, *, expect: tuple[int, str] | None = None) -> Verification:
+    """Recompute every hash in the chain; with ``expect`` (an earlier head), also check that
+    event is still there unchanged, so removing the newest events is caught too."""
     require_current(engine)
     with session_scope(engine) as session:
         checked, breaks = verify_chain(audit_writes.all_events(session))
-    return Verification(checked, breaks)
+        head = audit_writes.newest_event(session)
+        if expect is not None:
+            found = audit_writes.event_hash_of(session, expect[0])
+            if found is None:
+                breaks.append(
+                    ChainBreak(
+                        expect[0], "is missing: the trail ends before it (events were removed)"
+                    )
+                )
+            elif found != expect[1]:
+                breaks.append(ChainBreak(expect[0], "has a different hash from the one recorded"))
+    return Verification(checked, breaks, head)
+
+
+def verify_for(engine: Engine, principal: Principal) -> Verification:
+    """The chain check on the audit page (administrators only). The chain covers every
+    council's events, so only event numbers are named."""
+    require(engine, principal, Permission.VIEW_AUDIT, "audit trail")
+    return verify(engine)
+
+
+def choices_for(engine: Engine, principal: Principal) -> dict[str, list[str]]:
+    """Actions and target types present in the principal's part of the trail."""
+    require(engine, principal, Permission.VIEW_AUDIT, "audit trail")
+    with session_scope(engine) as session:
+        return audit_writes.event_choices(session, principal.authority_id)
 
 
 def search(

@@ -1,14 +1,18 @@
-"""Caseloads and alerts on any date, for a council or some of its teams."""
+"""Caseloads and alerts on any date, for a council or some of its teams.
+
+The frames are read once per data fingerprint (:mod:`caseload.services.report_cache`) and each
+report (a day and a set of teams) is built once from them, so pages can ask again freely."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from caseload.caseloads.dfe import dfe_caseload
@@ -16,8 +20,10 @@ from caseload.caseloads.position import ALLOCATED, CaseloadData
 from caseload.caseloads.report import CaseloadReport, build_report
 from caseload.census.derive import DayToDay
 from caseload.errors import InvalidInputError, NotFoundError
+from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
-from caseload.storage import caseload_queries, queries, workforce_frames
+from caseload.services.report_cache import FingerprintCache
+from caseload.storage import caseload_queries, fingerprint, queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
@@ -105,26 +111,131 @@ def census_inputs(session: Session, authority_id: int, data: CaseloadData) -> Da
     )
 
 
-def open_scope(
-    session: Session,
+@dataclass(frozen=True)
+class CouncilData:
+    """Everything read from the database for one authority's caseloads: the authority, its latest
+    data date, the policy in force, the frames and the census engine's inputs. Built once per
+    data fingerprint and shared (read only) by every report and plan on any day."""
+
+    authority: Authority
+    latest: date | None
+    policy: PolicyInForce
+    data: CaseloadData
+    census: DayToDay
+    key: tuple[Hashable, ...]
+
+
+DATA_CACHE: FingerprintCache[CouncilData] = FingerprintCache(size=4)
+REPORT_CACHE: FingerprintCache[CaseloadReport] = FingerprintCache(size=32)
+POLICY_CACHE: FingerprintCache[PolicyInForce] = FingerprintCache(size=8)
+# Page contexts built from a report (caseload_views, people, ...), for each scope and role.
+VIEW_CACHE: FingerprintCache[object] = FingerprintCache(size=256)
+
+
+def cached_policy(
+    engine: Engine, authority: Authority, key: tuple[Hashable, ...] | None = None
+) -> PolicyInForce:
+    """The policy in force, parsed once per data fingerprint (a new policy changes it);
+    ``key`` is the authority's data key when the caller has just read it."""
+    key = key or report_cache.data_key(engine, authority.id)
+
+    def build() -> PolicyInForce:
+        with session_scope(engine) as session:
+            return policy_for(session, authority.id, authority.code)
+
+    return POLICY_CACHE.get_or_build(key, build)
+
+
+def _authority(session: Session, authority_code: str | None, authority_id: int | None) -> Authority:
+    if authority_id is None:
+        return one_authority(session, authority_code)
+    authority = session.get(Authority, authority_id)
+    if authority is None:
+        raise NotFoundError(f"no authority with id {authority_id}")
+    return authority
+
+
+def council_data(
+    engine: Engine, *, authority_code: str | None = None, authority_id: int | None = None
+) -> CouncilData:
+    """The authority's caseload data, from the cache when the data has not changed since it was
+    read (one fingerprint query), else read afresh."""
+    try:
+        with session_scope(engine) as session:
+            # With an id (a signed-in account's council) the authority is read only on a miss.
+            found = None if authority_id is not None else one_authority(session, authority_code)
+            wanted = authority_id if found is None else found.id
+            assert wanted is not None
+            stamp = fingerprint.data_fingerprint(session, wanted)
+    except DBAPIError:
+        require_current(engine)  # says what is wrong with the database, when that is the cause
+        raise
+    key = report_cache.key_of(engine, wanted, stamp)
+
+    def build() -> CouncilData:
+        require_current(engine)
+        with session_scope(engine) as session:
+            authority = found or _authority(session, None, wanted)
+            data = load_data(session, authority.id)
+            return CouncilData(
+                authority=authority,
+                latest=queries.latest_data_date(session, [authority.id]),
+                policy=policy_for(session, authority.id, authority.code),
+                data=data,
+                census=census_inputs(session, authority.id, data),
+                key=key,
+            )
+
+    return DATA_CACHE.get_or_build(key, build)
+
+
+def make_scope(
+    council: CouncilData,
     *,
     as_at: date | None,
-    authority_code: str | None,
     teams: Sequence[str] = (),
-) -> tuple[Scope, CaseloadData]:
-    authority = one_authority(session, authority_code)
-    day = as_at or queries.latest_data_date(session, [authority.id])
+    team_ids: Collection[int] | None = None,
+) -> Scope:
+    """The scope of a view: the day (default the latest data date) and the teams named (with
+    their service areas' teams), or the team ids given (an account's teams), or all."""
+    day = as_at or council.latest
     if day is None:
-        raise NotFoundError(f"authority {authority.code} holds no dated records yet")
-    data = load_data(session, authority.id)
-    team_ids = teams_in_scope(data.teams, teams) if teams else None
+        raise NotFoundError(f"authority {council.authority.code} holds no dated records yet")
+    chosen: list[int] | None = None
+    if teams:
+        chosen = teams_in_scope(council.data.teams, teams)
+    if team_ids is not None:
+        wanted = set(team_ids)
+        chosen = sorted(wanted if chosen is None else wanted.intersection(chosen))
     names = (
-        data.teams.filter(pl.col("team_id").is_in(team_ids))["team"].sort().to_list()
-        if team_ids is not None
+        council.data.teams.filter(pl.col("team_id").is_in(chosen))["team"].sort().to_list()
+        if chosen is not None
         else []
     )
-    policy = policy_for(session, authority.id, authority.code)
-    return Scope(authority, day, policy, team_ids, names), data
+    return Scope(council.authority, day, council.policy, chosen, names)
+
+
+def _build(council: CouncilData, scope: Scope) -> CaseloadReport:
+    overall = dfe_caseload(council.census, scope.day)
+    by_team = dfe_caseload(council.census, scope.day, by_team=True).select(
+        "team", pl.col("caseload_fte").alias("dfe_caseload")
+    )
+    average: dict[str, Any] = {}
+    if overall.height:
+        row = overall.row(0, named=True)
+        average = {key: row[key] for key in ("cases", "case_holders_fte", "caseload_fte")}
+    report = build_report(
+        council.data, scope.day, scope.policy.policy, team_ids=scope.team_ids, dfe_average=average
+    )
+    teams_frame = report.teams.join(by_team, on="team", how="left")
+    return replace(report, teams=teams_frame)
+
+
+def scoped_report(council: CouncilData, scope: Scope) -> CaseloadReport:
+    """The report for a scope of the council's data, built once per data fingerprint."""
+    team_key = None if scope.team_ids is None else tuple(scope.team_ids)
+    key = (*council.key, "report", scope.day, team_key)
+    return REPORT_CACHE.get_or_build(key, lambda: _build(council, scope))
 
 
 def caseload_report(
@@ -133,26 +244,15 @@ def caseload_report(
     as_at: date | None = None,
     authority_code: str | None = None,
     teams: Sequence[str] = (),
+    team_ids: Collection[int] | None = None,
+    authority_id: int | None = None,
 ) -> tuple[Scope, CaseloadReport]:
     """Caseloads on ``as_at`` (default: the latest data date) with the DfE average from the
-    census engine, for the council or the named teams."""
-    require_current(engine)
-    with session_scope(engine) as session:
-        scope, data = open_scope(session, as_at=as_at, authority_code=authority_code, teams=teams)
-        census = census_inputs(session, scope.authority.id, data)
-    overall = dfe_caseload(census, scope.day)
-    by_team = dfe_caseload(census, scope.day, by_team=True).select(
-        "team", pl.col("caseload_fte").alias("dfe_caseload")
-    )
-    average: dict[str, Any] = {}
-    if overall.height:
-        row = overall.row(0, named=True)
-        average = {key: row[key] for key in ("cases", "case_holders_fte", "caseload_fte")}
-    report = build_report(
-        data, scope.day, scope.policy.policy, team_ids=scope.team_ids, dfe_average=average
-    )
-    teams_frame = report.teams.join(by_team, on="team", how="left")
-    return scope, replace(report, teams=teams_frame)
+    census engine, for the council or the named teams (or the team ids of an account's scope).
+    Reports are cached by data fingerprint: a repeat costs one small query."""
+    council = council_data(engine, authority_code=authority_code, authority_id=authority_id)
+    scope = make_scope(council, as_at=as_at, teams=teams, team_ids=team_ids)
+    return scope, scoped_report(council, scope)
 
 
 def caseload_alerts(
@@ -163,8 +263,5 @@ def caseload_alerts(
     teams: Sequence[str] = (),
 ) -> tuple[Scope, pl.DataFrame]:
     """The alerts on ``as_at`` for the council or the named teams, red first."""
-    require_current(engine)
-    with session_scope(engine) as session:
-        scope, data = open_scope(session, as_at=as_at, authority_code=authority_code, teams=teams)
-    report = build_report(data, scope.day, scope.policy.policy, team_ids=scope.team_ids)
+    scope, report = caseload_report(engine, as_at=as_at, authority_code=authority_code, teams=teams)
     return scope, report.alerts

@@ -10,14 +10,16 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from caseload import __version__
+from caseload.auth.principal import Principal
 from caseload.census.validation import Problem, errors_in, validate_return, warnings_in
 from caseload.census.xml_return import (
     MAX_REPORT_LINES,
@@ -27,7 +29,10 @@ from caseload.census.xml_return import (
     write_return,
 )
 from caseload.errors import InvalidInputError
+from caseload.services import audit
+from caseload.services.audit import Actor
 from caseload.services.census import load_census
+from caseload.storage import queries
 from caseload.storage.census_queries import save_return
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
@@ -88,9 +93,21 @@ def _check_batch(loaded: Sequence[_Loaded]) -> None:
         seen[key] = item.path
 
 
-def import_returns(engine: Engine, paths: Sequence[Path]) -> list[ImportOutcome]:
+def _actor_for(session: Session, actor: Principal | Actor | None, code: str) -> Principal | Actor:
+    """Who the audit event names, with the council filled in for a command-line actor."""
+    who = actor if actor is not None else Actor("(library)", "cli", None, "library")
+    if isinstance(who, Actor) and who.authority_id is None:
+        found = queries.authorities(session, code)
+        who = replace(who, authority_id=found[0].id)
+    return who
+
+
+def import_returns(
+    engine: Engine, paths: Sequence[Path], *, actor: Principal | Actor | None = None
+) -> list[ImportOutcome]:
     """Read, check and store returns, all files in one transaction. When any file has problems,
-    nothing is written and the error lists every file's problems."""
+    nothing is written and the error lists every file's problems. Each stored return is written
+    to the audit trail (``actor``, default an unnamed library caller) in the same transaction."""
     if not paths:
         raise InvalidInputError("give at least one XML return to import")
     require_current(engine)
@@ -112,6 +129,15 @@ def import_returns(engine: Engine, paths: Sequence[Path]) -> list[ImportOutcome]
         for item in loaded:
             parsed = item.parsed
             status = save_return(session, parsed, content_sha256=item.sha256)
+            if status != "unchanged":
+                audit.record_in(
+                    session,
+                    _actor_for(session, actor, parsed.lea),
+                    "change",
+                    "census_return",
+                    f"{parsed.lea}/{parsed.census_year}",
+                    {"file": item.path.name, "status": status, "sha256": item.sha256},
+                )
             problems = validate_return(
                 parsed.records, parsed.vacancies, census_year=parsed.census_year
             )
@@ -186,11 +212,13 @@ def export(
     out: Path,
     software_code: str = DEFAULT_SOFTWARE_CODE,
     generated_at: datetime | None = None,
+    actor: Principal | Actor | None = None,
 ) -> ExportOutcome:
     """Write the authority's return for the year to ``out``. Refuses (writes nothing) when the
     records have errors; warnings are returned. The bytes are checked against the schema and
     written atomically; runs differ only in the header's ``DateTime`` (``generated_at``, default
-    now in UTC)."""
+    now in UTC). The export is written to the audit trail (``actor``, default an unnamed
+    library caller) in the same transaction as the file: no file without its event."""
     census = load_census(
         engine, census_year=census_year, authority_code=authority_code, source=None
     )
@@ -212,13 +240,29 @@ def export(
             "return's schema, so no file was written (please report this):\n"
             + "\n".join(rejected[:MAX_REPORT_LINES])
         )
-    _write_atomically(out, data)
+    digest = hashlib.sha256(data).hexdigest()
+    with session_scope(engine) as session:
+        audit.record_in(
+            session,
+            _actor_for(session, actor, authority_code),
+            "export",
+            "census_return",
+            f"{authority_code}/{census_year}",
+            {
+                "file": out.name,
+                "authority": authority_code,
+                "census_year": census_year,
+                "workers": census.records.height,
+                "sha256": digest,
+            },
+        )
+        _write_atomically(out, data)
     return ExportOutcome(
         path=out,
         authority_code=authority_code,
         census_year=census_year,
         workers=census.records.height,
         source=census.source,
-        content_sha256=hashlib.sha256(data).hexdigest(),
+        content_sha256=digest,
         warnings=warnings_in(problems),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as with_changes
 from datetime import date
 
 import numpy as np
@@ -20,6 +21,9 @@ DEMO_SPEC = CouncilSpec(
     region="North West",
     size_fte=250.0,
     preset="typical",
+    # Children first needing a worker in the last five days wait for the next allocation
+    # meeting, so the demo's team manager has a queue to allocate.
+    awaiting_allocation_days=5,
 )
 LAST_CENSUS_YEAR = 2026
 
@@ -69,13 +73,7 @@ def build_council(
 def build_demo(engine: Engine, *, seed: int, preset: str, years: int) -> GeneratedCouncil:
     """The demo council, replacing any earlier demo in the same database."""
     schema.upgrade(engine)
-    spec = CouncilSpec(
-        code=DEMO_SPEC.code,
-        name=DEMO_SPEC.name,
-        region=DEMO_SPEC.region,
-        size_fte=DEMO_SPEC.size_fte,
-        preset=preset,
-    )
+    spec = with_changes(DEMO_SPEC, preset=preset)
     return build_council(engine, spec, years=years, seed=seed, replace=True)
 
 

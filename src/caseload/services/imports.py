@@ -1,14 +1,14 @@
 """Loading a council's HR extract, absences and Standard Safeguarding Dataset.
 
 Every load is one transaction: read and check the source, plan it against what the database holds,
-write the plan and record the run, then commit (or roll back for a dry run, which so proves the
-load would succeed). Any error rolls everything back."""
+write the plan, record the run and write it to the audit trail, then commit (or roll back for a
+dry run, which so proves the load would succeed). Any error rolls everything back."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,9 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
+from caseload.auth.principal import Principal
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.importers.absences import check_absences, plan_absences, write_absence_plan
 from caseload.importers.hr import check_hr
@@ -31,6 +33,8 @@ from caseload.importers.ssd_plan import plan_ssd, ssd_state, write_ssd
 from caseload.importers.ssd_sources import SsdSource, read_ssd_folder, read_ssd_url
 from caseload.importers.tables import RawTable, read_source
 from caseload.importers.values import read_fields
+from caseload.services import audit
+from caseload.services.audit import Actor
 from caseload.storage import import_writes as store
 from caseload.storage.schema import require_current
 
@@ -168,8 +172,10 @@ def _run(
     file_problems: pl.DataFrame,
     plan_and_write: Callable[[Connection, int], LoadPlan],
     now: datetime | None,
+    actor: Principal | Actor | None,
 ) -> ImportResult:
-    """The common frame of every load: checks, one transaction, the run record."""
+    """The common frame of every load: checks, one transaction, the run record and its audit
+    event (``actor``, else the command-line user ``loaded_by``)."""
     if errors_in(file_problems).height:
         raise ImportRejectedError(source, file_problems)
     outcome: dict[str, Any] = {}
@@ -211,6 +217,24 @@ def _run(
                 )
             if dry_run:
                 raise _DryRunError
+            _audit_load(
+                connection,
+                actor,
+                loaded_by=loaded_by,
+                authority_id=authority_id,
+                run_id=run_id,
+                detail={
+                    "kind": kind,
+                    "authority": code,
+                    "file": source if "://" in source else Path(source).name,
+                    "as_at": as_at.isoformat(),
+                    "rows": rows,
+                    "added": plan.total("added"),
+                    "changed": plan.total("changed"),
+                    "ended": plan.total("ended"),
+                    "warnings": warnings.height,
+                },
+            )
     except _DryRunError:
         pass
     plan = outcome["plan"]
@@ -229,6 +253,27 @@ def _run(
         problems=warnings_in(plan.problems),
         same_content_as_run=outcome["same"],
     )
+
+
+def _audit_load(
+    connection: Connection,
+    actor: Principal | Actor | None,
+    *,
+    loaded_by: str,
+    authority_id: int,
+    run_id: int,
+    detail: dict[str, Any],
+) -> None:
+    """Write the load to the audit trail in the load's own transaction, so both commit or
+    neither does. The detail holds the file name, counts and ids, never the data."""
+    who = actor if actor is not None else audit.cli_actor(loaded_by, authority_id)
+    if isinstance(who, Actor) and who.authority_id is None:
+        who = replace(who, authority_id=authority_id)
+    session = Session(bind=connection)
+    try:
+        audit.record_in(session, who, "change", "import", run_id, detail)
+    finally:
+        session.close()
 
 
 def _checked_plan(plan: LoadPlan, source: str) -> LoadPlan:
@@ -266,8 +311,10 @@ def import_hr(
     allow_mass_ending: bool = False,
     mappings_dir: Path | None = None,
     now: datetime | None = None,
+    actor: Principal | Actor | None = None,
 ) -> ImportResult:
-    """Load an HR extract (CSV or XLSX) through a saved column mapping."""
+    """Load an HR extract (CSV or XLSX) through a saved column mapping. ``actor`` is written to
+    the audit trail (default: the command-line user ``loaded_by``)."""
     require_current(engine)
     chosen = _mapping(mapping, "hr", mappings_dir)
     table = _read(path, chosen)
@@ -305,6 +352,7 @@ def import_hr(
         file_problems=extract.problems,
         plan_and_write=plan_and_write,
         now=now,
+        actor=actor,
     )
 
 
@@ -320,6 +368,7 @@ def import_absences(
     strict: bool = False,
     mappings_dir: Path | None = None,
     now: datetime | None = None,
+    actor: Principal | Actor | None = None,
 ) -> ImportResult:
     """Load absence episodes for workers already loaded from the HR extract."""
     require_current(engine)
@@ -351,6 +400,7 @@ def import_absences(
         file_problems=extract.problems,
         plan_and_write=plan_and_write,
         now=now,
+        actor=actor,
     )
 
 
@@ -376,6 +426,7 @@ def import_ssd(
     dry_run: bool = False,
     strict: bool = False,
     now: datetime | None = None,
+    actor: Principal | Actor | None = None,
 ) -> ImportResult:
     """Load the Standard Safeguarding Dataset tables from a folder of CSVs or a database."""
     require_current(engine)
@@ -402,6 +453,7 @@ def import_ssd(
         file_problems=extract.problems,
         plan_and_write=plan_and_write,
         now=now,
+        actor=actor,
     )
 
 

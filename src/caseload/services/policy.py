@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from caseload.auth.principal import Principal
 from caseload.caseloads.policy import (
     CaseloadPolicy,
     default_policy_text,
@@ -23,6 +24,8 @@ from caseload.caseloads.policy import (
     parse_policy,
 )
 from caseload.errors import InvalidInputError
+from caseload.services import audit
+from caseload.services.audit import Actor
 from caseload.storage import caseload_queries, queries
 from caseload.storage.engine import session_scope
 from caseload.storage.operations_models import CaseloadPolicyVersion
@@ -129,23 +132,38 @@ def check_policy_file(path: Path) -> CaseloadPolicy:
 
 
 def set_policy(
-    engine: Engine, *, path: Path, user: str, authority_code: str | None = None
+    engine: Engine,
+    *,
+    path: Path,
+    user: str,
+    authority_code: str | None = None,
+    actor: Principal | Actor | None = None,
 ) -> PolicyInForce:
-    """Check a policy file and record it as the policy in force (for one authority or all)."""
+    """Check a policy file and record it as the policy in force (for one authority or all).
+    The change is written to the audit trail (``actor``, default the command-line ``user``) in
+    the same transaction."""
     load_policy(path)
     document = path.read_text(encoding="utf-8")
     require_current(engine)
     with session_scope(engine) as session:
         authority_id = _authority_id(session, authority_code)
-        session.add(
-            CaseloadPolicyVersion(
-                authority_id=authority_id,
-                document=document,
-                set_by=user,
-                set_at=datetime.now(UTC),
-            )
+        version = CaseloadPolicyVersion(
+            authority_id=authority_id,
+            document=document,
+            set_by=user,
+            set_at=datetime.now(UTC),
         )
+        session.add(version)
         session.flush()
+        who = actor if actor is not None else audit.cli_actor(user, authority_id)
+        audit.record_in(
+            session,
+            who,
+            "change",
+            "policy",
+            version.id,
+            {"authority": authority_code or "all", "file": path.name},
+        )
         return policy_for(session, authority_id, authority_code)
 
 

@@ -7,16 +7,19 @@ never holds the secret."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
+from caseload.auth.principal import Principal
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.exporters.pseudonymised import SourceFrames, build_export
 from caseload.exporters.suppression import DEFAULT_MIN_GROUP
+from caseload.services import audit
+from caseload.services.audit import Actor
 from caseload.storage import quality_queries as q
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
@@ -53,7 +56,10 @@ def export_pseudonymised(
     as_at: date | None = None,
     min_group: int = DEFAULT_MIN_GROUP,
     now: datetime | None = None,
+    actor: Principal | Actor | None = None,
 ) -> ExportResult:
+    """Write the export into ``out`` and record it in the audit trail (``actor``, default the
+    command-line user ``exported_by``): folder and file names, counts and the as-at date."""
     if min_group < DEFAULT_MIN_GROUP:
         raise InvalidInputError(
             f"--min-group must be at least {DEFAULT_MIN_GROUP}; smaller groups can identify people"
@@ -101,6 +107,22 @@ def export_pseudonymised(
         "not_included": "names, staff numbers, SWE numbers, child references, birth dates",
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    who = actor if actor is not None else audit.cli_actor(exported_by)
+    if isinstance(who, Actor) and who.authority_id is None and len(found) == 1:
+        who = replace(who, authority_id=found[0].id)
+    audit.record(
+        engine,
+        who,
+        "export",
+        "pseudonymised_export",
+        out.name,
+        {
+            "authorities": [a.code for a in found],
+            "as_at": day.isoformat(),
+            "files": manifest["files"],
+            "min_group": min_group,
+        },
+    )
     return ExportResult(out, day, rows, export.suppressed, min_group)
 
 

@@ -47,16 +47,18 @@ def append_event(session: Session, event: NewEvent) -> AuditEvent:
         select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
     next_id, previous = (1, GENESIS) if last is None else (last.id + 1, last.hash)
+    # Cut each text to its column's width before hashing, so the stored row is what was hashed
+    # (PostgreSQL refuses an over-long value; SQLite would keep it whole).
     fields: dict[str, Any] = {
         "id": next_id,
         "at": utc_stamp(),
-        "actor": event.actor,
-        "role": event.role,
+        "actor": event.actor[:80],
+        "role": event.role[:20],
         "authority_id": event.authority_id,
-        "action": event.action,
+        "action": event.action[:40],
         "outcome": event.outcome,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
+        "target_type": event.target_type[:40],
+        "target_id": None if event.target_id is None else event.target_id[:80],
         "source": event.source[:64],
         "detail": json.dumps(dict(event.detail), sort_keys=True, default=str),
     }
@@ -137,3 +139,31 @@ def filtered_events(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
     return [event_dict(row) for row in rows], int(total)
+
+
+def event_choices(session: Session, authority_id: int | None) -> dict[str, list[str]]:
+    """The distinct actions and target types in the trail (for the audit page's filters)."""
+    visible = (
+        (AuditEvent.authority_id == authority_id) | AuditEvent.authority_id.is_(None)
+        if authority_id is not None
+        else AuditEvent.id.is_not(None)
+    )
+    return {
+        name: sorted(session.scalars(select(column).where(visible).distinct()))
+        for name, column in (
+            ("action", AuditEvent.action),
+            ("target_type", AuditEvent.target_type),
+        )
+    }
+
+
+def newest_event(session: Session) -> tuple[int, str] | None:
+    """The id and hash of the newest event (the chain's head)."""
+    row = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return None if row is None else (int(row.id), str(row.hash))
+
+
+def event_hash_of(session: Session, event_id: int) -> str | None:
+    return session.scalar(select(AuditEvent.hash).where(AuditEvent.id == event_id))

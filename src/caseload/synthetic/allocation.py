@@ -21,6 +21,8 @@ Rules:
   cases end with no reason.
 - Each Monday caseloads in each area are rebalanced (``MANAGE``): sibling groups move from
   workers above their cap, or far above the area's lightest, to the lightest.
+- From ``hold_new_from`` (when set) children never allocated before are not allocated: they wait
+  for the next allocation meeting. Children who had a worker are still reallocated.
 
 A handover on day ``d`` ends the old row on ``d - 1`` and starts the new one on ``d``.
 """
@@ -65,11 +67,15 @@ class Allocator(CaseBook):
         start: int,
         end: int,
         rng: np.random.Generator,
+        *,
+        hold_new_from: int | None = None,
     ) -> None:
         super().__init__(demand, est, path)
         self.start = start
         self.end = end
         self.rng = rng
+        self.hold_new_from = hold_new_from
+        self._ever_allocated: set[int] = set()
         self.timeline = build_timeline(demand, spells, absences, start, end)
         self.spells = self.timeline.spells
         self.court.update(self.timeline.court)
@@ -269,11 +275,14 @@ class Allocator(CaseBook):
             if since < waited.get(key, day + 1):
                 waited[key] = since
         preset = self.path.at(day)
+        holding = self.hold_new_from is not None and day >= self.hold_new_from
         # Loads only rise while the queue is worked, so once a group of ``n`` cannot be placed
         # in an area under a limit, no group of ``n`` or more can be placed there today.
         failed: dict[tuple[Area, float], int] = {}
         for key in sorted(groups, key=lambda k: (waited[k], k[0])):
             children = groups[key]
+            if holding and not self._ever_allocated.intersection(children):
+                continue
             area = key[1]
             limit = preset.overflow if day - waited[key] >= preset.breach_after_days else 1.0
             sensitive = self._sensitive(children)
@@ -287,6 +296,10 @@ class Allocator(CaseBook):
             if worker is not None:
                 for child in children:
                     self._allocate(child, worker, day)
+
+    def _allocate(self, child: int, worker: int, day: int) -> None:
+        self._ever_allocated.add(child)
+        super()._allocate(child, worker, day)
 
     def _rebalance(self, day: int) -> None:
         """Move sibling groups from overloaded workers to the lightest in each area."""

@@ -5,7 +5,8 @@
 2. The workforce is simulated over the period, then absences.
 3. Demand is thinned so that open cases match the preset's caseload times the case-holding FTE
    (workers in post in case-holding roles and not on long absence) through the period.
-4. Children are allocated day by day.
+4. Children are allocated day by day (those first needing a worker in the spec's last
+   ``awaiting_allocation_days`` are left waiting for the next allocation meeting).
 
 Everything is drawn from ``numpy.random.Generator`` streams spawned from one ``SeedSequence`` of the
 seed and the council code, so the same spec, start, years and seed give identical frames.
@@ -93,6 +94,8 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         raise ValueError("years must be at least 1")
     if spec.preset not in PRESETS:
         raise ValueError(f"unknown preset {spec.preset!r}; expected one of {sorted(PRESETS)}")
+    if not 0 <= spec.awaiting_allocation_days <= 60:
+        raise ValueError("awaiting_allocation_days must be between 0 and 60")
     first = day_of(start)
     last = anniversary(first, years) - 1
     path = PresetPath(PRESETS[spec.preset], first, years)
@@ -130,7 +133,19 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     kept = keep_families(demand_rng, journeys, knots, values)
     demand = select_children(children, kept, first, last)
 
-    rows = Allocator(demand, workforce.spells, absences, est, path, first, last, allocation).run()
+    waiting = spec.awaiting_allocation_days
+    hold_from = last - waiting + 1 if waiting > 0 else None
+    rows = Allocator(
+        demand,
+        workforce.spells,
+        absences,
+        est,
+        path,
+        first,
+        last,
+        allocation,
+        hold_new_from=hold_from,
+    ).run()
 
     used = sorted({s.worker_id for s in workforce.spells})
     worker_id = {old: new for new, old in enumerate(used, start=1)}

@@ -39,7 +39,9 @@ class CouncilSpec:
 
     ``code`` is the 3-character authority code, ``region`` one of :data:`REGIONS`, ``size_fte``
     the funded social-work establishment in census roles (about 250 for a typical council) and
-    ``preset`` a key of :data:`caseload.synthetic.PRESETS`.
+    ``preset`` a key of :data:`caseload.synthetic.PRESETS`. ``awaiting_allocation_days`` leaves
+    children whose first allocation would start in the last that many days of the simulation
+    unallocated: they wait for the next allocation meeting (0, the default, allocates them).
     """
 
     code: str
@@ -47,6 +49,7 @@ class CouncilSpec:
     region: str
     size_fte: float
     preset: str
+    awaiting_allocation_days: int = 0
 
 
 def national_specs(count: int, *, seed: int) -> list[CouncilSpec]:

@@ -1,7 +1,332 @@
-"""Routes: admin."""
+"""The administrator's pages: accounts (add, disable, enable, reset a password, API tokens) and
+the audit trail with its chain check. Every change goes through ``caseload.services.accounts``,
+which checks the permission and writes the audit trail."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from caseload.auth.principal import Principal
+from caseload.auth.roles import ROLE_LABELS, AccountRole
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.services import accounts, audit
+from caseload.storage.audit_writes import EventFilter
+from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+OUTCOMES = ("allowed", "refused", "failed")
+DONE = {
+    "disabled": "The account was disabled: its sessions were ended and its API tokens revoked.",
+    "enabled": "The account was enabled (and unlocked).",
+    "revoked": "The account's API tokens were revoked.",
+}
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, engine: EngineDep, user: CurrentUser) -> HTMLResponse:
+    found = accounts.list_users_for(engine, user)
+    rows = [
+        [
+            a.username,
+            a.display_name,
+            a.role.label + (" (service)" if a.is_service else ""),
+            ", ".join(a.teams),
+            a.state,
+            _when(a.last_sign_in_at),
+            a.active_tokens,
+        ]
+        for a in found
+    ]
+    return render(
+        request,
+        "admin_users.html",
+        {
+            "title": "Accounts",
+            "rows": rows,
+            "link": lambda row: f"/admin/users/{row[0]}",
+        },
+    )
+
+
+def _form_context(
+    engine: EngineDep, user: Principal, values: dict[str, Any], error: str | None = None
+) -> dict[str, Any]:
+    return {
+        "title": "Add an account",
+        "roles": [(role.value, ROLE_LABELS[role]) for role in AccountRole],
+        "teams": accounts.team_names_for(engine, user),
+        "values": values,
+        "error": error,
+    }
+
+
+@router.get("/admin/users/new", response_class=HTMLResponse)
+def new_user_form(request: Request, engine: EngineDep, user: CurrentUser) -> HTMLResponse:
+    values = {"role": AccountRole.ANALYST.value, "teams": []}
+    return render(request, "admin_user_new.html", _form_context(engine, user, values))
+
+
+def _sentence(text: str) -> str:
+    """A service message as a sentence: capital first letter (unless it starts with a file or
+    user name, which keep their case) and a full stop."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if not any(mark in first for mark in "._'-") and first.isalpha():
+        text = text[:1].upper() + text[1:]
+    return text + "."
+
+
+@router.post("/admin/users/new", response_class=HTMLResponse)
+def add_user(
+    request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm
+) -> HTMLResponse:
+    values: dict[str, Any] = {
+        "username": str(form.get("username", "")).strip(),
+        "display_name": str(form.get("display_name", "")).strip(),
+        "role": str(form.get("role", "")),
+        "teams": [str(t) for t in form.getlist("teams")],
+        "staff_number": str(form.get("staff_number", "")).strip(),
+        "service": form.get("service") == "yes",
+    }
+    try:
+        if values["role"] not in {role.value for role in AccountRole}:
+            raise InvalidInputError("choose the account's role")
+        account, password = accounts.add_user(
+            engine,
+            user,
+            username=values["username"],
+            display_name=values["display_name"],
+            role=AccountRole(values["role"]),
+            teams=values["teams"],
+            staff_number=values["staff_number"] or None,
+            service=values["service"],
+        )
+    except (InvalidInputError, NotFoundError) as exc:
+        return render(
+            request,
+            "admin_user_new.html",
+            _form_context(engine, user, values, _sentence(str(exc))),
+            status_code=400,
+        )
+    return render(
+        request,
+        "admin_secret.html",
+        {
+            "title": "Account added",
+            "account": account,
+            "what": "one-time password" if password else None,
+            "secret": password,
+            "intro": f"The account {account.username} ({account.role.label}) was added.",
+        },
+    )
+
+
+@router.get("/admin/users/{username}", response_class=HTMLResponse)
+def user_page(
+    request: Request, engine: EngineDep, user: CurrentUser, username: str, done: str = ""
+) -> HTMLResponse:
+    account, tokens = accounts.account_for(engine, user, username)
+    return render(
+        request,
+        "admin_user.html",
+        {
+            "title": f"Account {account.username}",
+            "account": account,
+            "tokens": [
+                [t.name, t.state, _when(t.created_at), _when(t.expires_at), _when(t.last_used_at)]
+                for t in tokens
+            ],
+            "is_self": account.username == user.username,
+            "done": DONE.get(done),
+        },
+    )
+
+
+@router.post("/admin/users/{username}/disable")
+def disable(
+    request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm, username: str
+) -> Response:
+    account = accounts.disable_user(engine, user, username)
+    return RedirectResponse(f"/admin/users/{account.username}?done=disabled", status_code=303)
+
+
+@router.post("/admin/users/{username}/enable")
+def enable(
+    request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm, username: str
+) -> Response:
+    account = accounts.enable_user(engine, user, username)
+    return RedirectResponse(f"/admin/users/{account.username}?done=enabled", status_code=303)
+
+
+@router.post("/admin/users/{username}/reset-password", response_class=HTMLResponse)
+def reset_password(
+    request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm, username: str
+) -> HTMLResponse:
+    password = accounts.reset_password(engine, user, username)
+    account, _ = accounts.account_for(engine, user, username)
+    return render(
+        request,
+        "admin_secret.html",
+        {
+            "title": "Password reset",
+            "account": account,
+            "what": "one-time password",
+            "secret": password,
+            "intro": f"{account.username} has a new one-time password; their sessions were "
+            "ended and the account unlocked.",
+        },
+    )
+
+
+@router.post("/admin/users/{username}/token", response_class=HTMLResponse)
+def create_token(
+    request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm, username: str
+) -> HTMLResponse:
+    name = str(form.get("name", "")).strip() or "api"
+    days_text = str(form.get("days", "365")).strip()
+    if not days_text.isdigit():
+        raise InvalidInputError("give the number of days the token lasts, from 1 to 3650")
+    secret = accounts.create_api_token(engine, user, username, name=name, days=int(days_text))
+    account, _ = accounts.account_for(engine, user, username)
+    return render(
+        request,
+        "admin_secret.html",
+        {
+            "title": "API token created",
+            "account": account,
+            "what": "API token",
+            "secret": secret,
+            "intro": f"A token called {name!r} for {account.username}, lasting {days_text} days. "
+            "Send it as 'Authorization: Bearer TOKEN'.",
+        },
+    )
+
+
+@router.post("/admin/users/{username}/revoke-tokens")
+def revoke_tokens(
+    request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm, username: str
+) -> Response:
+    accounts.revoke_api_tokens(engine, user, username)
+    return RedirectResponse(f"/admin/users/{username.casefold()}?done=revoked", status_code=303)
+
+
+def _day(value: str, label: str, problems: list[str]) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        problems.append(f"{label} must be a date; it was left out of the search.")
+        return None
+
+
+def _detail(text: str) -> str:
+    """The event's detail (JSON of identifiers and counts) as 'key: value' pairs."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(data, dict):
+        return text
+    return "; ".join(
+        f"{key}: {value if isinstance(value, str) else json.dumps(value)}"
+        for key, value in data.items()
+    )
+
+
+@router.get("/admin/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    engine: EngineDep,
+    user: CurrentUser,
+    actor: str = "",
+    action: str = "",
+    outcome: str = "",
+    target_type: str = "",
+    target_id: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    page: int = 1,
+    check: str = "",
+) -> HTMLResponse:
+    problems: list[str] = []
+    since = _day(date_from, "'From'", problems)
+    until = _day(date_to, "'To'", problems)
+    wanted = EventFilter(
+        actor=actor.strip() or None,
+        action=action or None,
+        outcome=outcome if outcome in OUTCOMES else None,
+        target_type=target_type or None,
+        target_id=target_id.strip() or None,
+        since=since.isoformat() if since else None,
+        until=(until + timedelta(days=1)).isoformat() if until else None,
+    )
+    page = max(page, 1)
+    events, total = audit.search(
+        engine, user, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    choices = audit.choices_for(engine, user)
+    verification = audit.verify_for(engine, user) if check else None
+    filters = {
+        "actor": actor,
+        "action": action,
+        "outcome": outcome,
+        "target_type": target_type,
+        "target_id": target_id,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    kept = {key: value for key, value in filters.items() if value}
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    rows = [
+        [
+            e["id"],
+            e["at"][:19].replace("T", " "),
+            e["actor"],
+            e["role"],
+            e["action"],
+            e["outcome"],
+            e["target_type"],
+            e["target_id"] or "",
+            e["source"],
+            _detail(e["detail"]),
+        ]
+        for e in events
+    ]
+    return render(
+        request,
+        "audit.html",
+        {
+            "title": "Audit trail",
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "first": (page - 1) * PAGE_SIZE + 1 if rows else 0,
+            "last": (page - 1) * PAGE_SIZE + len(rows),
+            "previous_url": f"/admin/audit?{urlencode(kept | {'page': page - 1})}"
+            if page > 1
+            else None,
+            "next_url": f"/admin/audit?{urlencode(kept | {'page': page + 1})}"
+            if page < pages
+            else None,
+            "check_url": f"/admin/audit?{urlencode(kept | {'check': 'yes'})}",
+            "filters": filters,
+            "choices": choices,
+            "outcomes": OUTCOMES,
+            "problems": problems,
+            "verification": verification,
+        },
+    )

@@ -1,7 +1,121 @@
-"""Routes: allocation."""
+"""The allocation workbench: /allocation (recommendations and decisions on them) and
+/allocation/moves (moving a leaving or absent worker's caseload)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
+from caseload.services import workbench
+from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+STATUS = {InvalidInputError: 400, NotFoundError: 404, DataIntegrityError: 409}
+Decided = Annotated[list[str] | None, Query(description="Decisions just taken, to confirm.")]
+WorkerId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+Start = Annotated[date | None, Query(alias="from", description="First day with the new workers.")]
+MoveReason = Annotated[str | None, Query(max_length=10)]
+
+
+def _status(error: Exception) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+def _sentence(error: Exception) -> str:
+    text = str(error).strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _text(form: FormData, name: str, limit: int) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _back_to_workbench(decision_ids: list[int]) -> RedirectResponse:
+    query = urlencode([("decided", i) for i in decision_ids])
+    return RedirectResponse(f"/allocation?{query}" if query else "/allocation", status_code=303)
+
+
+@router.get("/allocation", response_class=HTMLResponse)
+def workbench_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, decided: Decided = None
+) -> HTMLResponse:
+    ids = workbench.decision_ids(decided or [])
+    return render(
+        request, "allocation.html", dict(workbench.workbench_view(engine, principal, decided=ids))
+    )
+
+
+@router.post("/allocation/decisions")
+def decide(
+    request: Request, engine: EngineDep, principal: CurrentUser, form: CheckedForm
+) -> Response:
+    """Accept, override or reject one child's recommendation, then back to the workbench with
+    a confirmation naming the child and the worker."""
+    try:
+        outcome = workbench.decide(
+            engine,
+            principal,
+            child_ref=_text(form, "child_ref", 40),
+            action=_text(form, "action", 20),
+            worker_id=_int(_text(form, "worker_id", 12)),
+            reason=_text(form, "reason", 4000),
+        )
+    except (InvalidInputError, NotFoundError, DataIntegrityError) as exc:
+        context = dict(workbench.workbench_view(engine, principal))
+        context["error"] = _sentence(exc)
+        return render(request, "allocation.html", context, status_code=_status(exc))
+    return _back_to_workbench([d["decision_id"] for d in outcome["decisions"]])
+
+
+@router.get("/allocation/moves", response_class=HTMLResponse)
+def moves_page(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    worker_id: WorkerId = None,
+    start: Start = None,
+    reason: MoveReason = None,
+) -> HTMLResponse:
+    context = workbench.move_view(
+        engine, principal, worker_id=worker_id, start=start, reason=reason
+    )
+    return render(request, "allocation_moves.html", dict(context))
+
+
+@router.post("/allocation/moves")
+def apply_move(
+    request: Request, engine: EngineDep, principal: CurrentUser, form: CheckedForm
+) -> Response:
+    """Make the planned move, then back to the workbench confirming each child's new worker."""
+    worker_id = _int(_text(form, "worker_id", 12))
+    reason = _text(form, "reason", 10) or None
+    try:
+        start = date.fromisoformat(_text(form, "from", 10))
+    except ValueError:
+        start = None
+    try:
+        if worker_id is None or start is None:
+            raise InvalidInputError("choose the worker and the first day with the new workers")
+        outcome = workbench.apply_move(
+            engine, principal, worker_id=worker_id, start=start, reason=reason
+        )
+    except (InvalidInputError, NotFoundError, DataIntegrityError) as exc:
+        context = dict(
+            workbench.move_view(engine, principal, worker_id=None, start=start, reason=reason)
+        )
+        context["error"] = _sentence(exc)
+        return render(request, "allocation_moves.html", context, status_code=_status(exc))
+    return _back_to_workbench(outcome["decision_ids"])

@@ -1,7 +1,82 @@
-"""Routes: caseloads."""
+"""The caseloads pages: /caseloads (service > team > worker drill-down) and /caseloads/queue
+(the children waiting for a worker).
+
+Their contexts are cached by the service layer (one object per data fingerprint, scope and
+role); the HTML of a page's content is rendered once per such object and kept beside it, so a
+repeat view renders only the page's frame (header, menu, breadcrumbs)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from caseload.auth.roles import Permission
+from caseload.services.caseload_views import caseloads_view, queue_view
+from caseload.web.deps import CurrentUser, EngineDep
+from caseload.web.templating import TEMPLATES, render
+
+router = APIRouter(include_in_schema=False)
+Service = Annotated[
+    str | None, Query(max_length=120, description="A service area's name, to narrow the page.")
+]
+
+_FRAGMENTS: OrderedDict[tuple[Hashable, ...], tuple[object, str]] = OrderedDict()
+_FRAGMENTS_LOCK = threading.Lock()
+FRAGMENTS_SIZE = 256
+
+
+def fragment(template: str, context: Mapping[str, Any], **extra: Hashable) -> str:
+    """``template`` rendered with ``context``, once per context object (kept alive beside its
+    HTML, so its id cannot be reused by another while the entry lasts)."""
+    key = (template, id(context), *sorted(extra.items()))
+    with _FRAGMENTS_LOCK:
+        found = _FRAGMENTS.get(key)
+        if found is not None and found[0] is context:
+            _FRAGMENTS.move_to_end(key)
+            return found[1]
+    html = TEMPLATES.env.get_template(template).render({**context, **extra})
+    with _FRAGMENTS_LOCK:
+        _FRAGMENTS[key] = (context, html)
+        while len(_FRAGMENTS) > FRAGMENTS_SIZE:
+            _FRAGMENTS.popitem(last=False)
+    return html
+
+
+def render_page(
+    request: Request, page: str, content: str, context: Mapping[str, Any], **extra: Hashable
+) -> HTMLResponse:
+    """The page: its frame around the content rendered by ``fragment``."""
+    return render(
+        request,
+        page,
+        {
+            "title": context["title"],
+            "breadcrumbs": context.get("breadcrumbs", []),
+            "content": fragment(content, context, **extra),
+        },
+    )
+
+
+@router.get("/caseloads", response_class=HTMLResponse)
+def caseloads_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, service: Service = None
+) -> HTMLResponse:
+    context = caseloads_view(engine, principal, service=service)
+    return render_page(request, "caseloads.html", "caseloads_content.html", context)
+
+
+@router.get("/caseloads/queue", response_class=HTMLResponse)
+def queue_page(request: Request, engine: EngineDep, principal: CurrentUser) -> HTMLResponse:
+    context = queue_view(engine, principal)
+    return render_page(
+        request,
+        "caseloads_queue.html",
+        "caseloads_queue_content.html",
+        context,
+        can_allocate=principal.can(Permission.ALLOCATE),
+    )

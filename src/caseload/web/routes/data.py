@@ -1,7 +1,254 @@
-"""Routes: data."""
+"""The Data pages: uploading HR extracts, absences and SSD tables (upload, check, confirm, load)
+and the data-quality findings."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from caseload import config
+from caseload.auth.principal import Principal
+from caseload.auth.tokens import same_token, token_digest
+from caseload.errors import CaseloadError, InvalidInputError, NotFoundError
+from caseload.importers.problems import ImportRejectedError, errors_in, warnings_in
+from caseload.services import quality_view, uploads
+from caseload.services.imports import ImportResult
+from caseload.web.deps import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    CsrfError,
+    CurrentUser,
+    EngineDep,
+    SessionDep,
+)
+from caseload.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+MAX_FILES = 20
+FORM_OVERHEAD = 64 * 1024  # room for the form's other fields and multipart boundaries
+
+
+def session_key(request: Request) -> str:
+    """The upload's binding to this browser session (a digest of its cookie)."""
+    return token_digest(request.cookies.get(SESSION_COOKIE, ""))
+
+
+async def upload_form(request: Request, active: SessionDep) -> FormData:
+    """The posted upload form: refused before reading when the declared size is over the limit,
+    then checked for the session's CSRF token like every other form."""
+    limit = config.upload_max_bytes()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        raise HTTPException(
+            413,
+            f"The upload is larger than {limit // (1024 * 1024)} MB. Split it, or ask the "
+            "server's administrator to raise CASELOAD_UPLOAD_MAX_MB.",
+        )
+    form = await request.form(max_files=MAX_FILES, max_fields=20)
+    given = form.get(CSRF_FIELD)
+    if not same_token(given if isinstance(given, str) else None, active.csrf_token):
+        raise CsrfError()
+    return form
+
+
+UploadForm = Annotated[FormData, Depends(upload_form)]
+
+
+def _runs(engine: EngineDep, user: Principal) -> list[list[Any]]:
+    frame = uploads.recent_runs(engine, user)
+    return [
+        [
+            r["run"],
+            r["kind"],
+            r["source"],
+            r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r["loaded_at"] else "",
+            r["loaded_by"],
+            r["added"],
+            r["changed"],
+            r["ended"],
+            r["warnings"],
+        ]
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def _data_page(
+    request: Request,
+    engine: EngineDep,
+    user: Principal,
+    *,
+    error: str | None = None,
+    failed_kind: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    uploads.sweep()
+    return render(
+        request,
+        "data.html",
+        {
+            "title": "Data",
+            "mappings": uploads.mappings_by_kind(engine, user),
+            "runs": _runs(engine, user),
+            "today": date.today().isoformat(),
+            "limit_mb": config.upload_max_bytes() // (1024 * 1024),
+            "error": error,
+            "failed_kind": failed_kind,
+            "notice": notice,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data_page(
+    request: Request, engine: EngineDep, user: CurrentUser, discarded: str = ""
+) -> HTMLResponse:
+    notice = "The upload was discarded; nothing was loaded." if discarded else None
+    return _data_page(request, engine, user, notice=notice)
+
+
+def _as_at(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInputError(
+            "give the date the extract was taken as a date (day, month and year)"
+        ) from None
+
+
+@router.post("/data/upload")
+def upload(request: Request, engine: EngineDep, user: CurrentUser, form: UploadForm) -> Response:
+    kind = str(form.get("kind", ""))
+    files = [
+        uploads.IncomingFile(item.filename or "", item.file)
+        for item in form.getlist("files")
+        if isinstance(item, UploadFile) and item.filename
+    ]
+    try:
+        staged = uploads.stage(
+            engine,
+            user,
+            session_key=session_key(request),
+            kind=kind,
+            files=files,
+            mapping=str(form.get("mapping", "")) or None,
+            as_at=_as_at(str(form.get("as_at", ""))),
+        )
+    except InvalidInputError as exc:
+        return _data_page(
+            request,
+            engine,
+            user,
+            error=_sentence(str(exc)),
+            failed_kind=kind,
+            status_code=400,
+        )
+    return RedirectResponse(f"/data/uploads/{staged.token}", status_code=303)
+
+
+def _sentence(text: str) -> str:
+    """A service message as a sentence: capital first letter (unless it starts with a file or
+    user name, which keep their case) and a full stop."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if not any(mark in first for mark in "._'-") and first.isalpha():
+        text = text[:1].upper() + text[1:]
+    return text + "."
+
+
+def _problem_columns(problems: list[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [
+            p["severity"],
+            p["file"],
+            p["row"],
+            p["column"],
+            p["value"],
+            p["problem"],
+            p["action"],
+        ]
+        for p in problems
+    ]
+
+
+def _counts(result: ImportResult) -> list[list[Any]]:
+    return [
+        [table, counts["added"], counts["changed"], counts["ended"]]
+        for table, counts in result.counts.items()
+    ]
+
+
+@router.get("/data/uploads/{token}", response_class=HTMLResponse)
+def check_upload(
+    request: Request, engine: EngineDep, user: CurrentUser, token: str
+) -> HTMLResponse:
+    checked = uploads.check(engine, user, token, session_key=session_key(request))
+    return render(
+        request,
+        "data_check.html",
+        {
+            "title": "Check the upload",
+            "check": checked,
+            "upload": checked.upload,
+            "problem_rows": _problem_columns(checked.problems),
+            "counts": _counts(checked.result) if checked.result else [],
+            "message": _sentence(checked.message) if checked.message else None,
+        },
+    )
+
+
+@router.post("/data/uploads/{token}/confirm", response_class=HTMLResponse)
+def confirm_upload(
+    request: Request,
+    engine: EngineDep,
+    user: CurrentUser,
+    form: Annotated[FormData, Depends(upload_form)],
+    token: str,
+) -> HTMLResponse:
+    context: dict[str, Any] = {"title": "Load result", "result": None, "error": None}
+    status = 200
+    try:
+        result = uploads.confirm(engine, user, token, session_key=session_key(request))
+    except ImportRejectedError as exc:
+        status = 400
+        context |= {
+            "error": "Nothing was loaded: the file has problems to fix first.",
+            "problem_rows": _problem_columns(uploads.shown_problems(exc.problems)),
+            "errors": errors_in(exc.problems).height,
+            "warnings": warnings_in(exc.problems).height,
+            "total_problems": exc.problems.height,
+        }
+    except CaseloadError as exc:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        context["error"] = f"Nothing was loaded. {_sentence(str(exc))}"
+    else:
+        context |= {
+            "result": result,
+            "counts": _counts(result),
+            "problem_rows": _problem_columns(uploads.shown_problems(result.problems)),
+            "total_problems": result.problems.height,
+        }
+    return render(request, "data_result.html", context, status_code=status)
+
+
+@router.post("/data/uploads/{token}/discard")
+def discard_upload(
+    request: Request,
+    engine: EngineDep,
+    user: CurrentUser,
+    form: Annotated[FormData, Depends(upload_form)],
+    token: str,
+) -> Response:
+    uploads.discard(engine, user, token, session_key=session_key(request))
+    return RedirectResponse("/data?discarded=1", status_code=303)
+
+
+@router.get("/data/quality", response_class=HTMLResponse)
+def quality_page(request: Request, engine: EngineDep, user: CurrentUser) -> HTMLResponse:
+    page = quality_view.quality_for(engine, user)
+    return render(request, "data_quality.html", {"title": "Data quality", "page": page})

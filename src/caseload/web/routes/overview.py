@@ -1,7 +1,60 @@
-"""Routes: overview."""
+"""The overview page ("/"): the council's position on one screen."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from caseload.auth.roles import Permission
+from caseload.services.overview import OverviewContext, overview_context
+from caseload.web import census_charts, page_bodies
+from caseload.web.charts import Chart
+from caseload.web.deps import CurrentUser, EngineDep
+from caseload.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
+    """The page's charts, drawn from the context's own numbers."""
+    by_year: dict[int, dict[str, Any]] = {}
+    for indicator in context["indicators"]:
+        for point in indicator["trend"]:
+            by_year.setdefault(point["year"], {"year": point["year"]})[indicator["name"]] = point[
+                "value"
+            ]
+    bands = context["caseloads"]["bands"] if context["caseloads"] else []
+    return {
+        "rates": census_charts.rates_by_year(
+            list(by_year.values()), title="Rates by census year (%)"
+        ),
+        "bands": census_charts.bars(
+            [(band["band"], band["workers"]) for band in bands],
+            title="Case holders by number of cases held",
+            category="Cases held",
+            axis="Case holders",
+        )
+        if not context["suppressed"]
+        else None,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview_page(request: Request, engine: EngineDep, principal: CurrentUser) -> Response:
+    if not principal.can(Permission.VIEW_AGGREGATES) and principal.can(Permission.VIEW_OWN_RECORD):
+        return RedirectResponse("/me", status_code=303)
+    context = overview_context(engine, principal)
+    main = page_bodies.body(
+        "overview_body.html", context, lambda: {"charts": overview_charts(context)}
+    )
+    return render(
+        request,
+        "overview.html",
+        {
+            **context,
+            "body": main,
+            "password_changed": request.query_params.get("password") == "changed",
+        },
+    )

@@ -1,7 +1,40 @@
-"""Routes: people."""
+"""The people pages: /teams/{id}, /workers/{id} and /me (a social worker's own record)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from caseload.auth.roles import Permission
+from caseload.services.people import me_view, team_view, worker_view
+from caseload.web.deps import CurrentUser, EngineDep
+from caseload.web.routes.caseloads import render_page
+from caseload.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/teams/{team_id}", response_class=HTMLResponse)
+def team_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, team_id: Id
+) -> HTMLResponse:
+    context = team_view(engine, principal, team_id)
+    return render_page(request, "team.html", "team_content.html", context)
+
+
+@router.get("/workers/{worker_id}", response_class=HTMLResponse)
+def worker_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, worker_id: Id
+) -> HTMLResponse:
+    return render(request, "worker.html", dict(worker_view(engine, principal, worker_id)))
+
+
+@router.get("/me", response_class=HTMLResponse)
+def my_page(request: Request, engine: EngineDep, principal: CurrentUser) -> Response:
+    """The social worker's own record; everyone else goes to the overview."""
+    if not principal.can(Permission.VIEW_OWN_RECORD) or principal.worker_id is None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "me.html", dict(me_view(engine, principal)))

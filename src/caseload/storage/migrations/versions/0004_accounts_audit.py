@@ -175,6 +175,10 @@ POSTGRES_GUARD = """
 CREATE TRIGGER trg_audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
 FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()
 """
+POSTGRES_TRUNCATE_GUARD = """
+CREATE TRIGGER trg_audit_event_no_truncate BEFORE TRUNCATE ON audit_event
+FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()
+"""
 
 
 def create_append_only_guard() -> None:
@@ -185,6 +189,7 @@ def create_append_only_guard() -> None:
     elif dialect == "postgresql":
         op.execute(POSTGRES_GUARD_FUNCTION)
         op.execute(POSTGRES_GUARD)
+        op.execute(POSTGRES_TRUNCATE_GUARD)
 
 
 def drop_append_only_guard() -> None:
@@ -193,5 +198,6 @@ def drop_append_only_guard() -> None:
         for event in ("UPDATE", "DELETE"):
             op.execute(f"DROP TRIGGER IF EXISTS trg_audit_event_append_only_{event}")
     elif dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS trg_audit_event_no_truncate ON audit_event")
         op.execute("DROP TRIGGER IF EXISTS trg_audit_event_append_only ON audit_event")
         op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")

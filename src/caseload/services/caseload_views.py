@@ -1,0 +1,386 @@
+"""The caseloads pages: the service > team > worker drill-down and the unallocated queue. Each
+builds one plain context dictionary from the engine and the signed-in person; the page renders
+it and the API returns it, so the two never disagree.
+
+Roles: anyone with aggregate figures (leader, team manager, analyst, elected member,
+administrator) opens both pages; a team manager sees only their teams. Worker and child rows
+follow :mod:`caseload.services.view_rows` (named, pseudonymised or none), and every view that
+shows named rows is written to the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TypeVar, cast
+
+import polars as pl
+from sqlalchemy import Engine
+from typing_extensions import TypedDict
+
+from caseload.auth.principal import Principal
+from caseload.auth.roles import Permission
+from caseload.caseloads.report import CaseloadReport
+from caseload.errors import NotFoundError
+from caseload.exporters.suppression import DEFAULT_MIN_GROUP, SUPPRESSED
+from caseload.services import audit
+from caseload.services.caseloads import (
+    VIEW_CACHE,
+    CouncilData,
+    Scope,
+    council_data,
+    make_scope,
+    scoped_report,
+)
+from caseload.services.view_rows import (
+    BreachRow,
+    Count,
+    Crumb,
+    Detail,
+    QueueRow,
+    RuleCount,
+    ServiceRow,
+    TeamRow,
+    WorkerRow,
+    breach_row,
+    count,
+    detail_for,
+    plain,
+    queue_row,
+    rule_counts,
+    service_row,
+    team_row,
+    worker_row,
+)
+
+
+class AuthorityName(TypedDict):
+    code: str
+    name: str
+
+
+class Bands(TypedDict):
+    """Cases per FTE up to ``green`` is green, up to ``amber`` amber, above it red."""
+
+    green: float
+    amber: float
+
+
+class ScopeFields(TypedDict):
+    authority: AuthorityName
+    as_at: str
+    scope: str | list[str]  # "all", or the names of the teams the account covers
+    policy: str
+    bands: Bands
+
+
+class CaseloadsSummary(TypedDict):
+    case_holders: Count
+    fte: float | None
+    cases: Count
+    dfe_average: float | None
+    unallocated: Count
+    escalate: Count
+    rules_broken: Count
+
+
+class DistributionRow(TypedDict):
+    band: str
+    workers: Count
+    share: float | str | None
+
+
+class CaseloadsContext(ScopeFields):
+    """The caseloads page: ``workers`` and ``breaches`` are null where the role sees no rows or
+    the page is the whole council (choose a service area to see its workers)."""
+
+    title: str
+    detail: str
+    suppressed: bool
+    service: str | None
+    breadcrumbs: list[Crumb]
+    summary: CaseloadsSummary
+    services: list[ServiceRow]
+    teams: list[TeamRow]
+    distribution: list[DistributionRow]
+    rules: list[RuleCount]
+    workers: list[WorkerRow] | None
+    breaches: list[BreachRow] | None
+
+
+class QueueSummary(TypedDict):
+    children: Count
+    escalate: Count
+    review: Count
+    new: Count
+    longest_wait: int | None
+
+
+class HomeTeamCount(TypedDict):
+    home_team: str
+    children: Count
+    escalate: Count
+    longest_wait: int | None
+
+
+class QueueContext(ScopeFields):
+    """The unallocated queue: ``children`` is null for roles that see no child rows."""
+
+    title: str
+    detail: str
+    suppressed: bool
+    breadcrumbs: list[Crumb]
+    review_days: int
+    escalate_days: int
+    summary: QueueSummary
+    by_home_team: list[HomeTeamCount]
+    children: list[QueueRow] | None
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The council's cached data, the principal's scope of it and the report for that scope."""
+
+    council: CouncilData
+    scope: Scope
+    report: CaseloadReport
+
+
+def scoped_for(engine: Engine, principal: Principal) -> Scoped:
+    """The caseload report for the principal's scope (their teams, or the council), cached."""
+    council = council_data(engine, authority_id=principal.authority_id)
+    scope = make_scope(council, as_at=None, team_ids=principal.visible_team_ids())
+    return Scoped(council, scope, scoped_report(council, scope))
+
+
+def report_for(engine: Engine, principal: Principal) -> tuple[Scope, CaseloadReport]:
+    scoped = scoped_for(engine, principal)
+    return scoped.scope, scoped.report
+
+
+V = TypeVar("V")
+
+
+def cached_view(
+    scoped: Scoped, principal: Principal, name: str, build: Callable[[], V], *extra: Hashable
+) -> V:
+    """A page's context, built once per data fingerprint for everyone who sees it alike: the
+    same scope, detail level and suppression. (Audit events are written by the caller on every
+    view, outside the cache.)"""
+    scope = scoped.scope
+    key: tuple[Hashable, ...] = (
+        *scoped.council.key,
+        "view",
+        name,
+        scope.day,
+        None if scope.team_ids is None else tuple(scope.team_ids),
+        detail_for(principal),
+        principal.suppress_small_numbers,
+        principal.all_teams,
+        *extra,
+    )
+    return cast(V, VIEW_CACHE.get_or_build(key, build))
+
+
+def scope_dict(scope: Scope, principal: Principal) -> ScopeFields:
+    return {
+        "authority": {"code": scope.authority.code, "name": scope.authority.name},
+        "as_at": scope.day.isoformat(),
+        "scope": "all" if principal.all_teams else scope.team_names,
+        "policy": scope.policy.source,
+        "bands": {
+            "green": scope.policy.policy.band_green,
+            "amber": scope.policy.policy.band_amber,
+        },
+    }
+
+
+def _service(report: CaseloadReport, wanted: str) -> str:
+    known: dict[str, str] = {
+        str(s).casefold(): str(s) for s in report.teams["service"].drop_nulls().unique().to_list()
+    }
+    chosen = known.get(wanted.strip().casefold())
+    if chosen is None:
+        raise NotFoundError(
+            f"no service area called {wanted!r} in your caseloads; choose one from the list on "
+            "the Caseloads page"
+        )
+    return chosen
+
+
+def _in_teams(frame: pl.DataFrame, team_ids: list[int]) -> pl.DataFrame:
+    return frame.filter(pl.col("home_team_ids").list.set_intersection(team_ids).list.len() > 0)
+
+
+def _distribution(report: CaseloadReport, suppress: bool) -> list[DistributionRow]:
+    """Case holders by cases held; for elected members a band of 1 to 4 workers and its share
+    are hidden."""
+    rows: list[DistributionRow] = []
+    for row in report.distribution:
+        workers = cast(int, row["workers"])
+        small = suppress and 0 < workers < DEFAULT_MIN_GROUP
+        rows.append(
+            {
+                "band": cast(str, row["band"]),
+                "workers": count(workers, suppress),
+                "share": SUPPRESSED if small else cast(float | None, row["share"]),
+            }
+        )
+    return rows
+
+
+def caseloads_view(
+    engine: Engine, principal: Principal, *, service: str | None = None
+) -> CaseloadsContext:
+    """Caseloads by service area and team (and, below a service area or for a team manager's
+    own teams, by worker), with bands, utilisation, rules broken and the DfE average."""
+    audit.require(engine, principal, Permission.VIEW_AGGREGATES, "caseloads")
+    scoped = scoped_for(engine, principal)
+    wanted = (service or "").strip().casefold() or None
+    context = cached_view(
+        scoped, principal, "caseloads", lambda: _caseloads(scoped, principal, service), wanted
+    )
+    if context["workers"] is not None and context["detail"] == Detail.NAMED.value:
+        audit.record(
+            engine,
+            principal,
+            "view",
+            "caseloads",
+            None,
+            {"team_ids": sorted(t["team_id"] for t in context["teams"] if t["team_id"])},
+        )
+    return context
+
+
+def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> CaseloadsContext:
+    scope, report = scoped.scope, scoped.report
+    detail = detail_for(principal)
+    suppress = principal.suppress_small_numbers
+    teams, workers, breaches, queue = report.teams, report.workers, report.breaches, report.queue
+    chosen = None
+    if service:
+        chosen = _service(report, service)
+        teams = teams.filter(pl.col("service") == chosen)
+        workers = workers.filter(pl.col("service") == chosen)
+        ids = [i for i in teams["team_id"].to_list() if i is not None]
+        breaches = breaches.filter(pl.col("team_id").is_in(ids))
+        queue = _in_teams(queue, ids)
+    per_team = dict(
+        breaches.filter(pl.col("team_id").is_not_null()).group_by("team_id").len().iter_rows()
+    )
+    show_people = detail is not Detail.AGGREGATE and (chosen is not None or not principal.all_teams)
+    holders = int(teams["case_holders"].sum())
+    crumbs: list[Crumb] = [{"label": "Caseloads", "href": "/caseloads" if chosen else None}]
+    if chosen:
+        crumbs.append({"label": chosen, "href": None})
+    context: CaseloadsContext = {
+        "title": f"Caseloads: {chosen}" if chosen else "Caseloads",
+        **scope_dict(scope, principal),
+        "detail": detail.value,
+        "suppressed": suppress,
+        "service": chosen,
+        "breadcrumbs": crumbs,
+        "summary": {
+            "case_holders": count(holders, suppress),
+            "fte": plain(float(teams["fte"].sum())),
+            "cases": count(int(teams["cases"].sum()), suppress),
+            "dfe_average": plain(report.dfe_average.get("caseload_fte")),
+            "unallocated": count(queue.height, suppress),
+            "escalate": count(queue.filter(pl.col("escalation") == "escalate").height, suppress),
+            "rules_broken": count(breaches.height, suppress),
+        },
+        "services": (
+            []
+            if chosen
+            else [service_row(row, suppress) for row in report.services.iter_rows(named=True)]
+        ),
+        "teams": [
+            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            for row in teams.iter_rows(named=True)
+        ],
+        "distribution": [] if chosen else _distribution(report, suppress),
+        "rules": rule_counts(breaches, suppress),
+        "workers": (
+            [worker_row(row, detail) for row in workers.iter_rows(named=True)]
+            if show_people
+            else None
+        ),
+        "breaches": (
+            [breach_row(row, detail) for row in breaches.iter_rows(named=True)]
+            if show_people
+            else None
+        ),
+    }
+    return context
+
+
+def queue_view(engine: Engine, principal: Principal) -> QueueContext:
+    """The children waiting for a worker in the principal's scope, most urgent first, with days
+    waiting and escalation; counts only for aggregate roles."""
+    audit.require(engine, principal, Permission.VIEW_AGGREGATES, "unallocated queue")
+    scoped = scoped_for(engine, principal)
+    context = cached_view(scoped, principal, "queue", lambda: _queue(scoped, principal))
+    if context["children"] is not None and context["detail"] == Detail.NAMED.value:
+        audit.record(
+            engine, principal, "view", "queue", None, {"children": len(context["children"])}
+        )
+    return context
+
+
+def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
+    scope, report = scoped.scope, scoped.report
+    detail = detail_for(principal)
+    suppress = principal.suppress_small_numbers
+    queue = report.queue
+    by_status = {
+        status: queue.filter(pl.col("escalation") == status).height
+        for status in ("escalate", "review", "new")
+    }
+    home = (
+        queue.with_columns(pl.col("home_team").fill_null("any team"))
+        .group_by("home_team")
+        .agg(
+            pl.len().alias("children"),
+            (pl.col("escalation") == "escalate").sum().alias("escalate"),
+            pl.col("days_waiting").max().alias("longest"),
+        )
+        .sort("children", "home_team", descending=[True, False])
+    )
+    policy = scope.policy.policy
+    context: QueueContext = {
+        "title": "Children waiting for a worker",
+        **scope_dict(scope, principal),
+        "detail": detail.value,
+        "suppressed": suppress,
+        "breadcrumbs": [
+            {"label": "Caseloads", "href": "/caseloads"},
+            {"label": "Unallocated queue", "href": None},
+        ],
+        "review_days": policy.review_days,
+        "escalate_days": policy.escalate_days,
+        "summary": {
+            "children": count(queue.height, suppress),
+            "escalate": count(by_status["escalate"], suppress),
+            "review": count(by_status["review"], suppress),
+            "new": count(by_status["new"], suppress),
+            "longest_wait": (
+                None
+                if queue.is_empty() or (suppress and queue.height < 5)
+                else cast(int, queue["days_waiting"].max())
+            ),
+        },
+        "by_home_team": [
+            {
+                "home_team": row["home_team"],
+                "children": count(int(row["children"]), suppress),
+                "escalate": count(int(row["escalate"]), suppress),
+                "longest_wait": None if suppress and row["children"] < 5 else int(row["longest"]),
+            }
+            for row in home.iter_rows(named=True)
+        ],
+        "children": (
+            None
+            if detail is Detail.AGGREGATE
+            else [queue_row(row, detail) for row in queue.iter_rows(named=True)]
+        ),
+    }
+    return context

@@ -1,0 +1,377 @@
+"""The overview: the council's position on one screen, as one plain dictionary that the page
+renders and the API returns (so they can never disagree).
+
+- Census indicators for every year with figures (:mod:`caseload.services.census_view`), the
+  latest against England and the region with red / amber / green ratings
+  (``reference/rag_thresholds.yaml``);
+- caseloads today: the DfE average rated against the caseload policy's bands, and case holders by
+  number of cases held (:func:`caseload.services.caseloads.caseload_report`);
+- children waiting for a worker (count, longest wait) and alerts by kind. Alerts naming workers or
+  children are listed only for roles allowed named records, and only in their teams.
+
+Elected members see small numbers suppressed in every breakdown (bands, alert kinds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+from typing_extensions import TypedDict
+
+from caseload.auth.principal import Principal
+from caseload.auth.roles import Permission
+from caseload.errors import NotFoundError
+from caseload.exporters.suppression import SUPPRESSED
+from caseload.services import caseloads, census_view
+from caseload.services.census_view import (
+    AuthorityInfo,
+    Benchmark,
+    Cell,
+    Council,
+    census_years,
+    indicator_info,
+    latest_benchmark,
+    suppress_small,
+    yearly_rows,
+)
+from caseload.storage import view_queries
+from caseload.storage.engine import session_scope
+
+HEADLINE: tuple[str, ...] = (
+    "inpost_fte",
+    "inpost_headcount",
+    "agency_fte",
+    "agency_rate_fte",
+    "vacancy_fte",
+    "vacancy_rate_fte",
+    "starters_headcount",
+    "leavers_headcount",
+    "turnover_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+)
+KEY_INDICATORS: tuple[str, ...] = (
+    "turnover_rate_fte",
+    "agency_rate_fte",
+    "vacancy_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+)
+NAMED_ALERTS_SHOWN = 50
+ALERT_LABELS = {
+    "asye_sole_protected": "ASYE holding a protected case without a co-worker",
+    "asye_over_cap": "ASYE above the protected caseload",
+    "over_case_cap": "Worker above the case cap",
+    "over_points_cap": "Worker above the workload points cap",
+    "unallocated_escalate": "Child waiting past the escalation age",
+    "cases_during_long_absence": "Worker on long absence still holding cases",
+    "allocated_after_leaving": "Worker who has left still holding cases",
+    "siblings_split": "Siblings allocated to different workers",
+    "allocated_while_absent": "Case allocated while the worker was absent",
+    "not_case_holding_role": "Cases held by someone in a role without a caseload",
+    "closed_case_allocated": "Allocation still open on a closed case",
+    "over_span_of_control": "Team above its managers' span of control",
+    "no_team_manager": "Team without a manager",
+    "asye_support": "Too few advanced practitioners for the team's ASYEs",
+    "leaving_with_cases": "Worker leaving soon while holding cases",
+    "long_absence_with_cases": "Worker starting a long absence while holding cases",
+    "unallocated_review": "Child waiting past the review age",
+}
+
+
+class YearValue(TypedDict):
+    year: int
+    value: Cell
+
+
+class HeadlineIndicator(TypedDict):
+    name: str
+    label: str
+    kind: str
+    places: int
+    unit: str
+    better: str | None
+    amber_within: float | None
+    trend: list[YearValue]
+    latest: Cell
+    change: float | None
+    compared: float | None
+    england: float | None
+    region: float | None
+    rag_england: str | None
+    rag_region: str | None
+
+
+class Band(TypedDict):
+    band: str
+    workers: int | str
+    share: float | str | None
+
+
+class CaseloadSummary(TypedDict):
+    as_at: str
+    cases: int | None
+    case_holders_fte: float | None
+    average: float | None
+    rag: str | None
+    band_green: int
+    band_amber: int
+    case_holders: int
+    bands: list[Band]
+
+
+class Unallocated(TypedDict):
+    children: int
+    longest_wait_days: int | None
+    waiting_since: str | None
+    review: int
+    escalate: int
+    review_days: int
+    escalate_days: int
+
+
+class AlertKind(TypedDict):
+    kind: str
+    label: str
+    severity: str
+    count: int | str
+
+
+class NamedAlert(TypedDict):
+    severity: str
+    kind: str
+    label: str
+    team: str | None
+    subject: str | None
+    message: str
+    action: str
+
+
+class Alerts(TypedDict):
+    total: int
+    red: int
+    amber: int
+    by_kind: list[AlertKind]
+    named: list[NamedAlert] | None
+    named_total: int
+    named_scope: str | None
+
+
+class OverviewContext(TypedDict):
+    title: str
+    authority: AuthorityInfo
+    years: list[int]
+    latest_year: int | None
+    indicators: list[HeadlineIndicator]
+    key_indicators: list[str]
+    benchmark: Benchmark
+    caseloads: CaseloadSummary | None
+    unallocated: Unallocated | None
+    alerts: Alerts | None
+    caseload_message: str | None
+    suppressed: bool
+    suppression_note: str | None
+    sees_names: bool
+
+
+def overview_context(engine: Engine, principal: Principal) -> OverviewContext:
+    """Everything on the overview, for ``principal`` (refused, and recorded, without
+    ``VIEW_AGGREGATES``)."""
+    council = census_view.open_council(engine, principal, "overview")
+    years = census_years(engine, council)
+    latest = max(years) if years else None
+    compared = latest_benchmark(engine, council, list(years))
+    hide = principal.suppress_small_numbers
+    position = _position(engine, council)
+    return {
+        "title": "Overview",
+        "authority": council.info(),
+        "years": list(years),
+        "latest_year": latest,
+        "indicators": _headline(yearly_rows(engine, council), compared),
+        "key_indicators": list(KEY_INDICATORS),
+        "benchmark": compared,
+        "caseloads": _caseloads(position, hide) if position else None,
+        "unallocated": position["unallocated"] if position else None,
+        "alerts": _alerts(position, principal) if position else None,
+        "caseload_message": None if position else "There are no caseload figures yet.",
+        "suppressed": hide,
+        "suppression_note": census_view.SUPPRESSION_NOTE if hide else None,
+        "sees_names": principal.sees_names,
+    }
+
+
+def _headline(rows: list[dict[str, Cell]], compared: Benchmark) -> list[HeadlineIndicator]:
+    against = {row["name"]: row for row in compared["indicators"]}
+    result: list[HeadlineIndicator] = []
+    for name in HEADLINE:
+        info = indicator_info(name)
+        trend: list[YearValue] = [
+            {"year": int(str(row["year"])), "value": row.get(name)} for row in rows
+        ]
+        latest = trend[-1]["value"] if trend else None
+        previous = trend[-2]["value"] if len(trend) > 1 else None
+        change = None
+        if isinstance(latest, int | float) and isinstance(previous, int | float):
+            change = round(float(latest) - float(previous), info["places"])
+        compared_row = against.get(name)
+        result.append(
+            {
+                **info,
+                "trend": trend,
+                "latest": latest,
+                "change": change,
+                "compared": compared_row["council"] if compared_row else None,
+                "england": compared_row["england"] if compared_row else None,
+                "region": compared_row["region"] if compared_row else None,
+                "rag_england": compared_row["rag_england"] if compared_row else None,
+                "rag_region": compared_row["rag_region"] if compared_row else None,
+            }
+        )
+    return result
+
+
+# --- caseloads: built once per state of the data, filtered per principal ----------------------
+
+
+def _position(engine: Engine, council: Council) -> dict[str, Any] | None:
+    def build() -> dict[str, Any] | None:
+        try:
+            scope, report = caseloads.caseload_report(engine, authority_code=council.code)
+        except NotFoundError:
+            return None
+        with session_scope(engine) as session:
+            team_ids = view_queries.team_ids_by_name(session, council.id)
+        policy = scope.policy.policy
+        average = report.dfe_average.get("caseload_fte")
+        queue = report.queue
+        longest = queue.sort("days_waiting", descending=True).head(1)
+        alerts = report.alerts.with_columns(
+            pl.col("team")
+            .replace_strict(team_ids, default=None, return_dtype=pl.Int64)
+            .alias("team_id")
+        )
+        alert_rows = alerts.to_dicts()
+        return {
+            "as_at": scope.day.isoformat(),
+            "cases": report.dfe_average.get("cases"),
+            "case_holders_fte": report.dfe_average.get("case_holders_fte"),
+            "average": average,
+            "rag": policy.band(average) if average is not None else None,
+            "band_green": policy.band_green,
+            "band_amber": policy.band_amber,
+            "bands": report.distribution,
+            "unallocated": {
+                "children": queue.height,
+                "longest_wait_days": int(longest["days_waiting"][0]) if longest.height else None,
+                "waiting_since": longest["waiting_since"][0].isoformat()
+                if longest.height
+                else None,
+                "review": int((queue["escalation"] == "review").sum()),
+                "escalate": int((queue["escalation"] == "escalate").sum()),
+                "review_days": policy.review_days,
+                "escalate_days": policy.escalate_days,
+            },
+            "alerts": alert_rows,
+            "alert_summary": _alert_summary(alert_rows),
+        }
+
+    return census_view.cached(council, "caseloads", build)
+
+
+def _caseloads(position: dict[str, Any], hide: bool) -> CaseloadSummary:
+    bands: list[Band] = []
+    for row in position["bands"]:
+        workers = suppress_small(int(row["workers"]), hide)
+        share = SUPPRESSED if workers == SUPPRESSED else row["share"]
+        bands.append({"band": str(row["band"]), "workers": workers or 0, "share": share})
+    return {
+        "as_at": position["as_at"],
+        "cases": position["cases"],
+        "case_holders_fte": position["case_holders_fte"],
+        "average": position["average"],
+        "rag": position["rag"],
+        "band_green": position["band_green"],
+        "band_amber": position["band_amber"],
+        "case_holders": sum(int(row["workers"]) for row in position["bands"]),
+        "bands": bands,
+    }
+
+
+def _alerts(position: dict[str, Any], principal: Principal) -> Alerts:
+    rows: list[dict[str, Any]] = position["alerts"]
+    summary: dict[str, Any] = position["alert_summary"]
+    hide = principal.suppress_small_numbers
+    by_kind: list[AlertKind] = [
+        {
+            "kind": row["kind"],
+            "label": row["label"],
+            "severity": row["severity"],
+            "count": suppress_small(row["count"], hide) or 0,
+        }
+        for row in summary["by_kind"]
+    ]
+    named: list[NamedAlert] | None = None
+    named_total = 0
+    scope = None
+    if principal.can(Permission.VIEW_PEOPLE):
+        if principal.all_teams:
+            mine = rows
+        else:
+            indexes = sorted(
+                index
+                for team_id in principal.team_ids
+                for index in summary["by_team"].get(team_id, [])
+            )
+            mine = [rows[index] for index in indexes]
+        named_total = len(mine)
+        named = [
+            {
+                "severity": row["severity"],
+                "kind": row["kind"],
+                "label": ALERT_LABELS.get(row["kind"], row["kind"]),
+                "team": row["team"],
+                "subject": row["subject"],
+                "message": row["message"],
+                "action": row["action"],
+            }
+            for row in mine[:NAMED_ALERTS_SHOWN]
+        ]
+        scope = "every team" if principal.all_teams else "your teams"
+    return {
+        "total": summary["total"],
+        "red": summary["red"],
+        "amber": summary["amber"],
+        "by_kind": by_kind,
+        "named": named,
+        "named_total": named_total,
+        "named_scope": scope,
+    }
+
+
+def _alert_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by kind and severity, and each team's alerts (positions in ``rows``, which are in
+    the report's order: red first), worked out once per state of the data."""
+    counts: dict[tuple[str, str], int] = {}
+    by_team: dict[int, list[int]] = {}
+    for index, row in enumerate(rows):
+        key = (row["kind"], row["severity"])
+        counts[key] = counts.get(key, 0) + 1
+        if row["team_id"] is not None:
+            by_team.setdefault(row["team_id"], []).append(index)
+    return {
+        "total": len(rows),
+        "red": sum(1 for row in rows if row["severity"] == "red"),
+        "amber": sum(1 for row in rows if row["severity"] == "amber"),
+        "by_kind": [
+            {
+                "kind": kind,
+                "label": ALERT_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+                "severity": severity,
+                "count": count,
+            }
+            for (kind, severity), count in counts.items()
+        ],
+        "by_team": by_team,
+    }

@@ -1,0 +1,104 @@
+"""The data-quality findings as the Data quality page shows them to each role.
+
+Findings never hold names. What else is shown depends on the role:
+
+- administrators (who load the data) and service leaders (who may see named records) get the
+  source system's reference for each record (staff number, child reference or involvement id)
+  so they can find it in the HR or case management system, and leaders get a link to a worker's
+  page;
+- performance analysts see pseudonymised data only, so they get Caseload's own record number
+  (which means nothing outside Caseload) and no source references: staff numbers and SWE
+  numbers are also taken out of the finding's description."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from caseload.auth.principal import Principal
+from caseload.auth.roles import Permission
+from caseload.quality import CHECKS
+from caseload.services import audit
+from caseload.services.data_quality import data_quality
+from caseload.storage.engine import session_scope
+from caseload.storage.models import Authority
+
+SHOWN_PER_CHECK = 200
+IDENTIFIERS = re.compile(r"\b(staff number|SWE number) \S+")
+# Pages for named records, for roles that may open them (workers have a page; children not yet).
+RECORD_LINKS = {"worker": "/workers/{id}"}
+
+
+@dataclass(frozen=True)
+class QualityPage:
+    authority: str
+    as_at: Any
+    total: int
+    summary: list[dict[str, Any]]
+    findings: dict[str, list[dict[str, Any]]]
+    more: dict[str, int]
+    shows_references: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "authority": self.authority,
+            "as_at": self.as_at.isoformat() if self.as_at else None,
+            "total": self.total,
+            "checks": self.summary,
+            "findings": self.findings,
+            "shows_references": self.shows_references,
+        }
+
+
+def shows_references(principal: Principal) -> bool:
+    """Source references (staff numbers, child references) for those who fix or see records."""
+    return principal.can(Permission.IMPORT_DATA) or principal.can(Permission.VIEW_PEOPLE)
+
+
+def _row(row: dict[str, Any], *, references: bool, links: bool) -> dict[str, Any]:
+    detail = row["detail"] or ""
+    link = None
+    if links and row["record"] in RECORD_LINKS:
+        link = RECORD_LINKS[row["record"]].format(id=row["record_id"])
+    return {
+        "record": row["record"],
+        "record_id": row["record_id"],
+        "reference": row["reference"] if references else None,
+        "detail": detail if references else IDENTIFIERS.sub(r"\1 (hidden)", detail),
+        "days": row["days"],
+        "link": link,
+    }
+
+
+def quality_for(
+    engine: Engine, principal: Principal, *, shown_per_check: int = SHOWN_PER_CHECK
+) -> QualityPage:
+    """The principal's council's findings, check by check (at most ``shown_per_check`` each)."""
+    audit.require(engine, principal, Permission.VIEW_DATA_QUALITY, "data quality")
+    with session_scope(engine) as session:
+        code = session.get_one(Authority, principal.authority_id).code
+    report = data_quality(engine, authority_code=code)
+    references = shows_references(principal)
+    links = principal.can(Permission.VIEW_PEOPLE)
+    findings: dict[str, list[dict[str, Any]]] = {}
+    more: dict[str, int] = {}
+    for name in CHECKS:
+        rows = report.findings.filter(pl.col("check") == name)
+        findings[name] = [
+            _row(row, references=references, links=links)
+            for row in rows.head(shown_per_check).iter_rows(named=True)
+        ]
+        more[name] = max(rows.height - shown_per_check, 0)
+    return QualityPage(
+        authority=code,
+        as_at=report.authorities[0]["as_at"] if report.authorities else None,
+        total=report.findings.height,
+        summary=[item | {"why": CHECKS[item["check"]].why} for item in report.summary()],
+        findings=findings,
+        more=more,
+        shows_references=references,
+    )

@@ -1,0 +1,265 @@
+"""The workforce page and the census JSON API: census indicators by year, by team and by role,
+the council against England, its region and comparators, the census return's validation report and
+its XML download. Each builds one plain dictionary that the page renders and the API returns.
+
+Elected members see small numbers suppressed in the team and role breakdowns
+(:func:`caseload.services.census_view.suppress_rows`). The validation report and the download
+need ``DOWNLOAD_RETURN``; every download (or refusal) is written to the audit trail."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from typing_extensions import TypedDict
+
+from caseload.auth.principal import Principal
+from caseload.auth.roles import Permission
+from caseload.census.validation import Problem, Severity
+from caseload.errors import InvalidInputError
+from caseload.services import audit, census_returns, census_view
+from caseload.services.census import Breakdown
+from caseload.services.census_view import (
+    AuthorityInfo,
+    Benchmark,
+    Council,
+    IndicatorInfo,
+    Row,
+    all_indicators,
+    benchmark,
+    breakdown_rows,
+    census_years,
+    pick_year,
+    suppress_rows,
+    yearly_rows,
+)
+
+PROBLEMS_SHOWN = 200
+DOWNLOAD_LINK = "Download the census return (XML)"
+
+
+class IndicatorTable(TypedDict):
+    """Census indicators: one row per year (``breakdown`` null) or per team or role in ``year``.
+    Rows hold every DfE indicator by its column name, rounded as DfE publishes; "c" where a small
+    number is suppressed; null where DfE prints z or x."""
+
+    authority: AuthorityInfo
+    years: list[int]
+    year: int | None
+    breakdown: str | None
+    suppressed: bool
+    suppression_note: str | None
+    message: str | None
+    indicators: list[IndicatorInfo]
+    rows: list[Row]
+
+
+class ProblemRow(TypedDict):
+    severity: str
+    where: str
+    item: str
+    value: str | None
+    problem: str
+
+
+class ReturnReport(TypedDict):
+    year: int
+    errors: int
+    warnings: int
+    problems: list[ProblemRow]
+    more: int
+    can_download: bool
+    download_url: str | None
+    download_text: str
+
+
+class WorkforceContext(TypedDict):
+    title: str
+    authority: AuthorityInfo
+    years: list[int]
+    year: int | None
+    source: str | None
+    by_year: IndicatorTable
+    by_team: IndicatorTable
+    by_role: IndicatorTable
+    benchmark: Benchmark
+    census_return: ReturnReport | None
+    census_return_message: str | None
+    suppressed: bool
+
+
+def _table(
+    engine: Engine,
+    council: Council,
+    principal: Principal,
+    *,
+    year: int | None,
+    by: Breakdown | None,
+) -> IndicatorTable:
+    years = census_years(engine, council)
+    message = None
+    if by is None:
+        rows = [row for row in yearly_rows(engine, council) if year is None or row["year"] == year]
+        hide = False  # council totals, as DfE publishes them
+    else:
+        chosen = pick_year(years, year)
+        year = chosen
+        rows, message = (
+            breakdown_rows(engine, council, chosen, by) if chosen is not None else ([], None)
+        )
+        hide = principal.suppress_small_numbers
+        if hide:
+            shown = rows
+            rows = census_view.cached(
+                council, ("suppressed", chosen, by.value), lambda: suppress_rows(shown)
+            )
+    if not years:
+        message = "There are no census figures yet: the data does not cover a census year."
+    return {
+        "authority": council.info(),
+        "years": list(years),
+        "year": year,
+        "breakdown": by.value if by else None,
+        "suppressed": hide,
+        "suppression_note": census_view.SUPPRESSION_NOTE if hide else None,
+        "message": message,
+        "indicators": all_indicators(),
+        "rows": rows,
+    }
+
+
+def indicator_table(
+    engine: Engine,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    by: Breakdown | str | None = None,
+) -> IndicatorTable:
+    """Census indicators for every year (or ``year``), or by team or role for ``year`` (default
+    the latest)."""
+    council = census_view.open_council(engine, principal, "census indicators")
+    chosen = Breakdown(by) if by is not None else None
+    if year is not None:
+        pick_year(census_years(engine, council), year)
+    return _table(engine, council, principal, year=year, by=chosen)
+
+
+def workforce_context(
+    engine: Engine, principal: Principal, *, year: int | None = None
+) -> WorkforceContext:
+    """Everything on the workforce page for ``year`` (default the latest with figures)."""
+    council = census_view.open_council(engine, principal, "workforce")
+    years = census_years(engine, council)
+    chosen = pick_year(years, year)
+    report: ReturnReport | None = None
+    report_message = None
+    if principal.can(Permission.DOWNLOAD_RETURN) and chosen is not None:
+        report = _return_report(engine, council, chosen)
+    elif chosen is not None:
+        report_message = (
+            "The census return's validation report and download are for service leaders and "
+            "performance analysts."
+        )
+    return {
+        "title": "Workforce",
+        "authority": council.info(),
+        "years": list(years),
+        "year": chosen,
+        "source": years.get(chosen) if chosen is not None else None,
+        "by_year": _table(engine, council, principal, year=None, by=None),
+        "by_team": _table(engine, council, principal, year=chosen, by=Breakdown.TEAM),
+        "by_role": _table(engine, council, principal, year=chosen, by=Breakdown.ROLE),
+        "benchmark": benchmark(engine, council, chosen, with_comparators=True),
+        "census_return": report,
+        "census_return_message": report_message,
+        "suppressed": principal.suppress_small_numbers,
+    }
+
+
+# --- the census return ------------------------------------------------------------------------
+
+
+def _problems(engine: Engine, council: Council, year: int) -> list[Problem]:
+    return census_view.cached(
+        council,
+        ("validation", year),
+        lambda: census_returns.validate(engine, census_year=year, authority_code=council.code),
+    )
+
+
+def _problem_row(problem: Problem) -> ProblemRow:
+    return {
+        "severity": problem.severity.value,
+        "where": problem.where(),
+        "item": problem.item,
+        "value": problem.value,
+        "problem": problem.message,
+    }
+
+
+def _return_report(engine: Engine, council: Council, year: int) -> ReturnReport:
+    problems = _problems(engine, council, year)
+    ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    return {
+        "year": year,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": [_problem_row(p) for p in ordered[:PROBLEMS_SHOWN]],
+        "more": max(0, len(problems) - PROBLEMS_SHOWN),
+        "can_download": errors == 0,
+        "download_url": f"/workforce/return.xml?year={year}" if errors == 0 else None,
+        "download_text": DOWNLOAD_LINK,
+    }
+
+
+@dataclass(frozen=True)
+class ReturnDownload:
+    """The XML (``data``), or the report of the errors that stop it (``report``)."""
+
+    filename: str
+    data: bytes | None
+    report: ReturnReport
+
+
+def census_return_download(
+    engine: Engine, principal: Principal, *, year: int | None = None
+) -> ReturnDownload:
+    """The council's census return as XML for ``year`` (default the latest). Refused (and
+    recorded) without ``DOWNLOAD_RETURN``; refused while the records have errors (recorded as a
+    failed export, and the errors returned instead)."""
+    if not principal.can(Permission.DOWNLOAD_RETURN):
+        raise audit.refuse(
+            engine,
+            principal,
+            "export",
+            "census_return",
+            year,
+            f"the {principal.role.label.lower()} role cannot download the census return",
+        )
+    council = census_view.open_council(engine, principal, "census return")
+    chosen = pick_year(census_years(engine, council), year)
+    if chosen is None:
+        raise InvalidInputError("there is no census year to export yet")
+    filename = f"csww_{council.code}_{chosen}.xml"
+    report = _return_report(engine, council, chosen)
+    if not report["can_download"]:
+        audit.record(
+            engine,
+            principal,
+            "export",
+            "census_return",
+            f"{council.code}/{chosen}",
+            {"why": "the return has errors", "errors": report["errors"]},
+            outcome="failed",
+        )
+        return ReturnDownload(filename, None, report)
+    with tempfile.TemporaryDirectory(prefix="caseload-return-") as folder:
+        out = Path(folder) / filename
+        census_returns.export(
+            engine, census_year=chosen, authority_code=council.code, out=out, actor=principal
+        )
+        data = out.read_bytes()
+    return ReturnDownload(filename, data, report)

@@ -1,0 +1,61 @@
+"""Reads for the allocation workbench: the decisions a user has just taken, for the page's
+confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from caseload.storage.models import Child, Worker
+from caseload.storage.operations_models import AllocationDecision
+
+
+def decisions_by(
+    session: Session, authority_id: int, decision_ids: Collection[int], user: str
+) -> list[dict[str, Any]]:
+    """The decisions with these ids taken by ``user`` in the authority (others are skipped, so an
+    id in a link shows nothing about someone else's decision), oldest first."""
+    chosen = aliased(Worker)
+    recommended = aliased(Worker)
+    d = AllocationDecision
+    rows = session.execute(
+        select(
+            d.id,
+            d.decision,
+            d.effective_date,
+            Child.child_ref,
+            chosen.first_name,
+            chosen.last_name,
+            chosen.staff_number,
+            recommended.first_name,
+            recommended.last_name,
+            recommended.staff_number,
+        )
+        .join(Child, Child.id == d.child_id)
+        .outerjoin(chosen, chosen.id == d.chosen_worker_id)
+        .outerjoin(recommended, recommended.id == d.recommended_worker_id)
+        .where(
+            d.authority_id == authority_id,
+            d.id.in_(sorted(decision_ids)),
+            d.decided_by == user,
+        )
+        .order_by(d.id)
+    ).all()
+
+    def label(first: str | None, last: str | None, number: str | None) -> str | None:
+        return None if number is None else f"{first} {last} ({number})"
+
+    return [
+        {
+            "decision_id": row[0],
+            "decision": row[1],
+            "effective_date": row[2],
+            "child": row[3],
+            "worker": label(row[4], row[5], row[6]),
+            "recommended": label(row[7], row[8], row[9]),
+        }
+        for row in rows
+    ]

@@ -1,0 +1,46 @@
+"""The main part of the overview and workforce pages, rendered once per context dictionary.
+
+A page's main part depends on its context dictionary alone (the header, with the person's name
+and the form token, is rendered around it each time), so it is kept under a digest of the
+dictionary: the same figures seen by the same kind of role are rendered once, and any change to
+the figures or to what the role may see gives a new dictionary and a fresh rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from markupsafe import Markup
+
+from caseload.web.templating import TEMPLATES
+
+_BODIES: OrderedDict[str, Markup] = OrderedDict()
+_SIZE = 64
+_LOCK = threading.Lock()
+
+
+def digest(context: Mapping[str, Any]) -> str:
+    text = json.dumps(context, default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def body(
+    template: str, context: Mapping[str, Any], extra: Callable[[], Mapping[str, Any]]
+) -> Markup:
+    """``template`` rendered with ``context`` and ``extra()`` (what the page draws from the
+    context, such as its charts; called only when the rendering is not kept already)."""
+    key = f"{template}:{digest(context)}"
+    with _LOCK:
+        if key in _BODIES:
+            _BODIES.move_to_end(key)
+            return _BODIES[key]
+    html = Markup(TEMPLATES.env.get_template(template).render({**context, **extra()}))
+    with _LOCK:
+        _BODIES[key] = html
+        while len(_BODIES) > _SIZE:
+            _BODIES.popitem(last=False)
+    return html
