@@ -234,14 +234,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: URL, schema: str) -> Iterator[str]:
-    """``caseload serve`` in its own process, on the schema; yields its base URL."""
+def server(url: URL, schema: str, workers: int) -> Iterator[str]:
+    """``caseload serve --workers N`` in its own processes, on the schema; yields its base URL."""
     port = free_port()
     env = dict(os.environ)
     env["CASELOAD_DATABASE_URL"] = schema_url(url, schema).render_as_string(hide_password=False)
     command = Path(sys.executable).with_name("caseload")
     process = subprocess.Popen(
-        [str(command), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(command),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
     )
@@ -427,6 +436,9 @@ def main() -> int:
     parser.add_argument("--floor-seconds", type=float, default=15.0, help="length of the floor")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--routes", default="overview,caseloads,worker")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server processes (one per core of this machine)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the schema for --reuse")
     parser.add_argument("--reuse", metavar="SCHEMA", help="serve a schema kept by --keep")
     args = parser.parse_args()
@@ -443,7 +455,7 @@ def main() -> int:
             f"{council.open_cases:,} open cases ({council.allocated:,} allocated to a worker); "
             f"team manager's team {council.team!r} with {len(council.manager_scope)} workers"
         )
-        with server(url, council.schema) as base:
+        with server(url, council.schema, args.workers) as base:
             floor, pages = asyncio.run(
                 measure(base, council, routes, args.clients, args.seconds, args.floor_seconds)
             )

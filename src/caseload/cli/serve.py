@@ -13,7 +13,6 @@ from caseload.cli.context import engine
 from caseload.cli.output import console
 from caseload.errors import ConfigurationError
 from caseload.storage.schema import require_current
-from caseload.web import create_app
 
 
 def check_port(host: str, port: int) -> None:
@@ -29,15 +28,18 @@ def check_port(host: str, port: int) -> None:
         ) from None
 
 
-def serve_app(host: str, port: int) -> None:
+def serve_app(host: str, port: int, workers: int = 1) -> None:
     database = engine()
     require_current(database)
     check_port(host, port)
+    database.dispose()
     console.print(f"Caseload is running on http://{host}:{port}/ (Ctrl+C to stop).")
     uvicorn.run(
-        create_app(database),
+        "caseload.web.server:app_from_settings",
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
         log_level="warning",
         proxy_headers=True,
         server_header=False,
@@ -47,6 +49,14 @@ def serve_app(host: str, port: int) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Server processes; one per core suits PostgreSQL (each keeps its own caches).",
+            min=1,
+            max=64,
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web application and JSON API for CASELOAD_DATABASE_URL."""
-    serve_app(host, port)
+    serve_app(host, port, workers)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from caseload.auth import passwords, tokens
 from caseload.auth.principal import Principal
-from caseload.auth.roles import AccountRole, Permission
+from caseload.auth.roles import ALL_TEAMS_ROLES, AccountRole, Permission
 from caseload.errors import AccessDeniedError, AuthenticationError, InvalidInputError, NotFoundError
 from caseload.services import audit
 from caseload.services.audit import Actor
@@ -379,7 +379,11 @@ def principal_of(session: Session, account: UserAccount, source: str) -> Princip
         display_name=account.display_name,
         role=AccountRole(account.role),
         authority_id=account.authority_id,
-        team_ids=frozenset(account_queries.account_team_ids(session, account.id)),
+        team_ids=frozenset(
+            account_queries.account_team_ids(session, account.id)
+            if AccountRole(account.role) not in ALL_TEAMS_ROLES
+            else ()
+        ),
         worker_id=account.worker_id,
         source=source,
         is_service=account.is_service,
@@ -472,14 +476,17 @@ class ActiveSession:
 
 
 def resolve_session(engine: Engine, token: str | None, *, source: str) -> ActiveSession:
-    """The principal behind a session cookie; refuses an unknown, ended, idle or expired one."""
+    """The principal behind a session cookie; refuses an unknown, ended, idle or expired one.
+    One query reads the session with its account (and one more a team manager's teams): this
+    runs on every page view."""
     if not token:
         raise AuthenticationError("please sign in")
     moment = now()
     with session_scope(engine) as session:
-        row = account_queries.session_by_digest(session, tokens.token_digest(token))
-        if row is None or row.ended_at is not None:
+        found = account_queries.session_with_account(session, tokens.token_digest(token))
+        if found is None or found[0].ended_at is not None:
             raise AuthenticationError("your session has ended; please sign in again")
+        row, account = found
         expires = _aware(row.expires_at)
         last_seen = _aware(row.last_seen_at)
         assert expires is not None and last_seen is not None
@@ -487,8 +494,7 @@ def resolve_session(engine: Engine, token: str | None, *, source: str) -> Active
             row.ended_at = moment
             session.commit()
             raise AuthenticationError("your session has expired; please sign in again")
-        account = session.get(UserAccount, row.user_id)
-        if account is None or account.disabled_at is not None:
+        if account.disabled_at is not None:
             raise AuthenticationError("this account is disabled")
         if last_seen + SESSION_TOUCH <= moment:
             row.last_seen_at = moment

@@ -23,7 +23,7 @@ from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
 from caseload.services.report_cache import FingerprintCache
-from caseload.storage import caseload_queries, fingerprint, queries, workforce_frames
+from caseload.storage import caseload_queries, queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
@@ -161,12 +161,14 @@ def council_data(
     """The authority's caseload data, from the cache when the data has not changed since it was
     read (one fingerprint query), else read afresh."""
     try:
-        with session_scope(engine) as session:
-            # With an id (a signed-in account's council) the authority is read only on a miss.
-            found = None if authority_id is not None else one_authority(session, authority_code)
-            wanted = authority_id if found is None else found.id
-            assert wanted is not None
-            stamp = fingerprint.data_fingerprint(session, wanted)
+        found = None
+        if authority_id is None:
+            with session_scope(engine) as session:
+                found = one_authority(session, authority_code)
+        # With an id (a signed-in account's council) the authority is read only on a miss.
+        wanted = authority_id if found is None else found.id
+        assert wanted is not None
+        stamp = report_cache.current_fingerprint(engine, wanted)
     except DBAPIError:
         require_current(engine)  # says what is wrong with the database, when that is the cause
         raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 import weakref
 from collections import OrderedDict
@@ -20,7 +21,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Engine
 
 from caseload.services.policy import POLICY_ENV
-from caseload.storage import fingerprint
+from caseload.storage import change_watch, fingerprint
 from caseload.storage.engine import session_scope
 
 V = TypeVar("V")
@@ -114,8 +115,37 @@ def key_of(
     return (engine_token(engine), authority_id, stamp, policy_file_stamp())
 
 
-def data_key(engine: Engine, authority_id: int) -> tuple[Hashable, ...]:
-    """What a cached value for the authority's data depends on, read now (one query)."""
+# A fingerprint read in this process is trusted while the process has written no council data
+# since (storage.change_watch) and for at most this many seconds, so that a change made by
+# another process (a command-line import, another server worker) is seen within that time.
+FRESH_SECONDS = 2.0
+_STAMPS: dict[tuple[str, int], tuple[int, float, fingerprint.Fingerprint]] = {}
+_STAMPS_LOCK = threading.Lock()
+
+
+def current_fingerprint(engine: Engine, authority_id: int) -> fingerprint.Fingerprint:
+    """The authority's data fingerprint, read again only when this process has written council
+    data since the last reading or ``FRESH_SECONDS`` have passed."""
+    place = (engine_token(engine), authority_id)
+    generation = change_watch.generation(engine)
+    with _STAMPS_LOCK:
+        known = _STAMPS.get(place)
+    if known is not None and known[0] == generation and time.monotonic() - known[1] < FRESH_SECONDS:
+        return known[2]
     with session_scope(engine) as session:
         stamp = fingerprint.data_fingerprint(session, authority_id)
-    return key_of(engine, authority_id, stamp)
+    with _STAMPS_LOCK:
+        if len(_STAMPS) > 1024:
+            _STAMPS.clear()
+        _STAMPS[place] = (generation, time.monotonic(), stamp)
+    return stamp
+
+
+def forget_fingerprints() -> None:
+    with _STAMPS_LOCK:
+        _STAMPS.clear()
+
+
+def data_key(engine: Engine, authority_id: int) -> tuple[Hashable, ...]:
+    """What a cached value for the authority's data depends on (see ``current_fingerprint``)."""
+    return key_of(engine, authority_id, current_fingerprint(engine, authority_id))

@@ -55,6 +55,16 @@ def session_by_digest(session: Session, digest: str) -> UserSession | None:
     return session.scalar(select(UserSession).where(UserSession.token_sha256 == digest))
 
 
+def session_with_account(session: Session, digest: str) -> tuple[UserSession, UserAccount] | None:
+    """The browser session with that token digest and its account, in one query."""
+    row = session.execute(
+        select(UserSession, UserAccount)
+        .join(UserAccount, UserAccount.id == UserSession.user_id)
+        .where(UserSession.token_sha256 == digest)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def end_sessions(session: Session, user_id: int, moment: datetime) -> int:
     result = session.execute(
         update(UserSession)

@@ -18,10 +18,14 @@ def make_engine(url: URL | str, *, schema: str | None = None) -> Engine:
     """Create an engine. ``schema`` (PostgreSQL only) puts every table in that schema, which the
     tests use to keep concurrent runs apart."""
     connect_args: dict[str, Any] = {}
+    options: dict[str, Any] = {}
     engine_url = url if isinstance(url, URL) else make_url(url)
-    if engine_url.get_backend_name() == "postgresql" and schema:
-        connect_args["options"] = f"-csearch_path={schema}"
-    engine = create_engine(engine_url, connect_args=connect_args, future=True)
+    if engine_url.get_backend_name() == "postgresql":
+        if schema:
+            connect_args["options"] = f"-csearch_path={schema}"
+        # The web server runs requests on up to 40 threads; keep enough connections open.
+        options = {"pool_size": 10, "max_overflow": 30, "pool_pre_ping": True}
+    engine = create_engine(engine_url, connect_args=connect_args, future=True, **options)
     if engine_url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -15,6 +15,8 @@ from caseload.web import formatting
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters.update(formatting.FILTERS)
+# Templates ship with the package: no need to look at the files again on every render.
+TEMPLATES.env.auto_reload = False
 
 # (path, label, permission needed to see the link); pages check again in the service layer.
 NAVIGATION = (
