@@ -291,15 +291,9 @@ TABLE: tuple[Row, ...] = (
 # fmt: on
 
 # Cells where the code answers otherwise than the documents: (row name, role) -> why.
-DISAGREEMENTS: dict[tuple[str, AccountRole | None], str] = {
-    ("POST /data/uploads/{upload_token}/confirm", role): (
-        "answers 400 'Load result: Nothing was loaded. You do not have access to this' (the "
-        "route turns every CaseloadError, AccessDeniedError included, into 400); docs/web/"
-        "data.md (uploads for administrators) and docs/security.md ('Every refusal ... shown "
-        "as Not allowed') say 403. The refusal itself is recorded."
-    )
-    for role in (LEADER, TM, ANALYST, SW, MEMBER)
-}
+# Cells where the code disagrees with the documented policy (none at present): each maps
+# (row name, role) to the document it contradicts, and is marked xfail(strict=True).
+DISAGREEMENTS: dict[tuple[str, AccountRole | None], str] = {}
 
 
 def _cases() -> Iterator[Any]:
@@ -444,10 +438,11 @@ def test_each_role_is_answered_as_documented(
 
 
 def _served(app: FastAPI) -> set[tuple[str, str]]:
-    """(method, path template) of every route the application serves, however its routers are
-    included (FastAPI 0.137+ keeps included routers as one lazy entry in ``app.routes``)."""
-    contexts = getattr(fastapi.routing, "iter_route_contexts", None)
-    routes = list(contexts(app.routes)) if contexts else list(app.routes)
+    """(method, path template) of every route the application serves. FastAPI 0.137+ keeps each
+    included router as one lazy entry in ``app.routes`` (no ``path``): ``iter_route_contexts``
+    flattens them into the routes as served; older versions copy the routes into ``app.routes``."""
+    flatten = getattr(fastapi.routing, "iter_route_contexts", None)
+    routes: list[Any] = list(flatten(app.routes)) if flatten else list(app.routes)
     served: set[tuple[str, str]] = set()
     for route in routes:
         path = str(route.path)

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from caseload import config
 from caseload.auth.principal import Principal
 from caseload.auth.tokens import same_token, token_digest
-from caseload.errors import CaseloadError, InvalidInputError, NotFoundError
+from caseload.errors import AccessDeniedError, CaseloadError, InvalidInputError, NotFoundError
 from caseload.importers.problems import ImportRejectedError, errors_in, warnings_in
 from caseload.services import quality_view, uploads
 from caseload.services.imports import ImportResult
@@ -223,6 +223,8 @@ def confirm_upload(
             "warnings": warnings_in(exc.problems).height,
             "total_problems": exc.problems.height,
         }
+    except AccessDeniedError:
+        raise  # the "Not allowed" page, like every refusal (already recorded)
     except CaseloadError as exc:
         status = 404 if isinstance(exc, NotFoundError) else 400
         context["error"] = f"Nothing was loaded. {_sentence(str(exc))}"
