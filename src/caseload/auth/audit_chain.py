@@ -1,5 +1,11 @@
-"""The audit trail's hash chain. Each event's hash covers its own fields and the previous event's
-hash, so changing, removing or reordering any event breaks every hash after it."""
+"""The audit trail's hash chain. Each event's hash covers the previous event's hash, its own id
+and its other fields (as canonical JSON, ASCII only), so changing, removing or reordering any event
+breaks every hash after it:
+
+    hash = sha256(previous_hash + "\n" + id + "\n" + canonical JSON of the other fields)
+
+PostgreSQL computes the same digest inside the database when it appends an event (see migration
+0004's ``audit_append``), so that the chain's lock is held for one statement only."""
 
 from __future__ import annotations
 
@@ -25,10 +31,21 @@ CHAINED_FIELDS = (
 )
 
 
+BODY_FIELDS = tuple(name for name in CHAINED_FIELDS if name != "id")
+
+
+def event_body(event: Mapping[str, Any]) -> str:
+    """The canonical text of an event's fields other than its id (ASCII: json escapes the rest)."""
+    payload = {name: event[name] for name in BODY_FIELDS}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def chained_hash(previous: str, event_id: int, body: str) -> str:
+    return hashlib.sha256(f"{previous}\n{event_id}\n{body}".encode()).hexdigest()
+
+
 def event_hash(previous: str, event: Mapping[str, Any]) -> str:
-    payload = {name: event[name] for name in CHAINED_FIELDS}
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256((previous + "\n" + text).encode("utf-8")).hexdigest()
+    return chained_hash(previous, int(event["id"]), event_body(event))
 
 
 @dataclass(frozen=True)

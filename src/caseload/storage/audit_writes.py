@@ -1,9 +1,11 @@
 """Appending to the audit trail and reading it back.
 
-The next event's id and previous hash are read inside the writing transaction. On PostgreSQL a
-transaction-level advisory lock serialises writers; on SQLite the database's single writer does.
-The unique ``prev_hash`` makes a fork impossible either way: a writer that lost a race fails and
-retries."""
+On PostgreSQL one statement appends an event: the database function ``audit_append`` (migration
+0004) takes a transaction-level advisory lock, reads the last event and inserts the next with its
+hash, so concurrent writers queue inside the database for microseconds rather than across several
+round trips. On SQLite the next id and previous hash are read in the writing transaction, which the
+database's single writer serialises. The unique ``prev_hash`` makes a fork impossible either way: a
+writer that lost a race fails and retries."""
 
 from __future__ import annotations
 
@@ -13,13 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Connection, Select, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from caseload.auth.audit_chain import GENESIS, event_hash
+from caseload.auth.audit_chain import GENESIS, event_body, event_hash
 from caseload.storage.account_models import AuditEvent
-
-AUDIT_LOCK_KEY = 720_515_001
 
 
 @dataclass(frozen=True)
@@ -39,18 +39,10 @@ def utc_stamp(moment: datetime | None = None) -> str:
     return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def append_event(session: Session, event: NewEvent) -> AuditEvent:
-    """Add ``event`` at the end of the chain in the session's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    next_id, previous = (1, GENESIS) if last is None else (last.id + 1, last.hash)
-    # Cut each text to its column's width before hashing, so the stored row is what was hashed
-    # (PostgreSQL refuses an over-long value; SQLite would keep it whole).
-    fields: dict[str, Any] = {
-        "id": next_id,
+def _fields(event: NewEvent) -> dict[str, Any]:
+    """The stored fields, each text cut to its column's width before hashing, so the stored row
+    is what was hashed (PostgreSQL refuses an over-long value; SQLite would keep it whole)."""
+    return {
         "at": utc_stamp(),
         "actor": event.actor[:80],
         "role": event.role[:20],
@@ -62,10 +54,30 @@ def append_event(session: Session, event: NewEvent) -> AuditEvent:
         "source": event.source[:64],
         "detail": json.dumps(dict(event.detail), sort_keys=True, default=str),
     }
-    row = AuditEvent(**fields, prev_hash=previous, hash=event_hash(previous, fields))
-    session.add(row)
-    session.flush()
-    return row
+
+
+APPEND = text(
+    "SELECT audit_append(:at, :actor, :role, :authority_id, :action, :outcome, :target_type, "
+    ":target_id, :source, :detail, :body)"
+)
+
+
+def append_event(executor: Session | Connection, event: NewEvent) -> int:
+    """Add ``event`` at the end of the chain in the executor's transaction; returns its id."""
+    fields = _fields(event)
+    bind = executor if isinstance(executor, Connection) else executor.get_bind()
+    if bind.dialect.name == "postgresql":
+        new_id = executor.execute(APPEND, fields | {"body": event_body(fields)}).scalar_one()
+        return int(new_id)
+    last = executor.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    next_id, previous = (1, GENESIS) if last is None else (last.id + 1, last.hash)
+    row = fields | {"id": next_id}
+    executor.execute(
+        insert(AuditEvent).values(**row, prev_hash=previous, hash=event_hash(previous, row))
+    )
+    return next_id
 
 
 def event_dict(row: AuditEvent) -> dict[str, Any]:

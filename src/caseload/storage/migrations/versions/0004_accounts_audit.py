@@ -175,6 +175,38 @@ POSTGRES_GUARD = """
 CREATE TRIGGER trg_audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
 FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()
 """
+# Appends one event under the chain's lock, computing its hash as caseload.auth.audit_chain does:
+# sha256(previous hash || LF || id || LF || canonical body), the body computed by the caller.
+POSTGRES_APPEND_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_append(
+    p_at text, p_actor text, p_role text, p_authority_id integer, p_action text,
+    p_outcome text, p_target_type text, p_target_id text, p_source text, p_detail text,
+    p_body text
+) RETURNS integer AS $$
+DECLARE
+    last_id integer;
+    last_hash text;
+    new_id integer;
+BEGIN
+    PERFORM pg_advisory_xact_lock(720515001);
+    SELECT id, hash INTO last_id, last_hash FROM audit_event ORDER BY id DESC LIMIT 1;
+    IF last_id IS NULL THEN
+        last_id := 0;
+        last_hash := repeat('0', 64);
+    END IF;
+    new_id := last_id + 1;
+    INSERT INTO audit_event (
+        id, at, actor, role, authority_id, action, outcome, target_type, target_id, source,
+        detail, prev_hash, hash
+    ) VALUES (
+        new_id, p_at, p_actor, p_role, p_authority_id, p_action, p_outcome, p_target_type,
+        p_target_id, p_source, p_detail, last_hash,
+        encode(sha256(convert_to(last_hash || E'\\n' || new_id::text || E'\\n' || p_body, 'UTF8')), 'hex')
+    );
+    RETURN new_id;
+END;
+$$ LANGUAGE plpgsql
+"""
 POSTGRES_TRUNCATE_GUARD = """
 CREATE TRIGGER trg_audit_event_no_truncate BEFORE TRUNCATE ON audit_event
 FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()
@@ -190,6 +222,7 @@ def create_append_only_guard() -> None:
         op.execute(POSTGRES_GUARD_FUNCTION)
         op.execute(POSTGRES_GUARD)
         op.execute(POSTGRES_TRUNCATE_GUARD)
+        op.execute(POSTGRES_APPEND_FUNCTION)
 
 
 def drop_append_only_guard() -> None:
@@ -201,3 +234,7 @@ def drop_append_only_guard() -> None:
         op.execute("DROP TRIGGER IF EXISTS trg_audit_event_no_truncate ON audit_event")
         op.execute("DROP TRIGGER IF EXISTS trg_audit_event_append_only ON audit_event")
         op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")
+        op.execute(
+            "DROP FUNCTION IF EXISTS audit_append(text, text, text, integer, text, text, text, "
+            "text, text, text, text)"
+        )
