@@ -29,6 +29,7 @@ from caseload.services.census_view import (
     Benchmark,
     Cell,
     Council,
+    IndicatorInfo,
     census_years,
     indicator_info,
     latest_benchmark,
@@ -85,14 +86,7 @@ class YearValue(TypedDict):
     value: Cell
 
 
-class HeadlineIndicator(TypedDict):
-    name: str
-    label: str
-    kind: str
-    places: int
-    unit: str
-    better: str | None
-    amber_within: float | None
+class HeadlineIndicator(IndicatorInfo):
     trend: list[YearValue]
     latest: Cell
     change: float | None

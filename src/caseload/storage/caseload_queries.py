@@ -137,6 +137,11 @@ def proceedings_frame(session: Session, authority_id: int) -> pl.DataFrame:
 
 def allocations_frame(session: Session, authority_id: int) -> pl.DataFrame:
     """Every allocation, allocated workers and co-workers, with its change reason."""
+    return allocations_where(session, Allocation.authority_id == authority_id)
+
+
+def allocations_where(session: Session, condition: ColumnElement[bool]) -> pl.DataFrame:
+    """The allocations meeting ``condition``, as ``allocations_frame`` reads them."""
     a = Allocation
     query = select(
         a.id,
@@ -146,7 +151,7 @@ def allocations_frame(session: Session, authority_id: int) -> pl.DataFrame:
         a.start_date,
         a.end_date,
         as_text(a.change_reason),
-    ).where(a.authority_id == authority_id)
+    ).where(condition)
     return read_frame(session, query, ALLOCATION_SCHEMA)
 
 

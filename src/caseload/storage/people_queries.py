@@ -10,11 +10,11 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from caseload.caseloads.position import CaseloadData
 from caseload.domain import AllocationRole
-from caseload.storage.caseload_queries import ALLOCATION_SCHEMA, TEAM_SCHEMA
+from caseload.storage.caseload_queries import allocations_where, teams_frame
 from caseload.storage.frames import as_float, as_text, read_frame
 from caseload.storage.models import (
     Absence,
@@ -117,43 +117,19 @@ def absences_of(session: Session, worker_ids: Collection[int]) -> pl.DataFrame:
     return read_frame(session, query, ABSENCE_SCHEMA)
 
 
-def _teams(session: Session, authority_id: int) -> pl.DataFrame:
-    parent = aliased(Team)
-    query = (
-        select(Team.id, Team.name, as_text(Team.kind), Team.external_id, parent.id, parent.name)
-        .outerjoin(parent, parent.id == Team.parent_id)
-        .where(Team.authority_id == authority_id)
-    )
-    return read_frame(session, query, TEAM_SCHEMA)
-
-
-def _allocations(session: Session, condition: Any) -> pl.DataFrame:
-    a = Allocation
-    query = select(
-        a.id,
-        a.child_id,
-        a.worker_id,
-        as_text(a.role),
-        a.start_date,
-        a.end_date,
-        as_text(a.change_reason),
-    ).where(condition)
-    return read_frame(session, query, ALLOCATION_SCHEMA)
-
-
 def caseload_subset(session: Session, authority_id: int, worker_id: int, day: date) -> CaseloadData:
     """The caseload frames for one worker: every child they hold or co-work on ``day`` with all
     of those children's allocations, statuses and proceedings, and the spells and absences of
     the worker and of everyone else allocated to those children on the day (a protecting
     co-worker counts only while in post and not on long absence)."""
-    mine = _allocations(
+    mine = allocations_where(
         session,
         (Allocation.worker_id == worker_id)
         & (Allocation.start_date <= day)
         & or_(Allocation.end_date.is_(None), Allocation.end_date >= day),
     )
     child_ids = sorted(set(mine["child_id"].to_list()))
-    allocations = _allocations(session, Allocation.child_id.in_(child_ids))
+    allocations = allocations_where(session, Allocation.child_id.in_(child_ids))
     today = allocations.filter(
         (pl.col("start_date") <= day) & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
     )
@@ -205,7 +181,7 @@ def caseload_subset(session: Session, authority_id: int, worker_id: int, day: da
         {"child_id": pl.Int64, "kind": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
     )
     return CaseloadData(
-        teams=_teams(session, authority_id),
+        teams=teams_frame(session, authority_id),
         workers=workers,
         spells=spells_of(session, people).drop("team_id"),
         managers=pl.DataFrame(
@@ -227,7 +203,7 @@ def caseload_subset(session: Session, authority_id: int, worker_id: int, day: da
 def held_allocations(session: Session, worker_ids: Collection[int], since: date) -> pl.DataFrame:
     """The workers' allocated-worker allocations open on or after ``since`` (for month-end
     caseload history)."""
-    return _allocations(
+    return allocations_where(
         session,
         Allocation.worker_id.in_(sorted(worker_ids))
         & (Allocation.role == AllocationRole.ALLOCATED_WORKER)

@@ -54,6 +54,27 @@ def _table(frame: pl.DataFrame, labels: dict[str, str]) -> tuple[list[str], list
     return columns, [list(row) for row in frame.iter_rows()]
 
 
+def _finish(
+    chart: alt.Chart,
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    labels: dict[str, str],
+    width: int,
+    height: int,
+) -> Chart:
+    """Size and style ``chart`` the house way, render it and pair it with its table."""
+    spec = (
+        chart.properties(width=width, height=height)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_view(stroke=None)
+        .to_json()
+    )
+    columns, rows = _table(frame, labels)
+    return Chart(title, _svg(spec), columns, rows)
+
+
 def line_chart(
     frame: pl.DataFrame,
     *,
@@ -77,15 +98,7 @@ def line_chart(
             f"{series}:N", title=labels.get(series, series), scale=alt.Scale(range=PALETTE)
         )
     chart = alt.Chart(frame).mark_line(point=True, color=PALETTE[0]).encode(**encode)
-    spec = (
-        chart.properties(width=width, height=height)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .configure_view(stroke=None)
-        .to_json()
-    )
-    columns, rows = _table(frame, labels)
-    return Chart(title, _svg(spec), columns, rows)
+    return _finish(chart, frame, title=title, labels=labels, width=width, height=height)
 
 
 def bar_chart(
@@ -124,12 +137,4 @@ def bar_chart(
         )
         encode["color"] = alt.Color(f"{colour}:N", title=labels.get(colour, colour), scale=scale)
     chart = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(**encode)
-    spec = (
-        chart.properties(width=width, height=height)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
-        .configure_view(stroke=None)
-        .to_json()
-    )
-    columns, rows = _table(frame, labels)
-    return Chart(title, _svg(spec), columns, rows)
+    return _finish(chart, frame, title=title, labels=labels, width=width, height=height)

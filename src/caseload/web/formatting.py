@@ -1,4 +1,5 @@
-"""Jinja filters: numbers, dates and suppressed values as councils write them."""
+"""Jinja filters: numbers, dates and suppressed values as councils write them; and service
+messages as sentences for the pages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import math
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+
+
+def sentence(text: str) -> str:
+    """A service message as a sentence: capital first letter (unless it starts with a file or
+    user name, which keep their case) and a full stop."""
+    text = text.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if not any(mark in first for mark in "._'-") and first.isalpha():
+        text = text[:1].upper() + text[1:]
+    return text + "."
 
 
 def number(value: Any, places: int = 0) -> str:

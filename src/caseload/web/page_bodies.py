@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from markupsafe import Markup
 
+from caseload.services.report_cache import FingerprintCache
 from caseload.web.templating import TEMPLATES
 
-_BODIES: OrderedDict[str, Markup] = OrderedDict()
-_SIZE = 64
-_LOCK = threading.Lock()
+_BODIES: FingerprintCache[Markup] = FingerprintCache(size=64)
 
 
 def digest(context: Mapping[str, Any]) -> str:
@@ -33,14 +30,7 @@ def body(
 ) -> Markup:
     """``template`` rendered with ``context`` and ``extra()`` (what the page draws from the
     context, such as its charts; called only when the rendering is not kept already)."""
-    key = f"{template}:{digest(context)}"
-    with _LOCK:
-        if key in _BODIES:
-            _BODIES.move_to_end(key)
-            return _BODIES[key]
-    html = Markup(TEMPLATES.env.get_template(template).render({**context, **extra()}))
-    with _LOCK:
-        _BODIES[key] = html
-        while len(_BODIES) > _SIZE:
-            _BODIES.popitem(last=False)
-    return html
+    return _BODIES.get_or_build(
+        f"{template}:{digest(context)}",
+        lambda: Markup(TEMPLATES.env.get_template(template).render({**context, **extra()})),
+    )

@@ -18,6 +18,7 @@ from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import accounts, audit
 from caseload.storage.audit_writes import EventFilter
 from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -78,16 +79,6 @@ def new_user_form(request: Request, engine: EngineDep, user: CurrentUser) -> HTM
     return render(request, "admin_user_new.html", _form_context(engine, user, values))
 
 
-def _sentence(text: str) -> str:
-    """A service message as a sentence: capital first letter (unless it starts with a file or
-    user name, which keep their case) and a full stop."""
-    text = text.strip().rstrip(".")
-    first = text.split(" ", 1)[0]
-    if not any(mark in first for mark in "._'-") and first.isalpha():
-        text = text[:1].upper() + text[1:]
-    return text + "."
-
-
 @router.post("/admin/users/new", response_class=HTMLResponse)
 def add_user(
     request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm
@@ -117,7 +108,7 @@ def add_user(
         return render(
             request,
             "admin_user_new.html",
-            _form_context(engine, user, values, _sentence(str(exc))),
+            _form_context(engine, user, values, sentence(str(exc))),
             status_code=400,
         )
     return render(

@@ -25,6 +25,7 @@ from caseload.web.deps import (
     EngineDep,
     SessionDep,
 )
+from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -144,21 +145,11 @@ def upload(request: Request, engine: EngineDep, user: CurrentUser, form: UploadF
             request,
             engine,
             user,
-            error=_sentence(str(exc)),
+            error=sentence(str(exc)),
             failed_kind=kind,
             status_code=400,
         )
     return RedirectResponse(f"/data/uploads/{staged.token}", status_code=303)
-
-
-def _sentence(text: str) -> str:
-    """A service message as a sentence: capital first letter (unless it starts with a file or
-    user name, which keep their case) and a full stop."""
-    text = text.strip().rstrip(".")
-    first = text.split(" ", 1)[0]
-    if not any(mark in first for mark in "._'-") and first.isalpha():
-        text = text[:1].upper() + text[1:]
-    return text + "."
 
 
 def _problem_columns(problems: list[dict[str, Any]]) -> list[list[Any]]:
@@ -197,7 +188,7 @@ def check_upload(
             "upload": checked.upload,
             "problem_rows": _problem_columns(checked.problems),
             "counts": _counts(checked.result) if checked.result else [],
-            "message": _sentence(checked.message) if checked.message else None,
+            "message": sentence(checked.message) if checked.message else None,
         },
     )
 
@@ -227,7 +218,7 @@ def confirm_upload(
         raise  # the "Not allowed" page, like every refusal (already recorded)
     except CaseloadError as exc:
         status = 404 if isinstance(exc, NotFoundError) else 400
-        context["error"] = f"Nothing was loaded. {_sentence(str(exc))}"
+        context["error"] = f"Nothing was loaded. {sentence(str(exc))}"
     else:
         context |= {
             "result": result,
