@@ -222,11 +222,6 @@ def cached(council: Council, part: Hashable, build: Callable[[], T]) -> T:
     return value
 
 
-def clear_cache() -> None:
-    _CACHE.clear()
-    _SEEN.clear()
-
-
 # --- indicators -----------------------------------------------------------------------------
 
 

@@ -141,11 +141,6 @@ def current_fingerprint(engine: Engine, authority_id: int) -> fingerprint.Finger
     return stamp
 
 
-def forget_fingerprints() -> None:
-    with _STAMPS_LOCK:
-        _STAMPS.clear()
-
-
 def data_key(engine: Engine, authority_id: int) -> tuple[Hashable, ...]:
     """What a cached value for the authority's data depends on (see ``current_fingerprint``)."""
     return key_of(engine, authority_id, current_fingerprint(engine, authority_id))
