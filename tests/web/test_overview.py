@@ -3,6 +3,7 @@ benchmarks and ratings when DfE's figures are loaded, and what each role may see
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -257,3 +258,26 @@ def _authority_id(engine: Engine) -> int:
         found = session.scalar(select(Authority.id))
     assert found is not None
     return found
+
+
+def test_named_alerts_are_a_recorded_view(council: WebCouncil) -> None:
+    def alert_views(actor: str) -> list[str]:
+        with session_scope(council.engine) as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent.detail).where(
+                        AuditEvent.actor == actor, AuditEvent.target_type == "alerts"
+                    )
+                )
+            )
+
+    leader = council.client(AccountRole.LEADER)
+    data = leader.get("/api/v1/overview").json()
+    assert data["alerts"]["named"], "the test council has alerts"
+    leader.get("/")
+    shown = len(data["alerts"]["named"])
+    assert [json.loads(d) for d in alert_views("leader")] == [
+        {"page": "overview", "alerts_shown": shown}
+    ] * 2
+    council.client(AccountRole.ANALYST).get("/")
+    assert alert_views("analyst") == []

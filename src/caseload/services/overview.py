@@ -23,7 +23,7 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import NotFoundError
 from caseload.exporters.suppression import SUPPRESSED
-from caseload.services import caseloads, census_view
+from caseload.services import audit, caseloads, census_view
 from caseload.services.census_view import (
     AuthorityInfo,
     Benchmark,
@@ -178,6 +178,17 @@ def overview_context(engine: Engine, principal: Principal) -> OverviewContext:
     compared = latest_benchmark(engine, council, list(years))
     hide = principal.suppress_small_numbers
     position = _position(engine, council)
+    alerts = _alerts(position, principal) if position else None
+    if alerts is not None and alerts["named"]:
+        # The named alerts are person-level: their view is recorded like a worker page's.
+        audit.record(
+            engine,
+            principal,
+            "view",
+            "alerts",
+            None,
+            {"page": "overview", "alerts_shown": len(alerts["named"])},
+        )
     return {
         "title": "Overview",
         "authority": council.info(),
@@ -188,7 +199,7 @@ def overview_context(engine: Engine, principal: Principal) -> OverviewContext:
         "benchmark": compared,
         "caseloads": _caseloads(position, hide) if position else None,
         "unallocated": position["unallocated"] if position else None,
-        "alerts": _alerts(position, principal) if position else None,
+        "alerts": alerts,
         "caseload_message": None if position else "There are no caseload figures yet.",
         "suppressed": hide,
         "suppression_note": census_view.SUPPRESSION_NOTE if hide else None,
