@@ -514,3 +514,29 @@ def test_a_token_for_a_disabled_account_cannot_be_made(council: Engine) -> None:
     accounts.disable_user(council, BY, "ana")
     with pytest.raises(InvalidInputError, match="'ana' is disabled"):
         accounts.create_api_token(council, BY, "ana", name="feed")
+
+
+def test_twenty_failures_from_one_address_stop_it_trying(council: Engine, clock: Clock) -> None:
+    names = ["nobody", "someone.else", "guest"]
+    for attempt in range(accounts.MAX_FAILURES_PER_SOURCE):
+        with pytest.raises(AuthenticationError, match="wrong"):
+            accounts.sign_in(council, names[attempt % 3], "guess", source="203.0.113.9")
+        clock.advance(seconds=20)
+    before = last_id(council)
+    with pytest.raises(AuthenticationError) as caught:
+        accounts.sign_in(council, "ana", PASSWORD, source="203.0.113.9")
+    assert str(caught.value) == accounts.TOO_MANY_FAILURES
+    assert brief(council, before) == [
+        (
+            "(throttled)",
+            "sign_in",
+            "failed",
+            None,
+            {"reason": "too many failed sign-ins from this address"},
+        )
+    ]
+    # another address is not affected; this one may try again once its oldest failure is
+    # 15 minutes old
+    assert accounts.sign_in(council, "ana", PASSWORD, source="198.51.100.1")
+    clock.advance(minutes=15, seconds=-20 * accounts.MAX_FAILURES_PER_SOURCE + 1)
+    assert accounts.sign_in(council, "ana", PASSWORD, source="203.0.113.9")

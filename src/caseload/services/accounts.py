@@ -7,6 +7,8 @@ sign-on can later produce the same ``Principal`` without touching the pages."""
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +23,7 @@ from caseload.auth.roles import ALL_TEAMS_ROLES, AccountRole, Permission
 from caseload.errors import AccessDeniedError, AuthenticationError, InvalidInputError, NotFoundError
 from caseload.services import audit
 from caseload.services.audit import Actor
+from caseload.services.report_cache import engine_token
 from caseload.storage import account_queries, queries
 from caseload.storage.account_models import ApiToken, UserAccount, UserSession
 from caseload.storage.engine import session_scope
@@ -34,6 +37,11 @@ SESSION_LIFETIME = timedelta(hours=10)
 SESSION_TOUCH = timedelta(seconds=60)
 MAX_TOKEN_DAYS = 3650
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+MAX_FAILURES_PER_SOURCE = 20
+SOURCE_WINDOW = timedelta(minutes=15)
+TOO_MANY_FAILURES = (
+    "too many failed sign-ins from your network address; wait 15 minutes and try again"
+)
 SIGN_IN_FAILED = "the user name or password is wrong, or the account is locked or disabled"
 
 
@@ -398,12 +406,55 @@ class SignedIn:
     must_change_password: bool
 
 
+class SourceThrottle:
+    """Failed sign-ins per network address, kept by each server process: after
+    ``MAX_FAILURES_PER_SOURCE`` failures within ``SOURCE_WINDOW`` the address may not try again
+    until the oldest of them is that old. This slows guessing across many accounts, which the
+    per-account lock-out alone does not."""
+
+    def __init__(self) -> None:
+        self._failures: dict[tuple[str, str], deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], moment: datetime) -> deque[datetime]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and failures[0] <= moment - SOURCE_WINDOW:
+            failures.popleft()
+        return failures
+
+    def blocked(self, key: tuple[str, str], moment: datetime) -> bool:
+        with self._lock:
+            return len(self._recent(key, moment)) >= MAX_FAILURES_PER_SOURCE
+
+    def failed(self, key: tuple[str, str], moment: datetime) -> None:
+        with self._lock:
+            if len(self._failures) > 10_000:
+                self._failures.clear()
+            self._recent(key, moment).append(moment)
+
+
+THROTTLE = SourceThrottle()
+
+
 def sign_in(engine: Engine, username: str, password: str, *, source: str) -> SignedIn:
     """Check a password and open a browser session. Five failures in a row lock the account for
-    15 minutes; the message never says whether the name exists."""
+    15 minutes, and 20 failures from one address within 15 minutes stop that address trying;
+    the message never says whether the name exists."""
     require_current(engine)
     name = username.strip().casefold()[:80]
     moment = now()
+    place = (engine_token(engine), source)
+    if THROTTLE.blocked(place, moment):
+        audit.record(
+            engine,
+            Actor("(throttled)", "unknown", None, source),
+            "sign_in",
+            "account",
+            None,
+            {"reason": "too many failed sign-ins from this address"},
+            outcome="failed",
+        )
+        raise AuthenticationError(TOO_MANY_FAILURES)
     with session_scope(engine) as session:
         account = account_queries.account_by_name(session, name)
         stored = account.password_hash if account is not None else None
@@ -435,6 +486,7 @@ def sign_in(engine: Engine, username: str, password: str, *, source: str) -> Sig
                     detail["reason"] = "wrong password"
                 else:
                     detail["reason"] = "disabled, locked or service account"
+            THROTTLE.failed(place, moment)
             audit.record_in(
                 session,
                 failure,
