@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from caseload.cli.app import main
 from caseload.quality import render_html
 from caseload.services.data_quality import data_quality
 from caseload.services.imports import import_hr
+from caseload.storage.account_models import AuditEvent
+from caseload.storage.engine import session_scope
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from importers.import_support import FIXTURES, SECOND, load_first
@@ -73,5 +75,22 @@ def test_the_command_writes_json_and_html(
     report = json.loads(capsys.readouterr().out)
     assert report["total"] == 10
     out = tmp_path / "dq.html"
-    assert main(["data-quality", "--format", "html", "--out", str(out)]) == 0
+    assert (
+        main(["data-quality", "--format", "html", "--out", str(out), "--user", "Dq Analyst"]) == 0
+    )
     assert "Open children with no allocated worker (1)" in out.read_text()
+    # printing the report is not an export; writing it to a file is, and is recorded
+    with session_scope(council) as session:
+        exports = [
+            (e.actor, e.action, e.target_type, e.target_id, json.loads(e.detail))
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "export"))
+        ]
+    assert exports == [
+        (
+            "dq analyst",
+            "export",
+            "data_quality",
+            "all",
+            {"file": "dq.html", "format": "html", "findings": 10},
+        )
+    ]

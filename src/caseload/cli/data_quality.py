@@ -10,9 +10,11 @@ from typing import Annotated
 
 import typer
 
-from caseload.cli.context import engine
+from caseload.cli.context import acting_user, engine
 from caseload.cli.output import console, print_json, print_table
 from caseload.quality import CHECKS, QualityReport, render_html
+from caseload.services import audit
+from caseload.services.audit import cli_actor
 from caseload.services.data_quality import data_quality as build_report
 
 SHOWN_PER_CHECK = 10
@@ -38,6 +40,10 @@ def data_quality(
             "--link-base", help="Prefix for record links, e.g. https://caseload.example.gov.uk"
         ),
     ] = "",
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Who is exporting (with --out; else CASELOAD_USER or login)."),
+    ] = None,
 ) -> None:
     """Missing SWE numbers and census items, overlapping spells, FTE above 1, unallocated
     children (and for how long), allocations to workers not in post, workers with no team. Every
@@ -57,6 +63,15 @@ def data_quality(
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
+        # A written report names records to fix: it is an export, recorded like the others.
+        audit.record(
+            engine(),
+            cli_actor(acting_user(user)),
+            "export",
+            "data_quality",
+            authority or "all",
+            {"file": out.name, "format": output.value, "findings": report.findings.height},
+        )
         console.print(
             f"Wrote the data-quality report ({report.findings.height} findings) to {out}."
         )
