@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
 from caseload.auth.roles import AccountRole
+from caseload.web import create_app
 
 from .council import PASSWORD, WebCouncil, sign_in
 
@@ -91,3 +97,21 @@ def test_five_wrong_passwords_lock_the_account(council: WebCouncil) -> None:
     assert locked.status_code == 401
     other = council.client()
     sign_in(other, "analyst", PASSWORD)
+
+
+def test_an_unexpected_error_is_a_plain_page_and_logs_no_personal_data(
+    shared_council: WebCouncil, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(shared_council.engine)
+
+    @app.get("/api/v1/broken")
+    def broken() -> None:
+        raise RuntimeError("Jane Example, born 2011-04-05")
+
+    with caplog.at_level(logging.ERROR):
+        response = TestClient(app).get("/api/v1/broken")
+    assert response.status_code == 500
+    assert response.json()["error"] == "Something went wrong"
+    assert "Jane" not in response.text
+    assert "unexpected RuntimeError on GET /api/v1/broken" in caplog.text
+    assert "Jane" not in caplog.text

@@ -25,7 +25,11 @@ def make_engine(url: URL | str, *, schema: str | None = None) -> Engine:
             connect_args["options"] = f"-csearch_path={schema}"
         # The web server runs requests on up to 40 threads; keep enough connections open.
         options = {"pool_size": 10, "max_overflow": 30, "pool_pre_ping": True}
-    engine = create_engine(engine_url, connect_args=connect_args, future=True, **options)
+    # hide_parameters: database errors and logs never carry the values of a statement, which may
+    # be personal data.
+    engine = create_engine(
+        engine_url, connect_args=connect_args, future=True, hide_parameters=True, **options
+    )
     if engine_url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -37,7 +37,20 @@ CONTENT_SECURITY_POLICY = (
 
 class SecurityHeaders(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            # Logged by kind and route only: a message may quote personal data.
+            log.error(
+                "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
+            )
+            response = _error(
+                request,
+                500,
+                "Something went wrong",
+                "Caseload could not finish this request. Try again, and tell your administrator "
+                "if it keeps happening.",
+            )
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
