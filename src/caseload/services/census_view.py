@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from typing_extensions import TypedDict
 
 from caseload.auth.principal import Principal
@@ -46,15 +46,18 @@ from caseload.exporters.suppression import (
 )
 from caseload.services import audit, benchmarks, census, rag
 from caseload.services.census import Breakdown, Source
-from caseload.services.report_cache import FingerprintCache, engine_token, policy_file_stamp
+from caseload.services.report_cache import (
+    FingerprintCache,
+    engine_token,
+    fresh_reading,
+    policy_file_stamp,
+)
 from caseload.storage import change_watch, fingerprint, queries, view_queries
 from caseload.storage.census_queries import returned_years
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 
 MAX_YEARS = 10
-FRESH_SECONDS = 2.0
-MAX_SEEN = 256
 Cell = float | int | str | None
 Row = dict[str, Cell]
 T = TypeVar("T")
@@ -169,51 +172,32 @@ class Council:
         return {"code": self.code, "name": self.name, "region": self.region}
 
 
-@dataclass(frozen=True)
-class _Seen:
-    """The council and its data stamps as last read, with the engine's generation then."""
-
-    generation: int
-    at: float
-    council: tuple[int, str, str, str | None]
-    stamps: tuple[Hashable, ...]
-
-
-_SEEN: dict[tuple[str, int], _Seen] = {}
-
-
 def open_council(engine: Engine, principal: Principal, what: str) -> Council:
     """Refuse (and record) unless the principal may see aggregates; then their council and the
-    key of its data as it is now. The fingerprint queries run again when this process has
-    written council data since (:mod:`caseload.storage.change_watch`) or after
-    ``FRESH_SECONDS``, so a page view usually costs no query here."""
+    key of its data as it is now. The council and its stamps are read as fresh as
+    ``report_cache.fresh_reading`` keeps them, so a page view usually costs no query here."""
     audit.require(engine, principal, Permission.VIEW_AGGREGATES, what)
-    token = engine_token(engine)
-    generation = change_watch.generation(engine)
-    seen = _SEEN.get((token, principal.authority_id))
-    if seen is None or seen.generation != generation or time.monotonic() - seen.at > FRESH_SECONDS:
-        with session_scope(engine) as session:
-            authority = session.get(Authority, principal.authority_id)
-            if authority is None:
-                raise NotFoundError("your account's council is not in the database")
-            stamps = (
-                fingerprint.data_fingerprint(session, authority.id),
-                view_queries.census_stamp(session, authority.id),
-            )
-            council = (authority.id, authority.code, authority.name, authority.region)
-        seen = _Seen(generation, time.monotonic(), council, stamps)
-        if len(_SEEN) > MAX_SEEN:
-            _SEEN.clear()
-        _SEEN[(token, principal.authority_id)] = seen
+
+    def read(session: Session) -> tuple[tuple[int, str, str, str | None], tuple[Hashable, ...]]:
+        authority = session.get(Authority, principal.authority_id)
+        if authority is None:
+            raise NotFoundError("your account's council is not in the database")
+        stamps = (
+            fingerprint.data_fingerprint(session, authority.id),
+            view_queries.census_stamp(session, authority.id),
+        )
+        return (authority.id, authority.code, authority.name, authority.region), stamps
+
+    council, stamps = fresh_reading(engine, ("census council", principal.authority_id), read)
     key = (
-        token,
-        seen.council[0],
-        seen.generation,
-        seen.stamps,
+        engine_token(engine),
+        council[0],
+        change_watch.generation(engine),
+        stamps,
         policy_file_stamp(),
         os.environ.get(benchmarks.COMPARATORS_SETTING, ""),
     )
-    return Council(*seen.council, key=key)
+    return Council(*council, key=key)
 
 
 def cached(council: Council, part: Hashable, build: Callable[[], T]) -> T:

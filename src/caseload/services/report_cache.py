@@ -16,9 +16,10 @@ import uuid
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from caseload.services.policy import POLICY_ENV
 from caseload.storage import change_watch, fingerprint
@@ -115,30 +116,40 @@ def key_of(
     return (engine_token(engine), authority_id, stamp, policy_file_stamp())
 
 
-# A fingerprint read in this process is trusted while the process has written no council data
-# since (storage.change_watch) and for at most this many seconds, so that a change made by
-# another process (a command-line import, another server worker) is seen within that time.
+# A reading of the database (a fingerprint, a stamp) is trusted while this process has written no
+# council data since (storage.change_watch) and for at most this many seconds, so that a change
+# made by another process (a command-line import, another server worker) is seen within that time.
 FRESH_SECONDS = 2.0
-_STAMPS: dict[tuple[str, int], tuple[int, float, fingerprint.Fingerprint]] = {}
-_STAMPS_LOCK = threading.Lock()
+_READINGS: dict[tuple[str, Hashable], tuple[int, float, object]] = {}
+_READINGS_LOCK = threading.Lock()
+R = TypeVar("R")
+
+
+def fresh_reading(engine: Engine, what: Hashable, read: Callable[[Session], R]) -> R:
+    """``read(session)``, done again only when this process has written council data since the
+    last reading of ``what`` or ``FRESH_SECONDS`` have passed."""
+    place = (engine_token(engine), what)
+    generation = change_watch.generation(engine)
+    with _READINGS_LOCK:
+        known = _READINGS.get(place)
+    if known is not None and known[0] == generation and time.monotonic() - known[1] < FRESH_SECONDS:
+        return cast(R, known[2])
+    with session_scope(engine) as session:
+        value = read(session)
+    with _READINGS_LOCK:
+        if len(_READINGS) > 1024:
+            _READINGS.clear()
+        _READINGS[place] = (generation, time.monotonic(), value)
+    return value
 
 
 def current_fingerprint(engine: Engine, authority_id: int) -> fingerprint.Fingerprint:
-    """The authority's data fingerprint, read again only when this process has written council
-    data since the last reading or ``FRESH_SECONDS`` have passed."""
-    place = (engine_token(engine), authority_id)
-    generation = change_watch.generation(engine)
-    with _STAMPS_LOCK:
-        known = _STAMPS.get(place)
-    if known is not None and known[0] == generation and time.monotonic() - known[1] < FRESH_SECONDS:
-        return known[2]
-    with session_scope(engine) as session:
-        stamp = fingerprint.data_fingerprint(session, authority_id)
-    with _STAMPS_LOCK:
-        if len(_STAMPS) > 1024:
-            _STAMPS.clear()
-        _STAMPS[place] = (generation, time.monotonic(), stamp)
-    return stamp
+    """The authority's data fingerprint, as fresh as ``fresh_reading`` keeps it."""
+    return fresh_reading(
+        engine,
+        ("fingerprint", authority_id),
+        lambda session: fingerprint.data_fingerprint(session, authority_id),
+    )
 
 
 def data_key(engine: Engine, authority_id: int) -> tuple[Hashable, ...]:
