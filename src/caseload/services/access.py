@@ -11,36 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import NotFoundError
 from caseload.services import audit
+from caseload.storage import people_queries
 from caseload.storage.engine import session_scope
-from caseload.storage.models import EmploymentSpell, Team, Worker
+from caseload.storage.models import Team, Worker
 
 
 def worker_team_ids(session: Session, worker_id: int, day: date | None) -> set[int]:
     """Teams of the worker's spells active on ``day`` (any spell when None), else their last."""
-    spells = list(
-        session.execute(
-            select(EmploymentSpell.team_id, EmploymentSpell.start_date, EmploymentSpell.end_date)
-            .where(EmploymentSpell.worker_id == worker_id)
-            .order_by(EmploymentSpell.start_date)
-        )
-    )
+    spells = people_queries.spell_teams(session, worker_id)
     if day is None:
-        return {row.team_id for row in spells}
+        return {team_id for team_id, _, _ in spells}
     active = {
-        row.team_id
-        for row in spells
-        if row.start_date <= day and (row.end_date is None or row.end_date >= day)
+        team_id for team_id, start, end in spells if start <= day and (end is None or end >= day)
     }
     if active or not spells:
         return active
-    return {spells[-1].team_id}
+    return {spells[-1][0]}
 
 
 def check_worker(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from caseload.auth import passwords, tokens
@@ -27,7 +27,7 @@ from caseload.services.report_cache import engine_token
 from caseload.storage import account_queries, queries
 from caseload.storage.account_models import ApiToken, UserAccount, UserSession
 from caseload.storage.engine import session_scope
-from caseload.storage.models import Authority, Team, Worker
+from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
 
 MAX_FAILED_ATTEMPTS = 5
@@ -159,7 +159,7 @@ def _valid_username(username: str) -> str:
 def _authority(session: Session, code: str | None) -> Authority:
     if code is not None:
         return queries.authorities(session, code)[0]
-    found = list(session.scalars(select(Authority).order_by(Authority.code).limit(2)))
+    found = queries.first_authorities(session)
     if len(found) != 1:
         raise InvalidInputError(
             "say which council the account belongs to with --authority CODE"
@@ -173,14 +173,7 @@ def _team_ids(session: Session, authority_id: int, names: Sequence[str]) -> list
     """Team ids by name, ignoring case (names are compared whole: no wildcards)."""
     ids = []
     for name in names:
-        found = list(
-            session.scalars(
-                select(Team.id).where(
-                    Team.authority_id == authority_id,
-                    func.lower(Team.name) == name.strip().lower(),
-                )
-            )
-        )
+        found = account_queries.team_ids_named(session, authority_id, name)
         if not found:
             raise NotFoundError(f"no team called {name!r}; 'caseload caseloads' lists the teams")
         if len(found) > 1:
@@ -190,11 +183,7 @@ def _team_ids(session: Session, authority_id: int, names: Sequence[str]) -> list
 
 
 def _worker_id(session: Session, authority_id: int, staff_number: str) -> int:
-    worker_id = session.scalar(
-        select(Worker.id).where(
-            Worker.authority_id == authority_id, Worker.staff_number == staff_number.strip()
-        )
-    )
+    worker_id = account_queries.worker_id_by_staff_number(session, authority_id, staff_number)
     if worker_id is None:
         raise NotFoundError(f"no worker with staff number {staff_number!r}")
     return worker_id
@@ -371,13 +360,7 @@ def team_names_for(engine: Engine, principal: Principal) -> list[str]:
     """The teams of the administrator's council, for the new-account form."""
     audit.require(engine, principal, Permission.MANAGE_USERS, "accounts")
     with session_scope(engine) as session:
-        return list(
-            session.scalars(
-                select(Team.name)
-                .where(Team.authority_id == principal.authority_id)
-                .order_by(Team.name)
-            )
-        )
+        return account_queries.team_names(session, principal.authority_id)
 
 
 def principal_of(session: Session, account: UserAccount, source: str) -> Principal:
@@ -589,14 +572,12 @@ def change_password(
         account.password_hash = passwords.hash_password(new)
         account.must_change_password = False
         account.password_changed_at = moment
-        keep = tokens.token_digest(keep_token) if keep_token else None
-        for row in session.scalars(
-            select(UserSession).where(
-                UserSession.user_id == account.id, UserSession.ended_at.is_(None)
-            )
-        ):
-            if row.token_sha256 != keep:
-                row.ended_at = moment
+        account_queries.end_sessions(
+            session,
+            account.id,
+            moment,
+            keep_digest=tokens.token_digest(keep_token) if keep_token else None,
+        )
         audit.record_in(session, principal, "password_change", "account", account.username)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -52,7 +52,7 @@ def one_authority(session: Session, code: str | None) -> Authority:
     """The authority named, or the only one in the database."""
     if code is not None:
         return queries.authorities(session, code)[0]
-    found = list(session.scalars(select(Authority).order_by(Authority.code).limit(2)))
+    found = queries.first_authorities(session)
     if not found:
         raise NotFoundError(
             "the database holds no authorities yet; run 'caseload demo' or 'caseload generate'"

@@ -6,14 +6,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from caseload.auth.roles import AccountRole
 from caseload.services import accounts
 from caseload.services.audit import cli_actor
 from caseload.services.caseloads import caseload_report
+from caseload.storage import people_queries
 from caseload.storage.engine import session_scope
-from caseload.storage.models import Worker
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,16 @@ def create_demo_accounts(engine: Engine, authority_code: str) -> list[DemoAccoun
     """Accounts ``admin``, ``leader``, ``manager``, ``analyst``, ``worker`` and ``member``. The
     team manager gets the team with the most children waiting (so the allocation journey has
     work); the social worker is linked to the case holder with the most cases."""
-    _, report = caseload_report(engine, authority_code=authority_code)
+    council, report = caseload_report(engine, authority_code=authority_code)
     team_id = busiest_waiting_team(report.queue, report.teams)
     team = str(report.teams.filter(pl.col("team_id") == team_id)["team"][0])
     holder = report.workers.sort(["cases", "worker_id"], descending=[True, False]).row(
         0, named=True
     )
     with session_scope(engine) as session:
-        staff_number = session.scalar(
-            select(Worker.staff_number).where(Worker.id == holder["worker_id"])
-        )
-    assert staff_number is not None
+        facts = people_queries.worker_facts(session, council.authority.id, holder["worker_id"])
+    assert facts is not None
+    staff_number = str(facts["staff_number"])
     by = cli_actor("demo")
     plan: list[tuple[str, str, AccountRole, dict[str, object], str]] = [
         ("admin", "Demo administrator", AccountRole.ADMIN, {}, "accounts, policy, imports, audit"),

@@ -5,11 +5,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from caseload.storage.account_models import ApiToken, UserAccount, UserSession, UserTeam
-from caseload.storage.models import Team
+from caseload.storage.models import Team, Worker
+
+
+def team_ids_named(session: Session, authority_id: int, name: str) -> list[int]:
+    """Ids of the authority's teams with that name, ignoring case (compared whole: no
+    wildcards)."""
+    return list(
+        session.scalars(
+            select(Team.id).where(
+                Team.authority_id == authority_id,
+                func.lower(Team.name) == name.strip().lower(),
+            )
+        )
+    )
+
+
+def team_names(session: Session, authority_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Team.name).where(Team.authority_id == authority_id).order_by(Team.name)
+        )
+    )
+
+
+def worker_id_by_staff_number(session: Session, authority_id: int, staff_number: str) -> int | None:
+    return session.scalar(
+        select(Worker.id).where(
+            Worker.authority_id == authority_id, Worker.staff_number == staff_number.strip()
+        )
+    )
 
 
 def account_by_name(session: Session, username: str) -> UserAccount | None:
@@ -65,12 +94,16 @@ def session_with_account(session: Session, digest: str) -> tuple[UserSession, Us
     return None if row is None else (row[0], row[1])
 
 
-def end_sessions(session: Session, user_id: int, moment: datetime) -> int:
-    result = session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
-        .values(ended_at=moment)
+def end_sessions(
+    session: Session, user_id: int, moment: datetime, *, keep_digest: str | None = None
+) -> int:
+    """End the account's open sessions (all but the one with ``keep_digest``)."""
+    statement = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.ended_at.is_(None)
     )
+    if keep_digest is not None:
+        statement = statement.where(UserSession.token_sha256 != keep_digest)
+    result = session.execute(statement.values(ended_at=moment))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

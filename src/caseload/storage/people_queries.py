@@ -71,6 +71,16 @@ def worker_facts(session: Session, authority_id: int, worker_id: int) -> dict[st
     }
 
 
+def spell_teams(session: Session, worker_id: int) -> list[tuple[int, date, date | None]]:
+    """The team, start and end of each of the worker's employment spells, earliest first."""
+    rows = session.execute(
+        select(EmploymentSpell.team_id, EmploymentSpell.start_date, EmploymentSpell.end_date)
+        .where(EmploymentSpell.worker_id == worker_id)
+        .order_by(EmploymentSpell.start_date)
+    )
+    return [(row.team_id, row.start_date, row.end_date) for row in rows]
+
+
 def swe_numbers(session: Session, authority_id: int) -> dict[int, str | None]:
     """Every worker's Social Work England number."""
     rows = session.execute(

@@ -19,6 +19,11 @@ from caseload.storage.models import (
 )
 
 
+def first_authorities(session: Session, limit: int = 2) -> list[Authority]:
+    """The first authorities by code: enough to tell whether there are none, one or several."""
+    return list(session.scalars(select(Authority).order_by(Authority.code).limit(limit)))
+
+
 def authorities(session: Session, code: str | None = None) -> list[Authority]:
     """The authority with ``code``, or every authority when no code is given."""
     query = select(Authority).order_by(Authority.code)
