@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import workbench
 from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -26,12 +27,6 @@ MoveReason = Annotated[str | None, Query(max_length=10)]
 
 def _status(error: Exception) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-
-
-def _sentence(error: Exception) -> str:
-    text = str(error).strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(".") else text + "."
 
 
 def _text(form: FormData, name: str, limit: int) -> str:
@@ -75,7 +70,7 @@ def decide(
         )
     except (InvalidInputError, NotFoundError, DataIntegrityError) as exc:
         context = dict(workbench.workbench_view(engine, principal))
-        context["error"] = _sentence(exc)
+        context["error"] = sentence(str(exc))
         return render(request, "allocation.html", context, status_code=_status(exc))
     return _back_to_workbench([d["decision_id"] for d in outcome["decisions"]])
 
@@ -116,6 +111,6 @@ def apply_move(
         context = dict(
             workbench.move_view(engine, principal, worker_id=None, start=start, reason=reason)
         )
-        context["error"] = _sentence(exc)
+        context["error"] = sentence(str(exc))
         return render(request, "allocation_moves.html", context, status_code=_status(exc))
     return _back_to_workbench(outcome["decision_ids"])
