@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from caseload.errors import InvalidInputError
+from caseload.domain.dates import parse_day
 
 
 def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInputError(
-            f"{option} must be a date written YYYY-MM-DD, not {value!r}"
-        ) from None
+    """A day given on the command line, range-checked (:func:`caseload.domain.dates.parse_day`)."""
+    return parse_day(value, option)

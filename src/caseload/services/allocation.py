@@ -220,7 +220,9 @@ def _reallocation(
     team_ids: Collection[int] | None,
     time_limit: float,
 ) -> AllocationRun:
-    scope = make_scope(council, as_at=start)
+    # A move is planned from a day of the manager's choosing, often after the data date: the
+    # caseload it moves is the one the data shows open on that day.
+    scope = make_scope(council, as_at=start, planning=True)
     policy = scope.policy.policy
     position = position_on(council.data, start, policy)
     staff_number = worker.staff_number

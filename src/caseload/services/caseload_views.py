@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar, cast
 
 import polars as pl
@@ -68,6 +69,7 @@ class Bands(TypedDict):
 class ScopeFields(TypedDict):
     authority: AuthorityName
     as_at: str
+    data_date: str
     scope: str | list[str]  # "all", or the names of the teams the account covers
     policy: str
     bands: Bands
@@ -145,15 +147,18 @@ class Scoped:
     report: CaseloadReport
 
 
-def scoped_for(engine: Engine, principal: Principal) -> Scoped:
-    """The caseload report for the principal's scope (their teams, or the council), cached."""
+def scoped_for(engine: Engine, principal: Principal, as_at: date | None = None) -> Scoped:
+    """The caseload report on ``as_at`` (default the data date) for the principal's scope (their
+    teams, or the council), cached."""
     council = council_data(engine, authority_id=principal.authority_id)
-    scope = make_scope(council, as_at=None, team_ids=principal.visible_team_ids())
+    scope = make_scope(council, as_at=as_at, team_ids=principal.visible_team_ids())
     return Scoped(council, scope, scoped_report(council, scope))
 
 
-def report_for(engine: Engine, principal: Principal) -> tuple[Scope, CaseloadReport]:
-    scoped = scoped_for(engine, principal)
+def report_for(
+    engine: Engine, principal: Principal, as_at: date | None = None
+) -> tuple[Scope, CaseloadReport]:
+    scoped = scoped_for(engine, principal, as_at)
     return scoped.scope, scoped.report
 
 
@@ -185,6 +190,7 @@ def scope_dict(scope: Scope, principal: Principal) -> ScopeFields:
     return {
         "authority": {"code": scope.authority.code, "name": scope.authority.name},
         "as_at": scope.day.isoformat(),
+        "data_date": scope.data_date.isoformat(),
         "scope": "all" if principal.all_teams else scope.team_names,
         "policy": scope.policy.source,
         "bands": {
@@ -229,12 +235,12 @@ def _distribution(report: CaseloadReport, suppress: bool) -> list[DistributionRo
 
 
 def caseloads_view(
-    engine: Engine, principal: Principal, *, service: str | None = None
+    engine: Engine, principal: Principal, *, service: str | None = None, as_at: date | None = None
 ) -> CaseloadsContext:
     """Caseloads by service area and team (and, below a service area or for a team manager's
     own teams, by worker), with bands, utilisation, rules broken and the DfE average."""
     audit.require(engine, principal, Permission.VIEW_AGGREGATES, "caseloads")
-    scoped = scoped_for(engine, principal)
+    scoped = scoped_for(engine, principal, as_at)
     wanted = (service or "").strip().casefold() or None
     context = cached_view(
         scoped, principal, "caseloads", lambda: _caseloads(scoped, principal, service), wanted
@@ -313,11 +319,11 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
     return context
 
 
-def queue_view(engine: Engine, principal: Principal) -> QueueContext:
+def queue_view(engine: Engine, principal: Principal, *, as_at: date | None = None) -> QueueContext:
     """The children waiting for a worker in the principal's scope, most urgent first, with days
     waiting and escalation; counts only for aggregate roles."""
     audit.require(engine, principal, Permission.VIEW_AGGREGATES, "unallocated queue")
-    scoped = scoped_for(engine, principal)
+    scoped = scoped_for(engine, principal, as_at)
     context = cached_view(scoped, principal, "queue", lambda: _queue(scoped, principal))
     if context["children"] is not None and context["detail"] == Detail.NAMED.value:
         audit.record(

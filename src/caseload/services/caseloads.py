@@ -19,6 +19,7 @@ from caseload.caseloads.dfe import dfe_caseload
 from caseload.caseloads.position import ALLOCATED, CaseloadData
 from caseload.caseloads.report import CaseloadReport, build_report
 from caseload.census.derive import DayToDay
+from caseload.domain.dates import check_day, reporting_date
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
@@ -27,6 +28,10 @@ from caseload.storage import caseload_queries, queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
+
+# How a service names the reporting date in a refusal: the web calls it as_at, the command line
+# --as-at, so the message names neither.
+REPORTING_DATE_FIELD = "the date"
 
 
 @dataclass(frozen=True)
@@ -38,11 +43,13 @@ class Scope:
     policy: PolicyInForce
     team_ids: list[int] | None
     team_names: list[str]
+    data_date: date
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "authority": {"code": self.authority.code, "name": self.authority.name},
             "as_at": self.day.isoformat(),
+            "data_date": self.data_date.isoformat(),
             "teams": self.team_names or "all",
             "policy": self.policy.source,
         }
@@ -197,12 +204,17 @@ def make_scope(
     as_at: date | None,
     teams: Sequence[str] = (),
     team_ids: Collection[int] | None = None,
+    planning: bool = False,
 ) -> Scope:
-    """The scope of a view: the day (default the latest data date) and the teams named (with
-    their service areas' teams), or the team ids given (an account's teams), or all."""
-    day = as_at or council.latest
-    if day is None:
+    """The scope of a view: the day (default the data date; never after it, unless
+    ``planning`` a change from a later day) and the teams named (with their service areas'
+    teams), or the team ids given (an account's teams), or all."""
+    if council.latest is None:
         raise NotFoundError(f"authority {council.authority.code} holds no dated records yet")
+    if planning and as_at is not None:
+        day = check_day(as_at, REPORTING_DATE_FIELD)
+    else:
+        day = reporting_date(as_at, council.latest, REPORTING_DATE_FIELD).as_at
     chosen: list[int] | None = None
     if teams:
         chosen = teams_in_scope(council.data.teams, teams)
@@ -214,7 +226,7 @@ def make_scope(
         if chosen is not None
         else []
     )
-    return Scope(council.authority, day, council.policy, chosen, names)
+    return Scope(council.authority, day, council.policy, chosen, names, council.latest)
 
 
 def _build(council: CouncilData, scope: Scope) -> CaseloadReport:

@@ -37,6 +37,7 @@ from caseload.census.definitions import (
 )
 from caseload.census.indicators import compute_indicators, round_indicators
 from caseload.domain.codes import Role
+from caseload.domain.dates import ReportingDate, reference_date, reporting_date
 from caseload.errors import CaseloadError, NotFoundError
 from caseload.exporters.suppression import (
     DEFAULT_MIN_GROUP,
@@ -45,6 +46,7 @@ from caseload.exporters.suppression import (
     suppress_frame,
 )
 from caseload.services import audit, benchmarks, census, rag
+from caseload.services.caseloads import REPORTING_DATE_FIELD
 from caseload.services.census import Breakdown, Source
 from caseload.services.report_cache import (
     FingerprintCache,
@@ -166,6 +168,7 @@ class Council:
     code: str
     name: str
     region: str | None
+    data_date: date | None
     key: tuple[Hashable, ...]
 
     def info(self) -> AuthorityInfo:
@@ -178,7 +181,9 @@ def open_council(engine: Engine, principal: Principal, what: str) -> Council:
     ``report_cache.fresh_reading`` keeps them, so a page view usually costs no query here."""
     audit.require(engine, principal, Permission.VIEW_AGGREGATES, what)
 
-    def read(session: Session) -> tuple[tuple[int, str, str, str | None], tuple[Hashable, ...]]:
+    def read(
+        session: Session,
+    ) -> tuple[tuple[int, str, str, str | None, date | None], tuple[Hashable, ...]]:
         authority = session.get(Authority, principal.authority_id)
         if authority is None:
             raise NotFoundError("your account's council is not in the database")
@@ -186,7 +191,8 @@ def open_council(engine: Engine, principal: Principal, what: str) -> Council:
             fingerprint.data_fingerprint(session, authority.id),
             view_queries.census_stamp(session, authority.id),
         )
-        return (authority.id, authority.code, authority.name, authority.region), stamps
+        data_date = queries.latest_data_date(session, [authority.id])
+        return (authority.id, authority.code, authority.name, authority.region, data_date), stamps
 
     council, stamps = fresh_reading(engine, ("census council", principal.authority_id), read)
     key = (
@@ -268,6 +274,25 @@ def census_years(engine: Engine, council: Council) -> dict[int, str]:
         return {year: years[year] for year in sorted(years)[-MAX_YEARS:]}
 
     return cached(council, "years", build)
+
+
+def reporting_day(council: Council, as_at: date | None) -> ReportingDate | None:
+    """The reporting date for the council's pages (None while it holds no dated records)."""
+    if council.data_date is None:
+        if as_at is not None:
+            raise NotFoundError("your council holds no dated records yet")
+        return None
+    return reporting_date(as_at, council.data_date, REPORTING_DATE_FIELD)
+
+
+def years_by(years: dict[int, str], reporting: ReportingDate | None) -> dict[int, str]:
+    """The census years whose reference date (30 September) is on or before the reporting date:
+    a year still running on that day has no census figures yet."""
+    if reporting is None:
+        return years
+    return {
+        year: source for year, source in years.items() if reference_date(year) <= reporting.as_at
+    }
 
 
 def pick_year(years: dict[int, str], year: int | None) -> int | None:

@@ -13,6 +13,7 @@ Elected members see small numbers suppressed in every breakdown (bands, alert ki
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -33,8 +34,10 @@ from caseload.services.census_view import (
     census_years,
     indicator_info,
     latest_benchmark,
+    reporting_day,
     suppress_small,
     yearly_rows,
+    years_by,
 )
 from caseload.storage import view_queries
 from caseload.storage.engine import session_scope
@@ -154,6 +157,8 @@ class Alerts(TypedDict):
 
 class OverviewContext(TypedDict):
     title: str
+    as_at: str | None
+    data_date: str | None
     authority: AuthorityInfo
     years: list[int]
     latest_year: int | None
@@ -169,15 +174,19 @@ class OverviewContext(TypedDict):
     sees_names: bool
 
 
-def overview_context(engine: Engine, principal: Principal) -> OverviewContext:
-    """Everything on the overview, for ``principal`` (refused, and recorded, without
-    ``VIEW_AGGREGATES``)."""
+def overview_context(
+    engine: Engine, principal: Principal, *, as_at: date | None = None
+) -> OverviewContext:
+    """Everything on the overview on ``as_at`` (default the data date), for ``principal``
+    (refused, and recorded, without ``VIEW_AGGREGATES``): the census years whose reference date
+    has passed by then, and the caseloads, queue and alerts of that day."""
     council = census_view.open_council(engine, principal, "overview")
-    years = census_years(engine, council)
+    reporting = reporting_day(council, as_at)
+    years = years_by(census_years(engine, council), reporting)
     latest = max(years) if years else None
     compared = latest_benchmark(engine, council, list(years))
     hide = principal.suppress_small_numbers
-    position = _position(engine, council)
+    position = _position(engine, council, reporting.as_at) if reporting else None
     alerts = _alerts(position, principal) if position else None
     if alerts is not None and alerts["named"]:
         # The named alerts are person-level: their view is recorded like a worker page's.
@@ -191,10 +200,14 @@ def overview_context(engine: Engine, principal: Principal) -> OverviewContext:
         )
     return {
         "title": "Overview",
+        "as_at": reporting.as_at.isoformat() if reporting else None,
+        "data_date": reporting.data_date.isoformat() if reporting else None,
         "authority": council.info(),
         "years": list(years),
         "latest_year": latest,
-        "indicators": _headline(yearly_rows(engine, council), compared),
+        "indicators": _headline(
+            [row for row in yearly_rows(engine, council) if row["year"] in years], compared
+        ),
         "key_indicators": list(KEY_INDICATORS),
         "benchmark": compared,
         "caseloads": _caseloads(position, hide) if position else None,
@@ -240,10 +253,12 @@ def _headline(rows: list[dict[str, Cell]], compared: Benchmark) -> list[Headline
 # --- caseloads: built once per state of the data, filtered per principal ----------------------
 
 
-def _position(engine: Engine, council: Council) -> dict[str, Any] | None:
+def _position(engine: Engine, council: Council, day: date) -> dict[str, Any] | None:
     def build() -> dict[str, Any] | None:
         try:
-            scope, report = caseloads.caseload_report(engine, authority_code=council.code)
+            scope, report = caseloads.caseload_report(
+                engine, authority_code=council.code, as_at=day
+            )
         except NotFoundError:
             return None
         with session_scope(engine) as session:
@@ -282,7 +297,7 @@ def _position(engine: Engine, council: Council) -> dict[str, Any] | None:
             "alert_summary": _alert_summary(alert_rows),
         }
 
-    return census_view.cached(council, "caseloads", build)
+    return census_view.cached(council, ("caseloads", day), build)
 
 
 def _caseloads(position: dict[str, Any], hide: bool) -> CaseloadSummary:

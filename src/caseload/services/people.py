@@ -29,6 +29,7 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.domain import AbsenceReason, SpellEndReason
+from caseload.domain.dates import reporting_date
 from caseload.errors import NotFoundError
 from caseload.services import access, audit
 from caseload.services.caseload_views import (
@@ -39,7 +40,7 @@ from caseload.services.caseload_views import (
     scope_dict,
     scoped_for,
 )
-from caseload.services.caseloads import DATA_CACHE, cached_policy
+from caseload.services.caseloads import DATA_CACHE, REPORTING_DATE_FIELD, cached_policy
 from caseload.services.report_cache import data_key
 from caseload.services.view_rows import (
     BreachRow,
@@ -139,6 +140,7 @@ class WorkerContext(TypedDict):
 
     title: str
     as_at: str
+    data_date: str
     authority: AuthorityName
     breadcrumbs: list[Crumb]
     worker: WorkerFacts
@@ -209,9 +211,15 @@ def _team_link(principal: Principal, team_id: int | None) -> str | None:
 
 
 def worker_view(
-    engine: Engine, principal: Principal, worker_id: int, *, title: str | None = None
+    engine: Engine,
+    principal: Principal,
+    worker_id: int,
+    *,
+    title: str | None = None,
+    as_at: date | None = None,
 ) -> WorkerContext:
-    """A worker's record on the latest data date: caseload (as in the council's report), the
+    """A worker's record on ``as_at`` (default the data date): caseload (as in the council's
+    report), the
     children they hold and co-work, rules broken, month-end cases over 24 months, employment
     spells and absences."""
     key = data_key(engine, principal.authority_id)
@@ -219,14 +227,16 @@ def worker_view(
     if council is not None and council.latest is not None:
         # The council is cached: its index answers the scope check (a refusal still goes
         # through access.check_worker, which records it) and holds the record.
-        authority, day = council.authority, council.latest
+        authority, data_date = council.authority, council.latest
+        day = reporting_date(as_at, data_date, REPORTING_DATE_FIELD).as_at
         index = council_index(engine, council, day)
         if not index.allows(principal, worker_id):
             access.check_worker(engine, principal, worker_id, day=day)
         facts = index.facts.get(worker_id)
         parts = index.parts(worker_id)
     else:
-        authority, day = _authority(engine, principal)
+        authority, data_date = _authority(engine, principal)
+        day = reporting_date(as_at, data_date, REPORTING_DATE_FIELD).as_at
         access.check_worker(engine, principal, worker_id, day=day)
         with session_scope(engine) as session:
             facts = people_queries.worker_facts(session, authority.id, worker_id)
@@ -234,7 +244,7 @@ def worker_view(
         parts = subset_parts(engine, authority.id, worker_id, day, policy)
     if facts is None:
         raise NotFoundError(f"no worker with id {worker_id}")
-    context = _worker_context(principal, authority, day, facts, parts, title)
+    context = _worker_context(principal, authority, (day, data_date), facts, parts, title)
     audit.record(engine, principal, "view", "worker", worker_id)
     return context
 
@@ -242,11 +252,12 @@ def worker_view(
 def _worker_context(
     principal: Principal,
     authority: Authority,
-    day: date,
+    days: tuple[date, date],
     facts: dict[str, Any],
     parts: WorkerParts,
     title: str | None,
 ) -> WorkerContext:
+    day, data_date = days
     worker_id = int(facts["worker_id"])
     current = [
         s
@@ -259,6 +270,7 @@ def _worker_context(
     return {
         "title": title or facts["name"],
         "as_at": day.isoformat(),
+        "data_date": data_date.isoformat(),
         "authority": {"code": authority.code, "name": authority.name},
         "breadcrumbs": _worker_crumbs(principal, latest, facts["name"]),
         "worker": {
@@ -315,18 +327,20 @@ def _worker_crumbs(principal: Principal, latest: dict[str, Any] | None, name: st
     return [*crumbs, {"label": name, "href": None}]
 
 
-def me_view(engine: Engine, principal: Principal) -> WorkerContext:
+def me_view(engine: Engine, principal: Principal, *, as_at: date | None = None) -> WorkerContext:
     """The signed-in social worker's own record and caseload."""
     if principal.worker_id is None:
         raise NotFoundError("your account is not linked to a worker's record")
-    return worker_view(engine, principal, principal.worker_id, title="My caseload")
+    return worker_view(engine, principal, principal.worker_id, title="My caseload", as_at=as_at)
 
 
-def team_view(engine: Engine, principal: Principal, team_id: int) -> TeamContext:
+def team_view(
+    engine: Engine, principal: Principal, team_id: int, *, as_at: date | None = None
+) -> TeamContext:
     """A team (or a service area with its teams): figures, month-end cases over 24 months, the
     children waiting for it, rules broken there and, by role, its workers."""
     access.check_team(engine, principal, team_id)
-    scoped = scoped_for(engine, principal)
+    scoped = scoped_for(engine, principal, as_at)
     context = cached_view(
         scoped, principal, "team", lambda: _team(scoped, principal, team_id), team_id
     )
@@ -406,11 +420,11 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
     return context
 
 
-def worker_list(engine: Engine, principal: Principal) -> WorkerList:
+def worker_list(engine: Engine, principal: Principal, *, as_at: date | None = None) -> WorkerList:
     """Workers in the principal's scope with their caseloads (named, or pseudonymised for the
     analyst); refused for roles without worker rows."""
     audit.require(engine, principal, Permission.VIEW_PSEUDONYMISED, "workers")
-    scoped = scoped_for(engine, principal)
+    scoped = scoped_for(engine, principal, as_at)
     detail = detail_for(principal)
 
     def build() -> WorkerList:
@@ -425,10 +439,10 @@ def worker_list(engine: Engine, principal: Principal) -> WorkerList:
     return listed
 
 
-def team_list(engine: Engine, principal: Principal) -> TeamList:
+def team_list(engine: Engine, principal: Principal, *, as_at: date | None = None) -> TeamList:
     """Teams in the principal's scope with their figures (suppressed for elected members)."""
     audit.require(engine, principal, Permission.VIEW_AGGREGATES, "teams")
-    scoped = scoped_for(engine, principal)
+    scoped = scoped_for(engine, principal, as_at)
     return cached_view(scoped, principal, "teams", lambda: _teams(scoped, principal))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -32,8 +33,10 @@ from caseload.services.census_view import (
     breakdown_rows,
     census_years,
     pick_year,
+    reporting_day,
     suppress_rows,
     yearly_rows,
+    years_by,
 )
 
 PROBLEMS_SHOWN = 200
@@ -77,6 +80,8 @@ class ReturnReport(TypedDict):
 
 class WorkforceContext(TypedDict):
     title: str
+    as_at: str | None
+    data_date: str | None
     authority: AuthorityInfo
     years: list[int]
     year: int | None
@@ -95,13 +100,17 @@ def _table(
     council: Council,
     principal: Principal,
     *,
+    years: dict[int, str],
     year: int | None,
     by: Breakdown | None,
 ) -> IndicatorTable:
-    years = census_years(engine, council)
     message = None
     if by is None:
-        rows = [row for row in yearly_rows(engine, council) if year is None or row["year"] == year]
+        rows = [
+            row
+            for row in yearly_rows(engine, council)
+            if row["year"] in years and (year is None or row["year"] == year)
+        ]
         hide = False  # council totals, as DfE publishes them
     else:
         chosen = pick_year(years, year)
@@ -136,22 +145,27 @@ def indicator_table(
     *,
     year: int | None = None,
     by: Breakdown | str | None = None,
+    as_at: date | None = None,
 ) -> IndicatorTable:
     """Census indicators for every year (or ``year``), or by team or role for ``year`` (default
-    the latest)."""
+    the latest), counting the years whose reference date is on or before ``as_at`` (default the
+    data date)."""
     council = census_view.open_council(engine, principal, "census indicators")
+    years = years_by(census_years(engine, council), reporting_day(council, as_at))
     chosen = Breakdown(by) if by is not None else None
     if year is not None:
-        pick_year(census_years(engine, council), year)
-    return _table(engine, council, principal, year=year, by=chosen)
+        pick_year(years, year)
+    return _table(engine, council, principal, years=years, year=year, by=chosen)
 
 
 def workforce_context(
-    engine: Engine, principal: Principal, *, year: int | None = None
+    engine: Engine, principal: Principal, *, year: int | None = None, as_at: date | None = None
 ) -> WorkforceContext:
-    """Everything on the workforce page for ``year`` (default the latest with figures)."""
+    """Everything on the workforce page for ``year`` (default the latest with figures by
+    ``as_at``, itself by default the data date)."""
     council = census_view.open_council(engine, principal, "workforce")
-    years = census_years(engine, council)
+    reporting = reporting_day(council, as_at)
+    years = years_by(census_years(engine, council), reporting)
     chosen = pick_year(years, year)
     report: ReturnReport | None = None
     report_message = None
@@ -164,13 +178,15 @@ def workforce_context(
         )
     return {
         "title": "Workforce",
+        "as_at": reporting.as_at.isoformat() if reporting else None,
+        "data_date": reporting.data_date.isoformat() if reporting else None,
         "authority": council.info(),
         "years": list(years),
         "year": chosen,
         "source": years.get(chosen) if chosen is not None else None,
-        "by_year": _table(engine, council, principal, year=None, by=None),
-        "by_team": _table(engine, council, principal, year=chosen, by=Breakdown.TEAM),
-        "by_role": _table(engine, council, principal, year=chosen, by=Breakdown.ROLE),
+        "by_year": _table(engine, council, principal, years=years, year=None, by=None),
+        "by_team": _table(engine, council, principal, years=years, year=chosen, by=Breakdown.TEAM),
+        "by_role": _table(engine, council, principal, years=years, year=chosen, by=Breakdown.ROLE),
         "benchmark": benchmark(engine, council, chosen, with_comparators=True),
         "census_return": report,
         "census_return_message": report_message,

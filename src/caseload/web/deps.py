@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 from starlette.datastructures import FormData
 
 from caseload.auth.principal import Principal
 from caseload.auth.tokens import same_token
+from caseload.domain.dates import parse_day
 from caseload.errors import AuthenticationError
 from caseload.services import accounts
 from caseload.services.accounts import ActiveSession
@@ -96,3 +98,21 @@ def api_principal(request: Request, engine: EngineDep) -> Principal:
 
 
 ApiUser = Annotated[Principal, Depends(api_principal)]
+
+
+def reporting_day(
+    as_at: Annotated[
+        str | None,
+        Query(
+            description="The day the figures answer for, YYYY-MM-DD; default the council's data "
+            "date (the last day its data covers). A later day is refused.",
+            max_length=40,
+        ),
+    ] = None,
+) -> date | None:
+    """The reporting date asked for in the address (``?as_at=``), range-checked here, where it
+    enters; the service checks it against the council's data date."""
+    return parse_day(as_at, "as_at")
+
+
+AsAt = Annotated[date | None, Depends(reporting_day)]

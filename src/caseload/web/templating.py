@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Any
 
 from fastapi import Request
@@ -46,11 +47,15 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     principal: Principal | None = getattr(request.state, "principal", None)
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name != "as_at"]
     full = {
         "principal": principal,
         "navigation": navigation(principal),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "current_path": request.url.path,
+        # The reporting date form keeps the page's other choices (year, service area, ...).
+        "kept_query": kept,
+        "data_date_href": request.url.path + (f"?{urlencode(kept)}" if kept else ""),
         **context,
     }
     return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)

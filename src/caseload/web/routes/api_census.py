@@ -16,7 +16,7 @@ from caseload.services.workforce_view import (
     indicator_table,
     workforce_context,
 )
-from caseload.web.deps import ApiUser, EngineDep
+from caseload.web.deps import ApiUser, AsAt, EngineDep
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -46,6 +46,7 @@ Year = Annotated[
 def census_indicators(
     engine: EngineDep,
     principal: ApiUser,
+    as_at: AsAt,
     year: Year = None,
     by: Annotated[
         Literal["team", "role"] | None,
@@ -56,19 +57,21 @@ def census_indicators(
     year asked for), or by team or role for a year (default the latest). Values are rounded as
     DfE publishes them; null where DfE prints z or x; "c" where a small number is suppressed
     (elected members)."""
-    return indicator_table(engine, principal, year=year, by=by)
+    return indicator_table(engine, principal, year=year, by=by, as_at=as_at)
 
 
 @router.get("/overview", response_model=OverviewContext, responses=ERRORS)
-def overview(engine: EngineDep, principal: ApiUser) -> OverviewContext:
+def overview(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> OverviewContext:
     """The overview page's figures: key indicators with trends and ratings against England and
     the region, caseload bands, children waiting and alerts."""
-    return overview_context(engine, principal)
+    return overview_context(engine, principal, as_at=as_at)
 
 
 @router.get("/workforce", response_model=WorkforceContext, responses=ERRORS)
-def workforce(engine: EngineDep, principal: ApiUser, year: Year = None) -> WorkforceContext:
+def workforce(
+    engine: EngineDep, principal: ApiUser, as_at: AsAt, year: Year = None
+) -> WorkforceContext:
     """The workforce page's figures for a census year (default the latest): indicators by year,
     team and role, benchmarks and, for roles that may download it, the census return's
     validation report."""
-    return workforce_context(engine, principal, year=year)
+    return workforce_context(engine, principal, year=year, as_at=as_at)

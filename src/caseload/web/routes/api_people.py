@@ -20,7 +20,7 @@ from caseload.services.caseload_views import (
 )
 from caseload.services.people import TeamContext, TeamList, WorkerContext, WorkerList
 from caseload.services.workbench import DecisionOutcome, WorkbenchContext
-from caseload.web.deps import ApiUser, EngineDep
+from caseload.web.deps import ApiUser, AsAt, EngineDep
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -64,50 +64,51 @@ class DecisionRequest(BaseModel):
 
 
 @router.get("/workers", response_model=WorkerList, responses=ERRORS)
-def workers(engine: EngineDep, principal: ApiUser) -> WorkerList:
+def workers(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> WorkerList:
     """Workers in your scope with their caseloads on the latest data date: named for the
     service leader and team managers (their teams), pseudonymised (W-<id>) for analysts."""
-    return people.worker_list(engine, principal)
+    return people.worker_list(engine, principal, as_at=as_at)
 
 
 @router.get("/workers/{worker_id}", response_model=WorkerContext, responses=ERRORS)
-def worker(engine: EngineDep, principal: ApiUser, worker_id: Id) -> WorkerContext:
+def worker(engine: EngineDep, principal: ApiUser, worker_id: Id, as_at: AsAt) -> WorkerContext:
     """A worker's record: caseload, children, rules broken, month-end history, spells and
     absences (reasons only for the leader, their team manager and themself)."""
-    return people.worker_view(engine, principal, worker_id)
+    return people.worker_view(engine, principal, worker_id, as_at=as_at)
 
 
 @router.get("/teams", response_model=TeamList, responses=ERRORS)
-def teams(engine: EngineDep, principal: ApiUser) -> TeamList:
+def teams(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> TeamList:
     """Teams in your scope with their caseload figures (small numbers suppressed for elected
     members)."""
-    return people.team_list(engine, principal)
+    return people.team_list(engine, principal, as_at=as_at)
 
 
 @router.get("/teams/{team_id}", response_model=TeamContext, responses=ERRORS)
-def team(engine: EngineDep, principal: ApiUser, team_id: Id) -> TeamContext:
+def team(engine: EngineDep, principal: ApiUser, team_id: Id, as_at: AsAt) -> TeamContext:
     """A team (or a service area with its teams): figures, history, and by role its workers,
     waiting children and rules broken."""
-    return people.team_view(engine, principal, team_id)
+    return people.team_view(engine, principal, team_id, as_at=as_at)
 
 
 @router.get("/caseloads", response_model=CaseloadsContext, responses=ERRORS)
 def caseloads(
     engine: EngineDep,
     principal: ApiUser,
+    as_at: AsAt,
     service: Annotated[
         str | None, Query(max_length=120, description="A service area's name, to narrow to.")
     ] = None,
 ) -> CaseloadsContext:
     """Caseloads by service area and team, bands, utilisation, rules broken and the DfE
     average; workers too below a service area or for a team manager."""
-    return caseloads_view(engine, principal, service=service)
+    return caseloads_view(engine, principal, service=service, as_at=as_at)
 
 
 @router.get("/caseloads/queue", response_model=QueueContext, responses=ERRORS)
-def queue(engine: EngineDep, principal: ApiUser) -> QueueContext:
+def queue(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> QueueContext:
     """The children waiting for a worker, with days waiting and escalation."""
-    return queue_view(engine, principal)
+    return queue_view(engine, principal, as_at=as_at)
 
 
 @router.get("/allocations", response_model=WorkbenchContext, responses=ERRORS)
@@ -134,6 +135,6 @@ def decide(
 
 
 @router.get("/me", response_model=WorkerContext, responses=ERRORS)
-def me(engine: EngineDep, principal: ApiUser) -> WorkerContext:
+def me(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> WorkerContext:
     """Your own record and caseload (a social worker's account linked to their record)."""
-    return people.me_view(engine, principal)
+    return people.me_view(engine, principal, as_at=as_at)

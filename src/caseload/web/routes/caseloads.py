@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from caseload.auth.roles import Permission
 from caseload.services.caseload_views import caseloads_view, queue_view
-from caseload.web.deps import CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep
 from caseload.web.templating import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +57,8 @@ def render_page(
         {
             "title": context["title"],
             "breadcrumbs": context.get("breadcrumbs", []),
+            "as_at": context.get("as_at"),
+            "data_date": context.get("data_date"),
             "content": fragment(content, context, **extra),
         },
     )
@@ -64,15 +66,21 @@ def render_page(
 
 @router.get("/caseloads", response_class=HTMLResponse)
 def caseloads_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, service: Service = None
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    service: Service = None,
 ) -> HTMLResponse:
-    context = caseloads_view(engine, principal, service=service)
+    context = caseloads_view(engine, principal, service=service, as_at=as_at)
     return render_page(request, "caseloads.html", "caseloads_content.html", context)
 
 
 @router.get("/caseloads/queue", response_class=HTMLResponse)
-def queue_page(request: Request, engine: EngineDep, principal: CurrentUser) -> HTMLResponse:
-    context = queue_view(engine, principal)
+def queue_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt
+) -> HTMLResponse:
+    context = queue_view(engine, principal, as_at=as_at)
     return render_page(
         request,
         "caseloads_queue.html",

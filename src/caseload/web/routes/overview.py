@@ -11,7 +11,7 @@ from caseload.auth.roles import Permission
 from caseload.services.overview import OverviewContext, overview_context
 from caseload.web import census_charts, page_bodies
 from caseload.web.charts import Chart
-from caseload.web.deps import CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,10 +42,12 @@ def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request, engine: EngineDep, principal: CurrentUser) -> Response:
+def overview_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt
+) -> Response:
     if not principal.can(Permission.VIEW_AGGREGATES) and principal.can(Permission.VIEW_OWN_RECORD):
         return RedirectResponse("/me", status_code=303)
-    context = overview_context(engine, principal)
+    context = overview_context(engine, principal, as_at=as_at)
     main = page_bodies.body(
         "overview_body.html", context, lambda: {"charts": overview_charts(context)}
     )

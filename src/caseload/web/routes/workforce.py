@@ -15,7 +15,7 @@ from caseload.services.workforce_view import (
 )
 from caseload.web import census_charts, page_bodies
 from caseload.web.charts import Chart
-from caseload.web.deps import CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -95,9 +95,9 @@ def workforce_charts(context: WorkforceContext) -> dict[str, Chart | None]:
 
 @router.get("/workforce", response_class=HTMLResponse)
 def workforce_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, year: Year = None
+    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt, year: Year = None
 ) -> Response:
-    context = workforce_context(engine, principal, year=year)
+    context = workforce_context(engine, principal, year=year, as_at=as_at)
     main = page_bodies.body(
         "workforce_body.html",
         context,

@@ -1,0 +1,2 @@
+"""Loading a council's own data: each source is sniffed, parsed, validated and loaded all or
+nothing."""

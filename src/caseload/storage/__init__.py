@@ -1,0 +1,1 @@
+"""The database: tables, one reader per table into frames, writes and migrations."""
