@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,30 @@ def pytest_report_header() -> str:
     if os.environ.get(POSTGRES_ENV):
         return f"database tests: SQLite and PostgreSQL ({POSTGRES_ENV} is set)"
     return f"database tests: SQLite only; {POSTGRES_SKIP}"
+
+
+@pytest.fixture
+def decide_on(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """Freezes the allocation decisions' clock at mid-morning on a day: a decision starts on the
+    day it is made, so tests that expect allocations from the data date decide on that day."""
+
+    def freeze(day: date) -> None:
+        moment = datetime.combine(day, time(10, 0), tzinfo=UTC)
+        monkeypatch.setattr("caseload.services.allocation._now", lambda: moment)
+
+    return freeze
+
+
+@pytest.fixture
+def decide_on_data_date(decide_on: Callable[[date], None]) -> Callable[[Engine], date]:
+    """Freezes the decisions' clock on the engine's council's data date, and returns that day."""
+
+    def freeze(engine: Engine) -> date:
+        from caseload.services.caseloads import council_data
+
+        day = council_data(engine).latest
+        assert day is not None
+        decide_on(day)
+        return day
+
+    return freeze

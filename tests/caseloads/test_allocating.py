@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from caseload.domain import AllocationRole, WorkerChangeReason
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import allocation
+from caseload.services.caseloads import caseload_report
 from caseload.storage import allocation_writes
 from caseload.storage.engine import make_engine
 from caseload.storage.models import Allocation, Child, Worker
@@ -61,6 +63,13 @@ def decisions(engine: Engine) -> list[tuple[str, str, str | None, str, date]]:
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
+@pytest.fixture(autouse=True)
+def decided_on_the_data_date(decide_on: Callable[[date], None]) -> None:
+    """Decisions here are made on the data date, so allocations start on it (see
+    ``test_a_decision_after_the_data_date_starts_that_day``)."""
+    decide_on(AS_AT)
+
+
 def test_recommendations_for_the_queue(engine: Engine, north: Council) -> None:
     run = allocation.recommend(engine)
     assert run.scope.day == AS_AT
@@ -83,6 +92,31 @@ def test_accepting_records_a_decision_and_never_twice(engine: Engine, north: Cou
     assert decisions(engine) == [("Q1", "accepted", None, "alice", AS_AT)]
     with pytest.raises(NotFoundError, match="Q1 is not waiting for a worker on 2025-03-31"):
         allocation.accept(engine, user="bob", children=["Q1"])
+
+
+def test_a_decision_after_the_data_date_starts_that_day(
+    engine: Engine, north: Council, decide_on: Callable[[date], None]
+) -> None:
+    later = AS_AT + timedelta(days=6)
+    decide_on(later)
+    done = allocation.accept(engine, user="alice", children=["Q1"])
+    decided = done.decisions[0]
+    assert (decided.effective_date, decided.position_as_at) == (later, AS_AT)
+    assert decided.to_dict()["position_as_at"] == "2025-03-31"
+    assert allocations_of(engine, "Q1") == [("P1", "allocated", later, None, None)]
+    with Session(engine) as session:
+        recorded = session.execute(
+            select(AllocationDecision.effective_date, AllocationDecision.position_as_at)
+        ).all()
+    assert [tuple(row) for row in recorded] == [(later, AS_AT)]
+    # The meeting goes on from the data date: Q1 has left the children waiting...
+    run = allocation.recommend(engine)
+    assert "Q1" not in {r.child_ref for r in run.plan.recommendations}
+    with pytest.raises(NotFoundError, match="Q1 is not waiting for a worker on 2025-03-31"):
+        allocation.accept(engine, user="bob", children=["Q1"])
+    # ...while the caseloads of the data date still show the position of that day.
+    _, report = caseload_report(engine)
+    assert "Q1" in report.queue["child_ref"].to_list()
 
 
 def test_overriding_needs_a_reason_and_is_recorded(engine: Engine, north: Council) -> None:

@@ -4,6 +4,8 @@ audit trail in the transaction that makes them, with ids only."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -51,7 +53,10 @@ def audit_rows(engine: Engine) -> list[tuple[Any, ...]]:
         ]
 
 
-def test_command_line_decisions_are_audited_with_ids_only(built: Engine) -> None:
+def test_command_line_decisions_are_audited_with_ids_only(
+    built: Engine, decide_on_data_date: Callable[[Engine], date]
+) -> None:
+    decide_on_data_date(built)
     run = allocation.recommend(built)
     first = run.plan.recommendations[0]
     done = allocation.accept(built, user="Alice", children=[first.child_ref])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -64,7 +65,10 @@ def test_a_repeat_is_served_from_the_cache(built: Engine) -> None:
     assert caseload_report(built, teams=[service.upper()])[1] is part
 
 
-def test_a_decision_is_seen_at_once(built: Engine) -> None:
+def test_a_decision_is_seen_at_once(
+    built: Engine, decide_on_data_date: Callable[[Engine], date]
+) -> None:
+    decide_on_data_date(built)
     _, before = caseload_report(built)
     stamp = fingerprint(built)
     run = allocation.recommend(built)

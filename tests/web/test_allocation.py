@@ -3,11 +3,12 @@ caseload, each written with its audit event in one transaction, and the scope ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from caseload.auth.roles import AccountRole
@@ -79,7 +80,10 @@ def test_the_workbench_shows_each_recommendation_with_its_forms(shared_council: 
     assert 'name="worker_id"' in page.text and 'name="reason"' in page.text
 
 
-def test_accepting_allocates_records_and_confirms(council: WebCouncil) -> None:
+def test_accepting_allocates_records_and_confirms(
+    council: WebCouncil, decide_on_data_date: Callable[[Engine], date]
+) -> None:
+    decide_on_data_date(council.engine)
     client = council.client(AccountRole.TEAM_MANAGER)
     workbench = client.get("/api/v1/allocations").json()
     first = workbench["recommendations"][0]

@@ -7,7 +7,8 @@ last day (``None`` while open)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from caseload.errors import InvalidInputError
 
@@ -24,6 +25,14 @@ def census_year_bounds(census_year: int) -> tuple[date, date]:
 def census_year_of(day: date) -> int:
     """The census year a day falls in."""
     return day.year + 1 if day.month >= 10 else day.year
+
+
+ENGLAND = ZoneInfo("Europe/London")
+
+
+def day_in_england(moment: datetime) -> date:
+    """The calendar day a moment (with its time zone) falls on in England."""
+    return moment.astimezone(ENGLAND).date()
 
 
 # --- the reporting date ------------------------------------------------------------------------

@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 
 from caseload.allocation.build import build_problem
 from caseload.allocation.eligibility import Eligibility, Rule
+from caseload.allocation.pending import with_decisions_since
 from caseload.allocation.plan import AllocationPlan, Recommendation, make_plan
 from caseload.allocation.problem import Problem
 from caseload.auth.principal import Principal
 from caseload.caseloads.report import position_on
 from caseload.domain import WorkerChangeReason
+from caseload.domain.dates import day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import audit
 from caseload.services.audit import Actor
@@ -80,6 +82,7 @@ class DecisionResult:
     child_id: int | None = None
     worker_id: int | None = None  # chosen (or, for a rejection, the rejected) worker
     co_worker_id: int | None = None
+    position_as_at: date | None = None  # the day of the position the decision was made on
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +91,9 @@ class DecisionResult:
             "worker": self.worker,
             "co_worker": self.co_worker,
             "effective_date": self.effective_date.isoformat(),
+            "position_as_at": None
+            if self.position_as_at is None
+            else self.position_as_at.isoformat(),
             "decision_id": self.decision_id,
             "allocation_id": self.allocation_id,
         }
@@ -125,8 +131,9 @@ def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRu
 
     def build() -> AllocationRun:
         policy = scope.policy.policy
-        position = position_on(council.data, scope.day, policy)
-        problem = build_problem(council.data, position, policy, team_ids=scope.team_ids)
+        data = with_decisions_since(council.data, scope.day)
+        position = position_on(data, scope.day, policy)
+        problem = build_problem(data, position, policy, team_ids=scope.team_ids)
         return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit))
 
     return PLAN_CACHE.get_or_build(key, build)
@@ -253,6 +260,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def decision_day(run: AllocationRun, start: date, now: datetime) -> date:
+    """The day an allocation decided at ``now`` starts: the day the decision is made (in
+    England), never before the position it was made on. A planned move keeps its own day."""
+    if run.move is not None:
+        return start
+    return max(start, day_in_england(now))
+
+
 def _who(actor: Principal | Actor | None, user: str, authority_id: int) -> Principal | Actor:
     """The audit trail's actor: the one given, else the command line's user; an actor without an
     authority is recorded against the council decided for."""
@@ -302,7 +317,9 @@ def _write_recommendation(
             reason=run.move.reason,
         )
         moved_from = run.move.worker_id
+    now = _now()
     allocation_writes.ensure_unallocated(session, child, start)
+    start = decision_day(run, start, now)
     allocation, record = allocation_writes.allocate(
         session,
         child=child,
@@ -310,10 +327,11 @@ def _write_recommendation(
         start=start,
         decision="accepted",
         user=user,
-        now=_now(),
+        now=now,
         recommended_worker_id=recommendation.worker_id,
         reason=None,
         co_worker_id=recommendation.co_worker_id,
+        position_as_at=run.scope.day,
     )
     result = DecisionResult(
         recommendation.child_ref,
@@ -326,6 +344,7 @@ def _write_recommendation(
         child_id=child.id,
         worker_id=recommendation.worker_id,
         co_worker_id=recommendation.co_worker_id,
+        position_as_at=run.scope.day,
     )
     extra = {} if moved_from is None else {"moved_from_worker_id": moved_from}
     _audit(session, who, result, child.id, **extra)
@@ -564,16 +583,19 @@ def decide(
             decision = "accepted" if recommended.worker_id == worker.id else "overridden"
         child = allocation_writes.lock_child(session, run.scope.authority.id, child_ref)
         allocation_writes.ensure_unallocated(session, child, run.scope.day)
+        now = _now()
+        start = decision_day(run, run.scope.day, now)
         allocation, record = allocation_writes.allocate(
             session,
             child=child,
             worker_id=worker.id,
-            start=run.scope.day,
+            start=start,
             decision=decision,
             user=user,
-            now=_now(),
+            now=now,
             recommended_worker_id=recommended.worker_id if recommended else None,
             reason=text,
+            position_as_at=run.scope.day,
         )
         label = f"{worker.first_name} {worker.last_name} ({worker.staff_number})"
         result = DecisionResult(
@@ -581,11 +603,12 @@ def decide(
             decision,
             label,
             None,
-            run.scope.day,
+            start,
             record.id,
             allocation.id,
             child_id=child.id,
             worker_id=worker.id,
+            position_as_at=run.scope.day,
         )
         _audit(
             session,
@@ -638,6 +661,7 @@ def reject(
             now=_now(),
             reason=reason.strip(),
         )
+        # A rejection holds for the wait it was made on: it is dated by that position.
         result = DecisionResult(
             child_ref,
             "rejected",

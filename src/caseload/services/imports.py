@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from caseload.auth.principal import Principal
+from caseload.domain.dates import check_day, day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.importers.absences import check_absences, plan_absences, write_absence_plan
 from caseload.importers.hr import check_hr
@@ -136,6 +137,35 @@ def _authority(connection: Connection, choice: AuthorityChoice) -> tuple[int, st
     ), code
 
 
+# An extract dated more than this after the data already loaded is almost always a mistyped
+# date: loading it would move every page's default date a year or more at once.
+LONGEST_GAP_DAYS = 366
+
+
+def council_today(now: datetime | None = None) -> date:
+    """The day it is now in England: an extract cannot be dated later."""
+    return day_in_england(now or datetime.now(UTC))
+
+
+def check_extract_date(as_at: date, data_date: date | None, today: date) -> date:
+    """The extract's date, refused when it is out of range, in the future, or more than a year
+    after the council's data date (the last day its data covers). A later date moves the data
+    date on; an earlier one never moves it back."""
+    check_day(as_at, "the extract date")
+    if as_at > today:
+        raise InvalidInputError(
+            f"the extract date {as_at.isoformat()} is in the future (today is "
+            f"{today.isoformat()}); give the last day the extract covers"
+        )
+    if data_date is not None and (as_at - data_date).days > LONGEST_GAP_DAYS:
+        raise InvalidInputError(
+            f"the extract date {as_at.isoformat()} is more than a year after the data already "
+            f"loaded, which runs to {data_date.isoformat()}; check the date, or load the "
+            "extracts in between first"
+        )
+    return as_at
+
+
 def _check_as_at(connection: Connection, authority: int, kind: str, as_at: date) -> int | None:
     """Refuse an extract older than the last one loaded; return the run with the same content."""
     last = store.last_run(connection, authority, kind)
@@ -183,6 +213,9 @@ def _run(
         with _transaction(engine) as connection:
             authority_id, code = _authority(connection, authority)
             store.lock_authority(connection, code)
+            check_extract_date(
+                as_at, store.data_as_at(connection, authority_id), council_today(now)
+            )
             _check_as_at(connection, authority_id, kind, as_at)
             same = _same_content(connection, authority_id, kind, sha256)
             plan = plan_and_write(connection, authority_id)

@@ -64,8 +64,10 @@ def allocate(
     recommended_worker_id: int | None,
     reason: str | None,
     co_worker_id: int | None = None,
+    position_as_at: date | None = None,
 ) -> tuple[Allocation, AllocationDecision]:
-    """Allocate a (locked, unallocated) child from ``start`` and record the decision."""
+    """Allocate a (locked, unallocated) child from ``start`` and record the decision, made at
+    ``now`` on the position of ``position_as_at``."""
     if decision not in DECISIONS[:3]:
         raise ValueError(f"not an allocating decision: {decision}")
     allocation = Allocation(
@@ -103,6 +105,7 @@ def allocate(
         decision=decision,
         reason=reason,
         effective_date=start,
+        position_as_at=position_as_at,
         decided_by=user,
         decided_at=now,
     )
@@ -138,6 +141,7 @@ def reject(
         decision="rejected",
         reason=reason,
         effective_date=day,
+        position_as_at=day,
         decided_by=user,
         decided_at=now,
     )

@@ -60,6 +60,11 @@ def create_authority(connection: Connection, *, code: str, name: str, region: st
     return int(result.scalar_one())
 
 
+def data_as_at(connection: Connection, authority: int) -> date | None:
+    """The authority's data date: the last day its loaded data covers (None before any load)."""
+    return connection.scalar(select(Authority.data_as_at).where(Authority.id == authority))
+
+
 def advance_data_as_at(connection: Connection, authority: int, as_at: date) -> None:
     """Move the authority's data date forward to ``as_at`` (never back)."""
     current = connection.scalar(select(Authority.data_as_at).where(Authority.id == authority))

@@ -48,6 +48,9 @@ class AllocationDecision(Base):
     decision: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     effective_date: Mapped[date]
+    position_as_at: Mapped[date | None] = mapped_column(
+        comment="the day of the caseloads and queue the decision was made on"
+    )
     decided_by: Mapped[str] = mapped_column(String(80))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (

@@ -13,10 +13,11 @@ from starlette.datastructures import FormData, UploadFile
 from caseload import config
 from caseload.auth.principal import Principal
 from caseload.auth.tokens import same_token, token_digest
+from caseload.domain.dates import parse_day
 from caseload.errors import AccessDeniedError, CaseloadError, InvalidInputError, NotFoundError
 from caseload.importers.problems import ImportRejectedError, errors_in, warnings_in
 from caseload.services import quality_view, uploads
-from caseload.services.imports import ImportResult
+from caseload.services.imports import ImportResult, council_today
 from caseload.web.deps import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -95,7 +96,8 @@ def _data_page(
             "title": "Data",
             "mappings": uploads.mappings_by_kind(engine, user),
             "runs": _runs(engine, user),
-            "today": date.today().isoformat(),
+            # The clock, read here at the edge: an extract cannot be dated after today.
+            "today": council_today().isoformat(),
             "limit_mb": config.upload_max_bytes() // (1024 * 1024),
             "error": error,
             "failed_kind": failed_kind,
@@ -114,12 +116,11 @@ def data_page(
 
 
 def _as_at(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInputError(
-            "give the date the extract was taken as a date (day, month and year)"
-        ) from None
+    if not value.strip():
+        raise InvalidInputError("give the last day the extract covers (day, month and year)")
+    day = parse_day(value, "the extract date")
+    assert day is not None
+    return day
 
 
 @router.post("/data/upload")
