@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from caseload.cli.app import main
+from caseload.errors import InvalidInputError
+from caseload.services.imports import check_extract_date, council_today
 from caseload.storage import schema
 from caseload.storage.engine import make_engine
 
@@ -195,3 +198,47 @@ def test_mapping_list_names_the_built_in_examples(capsys: pytest.CaptureFixture[
     assert code == 0
     for name in ("generic", "itrent", "generic-absences", "itrent-absences"):
         assert name in out
+
+
+def test_an_extract_date_out_of_range_is_refused_and_moves_nothing(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def load(day: str) -> tuple[int, str]:
+        code, _, err = run(
+            capsys, "import", "hr", str(FIXTURES / "hr_awkward.csv"), "--mapping", "generic",
+            f"--as-at={day}", "--authority", "301", "--authority-name", "Testshire",
+        )  # fmt: skip
+        return code, err.strip()
+
+    assert load("9999-12-30") == (
+        2,
+        "error: --as-at 9999-12-30 is after 2099-12-31; choose an earlier date",
+    )
+    assert load("2098-01-01") == (
+        2,
+        "error: the extract date 2098-01-01 is in the future (today is "
+        f"{council_today().isoformat()}); give the last day the extract covers",
+    )
+    assert load("2025-03-31")[0] == 3  # loads (with warnings)
+    assert load("2026-05-01") == (
+        2,
+        "error: the extract date 2026-05-01 is more than a year after the data already loaded, "
+        "which runs to 2025-03-31; check the date, or load the extracts in between first",
+    )
+    code, out, _ = run(capsys, "import", "runs", "--format", "json")
+    assert len(json.loads(out)) == 1
+    code, out, _ = run(capsys, "summary", "--format", "json")
+    assert json.loads(out)["as_at"] == "2025-03-31"  # the data date did not move
+
+
+def test_the_extract_date_rules() -> None:
+    data_date = date(2026, 9, 30)
+    today = date(2026, 12, 7)
+    assert check_extract_date(date(2026, 12, 7), data_date, today) == date(2026, 12, 7)
+    assert check_extract_date(date(2026, 3, 31), data_date, today) == date(2026, 3, 31)
+    assert check_extract_date(date(2026, 12, 7), None, today) == date(2026, 12, 7)
+    with pytest.raises(InvalidInputError, match="is in the future"):
+        check_extract_date(date(2026, 12, 8), data_date, today)
+    with pytest.raises(InvalidInputError, match="more than a year after"):
+        check_extract_date(date(2027, 10, 2), data_date, date(2028, 1, 1))
+    assert check_extract_date(date(2027, 10, 1), data_date, date(2028, 1, 1)) == date(2027, 10, 1)
