@@ -225,9 +225,9 @@ def test_an_extract_date_out_of_range_is_refused_and_moves_nothing(
         "error: the extract date 2026-05-01 is more than a year after the data already loaded, "
         "which runs to 2025-03-31; check the date, or load the extracts in between first",
     )
-    code, out, _ = run(capsys, "import", "runs", "--format", "json")
+    _, out, _ = run(capsys, "import", "runs", "--format", "json")
     assert len(json.loads(out)) == 1
-    code, out, _ = run(capsys, "summary", "--format", "json")
+    _, out, _ = run(capsys, "summary", "--format", "json")
     assert json.loads(out)["as_at"] == "2025-03-31"  # the data date did not move
 
 
