@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -15,14 +16,16 @@ from sqlalchemy.orm import Session
 
 from caseload.domain import WorkerChangeReason
 from caseload.services import allocation
-from caseload.services.caseloads import DATA_CACHE, REPORT_CACHE, caseload_report
+from caseload.services.caseloads import caseload_report
 from caseload.services.generation import build_council
-from caseload.services.report_cache import FingerprintCache, data_key
-from caseload.storage.engine import session_scope
+from caseload.services.report_cache import data_key
+from caseload.services.snapshot import FingerprintCache, Snapshots, attach, snapshots
+from caseload.storage.engine import make_engine, session_scope
 from caseload.storage.fingerprint import data_fingerprint
 from caseload.storage.models import Authority
 from caseload.storage.operations_models import ImportRun
 from caseload.synthetic import CouncilSpec
+from caseload.web import create_app
 
 SPEC = CouncilSpec(
     code="803",
@@ -55,10 +58,10 @@ def fingerprint(engine: Engine) -> tuple[int | None, ...]:
 
 def test_a_repeat_is_served_from_the_cache(built: Engine) -> None:
     _, first = caseload_report(built)
-    hits = REPORT_CACHE.hits
+    hits = snapshots(built).reports.hits
     _, again = caseload_report(built)
     assert again is first
-    assert REPORT_CACHE.hits == hits + 1
+    assert snapshots(built).reports.hits == hits + 1
     service = str(first.services["service"][0])
     _, part = caseload_report(built, teams=[service])
     assert part is not first  # another scope is another entry, built from the same data
@@ -163,4 +166,26 @@ def test_the_data_key_names_the_database(built: Engine) -> None:
     key = data_key(built, authority_id(built))
     assert key[1] == authority_id(built)
     assert key[2] == fingerprint(built)
-    assert len(DATA_CACHE) <= DATA_CACHE.size
+    kept = snapshots(built).council_data
+    assert len(kept) <= kept.size
+
+
+def test_each_database_has_its_own_snapshots(built: Engine, tmp_path: Path) -> None:
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        assert snapshots(built) is snapshots(built)
+        assert snapshots(other) is not snapshots(built)
+        owned = Snapshots()
+        assert attach(other, owned) is owned and snapshots(other) is owned
+        caseload_report(built)
+        assert snapshots(built).stats()["council_data"]["entries"] == 1
+        assert owned.stats()["council_data"]["entries"] == 0
+        snapshots(built).clear()
+        assert snapshots(built).stats()["reports"] == {"entries": 0, "hits": 0, "misses": 0}
+    finally:
+        other.dispose()
+
+
+def test_the_application_owns_the_snapshots_of_its_database(built: Engine) -> None:
+    app = create_app(built)
+    assert app.state.snapshots is snapshots(built)

@@ -12,7 +12,8 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole
 from caseload.errors import AccessDeniedError
 from caseload.services import access
-from caseload.services.caseloads import DATA_CACHE, council_data
+from caseload.services.caseloads import council_data
+from caseload.services.snapshot import snapshots
 from caseload.services.view_rows import Detail, worker_row
 from caseload.services.worker_record import council_index, subset_parts
 from caseload.storage import people_queries
@@ -94,7 +95,7 @@ def test_the_page_reads_the_workers_own_rows_when_nothing_is_cached(
     client = shared_council.client(AccountRole.LEADER)
     path = f"/api/v1/workers/{shared_council.own_worker_id}"
     cached = client.get(path).json()
-    DATA_CACHE.clear()
+    snapshots(shared_council.engine).council_data.clear()
     assert client.get(path).json() == cached
 
 

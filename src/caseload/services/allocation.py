@@ -32,7 +32,6 @@ from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.services.caseloads import CouncilData, Scope, council_data, make_scope
-from caseload.services.report_cache import FingerprintCache
 from caseload.storage import allocation_writes, caseload_queries
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Worker
@@ -106,9 +105,6 @@ def _check_time_limit(time_limit: float) -> None:
         )
 
 
-PLAN_CACHE: FingerprintCache[AllocationRun] = FingerprintCache(size=16)
-
-
 def _team_key(team_ids: Sequence[int] | None) -> tuple[int, ...] | None:
     return None if team_ids is None else tuple(team_ids)
 
@@ -136,7 +132,8 @@ def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRu
         problem = build_problem(data, position, policy, team_ids=scope.team_ids)
         return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit))
 
-    return PLAN_CACHE.get_or_build(key, build)
+    run: AllocationRun = council.snapshots.plans.get_or_build(key, build)
+    return run
 
 
 def recommend(
@@ -203,9 +200,10 @@ def plan_reallocation(
         None if team_ids is None else tuple(sorted(team_ids)),
         time_limit,
     )
-    return PLAN_CACHE.get_or_build(
+    run: AllocationRun = council.snapshots.plans.get_or_build(
         key, lambda: _reallocation(council, worker, start, reason, team_ids, time_limit)
     )
+    return run
 
 
 def _worker(

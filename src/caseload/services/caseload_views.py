@@ -25,7 +25,6 @@ from caseload.errors import NotFoundError
 from caseload.exporters.suppression import DEFAULT_MIN_GROUP, SUPPRESSED
 from caseload.services import audit
 from caseload.services.caseloads import (
-    VIEW_CACHE,
     CouncilData,
     Scope,
     council_data,
@@ -183,7 +182,7 @@ def cached_view(
         principal.all_teams,
         *extra,
     )
-    return cast(V, VIEW_CACHE.get_or_build(key, build))
+    return cast(V, scoped.council.snapshots.views.get_or_build(key, build))
 
 
 def scope_dict(scope: Scope, principal: Principal) -> ScopeFields:

@@ -6,7 +6,7 @@ report (a day and a set of teams) is built once from them, so pages can ask agai
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ from caseload.domain.dates import check_day, reporting_date
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
-from caseload.services.report_cache import FingerprintCache
+from caseload.services.snapshot import Snapshots, snapshots
 from caseload.storage import caseload_queries, queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
@@ -130,13 +130,7 @@ class CouncilData:
     data: CaseloadData
     census: DayToDay
     key: tuple[Hashable, ...]
-
-
-DATA_CACHE: FingerprintCache[CouncilData] = FingerprintCache(size=4)
-REPORT_CACHE: FingerprintCache[CaseloadReport] = FingerprintCache(size=32)
-POLICY_CACHE: FingerprintCache[PolicyInForce] = FingerprintCache(size=8)
-# Page contexts built from a report (caseload_views, people, ...), for each scope and role.
-VIEW_CACHE: FingerprintCache[object] = FingerprintCache(size=256)
+    snapshots: Snapshots = field(compare=False, repr=False)
 
 
 def cached_policy(
@@ -150,7 +144,8 @@ def cached_policy(
         with session_scope(engine) as session:
             return policy_for(session, authority.id, authority.code)
 
-    return POLICY_CACHE.get_or_build(key, build)
+    found: PolicyInForce = snapshots(engine).policies.get_or_build(key, build)
+    return found
 
 
 def _authority(session: Session, authority_code: str | None, authority_id: int | None) -> Authority:
@@ -193,9 +188,12 @@ def council_data(
                 data=data,
                 census=census_inputs(session, authority.id, data),
                 key=key,
+                snapshots=kept,
             )
 
-    return DATA_CACHE.get_or_build(key, build)
+    kept = snapshots(engine)
+    council: CouncilData = kept.council_data.get_or_build(key, build)
+    return council
 
 
 def make_scope(
@@ -249,7 +247,10 @@ def scoped_report(council: CouncilData, scope: Scope) -> CaseloadReport:
     """The report for a scope of the council's data, built once per data fingerprint."""
     team_key = None if scope.team_ids is None else tuple(scope.team_ids)
     key = (*council.key, "report", scope.day, team_key)
-    return REPORT_CACHE.get_or_build(key, lambda: _build(council, scope))
+    report: CaseloadReport = council.snapshots.reports.get_or_build(
+        key, lambda: _build(council, scope)
+    )
+    return report
 
 
 def caseload_report(

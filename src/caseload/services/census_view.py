@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -48,12 +48,8 @@ from caseload.exporters.suppression import (
 from caseload.services import audit, benchmarks, census, rag
 from caseload.services.caseloads import REPORTING_DATE_FIELD
 from caseload.services.census import Breakdown, Source
-from caseload.services.report_cache import (
-    FingerprintCache,
-    engine_token,
-    fresh_reading,
-    policy_file_stamp,
-)
+from caseload.services.report_cache import engine_token, fresh_reading, policy_file_stamp
+from caseload.services.snapshot import Snapshots, snapshots
 from caseload.storage import change_watch, fingerprint, queries, view_queries
 from caseload.storage.census_queries import returned_years
 from caseload.storage.engine import session_scope
@@ -99,7 +95,6 @@ SUPPRESSION_NOTE = (
 )
 
 NOT_IMPORTED = "No England or regional comparison is loaded"
-_CACHE: FingerprintCache[Any] = FingerprintCache(256)
 
 
 class AuthorityInfo(TypedDict):
@@ -170,6 +165,7 @@ class Council:
     region: str | None
     data_date: date | None
     key: tuple[Hashable, ...]
+    snapshots: Snapshots = field(compare=False, repr=False)
 
     def info(self) -> AuthorityInfo:
         return {"code": self.code, "name": self.name, "region": self.region}
@@ -203,12 +199,12 @@ def open_council(engine: Engine, principal: Principal, what: str) -> Council:
         policy_file_stamp(),
         os.environ.get(benchmarks.COMPARATORS_SETTING, ""),
     )
-    return Council(*council, key=key)
+    return Council(*council, key=key, snapshots=snapshots(engine))
 
 
 def cached(council: Council, part: Hashable, build: Callable[[], T]) -> T:
     """``build()`` once per state of the council's data."""
-    value: T = _CACHE.get_or_build((council.key, part), build)
+    value: T = council.snapshots.census.get_or_build((council.key, part), build)
     return value
 
 

@@ -40,8 +40,9 @@ from caseload.services.caseload_views import (
     scope_dict,
     scoped_for,
 )
-from caseload.services.caseloads import DATA_CACHE, REPORTING_DATE_FIELD, cached_policy
+from caseload.services.caseloads import REPORTING_DATE_FIELD, CouncilData, cached_policy
 from caseload.services.report_cache import data_key
+from caseload.services.snapshot import snapshots
 from caseload.services.view_rows import (
     BreachRow,
     Count,
@@ -223,7 +224,7 @@ def worker_view(
     children they hold and co-work, rules broken, month-end cases over 24 months, employment
     spells and absences."""
     key = data_key(engine, principal.authority_id)
-    council = DATA_CACHE.get(key)
+    council: CouncilData | None = snapshots(engine).council_data.get(key)
     if council is not None and council.latest is not None:
         # The council is cached: its index answers the scope check (a refusal still goes
         # through access.check_worker, which records it) and holds the record.

@@ -35,7 +35,6 @@ from caseload.caseloads.position import (
 from caseload.caseloads.report import WORKER_COLUMNS
 from caseload.caseloads.workload import worker_caseloads
 from caseload.services.caseloads import CouncilData, make_scope, scoped_report
-from caseload.services.report_cache import FingerprintCache
 from caseload.services.view_rows import HistoryPoint, month_end_cases, plain
 from caseload.storage import people_queries
 from caseload.storage.engine import session_scope
@@ -167,13 +166,13 @@ class CouncilIndex:
         )
 
 
-INDEX_CACHE: FingerprintCache[CouncilIndex] = FingerprintCache(size=4)
-
-
 def council_index(engine: Engine, council: CouncilData, day: date) -> CouncilIndex:
     """The index for the council's data on ``day``, built once per data fingerprint."""
     key: tuple[Hashable, ...] = (*council.key, "worker index", day)
-    return INDEX_CACHE.get_or_build(key, lambda: _build_index(engine, council, day))
+    index: CouncilIndex = council.snapshots.worker_index.get_or_build(
+        key, lambda: _build_index(engine, council, day)
+    )
+    return index
 
 
 def _build_index(engine: Engine, council: CouncilData, day: date) -> CouncilIndex:

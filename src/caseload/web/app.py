@@ -23,6 +23,7 @@ from caseload.errors import (
     CaseloadError,
     NotFoundError,
 )
+from caseload.services.snapshot import snapshots
 from caseload.web.deps import CsrfError, PasswordChangeRequiredError
 from caseload.web.routes import ROUTERS
 from caseload.web.templating import render
@@ -87,6 +88,8 @@ def create_app(engine: Engine) -> FastAPI:
         swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.engine = engine
+    # The one cache of the council snapshots, owned by the application (see docs/architecture.md).
+    app.state.snapshots = snapshots(engine)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:

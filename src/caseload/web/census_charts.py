@@ -1,12 +1,10 @@
 """Charts for the overview and workforce pages, drawn from the pages' context dictionaries (the
-numbers the page and the API show), and kept while the numbers stay the same."""
+numbers the page and the API show); drawn when a page's main part is rendered (kept per context
+by :mod:`caseload.web.page_bodies`)."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -20,23 +18,6 @@ RATE_NAMES = {
     "vacancy_rate_fte": "Vacancy",
     "absence_rate_fte": "Sickness absence",
 }
-_MEMO: OrderedDict[str, Chart] = OrderedDict()
-_MEMO_SIZE = 128
-_LOCK = threading.Lock()
-
-
-def _memo(kind: str, data: Any, build: Callable[[], Chart]) -> Chart:
-    key = kind + json.dumps(data, sort_keys=True, default=str)
-    with _LOCK:
-        if key in _MEMO:
-            _MEMO.move_to_end(key)
-            return _MEMO[key]
-    chart = build()
-    with _LOCK:
-        _MEMO[key] = chart
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return chart
 
 
 def _number(value: Any) -> float | None:
@@ -53,17 +34,13 @@ def rates_by_year(rows: Sequence[dict[str, Any]], *, title: str) -> Chart | None
     ]
     if not data:
         return None
-    return _memo(
-        "rates",
-        [title, data],
-        lambda: line_chart(
-            pl.DataFrame(data),
-            x="year",
-            y="value",
-            series="rate",
-            title=title,
-            labels={"year": "Census year", "value": "Rate (%)", "rate": "Rate"},
-        ),
+    return line_chart(
+        pl.DataFrame(data),
+        x="year",
+        y="value",
+        series="rate",
+        title=title,
+        labels={"year": "Census year", "value": "Rate (%)", "rate": "Rate"},
     )
 
 
@@ -79,17 +56,13 @@ def values_by_year(
     ]
     if not data:
         return None
-    return _memo(
-        "values",
-        [title, axis, data],
-        lambda: line_chart(
-            pl.DataFrame(data),
-            x="year",
-            y="value",
-            series="series" if len(names) > 1 else None,
-            title=title,
-            labels={"year": "Census year", "value": axis, "series": "Figure"},
-        ),
+    return line_chart(
+        pl.DataFrame(data),
+        x="year",
+        y="value",
+        series="series" if len(names) > 1 else None,
+        title=title,
+        labels={"year": "Census year", "value": axis, "series": "Figure"},
     )
 
 
@@ -103,17 +76,13 @@ def bars(items: Sequence[tuple[str, Any]], *, title: str, category: str, axis: s
     if not data:
         return None
     order = [item["label"] for item in data]
-    return _memo(
-        "bars",
-        [title, category, axis, data],
-        lambda: bar_chart(
-            pl.DataFrame(data),
-            x="label",
-            y="value",
-            title=title,
-            labels={"label": category, "value": axis},
-            horizontal=True,
-            sort=[str(label) for label in order],
-            height=max(60, 22 * len(data)),
-        ),
+    return bar_chart(
+        pl.DataFrame(data),
+        x="label",
+        y="value",
+        title=title,
+        labels={"label": category, "value": axis},
+        horizontal=True,
+        sort=[str(label) for label in order],
+        height=max(60, 22 * len(data)),
     )

@@ -4,9 +4,6 @@ for screen readers and for copying."""
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +14,6 @@ import vl_convert as vlc
 # Colours from a palette that keeps 4.5:1 contrast on white for marks and text.
 PALETTE = ["#1d4f91", "#b3401a", "#2d7d32", "#6a3d9a", "#8a6d00", "#00707a", "#a4134b"]
 RAG_COLOURS = {"red": "#b3261e", "amber": "#8a5a00", "green": "#2d7d32"}
-_CACHE: OrderedDict[str, str] = OrderedDict()
-_CACHE_SIZE = 256
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -34,19 +28,11 @@ class Chart:
 
 
 def _svg(spec: str) -> str:
-    key = hashlib.sha256(spec.encode()).hexdigest()
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    """The chart as SVG. Charts are drawn only when a page's main part is rendered, which the
+    application keeps per context (:mod:`caseload.web.page_bodies`), so they are not kept here."""
     svg = vlc.vegalite_to_svg(spec)
     # The chart is decorative for assistive technology: the table beside it carries the numbers.
-    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-    with _LOCK:
-        _CACHE[key] = svg
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return svg
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
 def _table(frame: pl.DataFrame, labels: dict[str, str]) -> tuple[list[str], list[list[Any]]]:

@@ -12,12 +12,11 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from fastapi import Request
 from markupsafe import Markup
 
-from caseload.services.report_cache import FingerprintCache
+from caseload.services.snapshot import Snapshots
 from caseload.web.templating import TEMPLATES
-
-_BODIES: FingerprintCache[Markup] = FingerprintCache(size=64)
 
 
 def digest(context: Mapping[str, Any]) -> str:
@@ -26,11 +25,17 @@ def digest(context: Mapping[str, Any]) -> str:
 
 
 def body(
-    template: str, context: Mapping[str, Any], extra: Callable[[], Mapping[str, Any]]
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    extra: Callable[[], Mapping[str, Any]],
 ) -> Markup:
     """``template`` rendered with ``context`` and ``extra()`` (what the page draws from the
-    context, such as its charts; called only when the rendering is not kept already)."""
-    return _BODIES.get_or_build(
+    context, such as its charts; called only when the rendering is not kept already), kept in
+    the application's snapshots."""
+    kept: Snapshots = request.app.state.snapshots
+    rendered: Markup = kept.page_bodies.get_or_build(
         f"{template}:{digest(context)}",
         lambda: Markup(TEMPLATES.env.get_template(template).render({**context, **extra()})),
     )
+    return rendered

@@ -7,8 +7,6 @@ repeat view renders only the page's frame (header, menu, breadcrumbs)."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import Annotated, Any
 
@@ -17,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from caseload.auth.roles import Permission
 from caseload.services.caseload_views import caseloads_view, queue_view
+from caseload.services.snapshot import Snapshots
 from caseload.web.deps import AsAt, CurrentUser, EngineDep
 from caseload.web.templating import TEMPLATES, render
 
@@ -25,25 +24,18 @@ Service = Annotated[
     str | None, Query(max_length=120, description="A service area's name, to narrow the page.")
 ]
 
-_FRAGMENTS: OrderedDict[tuple[Hashable, ...], tuple[object, str]] = OrderedDict()
-_FRAGMENTS_LOCK = threading.Lock()
-FRAGMENTS_SIZE = 256
 
-
-def fragment(template: str, context: Mapping[str, Any], **extra: Hashable) -> str:
+def fragment(request: Request, template: str, context: Mapping[str, Any], **extra: Hashable) -> str:
     """``template`` rendered with ``context``, once per context object (kept alive beside its
-    HTML, so its id cannot be reused by another while the entry lasts)."""
+    HTML in the application's snapshots, so its id cannot be reused by another while the entry
+    lasts)."""
+    kept: Snapshots = request.app.state.snapshots
     key = (template, id(context), *sorted(extra.items()))
-    with _FRAGMENTS_LOCK:
-        found = _FRAGMENTS.get(key)
-        if found is not None and found[0] is context:
-            _FRAGMENTS.move_to_end(key)
-            return found[1]
+    found: tuple[object, str] | None = kept.fragments.get(key)
+    if found is not None and found[0] is context:
+        return found[1]
     html = TEMPLATES.env.get_template(template).render({**context, **extra})
-    with _FRAGMENTS_LOCK:
-        _FRAGMENTS[key] = (context, html)
-        while len(_FRAGMENTS) > FRAGMENTS_SIZE:
-            _FRAGMENTS.popitem(last=False)
+    kept.fragments.put(key, (context, html))
     return html
 
 
@@ -59,7 +51,7 @@ def render_page(
             "breadcrumbs": context.get("breadcrumbs", []),
             "as_at": context.get("as_at"),
             "data_date": context.get("data_date"),
-            "content": fragment(content, context, **extra),
+            "content": fragment(request, content, context, **extra),
         },
     )
 

@@ -49,7 +49,7 @@ def overview_page(
         return RedirectResponse("/me", status_code=303)
     context = overview_context(engine, principal, as_at=as_at)
     main = page_bodies.body(
-        "overview_body.html", context, lambda: {"charts": overview_charts(context)}
+        request, "overview_body.html", context, lambda: {"charts": overview_charts(context)}
     )
     return render(
         request,

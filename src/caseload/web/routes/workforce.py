@@ -99,6 +99,7 @@ def workforce_page(
 ) -> Response:
     context = workforce_context(engine, principal, year=year, as_at=as_at)
     main = page_bodies.body(
+        request,
         "workforce_body.html",
         context,
         lambda: {
