@@ -1,82 +1,140 @@
-"""Entry point: builds the Typer app and turns user errors into one-line messages."""
+"""Entry point: the ``caseload`` command and its commands, loaded only when used, and user errors
+turned into one-line messages.
+
+Each command lives in its own module (``caseload.cli.<module>``), which imports the services and
+the libraries it needs (Polars, SQLAlchemy, OR-Tools, ...). Only the module of the command being
+run is imported, so ``caseload --help`` answers at once."""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
+from typing import Any
 
 import click
-import typer
 
-from caseload.cli import (
-    alerts,
-    allocate,
-    audit,
-    benchmarks,
-    caseloads,
-    census,
-    data_quality,
-    db,
-    demo,
-    export,
-    imports,
-    policy,
-    serve,
-    summary,
-    users,
-)
-from caseload.cli.output import errors
 from caseload.errors import CaseloadError
 
-app = typer.Typer(
+HELP = "Children's social care workforce and caseload management."
+
+
+@dataclass(frozen=True)
+class CommandEntry:
+    """Where a command lives: ``attribute`` in ``caseload.cli.<module>`` is a Typer app (a group
+    of commands) or a function (one command); ``summary`` is its line in ``caseload --help``."""
+
+    module: str
+    attribute: str
+    summary: str
+
+
+COMMANDS: dict[str, CommandEntry] = {
+    "demo": CommandEntry("demo", "demo", "Build the synthetic demo council and serve it."),
+    "generate": CommandEntry("demo", "generate", "Generate synthetic councils into the database."),
+    "summary": CommandEntry("summary", "summary", "Workforce, open cases and children waiting."),
+    "data-quality": CommandEntry(
+        "data_quality", "data_quality", "Check the data for gaps and contradictions."
+    ),
+    "caseloads": CommandEntry(
+        "caseloads", "caseloads", "Caseloads by worker, team and service on a date."
+    ),
+    "allocate": CommandEntry(
+        "allocate", "allocate", "Recommend workers for waiting children, or record a decision."
+    ),
+    "reallocate": CommandEntry(
+        "allocate", "reallocate", "Plan the move of a leaver's or absent worker's caseload."
+    ),
+    "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
+    "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
+    "db": CommandEntry("db", "app", "Set up and upgrade the database."),
+    "census": CommandEntry(
+        "census", "app", "The workforce census: returns, indicators, validation."
+    ),
+    "benchmarks": CommandEntry(
+        "benchmarks", "app", "Benchmark against DfE's published workforce indicators."
+    ),
+    "import": CommandEntry(
+        "imports", "app", "Load HR extracts, absences and the Standard Safeguarding Dataset."
+    ),
+    "export": CommandEntry("export", "app", "Export data for analysts."),
+    "policy": CommandEntry("policy", "app", "The caseload policy: points, caps, bands, ages."),
+    "users": CommandEntry("users", "app", "Accounts and API tokens."),
+    "audit": CommandEntry("audit", "app", "Check the audit trail's hash chain."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """The click command for ``name``, importing its module now."""
+    import typer
+
+    entry = COMMANDS[name]
+    found: Any = getattr(importlib.import_module(f"caseload.cli.{entry.module}"), entry.attribute)
+    if isinstance(found, typer.Typer):
+        found._add_completion = False  # the shell-completion options are not offered
+        found.pretty_exceptions_enable = False
+        return typer.main.get_group(found)
+    single = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+    single.command(name)(found)
+    return typer.main.get_command(single)
+
+
+class Commands(click.Group):
+    """The top-level group: commands listed from ``COMMANDS``, each loaded when it is run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command = load_command(cmd_name)
+        command.name = cmd_name
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, entry.summary) for name, entry in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+cli = Commands(
     name="caseload",
-    help="Children's social care workforce and caseload management.",
+    help=HELP
+    + " Each command has its own help: caseload COMMAND --help. Commands read the database "
+    "named by CASELOAD_DATABASE_URL (default sqlite:///caseload.db).",
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+    context_settings={"help_option_names": ["--help"]},
 )
-app.add_typer(db.app, name="db")
-app.add_typer(census.app, name="census")
-app.add_typer(benchmarks.app, name="benchmarks")
-app.command("demo")(demo.demo)
-app.command("generate")(demo.generate)
-app.command("summary")(summary.summary)
-app.add_typer(imports.app, name="import")
-app.command("data-quality")(data_quality.data_quality)
-app.add_typer(export.app, name="export")
-app.add_typer(policy.app, name="policy")
-app.command("caseloads")(caseloads.caseloads)
-app.command("allocate")(allocate.allocate)
-app.command("reallocate")(allocate.reallocate)
-app.command("alerts")(alerts.alerts)
-app.command("serve")(serve.serve)
-app.add_typer(users.app, name="users")
-app.add_typer(audit.app, name="audit")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one line on stderr and exit non-zero, never a traceback."""
-    command = typer.main.get_command(app)
     try:
-        result = command.main(args=argv, prog_name="caseload", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="caseload", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
         return 0
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "caseload"
-        errors.print(
-            f"error: {exc.format_message()} (see '{where} --help')", highlight=False, soft_wrap=True
-        )
+        _error(f"error: {exc.format_message()} (see '{where} --help')")
         return 2
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:
-        errors.print("aborted", highlight=False)
+        _error("aborted")
         return 1
     except CaseloadError as exc:
-        errors.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        _error(f"error: {exc}")
         return exc.exit_code
     # Without standalone mode, click returns an exit code requested with typer.Exit.
     return result if isinstance(result, int) else 0
+
+
+def _error(message: str) -> None:
+    from caseload.cli.output import errors
+
+    errors.print(message, highlight=False, markup=False, soft_wrap=True)
 
 
 def run() -> None:
