@@ -59,8 +59,8 @@ _TEAM_PREFIX: dict[Area, str] = {
 PRACTITIONER_ROLES = frozenset({Role.ASYE, Role.SOCIAL_WORKER, Role.SENIOR_SOCIAL_WORKER})
 PRACTITIONER_POSTS = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_SOCIAL_WORKER})
 PART_TIME_FTES = (0.5, 0.6, 0.7, 0.8, 0.9)
-TEAM_FTE_ESTIMATE = 7.6
-MAX_PRACTITIONERS = 9
+TEAM_FTE_ESTIMATE = 6.7
+MAX_PRACTITIONERS = 5
 
 
 @dataclass(slots=True)
@@ -143,7 +143,7 @@ class Establishment:
         team_id = self.add_team(area, name)
         manager = self.add_post(team_id, Role.TEAM_MANAGER, 1.0, start)
         self.managing_posts.add(manager.id)
-        if number == 1 or rng.random() < 0.8:
+        if number == 1 or rng.random() < 0.95:
             self.add_post(team_id, Role.ADVANCED_PRACTITIONER, 1.0, start)
         if area in (Area.CIN_CP, Area.IN_CARE) and rng.random() < 0.5:
             self.add_post(team_id, Role.FAMILY_SUPPORT_WORKER, 1.0, start)

@@ -96,11 +96,11 @@ TYPICAL = Preset(
     breach_after_days=15.0,
     overflow=1.3,
     unallocated_share=0.0,
-    vacancy_rate=0.175,
+    vacancy_rate=0.19,
     agency_cover_at_start=0.92,
     turnover_multiplier=1.2,
-    recruit_mean_days=640.0,
-    asye_intake=0.07,
+    recruit_mean_days=1100.0,
+    asye_intake=0.15,
     agency_cover=1.0,
     agency_contract_days=300.0,
     agency_conversion=0.15,
@@ -138,7 +138,8 @@ STRUGGLING = replace(
 # the extra posts of its improvement plan.
 RECOVERED = replace(
     TYPICAL,
-    asye_intake=0.09,
+    recruit_mean_days=640.0,
+    asye_intake=0.17,
     agency_conversion=0.3,
 )
 
