@@ -8,9 +8,9 @@ census date (30 September 2024, 2025, 2026) of the demo (Demoshire, seed 1, thre
   5 to 7 case holders per team manager (about 1:6), and family support workers;
 - ASYEs leave at about the overall rate (DfE's attrition: not several times it).
 
-Struggling stays struggling: its caseload and turnover are checked in
-``tests/services/test_generation.py``; here its ASYEs are fewer (it recruits fewer newly qualified
-staff)."""
+Struggling stays struggling: its caseload, agency and turnover are checked in
+``tests/services/test_generation.py``; here its teams are larger than a manager can supervise and
+its ASYEs fewer (it recruits fewer newly qualified staff)."""
 
 from __future__ import annotations
 
@@ -154,9 +154,9 @@ def test_asyes_leave_at_about_the_overall_rate(demo: SyntheticCouncil) -> None:
     assert 0.5 * overall <= asye <= 1.5 * overall
 
 
-def test_struggling_takes_fewer_newly_qualified_staff(
-    demo: SyntheticCouncil, struggling: SyntheticCouncil
-) -> None:
+def test_struggling_stays_struggling(demo: SyntheticCouncil, struggling: SyntheticCouncil) -> None:
     day = CENSUS_DATES[-1]
+    assert span_breaches(struggling, day) == (28, 28)
+    assert grade_mix(struggling, day)["per_manager"] == 7.4
     assert grade_mix(struggling, day)["asye"] < grade_mix(demo, day)["asye"]
     assert leaving_rates(struggling)[1] > 25.0

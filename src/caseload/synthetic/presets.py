@@ -55,6 +55,9 @@ class Preset:
     - ``improvement_posts``: for a recovering preset, practitioner posts added (as a share of those
       funded) when the recovery starts, funded by the improvement plan.
     - ``maternity_cover``: probability a case holder's maternity leave is covered by agency.
+    - ``team_practitioners``: the most practitioner posts in a team (besides its manager and
+      advanced practitioner), set when the establishment is built on the first day: 5 keeps a
+      typical team within its manager's span of control (6 case holders).
 
     Absence:
 
@@ -86,6 +89,7 @@ class Preset:
     improvement_posts: float
     maternity_cover: float
     sickness_multiplier: float
+    team_practitioners: int = 5
     recover_to: Preset | None = None
 
 
@@ -131,6 +135,7 @@ STRUGGLING = replace(
     establishment_growth=0.0,
     maternity_cover=0.6,
     sickness_multiplier=1.6,
+    team_practitioners=7,
 )
 
 # Where a recovering council ends up: typical rates, reached by recruiting hard while vacancies are
