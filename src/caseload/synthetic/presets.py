@@ -9,6 +9,7 @@ whole period (see :class:`PresetPath`). Rates are per year unless a name says ot
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from caseload.synthetic.days import anniversary
 
@@ -158,8 +159,9 @@ PRESETS: dict[str, Preset] = {
 
 
 def blend(first: Preset, second: Preset, weight: float) -> Preset:
-    """Numeric parameters interpolated: ``weight`` 0 gives ``first``, 1 gives ``second``."""
-    changes: dict[str, float] = {}
+    """Numeric (float) parameters interpolated: ``weight`` 0 gives ``first``, 1 gives ``second``;
+    whole-number parameters (``team_practitioners``) stay ``first``'s."""
+    changes: dict[str, Any] = {}
     for field in fields(Preset):
         a = getattr(first, field.name)
         b = getattr(second, field.name)
