@@ -270,8 +270,10 @@ def compare_301(
 def test_compare_council(rows: pl.DataFrame) -> None:
     result = compare_301(rows)
     assert list(result) == list(INDICATOR_COLUMNS)
+    # A count: no better direction (ranked from the highest) and no difference from England.
     assert result["inpost_fte"] == {
         "indicator": "inpost_fte",
+        "better": None,
         "council": 100.0,
         "england": 430.0,
         "region": 150.0,
@@ -279,17 +281,21 @@ def test_compare_council(rows: pl.DataFrame) -> None:
         "rank": 2,
         "ranked": 4,
         "quartile": 2,
-        "difference_from_england": -330.0,
-        "difference_from_region": -50.0,
+        "difference_from_england": None,
+        "difference_from_region": None,
         "302": 50.0,
         "201": 200.0,
     }
     turnover = result["turnover_rate_fte"]
     assert (turnover["302"], turnover["201"], turnover["comparator_median"]) == (None, 20.0, 20.0)
+    # Lower is better: 10 (Delta), 15 (Alpha), 20 (Gamma).
+    assert turnover["better"] == "lower"
     assert (turnover["rank"], turnover["ranked"], turnover["quartile"]) == (2, 3, 3)
     assert turnover["difference_from_england"] == pytest.approx(-1.6)
     assert turnover["difference_from_region"] == 0.0
-    assert result["caseload_fte"]["rank"] == 4  # 15 is the lowest of 20, 16, 16, 15
+    # 15 is the lowest (best) of 20, 16, 16, 15.
+    assert (result["caseload_fte"]["rank"], result["caseload_fte"]["quartile"]) == (1, 1)
+    assert result["caseload_fte"]["difference_from_england"] == pytest.approx(-1.2)
 
 
 def test_compare_with_census_values_reranks(rows: pl.DataFrame) -> None:
@@ -299,7 +305,8 @@ def test_compare_with_census_values_reranks(rows: pl.DataFrame) -> None:
     assert councils.height == 4
     result = compare_301(rows, councils)
     assert (result["inpost_fte"]["council"], result["inpost_fte"]["rank"]) == (250.0, 1)
-    assert result["caseload_fte"]["quartile"] == 1
+    # 21 is now the highest (worst) of 21, 20, 16, 16.
+    assert (result["caseload_fte"]["rank"], result["caseload_fte"]["quartile"]) == (4, 4)
     assert result["leavers_fte"]["council"] is None
     assert result["leavers_fte"]["rank"] is None
 

@@ -123,7 +123,10 @@ def test_compare_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert list(data["indicators"]) == list(INDICATOR_COLUMNS)
     assert data["indicators"]["agency_cover_rate_fte"]["comparators"] == {"302": None, "201": 80.0}
     assert data["indicators"]["inpost_fte"]["rank"] == 2
-    assert data["rank_note"].startswith("rank 1 = the highest value")
+    assert data["rank_note"].startswith("rank 1 and quartile 1 = the best among councils")
+    # Lower turnover is better: Delta 10, Alpha 15, Gamma 20.
+    assert data["indicators"]["turnover_rate_fte"]["better"] == "lower"
+    assert data["indicators"]["turnover_rate_fte"]["rank"] == 2
 
 
 def test_compare_reads_comparators_from_the_setting(
@@ -150,8 +153,9 @@ def test_compare_table(imported: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert (
         "Gamma (201), London, 2024: release 2024; council figures from its published data" in text
     )
-    assert "Rank 1 = the highest value among councils; quartile 1 = the highest quarter." in text
+    assert "Rank 1 and quartile 1 = the best among councils" in text
     assert "Delta (310)" in text
+    assert "Comparators: DfE's statistical neighbours" not in text
 
 
 def test_compare_unknown_authority(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:

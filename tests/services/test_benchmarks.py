@@ -241,7 +241,9 @@ def test_compare_uses_published_row_when_no_census_data(imported: Engine) -> Non
     }
     assert [c["name"] for c in data["comparators"]] == ["Beta", "Gamma"]
     assert list(data["indicators"]) == list(INDICATOR_COLUMNS)
+    assert data["comparators_source"] == "chosen"
     assert data["indicators"]["turnover_rate_fte"] == {
+        "better": "lower",
         "council": 15.0,
         "england": 16.6,
         "region": 15.0,
@@ -253,7 +255,9 @@ def test_compare_uses_published_row_when_no_census_data(imported: Engine) -> Non
         "difference_from_england": -1.6,
         "difference_from_region": 0.0,
     }
-    assert data["indicators"]["inpost_headcount"]["difference_from_england"] == -347
+    # Counts follow a council's size: no difference from England or the region.
+    assert data["indicators"]["inpost_headcount"]["difference_from_england"] is None
+    assert data["indicators"]["caseload_fte"]["difference_from_england"] == -1.2
 
 
 def test_compare_uses_census_values_when_present(
@@ -271,8 +275,10 @@ def test_compare_uses_census_values_when_present(
     assert data["source"] == "census"
     inpost = data["indicators"]["inpost_fte"]
     assert (inpost["council"], inpost["rank"], inpost["quartile"]) == (250.0, 1, 1)
-    assert inpost["difference_from_region"] == 100.0
-    assert data["indicators"]["caseload_fte"]["rank"] == 4
+    assert inpost["difference_from_region"] is None
+    # 14 is the lowest (best) caseload of 14, 20, 16, 16.
+    assert data["indicators"]["caseload_fte"]["rank"] == 1
+    assert data["indicators"]["caseload_fte"]["difference_from_region"] == -2.7
     assert data["indicators"]["leavers_fte"]["council"] is None
 
 
@@ -294,8 +300,15 @@ def test_london_councils_compare_with_london(imported: Engine) -> None:
     data = benchmarks.compare(imported, year=2024, authority_code="201").to_dict()
     assert data["authority"]["region_name"] == "London"
     assert data["indicators"]["inpost_fte"]["region"] == 280.0
-    assert data["indicators"]["inpost_fte"]["difference_from_region"] == -80.0
+    assert data["indicators"]["inpost_fte"]["difference_from_region"] is None
+    assert data["indicators"]["turnover_rate_fte"]["difference_from_region"] == 2.9  # 20 - 17.1
+    # By default its DfE statistical neighbours, none of them in this file: left out with a note.
     assert data["comparators"] == []
+    assert data["comparators_source"] == "statistical neighbours"
+    assert data["notes"] == [
+        "statistical neighbours 202, 205, 207, 210, 208, 206, 212, 213, 209, 846 have no council "
+        "row in release 2024 for 2024"
+    ]
 
 
 @pytest.mark.usefixtures("no_census")

@@ -231,8 +231,8 @@ def test_benchmarks_with_comparators(
         council.engine,
         tmp_path,
         YEAR,
-        england={"vacancy_rate_fte": vacancy - 5, "caseload_fte": 15.2},
-        region={"vacancy_rate_fte": vacancy + 1, "caseload_fte": 15.8},
+        england={"vacancy_rate_fte": round(vacancy - 5, 1), "caseload_fte": 15.2},
+        region={"vacancy_rate_fte": round(vacancy + 1, 1), "caseload_fte": 15.8},
         comparator={"vacancy_rate_fte": 12.5, "caseload_fte": 14.0},
     )
     monkeypatch.setenv("CASELOAD_COMPARATORS", f"{COMPARATOR},999")  # 999: not in the file

@@ -7,7 +7,8 @@ is about, and a message a team manager can act on. Rules (codes as they appear i
 - ``over_points_cap``: more weighted points than the role's points cap x FTE;
 - ``asye_sole_protected``: an ASYE holds a protected case (child protection, proceedings) with no
   co-worker in a protecting role;
-- ``siblings_split``: open siblings are allocated to different workers;
+- ``siblings_split``: open siblings are allocated to different workers (care leavers are adults
+  supported by the leaving care service, so a care leaver is not split from a sibling in care);
 - ``allocated_while_absent``: an allocation started while the worker was absent;
 - ``cases_during_long_absence``: a worker on long absence still holds cases;
 - ``allocated_after_leaving``: a worker no longer in post still holds cases;
@@ -233,13 +234,18 @@ def case_breaches(
 
 
 def sibling_breaches(cases: pl.DataFrame, caseloads: pl.DataFrame) -> list[dict[str, Any]]:
-    """One breach per sibling group whose open children have more than one allocated worker."""
+    """One breach per sibling group whose open children (care leavers aside) have more than one
+    allocated worker."""
     names = {row["worker_id"]: _label(row) for row in caseloads.iter_rows(named=True)}
     teams = {
         row["worker_id"]: (row["team_id"], row["team"]) for row in caseloads.iter_rows(named=True)
     }
     groups = (
-        cases.filter(pl.col("sibling_group").is_not_null() & pl.col("worker_id").is_not_null())
+        cases.filter(
+            pl.col("sibling_group").is_not_null()
+            & pl.col("worker_id").is_not_null()
+            & (pl.col("case_type").fill_null("") != "care_leaver")
+        )
         .group_by("sibling_group")
         .agg(
             pl.col("worker_id").n_unique().alias("workers"),

@@ -175,3 +175,36 @@ def round_published(value: float | None, name: str) -> float | int | None:
     exact = Decimal(repr(value)).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
     rounded = exact.quantize(places, rounding=ROUND_HALF_UP)
     return int(rounded) if places == 1 else float(rounded)
+
+
+# Which way is better, for ranks and quartiles (1 = best) and ratings. Lower is better for the
+# rates of leaving, agency use, vacancy and sickness and for the average caseload. Counts, FTE and
+# days lost grow with a council's size, and the agency cover rates depend on how a council chooses
+# to fill its vacancies, so they have no better direction (``None``): they rank from the highest.
+LOWER_IS_BETTER: frozenset[str] = frozenset(
+    {
+        "turnover_rate_fte",
+        "turnover_rate_headcount",
+        "agency_rate_fte",
+        "agency_rate_headcount",
+        "vacancy_rate_fte",
+        "caseload_fte",
+        "absence_rate_fte",
+    }
+)
+HIGHER_IS_BETTER: frozenset[str] = frozenset()
+
+
+def better_of(name: str) -> str | None:
+    """``"lower"``, ``"higher"`` or ``None`` (no better direction) for an indicator."""
+    if name in LOWER_IS_BETTER:
+        return "lower"
+    if name in HIGHER_IS_BETTER:
+        return "higher"
+    return None
+
+
+def is_level(name: str) -> bool:
+    """A rate or an average (``Kind.RATE``, ``Kind.RATIO``), which can be compared with England's
+    as a difference; totals (counts, FTE, days) cannot, as they follow a council's size."""
+    return kind_of(name) in (Kind.RATE, Kind.RATIO)

@@ -16,6 +16,7 @@ from caseload.cli.context import engine
 from caseload.cli.output import OutputFormat, console, print_json, print_table
 from caseload.services.benchmarks import (
     COMPARATORS_SETTING,
+    NEIGHBOURS_SOURCE,
     Aggregation,
     CouncilComparison,
     aggregate,
@@ -45,13 +46,19 @@ Release = Annotated[
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="DfE's indicator CSV, any release.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="DfE's indicator CSV, any release; default: the 2025 release shipped with "
+            "Caseload."
+        ),
+    ] = None,
     release: Annotated[
         str | None, typer.Option(help="Label for this release; default: its latest year.")
     ] = None,
 ) -> None:
     """Import DfE's published indicator file, all or nothing; importing a release again replaces
-    its rows."""
+    its rows. Without FILE, loads the release shipped with Caseload (DfE's 2025 release)."""
     result = import_published(engine(), file, release=release)
     levels = ", ".join(f"{level} {rows}" for level, rows in result.by_level.items())
     years = f"{result.years[0]}-{result.years[-1]}" if result.years else "none"
@@ -70,7 +77,8 @@ def compare_command(
     comparators: Annotated[
         str | None,
         typer.Option(
-            help=f"Comparator council codes, e.g. 301,302; default: {COMPARATORS_SETTING}."
+            help=f"Comparator council codes, e.g. 301,302; default: {COMPARATORS_SETTING} when "
+            "set, otherwise the council's DfE statistical neighbours."
         ),
     ] = None,
     release: Release = None,
@@ -78,9 +86,14 @@ def compare_command(
         OutputFormat.table
     ),
 ) -> None:
-    """A council against England, its region and comparators: value, comparator median, rank
-    among councils (1 = highest), quartile and differences, for every DfE indicator."""
-    codes = parse_comparators(comparators) if comparators is not None else configured_comparators()
+    """A council against England, its region and comparators (by default its DfE statistical
+    neighbours): value, comparator median, rank among councils and quartile (1 = best), and
+    differences from England and the region for rates and averages, for every DfE indicator."""
+    codes: tuple[str, ...] | None = (
+        parse_comparators(comparators)
+        if comparators is not None
+        else configured_comparators() or None
+    )
     result = compare(
         engine(), year=year, authority_code=authority, comparators=codes, release=release
     )
@@ -102,6 +115,7 @@ def _show_comparison(result: CouncilComparison) -> None:
     rows = [
         (
             name,
+            values["better"] or "",
             _text(values["council"]),
             _text(values["england"]),
             _text(values["region"]),
@@ -117,6 +131,7 @@ def _show_comparison(result: CouncilComparison) -> None:
         "Benchmarks",
         [
             "Indicator",
+            "Better",
             "Council",
             "England",
             "Region",
@@ -127,12 +142,25 @@ def _show_comparison(result: CouncilComparison) -> None:
             "vs region",
         ],
         rows,
+        numeric_from=2,
     )
-    console.print("Rank 1 = the highest value among councils; quartile 1 = the highest quarter.")
+    console.print(
+        "Rank 1 and quartile 1 = the best among councils: the lowest where lower is better; "
+        "indicators with no better direction (counts, FTE) rank from the highest. Differences "
+        "from England and the region are for rates and averages only.",
+        highlight=False,
+    )
+    for note in result.notes:
+        console.print(f"Note: {note}.", highlight=False)
     if result.comparators:
         codes = [str(c["code"]) for c in result.comparators]
+        title = (
+            f"Comparators: {NEIGHBOURS_SOURCE}"
+            if result.comparators_source == "statistical neighbours"
+            else "Comparators"
+        )
         print_table(
-            "Comparators",
+            title,
             ["Indicator", *(f"{c['name'] or c['code']} ({c['code']})" for c in result.comparators)],
             [
                 (name, *(_text(values["comparators"][code]) for code in codes))

@@ -11,6 +11,7 @@ from caseload.cli.context import engine
 from caseload.cli.output import OutputFormat, console, print_table
 from caseload.cli.serve import serve_app
 from caseload.cli.summary import show_summary
+from caseload.services.benchmarks import import_published, statistical_neighbours
 from caseload.services.demo_accounts import create_demo_accounts
 from caseload.services.generation import DEMO_SPEC, build_demo, build_national, check_preset
 from caseload.services.summary import council_summary
@@ -31,8 +32,10 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Build the synthetic demo council in CASELOAD_DATABASE_URL with one account per role,
-    print its summary and the accounts' one-time passwords, and serve the web application."""
+    """Build the synthetic demo council in CASELOAD_DATABASE_URL with one account per role, load
+    DfE's published workforce indicators shipped with Caseload (for benchmarks and ratings against
+    England, the region and the demo's statistical neighbours), print its summary and the accounts'
+    one-time passwords, and serve the web application."""
     check_preset(preset)
     database = engine()
     with console.status("Simulating the demo council..."):
@@ -41,6 +44,14 @@ def demo(
         f"Built {DEMO_SPEC.name} ({built.code}), preset {preset}, seed {seed}: "
         f"{built.rows['worker']:,} workers, {built.rows['child']:,} children, "
         f"{built.rows['allocation']:,} allocations."
+    )
+    shipped = import_published(database)
+    console.print(
+        f"Loaded DfE's published workforce indicators (release {shipped.release}, "
+        f"{shipped.rows:,} rows) for England, regions and councils; {DEMO_SPEC.name} is in the "
+        f"{DEMO_SPEC.region} and compared with its statistical neighbours: "
+        f"{', '.join(statistical_neighbours(built.code))}.",
+        highlight=False,
     )
     show_summary(council_summary(database, authority_code=built.code), OutputFormat.table)
     demo_accounts = create_demo_accounts(database, built.code)

@@ -1,6 +1,6 @@
-"""Benchmarking use cases: import DfE's published indicator file, compare a council with England,
-its region and comparator councils, and rebuild national and regional figures from the council
-rows.
+"""Benchmarking use cases: import DfE's published indicator file (or the release shipped with
+Caseload), compare a council with England, its region and comparator councils (by default its DfE
+statistical neighbours), and rebuild national and regional figures from the council rows.
 
 The analysis is in :mod:`caseload.census.benchmarking`, the queries in
 :mod:`caseload.storage.benchmark_queries`; the indicators are defined in
@@ -40,9 +40,17 @@ from caseload.census.benchmarking import (
     release_label,
     with_own_values,
 )
+from caseload.census.benchmarking.reference import (
+    NEIGHBOURS,
+    NEIGHBOURS_MODEL,
+    SHIPPED_RELEASE,
+    neighbours_of,
+    shipped_indicators,
+)
 from caseload.census.definitions import INDICATOR_COLUMNS, round_published
 from caseload.errors import ConfigurationError, InvalidInputError, NotFoundError
 from caseload.services.census import council_indicators
+from caseload.services.generation import DEMO_SPEC
 from caseload.storage import benchmark_queries as queries
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
@@ -60,7 +68,12 @@ CSV_COLUMNS = (
     "difference",
     "differs",
 )
-IMPORT_HINT = "run 'caseload benchmarks import FILE.csv' with DfE's indicator file"
+IMPORT_HINT = (
+    "run 'caseload benchmarks import' (the DfE release shipped with Caseload) or "
+    "'caseload benchmarks import FILE.csv' with DfE's indicator file"
+)
+SHIPPED_SOURCE = f"DfE's {SHIPPED_RELEASE} release shipped with Caseload"
+NEIGHBOURS_SOURCE = f"DfE's statistical neighbours ({NEIGHBOURS_MODEL} model)"
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -89,10 +102,21 @@ class ImportSummary:
         }
 
 
-def import_published(engine: Engine, path: Path, *, release: str | None = None) -> ImportSummary:
+def import_published(
+    engine: Engine, path: Path | None = None, *, release: str | None = None
+) -> ImportSummary:
     """Check the whole file, then replace the release's rows in one transaction: the file loads
-    completely or not at all, and importing it again leaves the same rows."""
-    rows = check_published(read_published_csv(path), str(path), widths=queries.column_widths())
+    completely or not at all, and importing it again leaves the same rows. Without ``path``, the
+    release shipped with Caseload (DfE's 2025 release, labelled ``2025`` unless ``release`` says
+    otherwise) is loaded through the same checks."""
+    if path is None:
+        source = SHIPPED_SOURCE
+        frame = shipped_indicators()
+        release = SHIPPED_RELEASE if release is None else release
+    else:
+        source = str(path)
+        frame = read_published_csv(path)
+    rows = check_published(frame, source, widths=queries.column_widths())
     label = release_label(rows, release)
     require_current(engine)
     with session_scope(engine) as session:
@@ -101,7 +125,7 @@ def import_published(engine: Engine, path: Path, *, release: str | None = None) 
         years = queries.release_years(session, label)
     return ImportSummary(
         release=label,
-        source=str(path),
+        source=source,
         by_level=dict(zip(counts["geographic_level"], counts["rows"], strict=True)),
         years=years,
         replaced=replaced,
@@ -132,6 +156,18 @@ def configured_comparators(environ: Mapping[str, str] | None = None) -> tuple[st
     """The comparators in ``CASELOAD_COMPARATORS`` (none when unset)."""
     env = os.environ if environ is None else environ
     return parse_comparators(env.get(COMPARATORS_SETTING), source=COMPARATORS_SETTING)
+
+
+def statistical_neighbours(code: str) -> tuple[str, ...]:
+    """The council's DfE statistical neighbours, closest first (none for a code DfE does not list).
+
+    The synthetic demo council borrows a real council's place in DfE's model
+    (``DEMO_SPEC.neighbours_like``): its neighbours are that council and that council's nine
+    closest neighbours."""
+    if code == DEMO_SPEC.code and DEMO_SPEC.neighbours_like is not None:
+        like = DEMO_SPEC.neighbours_like
+        return (like, *neighbours_of(like)[: NEIGHBOURS - 1])
+    return neighbours_of(code)
 
 
 # --- shared -------------------------------------------------------------------------------------
@@ -188,6 +224,8 @@ class CouncilComparison:
     source: str  # "published" or "census"
     comparators: list[dict[str, str | None]]
     frame: pl.DataFrame = field(repr=False)  # compare_council's result
+    comparators_source: str = "chosen"  # "chosen" or "statistical neighbours"
+    notes: list[str] = field(default_factory=list)
 
     def indicators(self) -> dict[str, dict[str, Any]]:
         """Per DfE indicator (DfE's column names), rounded as DfE publishes; null where DfE prints
@@ -197,6 +235,7 @@ class CouncilComparison:
         for row in self.frame.iter_rows(named=True):
             name = row["indicator"]
             result[name] = {
+                "better": row["better"],
                 "council": _rounded(row["council"], name),
                 "england": _rounded(row["england"], name),
                 "region": _rounded(row["region"], name),
@@ -217,6 +256,8 @@ class CouncilComparison:
             "authority": self.authority,
             "source": self.source,
             "comparators": self.comparators,
+            "comparators_source": self.comparators_source,
+            "notes": self.notes,
             "rank_note": RANK_NOTE,
             "indicators": self.indicators(),
         }
@@ -238,18 +279,24 @@ def compare(
     *,
     year: int,
     authority_code: str,
-    comparators: Sequence[str] = (),
+    comparators: Sequence[str] | None = None,
     release: str | None = None,
 ) -> CouncilComparison:
     """The council's value for every DfE indicator next to England, its region (London for Inner
     and Outer London councils), its comparators and their median, its rank and quartile among all
-    councils, and its differences from England and the region. Its own values come from its census
-    data when the database holds some for the year, otherwise from its published row."""
+    councils (1 = best, :mod:`caseload.census.benchmarking.compare`), and its differences from
+    England and the region (rates and averages only). Its own values come from its census data when
+    the database holds some for the year, otherwise from its published row.
+
+    ``comparators``: council codes, or ``None`` for the council's DfE statistical neighbours
+    (:func:`statistical_neighbours`; those without a row that year are left out with a note)."""
     _check_year(year)
     code = authority_code.strip()
     if not CODE.match(code):
         raise InvalidInputError(f"--authority must be a 3-digit council code, not {code!r}")
-    chosen = [c for c in parse_comparators(",".join(comparators)) if c != code]
+    neighbours = comparators is None
+    wanted = statistical_neighbours(code) if comparators is None else comparators
+    chosen = [c for c in parse_comparators(",".join(wanted)) if c != code]
     label, rows = _year_rows(engine, year, release)
     councils = _level(rows, LOCAL_AUTHORITY)
     published = councils.filter(la_code_matches(code))
@@ -263,7 +310,14 @@ def compare(
             "data in the database; check the 3-digit DfE code"
         )
     missing = [c for c in chosen if councils.filter(la_code_matches(c)).height == 0]
-    if missing:
+    notes: list[str] = []
+    if missing and neighbours:
+        chosen = [c for c in chosen if c not in missing]
+        notes.append(
+            f"statistical neighbour{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'have' if len(missing) > 1 else 'has'} no council row in release {label} for {year}"
+        )
+    elif missing:
         raise NotFoundError(
             f"comparator{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"{'have' if len(missing) > 1 else 'has'} no council row in release {label} for "
@@ -293,6 +347,8 @@ def compare(
         source="census" if own is not None else "published",
         comparators=[_council_label(councils, c) for c in chosen],
         frame=frame,
+        comparators_source="statistical neighbours" if neighbours else "chosen",
+        notes=notes,
     )
 
 

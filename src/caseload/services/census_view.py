@@ -443,18 +443,20 @@ def benchmark(
     engine: Engine, council: Council, year: int | None, *, with_comparators: bool
 ) -> Benchmark:
     """The council against England, its region and (when asked) the configured comparators
-    (``CASELOAD_COMPARATORS``), with RAG ratings. Never raises for missing benchmark data: the
-    result says what is missing and how to load it."""
+    (``CASELOAD_COMPARATORS``) or else its DfE statistical neighbours, with RAG ratings. Never
+    raises for missing benchmark data: the result says what is missing and how to load it."""
 
     def build() -> Benchmark:
         if year is None:
             return _no_benchmark(None, "There are no census figures to compare yet.")
         notes: list[str] = []
-        chosen: tuple[str, ...] = ()
+        # With comparators: those configured, else the council's statistical neighbours (None).
+        chosen: tuple[str, ...] | None = () if not with_comparators else None
         if with_comparators:
             try:
-                chosen = benchmarks.configured_comparators()
+                chosen = benchmarks.configured_comparators() or None
             except CaseloadError as exc:
+                chosen = ()
                 notes.append(f"Comparators are not shown: {exc}.")
         try:
             result = _compare(engine, council, year, chosen, notes)
@@ -515,8 +517,10 @@ def latest_benchmark(engine: Engine, council: Council, years: Sequence[int]) -> 
 
 
 def _compare(
-    engine: Engine, council: Council, year: int, chosen: Sequence[str], notes: list[str]
+    engine: Engine, council: Council, year: int, chosen: Sequence[str] | None, notes: list[str]
 ) -> benchmarks.CouncilComparison:
+    if chosen is None:
+        return benchmarks.compare(engine, year=year, authority_code=council.code)
     if chosen:
         try:
             return benchmarks.compare(
@@ -526,7 +530,7 @@ def _compare(
             if "comparator" not in str(exc):
                 raise
             notes.append(f"Comparators are not shown: {exc}.")
-    return benchmarks.compare(engine, year=year, authority_code=council.code)
+    return benchmarks.compare(engine, year=year, authority_code=council.code, comparators=())
 
 
 def _missing_message(year: int, reason: str) -> str:

@@ -24,6 +24,10 @@ DEMO_SPEC = CouncilSpec(
     # Children first needing a worker in the last five days wait for the next allocation
     # meeting, so the demo's team manager has a queue to allocate.
     awaiting_allocation_days=5,
+    # Benchmarking: Demoshire is a typical North West council of about 220 own FTE; it borrows the
+    # place of Rochdale (354), whose 2025 figures are much like its own, in DfE's statistical
+    # neighbour model (docs/synthetic.md).
+    neighbours_like="354",
 )
 LAST_CENSUS_YEAR = 2026
 

@@ -23,7 +23,7 @@ _MONTH = YEAR / 12
 
 # Years of service at which each band of the yearly leaving hazard ends (peak at 2-3 years).
 LEAVE_HAZARD: tuple[tuple[float, float], ...] = (
-    (1.0, 0.10),
+    (1.0, 0.14),
     (2.0, 0.15),
     (3.0, 0.23),
     (4.0, 0.18),

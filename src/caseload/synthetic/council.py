@@ -110,8 +110,15 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     journeys, children = _candidates(demand_rng, path, rate, first, last)
     shares = _area_shares(children, dates)
 
+    opening = path.at(first)
     est = build_establishment(
-        spec.code, spec.size_fte, shares, first, structure, path.at(first).part_time_share
+        spec.code,
+        spec.size_fte,
+        shares,
+        first,
+        structure,
+        opening.part_time_share,
+        opening.team_practitioners,
     )
     factory = PersonFactory(spec.code, spec.region, people)
     workforce = Workforce(est, factory, path, first, last, staffing, shares).run()

@@ -3,10 +3,12 @@
 Assumptions: four operational service areas (front door and assessment; child in need and
 protection; children in care; care leavers) each hold the cases of the matching child statuses,
 and a management service area holds the senior leadership team and the independent reviewing
-officers (qualified without cases). Each team has one team manager post, usually an advanced
-practitioner post and 3 to 9 practitioner posts (social worker or senior social worker grade,
-filled by ASYEs, social workers or seniors on the career grade); each operational area has about
-one service manager per six teams. Family support worker posts exist in some teams but are not
+officers (qualified without cases). Each team has one team manager post, nearly always an advanced
+practitioner post and up to ``team_practitioners`` practitioner posts (social worker or senior
+social worker grade, filled by ASYEs, social workers or seniors on the career grade): 5 in a
+typical council, so a team's case holders stay within its manager's span of control of 6 (except
+while someone on maternity leave is covered), more in a struggling one; each operational area has
+about one service manager per six teams. Family support worker posts exist in some teams but are not
 census roles and are not counted in ``size_fte``. Operational areas are sized to their share of
 cases.
 """
@@ -59,8 +61,9 @@ _TEAM_PREFIX: dict[Area, str] = {
 PRACTITIONER_ROLES = frozenset({Role.ASYE, Role.SOCIAL_WORKER, Role.SENIOR_SOCIAL_WORKER})
 PRACTITIONER_POSTS = frozenset({Role.SOCIAL_WORKER, Role.SENIOR_SOCIAL_WORKER})
 PART_TIME_FTES = (0.5, 0.6, 0.7, 0.8, 0.9)
-TEAM_FTE_ESTIMATE = 7.6
-MAX_PRACTITIONERS = 9
+# Census FTE of a typical team (manager, advanced practitioner, practitioners), for the first
+# count of teams; more are added as practitioner posts fill them.
+TEAM_FTE_ESTIMATE = 6.7
 
 
 @dataclass(slots=True)
@@ -89,6 +92,7 @@ class Establishment:
     """The council's structure, growing during the simulation."""
 
     code: str
+    team_practitioners: int = 5
     teams: list[TeamRec] = field(default_factory=list)
     posts: list[PostRec] = field(default_factory=list)
     area_node: dict[Area, int] = field(default_factory=dict)
@@ -143,7 +147,7 @@ class Establishment:
         team_id = self.add_team(area, name)
         manager = self.add_post(team_id, Role.TEAM_MANAGER, 1.0, start)
         self.managing_posts.add(manager.id)
-        if number == 1 or rng.random() < 0.8:
+        if number == 1 or rng.random() < 0.95:
             self.add_post(team_id, Role.ADVANCED_PRACTITIONER, 1.0, start)
         if area in (Area.CIN_CP, Area.IN_CARE) and rng.random() < 0.5:
             self.add_post(team_id, Role.FAMILY_SUPPORT_WORKER, 1.0, start)
@@ -156,7 +160,7 @@ class Establishment:
         teams are full."""
         teams = self.area_teams[area]
         team_id = min(teams, key=lambda t: (len(self.practitioner_posts(t)), t))
-        if len(self.practitioner_posts(team_id)) >= MAX_PRACTITIONERS:
+        if len(self.practitioner_posts(team_id)) >= self.team_practitioners:
             team_id = self.new_team(area, start, rng)
         role = Role.SENIOR_SOCIAL_WORKER if rng.random() < 0.35 else Role.SOCIAL_WORKER
         fte = 1.0
@@ -172,10 +176,12 @@ def build_establishment(
     start: int,
     rng: np.random.Generator,
     part_time_share: float,
+    team_practitioners: int = 5,
 ) -> Establishment:
     """Teams and posts whose census-role funded FTE is about ``size_fte``; operational areas get
-    practitioner FTE in proportion to ``shares`` (their shares of cases)."""
-    est = Establishment(code)
+    practitioner FTE in proportion to ``shares`` (their shares of cases), in teams of at most
+    ``team_practitioners`` practitioner posts."""
+    est = Establishment(code, team_practitioners)
     for area in (Area.MANAGEMENT, *OPERATIONAL):
         est.add_team(area, _AREA_NAMES[area], TeamKind.SERVICE_AREA)
     leadership = est.add_team(Area.MANAGEMENT, "Senior Leadership Team")
@@ -193,9 +199,9 @@ def build_establishment(
 
     total_share = sum(shares[a] for a in OPERATIONAL)
     operational = size_fte - est.census_fte()
+    team_fte = TEAM_FTE_ESTIMATE + 0.95 * (team_practitioners - 5)
     team_counts = {
-        a: max(1, round(operational * shares[a] / total_share / TEAM_FTE_ESTIMATE))
-        for a in OPERATIONAL
+        a: max(1, round(operational * shares[a] / total_share / team_fte)) for a in OPERATIONAL
     }
     for area in OPERATIONAL:
         managers = max(1, math.ceil(team_counts[area] / 6))

@@ -9,6 +9,7 @@ whole period (see :class:`PresetPath`). Rates are per year unless a name says ot
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from caseload.synthetic.days import anniversary
 
@@ -55,6 +56,9 @@ class Preset:
     - ``improvement_posts``: for a recovering preset, practitioner posts added (as a share of those
       funded) when the recovery starts, funded by the improvement plan.
     - ``maternity_cover``: probability a case holder's maternity leave is covered by agency.
+    - ``team_practitioners``: the most practitioner posts in a team (besides its manager and
+      advanced practitioner), set when the establishment is built on the first day: 5 keeps a
+      typical team within its manager's span of control (6 case holders).
 
     Absence:
 
@@ -86,6 +90,7 @@ class Preset:
     improvement_posts: float
     maternity_cover: float
     sickness_multiplier: float
+    team_practitioners: int = 5
     recover_to: Preset | None = None
 
 
@@ -96,11 +101,11 @@ TYPICAL = Preset(
     breach_after_days=15.0,
     overflow=1.3,
     unallocated_share=0.0,
-    vacancy_rate=0.175,
+    vacancy_rate=0.19,
     agency_cover_at_start=0.92,
     turnover_multiplier=1.2,
-    recruit_mean_days=640.0,
-    asye_intake=0.07,
+    recruit_mean_days=1100.0,
+    asye_intake=0.15,
     agency_cover=1.0,
     agency_contract_days=300.0,
     agency_conversion=0.15,
@@ -131,6 +136,7 @@ STRUGGLING = replace(
     establishment_growth=0.0,
     maternity_cover=0.6,
     sickness_multiplier=1.6,
+    team_practitioners=7,
 )
 
 # Where a recovering council ends up: typical rates, reached by recruiting hard while vacancies are
@@ -138,7 +144,8 @@ STRUGGLING = replace(
 # the extra posts of its improvement plan.
 RECOVERED = replace(
     TYPICAL,
-    asye_intake=0.09,
+    recruit_mean_days=640.0,
+    asye_intake=0.17,
     agency_conversion=0.3,
 )
 
@@ -152,8 +159,9 @@ PRESETS: dict[str, Preset] = {
 
 
 def blend(first: Preset, second: Preset, weight: float) -> Preset:
-    """Numeric parameters interpolated: ``weight`` 0 gives ``first``, 1 gives ``second``."""
-    changes: dict[str, float] = {}
+    """Numeric (float) parameters interpolated: ``weight`` 0 gives ``first``, 1 gives ``second``;
+    whole-number parameters (``team_practitioners``) stay ``first``'s."""
+    changes: dict[str, Any] = {}
     for field in fields(Preset):
         a = getattr(first, field.name)
         b = getattr(second, field.name)

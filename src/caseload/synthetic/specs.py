@@ -42,6 +42,8 @@ class CouncilSpec:
     ``preset`` a key of :data:`caseload.synthetic.PRESETS`. ``awaiting_allocation_days`` leaves
     children whose first allocation would start in the last that many days of the simulation
     unallocated: they wait for the next allocation meeting (0, the default, allocates them).
+    ``neighbours_like`` is the DfE code of a real council whose place in DfE's statistical
+    neighbour model the synthetic council borrows for benchmarking (``None``: no neighbours).
     """
 
     code: str
@@ -50,6 +52,7 @@ class CouncilSpec:
     size_fte: float
     preset: str
     awaiting_allocation_days: int = 0
+    neighbours_like: str | None = None
 
 
 def national_specs(count: int, *, seed: int) -> list[CouncilSpec]:

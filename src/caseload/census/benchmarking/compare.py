@@ -4,11 +4,18 @@ Values are DfE's published figures (:func:`published_numbers`: symbols null, ``l
 council's own, which may come from its census data. The indicators are those of
 :mod:`caseload.census.definitions` (``INDICATOR_COLUMNS``), in DfE's order.
 
-- ``rank``: position among all councils with a value that year, 1 = the highest value (ties share
-  the better rank); ``ranked`` is how many councils had a value.
-- ``quartile``: ``ceil(4 * rank / ranked)``, 1 = the highest quarter of councils, 4 = the lowest.
+- ``better``: ``"lower"``, ``"higher"`` or null, the indicator's better direction
+  (:func:`caseload.census.definitions.better_of`).
+- ``rank``: position among all councils with a value that year, 1 = the best value (the lowest
+  where lower is better, the highest where higher is better) and, for indicators with no better
+  direction (counts, FTE, the agency cover rates), 1 = the highest; ties share the better rank.
+  ``ranked`` is how many councils had a value.
+- ``quartile``: ``ceil(4 * rank / ranked)``, so 1 = the best quarter of councils (the highest for
+  indicators with no better direction), 4 = the worst.
 - ``comparator_median``: the median of the comparators' values where present.
-- ``difference_from_england`` and ``difference_from_region``: the council's value minus theirs."""
+- ``difference_from_england`` and ``difference_from_region``: the council's value minus theirs,
+  for rates and averages only (:func:`caseload.census.definitions.is_level`); null for counts,
+  FTE and days, which follow a council's size."""
 
 from __future__ import annotations
 
@@ -17,11 +24,15 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from caseload.census.benchmarking.published import la_code_matches
-from caseload.census.definitions import INDICATOR_COLUMNS
+from caseload.census.definitions import INDICATOR_COLUMNS, better_of, is_level
 
-RANK_NOTE = "rank 1 = the highest value among councils; quartile 1 = the highest quarter"
+RANK_NOTE = (
+    "rank 1 and quartile 1 = the best among councils (the lowest turnover, agency, vacancy, "
+    "caseload and absence); counts and FTE rank from the highest"
+)
 RESULT_COLUMNS: tuple[str, ...] = (
     "indicator",
+    "better",
     "council",
     "england",
     "region",
@@ -32,6 +43,19 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "difference_from_england",
     "difference_from_region",
 )
+
+
+BETTER: dict[str, str | None] = {name: better_of(name) for name in INDICATOR_COLUMNS}
+LEVELS: list[str] = [name for name in INDICATOR_COLUMNS if is_level(name)]
+
+
+def _level_difference(other: str) -> pl.Expr:
+    """The council's value minus ``other``'s, for rates and averages only."""
+    return (
+        pl.when(pl.col("indicator").is_in(LEVELS))
+        .then(pl.col("council") - pl.col(other))
+        .otherwise(None)
+    )
 
 
 def with_own_values(
@@ -81,8 +105,10 @@ def compare_council(
     long = councils.select("old_la_code", *INDICATOR_COLUMNS).unpivot(
         index="old_la_code", variable_name="indicator", value_name="value"
     )
+    better = pl.col("indicator").replace_strict(BETTER, return_dtype=pl.Utf8)
+    score = pl.when(better == "lower").then(-pl.col("value")).otherwise(pl.col("value"))
     ranked = long.filter(pl.col("value").is_not_null()).with_columns(
-        pl.col("value").rank("min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
+        score.rank("min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
         pl.len().over("indicator").cast(pl.Int64).alias("ranked"),
     )
     own = (
@@ -105,8 +131,9 @@ def compare_council(
         .join(_long(region, "region"), on="indicator", how="left", maintain_order="left")
         .join(medians, on="indicator", how="left", maintain_order="left")
         .with_columns(
-            (pl.col("council") - pl.col("england")).alias("difference_from_england"),
-            (pl.col("council") - pl.col("region")).alias("difference_from_region"),
+            pl.col("indicator").replace_strict(BETTER, return_dtype=pl.Utf8).alias("better"),
+            _level_difference("england").alias("difference_from_england"),
+            _level_difference("region").alias("difference_from_region"),
         )
         .select(RESULT_COLUMNS)
     )
