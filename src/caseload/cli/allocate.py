@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from caseload.allocation.plan import AllocationPlan
 from caseload.cli.caseloads import AsAtOption, AuthorityOption, Format, FormatOption, TeamOption
 from caseload.cli.context import acting_user, engine
 from caseload.cli.options import parse_date
@@ -17,7 +16,7 @@ from caseload.cli.output import console, errors, print_json, print_table
 from caseload.domain import WorkerChangeReason
 from caseload.errors import DataIntegrityError, InvalidInputError
 from caseload.services import allocation
-from caseload.services.allocation import AllocationRun, DecisionResult
+from caseload.services.allocation import AllocationPlan, AllocationRun, DecisionResult
 
 TimeLimitOption = Annotated[
     float, typer.Option("--time-limit", help="Seconds the optimiser may take (default 10).")

@@ -11,11 +11,10 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
-from caseload.caseloads.report import CaseloadReport
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
-from caseload.services.caseloads import Scope, caseload_report
+from caseload.services.caseloads import CaseloadReport, Scope, caseload_report
 
 
 class Format(str, Enum):

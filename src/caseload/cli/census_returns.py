@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from caseload.census.validation import Problem, errors_in, warnings_in
 from caseload.cli.context import acting_user, engine
 from caseload.cli.output import OutputFormat, console, print_json, print_table
 from caseload.errors import InvalidInputError
 from caseload.services import census_returns
 from caseload.services.audit import cli_actor
+from caseload.services.census_returns import Problem, errors_in, warnings_in
 
 
 class ReturnHasErrorsError(InvalidInputError):

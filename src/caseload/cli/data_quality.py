@@ -12,9 +12,9 @@ import typer
 
 from caseload.cli.context import acting_user, engine
 from caseload.cli.output import console, print_json, print_table
-from caseload.quality import CHECKS, QualityReport, render_html
 from caseload.services import audit
 from caseload.services.audit import cli_actor
+from caseload.services.data_quality import CHECKS, QualityReport, render_html
 from caseload.services.data_quality import data_quality as build_report
 
 SHOWN_PER_CHECK = 10

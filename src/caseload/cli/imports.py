@@ -21,12 +21,13 @@ from caseload.cli.options import parse_date
 from caseload.cli.output import console, errors, print_json, print_table
 from caseload.config import mappings_dir
 from caseload.errors import InvalidInputError
-from caseload.importers.problems import ImportRejectedError, describe
-from caseload.importers.ssd import SsdOptions
 from caseload.services.audit import cli_actor
 from caseload.services.imports import (
     AuthorityChoice,
+    ImportRejectedError,
     ImportResult,
+    SsdOptions,
+    describe,
     import_absences,
     import_hr,
     import_runs,

@@ -12,7 +12,7 @@ import uvicorn
 from caseload.cli.context import engine
 from caseload.cli.output import console
 from caseload.errors import ConfigurationError
-from caseload.storage.schema import require_current
+from caseload.services.database import require_current
 
 
 def check_port(host: str, port: int) -> None:

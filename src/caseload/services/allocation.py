@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from caseload.allocation.build import build_problem
 from caseload.allocation.eligibility import Eligibility, Rule
 from caseload.allocation.pending import with_decisions_since
-from caseload.allocation.plan import AllocationPlan, Recommendation, make_plan
+from caseload.allocation.plan import AllocationPlan as AllocationPlan
+from caseload.allocation.plan import Recommendation, make_plan
 from caseload.allocation.problem import Problem
 from caseload.auth.principal import Principal
 from caseload.caseloads.report import position_on

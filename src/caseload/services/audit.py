@@ -19,7 +19,8 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import AccessDeniedError, InvalidInputError
 from caseload.storage import audit_writes
-from caseload.storage.audit_writes import EventFilter, NewEvent
+from caseload.storage.audit_writes import EventFilter as EventFilter
+from caseload.storage.audit_writes import NewEvent
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from caseload.caseloads.dfe import dfe_caseload
 from caseload.caseloads.position import ALLOCATED, CaseloadData
-from caseload.caseloads.report import CaseloadReport, build_report
+from caseload.caseloads.report import CaseloadReport as CaseloadReport
+from caseload.caseloads.report import build_report
 from caseload.census.derive import DayToDay
 from caseload.domain.dates import check_day, reporting_date
 from caseload.errors import InvalidInputError, NotFoundError

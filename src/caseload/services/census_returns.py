@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 
 from caseload import __version__
 from caseload.auth.principal import Principal
-from caseload.census.validation import Problem, errors_in, validate_return, warnings_in
+from caseload.census.validation import Problem as Problem
+from caseload.census.validation import errors_in as errors_in
+from caseload.census.validation import validate_return
+from caseload.census.validation import warnings_in as warnings_in
 from caseload.census.xml_return import (
     MAX_REPORT_LINES,
     ParsedReturn,

@@ -6,7 +6,10 @@ import polars as pl
 from sqlalchemy import Engine
 
 from caseload.errors import NotFoundError
-from caseload.quality import QualityData, QualityReport, run_checks
+from caseload.quality import CHECKS as CHECKS
+from caseload.quality import QualityData, run_checks
+from caseload.quality import QualityReport as QualityReport
+from caseload.quality import render_html as render_html
 from caseload.storage import quality_queries, queries
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current

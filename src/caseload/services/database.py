@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from caseload.config import Settings
 from caseload.storage import schema
 from caseload.storage.engine import check_connection, make_engine
+from caseload.storage.schema import require_current as require_current
 
 
 def configured_engine(settings: Settings | None = None) -> Engine:

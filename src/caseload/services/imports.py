@@ -28,8 +28,12 @@ from caseload.importers.load import write_hr
 from caseload.importers.mapping import Mapping, available_mappings, load_mapping
 from caseload.importers.mapping_check import MappingReport, check_mapping
 from caseload.importers.plan import LoadPlan
-from caseload.importers.problems import ImportRejectedError, errors_in, warnings_in
-from caseload.importers.ssd import SsdOptions, check_ssd
+from caseload.importers.problems import ImportRejectedError as ImportRejectedError
+from caseload.importers.problems import describe as describe
+from caseload.importers.problems import errors_in as errors_in
+from caseload.importers.problems import warnings_in as warnings_in
+from caseload.importers.ssd import SsdOptions as SsdOptions
+from caseload.importers.ssd import check_ssd
 from caseload.importers.ssd_plan import plan_ssd, ssd_state, write_ssd
 from caseload.importers.ssd_sources import SsdSource, read_ssd_folder, read_ssd_url
 from caseload.importers.tables import RawTable, read_source

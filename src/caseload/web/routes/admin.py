@@ -16,7 +16,7 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import ROLE_LABELS, AccountRole
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import accounts, audit
-from caseload.storage.audit_writes import EventFilter
+from caseload.services.audit import EventFilter
 from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
 from caseload.web.formatting import sentence
 from caseload.web.templating import render

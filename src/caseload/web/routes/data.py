@@ -15,9 +15,14 @@ from caseload.auth.principal import Principal
 from caseload.auth.tokens import same_token, token_digest
 from caseload.domain.dates import parse_day
 from caseload.errors import AccessDeniedError, CaseloadError, InvalidInputError, NotFoundError
-from caseload.importers.problems import ImportRejectedError, errors_in, warnings_in
 from caseload.services import quality_view, uploads
-from caseload.services.imports import ImportResult, council_today
+from caseload.services.imports import (
+    ImportRejectedError,
+    ImportResult,
+    council_today,
+    errors_in,
+    warnings_in,
+)
 from caseload.web.deps import (
     CSRF_FIELD,
     SESSION_COOKIE,
