@@ -12,6 +12,7 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from caseload.census.definitions import INDICATOR_COLUMNS, SUPPLEMENTARY_COLUMNS
 from caseload.census.derive import (
     DayToDay,
     Window,
@@ -19,10 +20,9 @@ from caseload.census.derive import (
     derive_records,
     derive_vacancies,
 )
-from caseload.census.definitions import INDICATOR_COLUMNS, SUPPLEMENTARY_COLUMNS
 from caseload.census.indicators import compute_indicators, round_indicators
-from caseload.census.trends import IndicatorTrend, indicator_trend
 from caseload.census.records import VACANCY_SCHEMA, conform_records
+from caseload.census.trends import IndicatorTrend, indicator_trend
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
@@ -285,15 +285,16 @@ def indicator_trends(
         check_year(baseline_year)
         if baseline_year >= census_year:
             raise InvalidInputError(
-                f"--baseline-year must be before the census year {census_year}, "
-                f"not {baseline_year}"
+                f"--baseline-year must be before the census year {census_year}, not {baseline_year}"
             )
     latest = _values_by_lea(engine, census_year, authority_code, source)
     if not latest:
         raise NotFoundError(f"no census data for {census_year} in the database")
     previous = _values_by_lea(engine, census_year - 1, authority_code, source)
     baseline = (
-        {} if baseline_year is None else _values_by_lea(engine, baseline_year, authority_code, source)
+        {}
+        if baseline_year is None
+        else _values_by_lea(engine, baseline_year, authority_code, source)
     )
     names = (*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
     trends = {
