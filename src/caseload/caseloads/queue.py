@@ -6,8 +6,8 @@ statuses covering the day) and the day after their last allocated worker's alloc
 (:func:`waiting_since`, also used by the data-quality check); days waiting and the escalation
 status (``escalate`` from the policy's escalation age, ``review`` from its review age, else
 ``new``) are defined in :mod:`caseload.caseloads.definitions`. The home team is where the child
-belongs (see :func:`home_teams`): a sibling's
-worker's team, the last worker's team, or the teams of the service areas handling the case type."""
+belongs (see :func:`home_teams`): a sibling's worker's team, the last worker's team, or the teams
+of the service areas handling the case type."""
 
 from __future__ import annotations
 

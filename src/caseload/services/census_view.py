@@ -293,7 +293,9 @@ def yearly_rows(engine: Engine, council: Council) -> list[Row]:
         if derived:
             with session_scope(engine) as session:
                 data = census.derived_census(session, [council.id], derived)
-            frame = round_indicators(compute_indicators(data.records, data.vacancies))
+            frame = round_indicators(
+                compute_indicators(data.records, data.vacancies, supplementary=True)
+            )
             for row in _rows(frame.drop("LEA")):
                 year = int(str(row.pop("Year")))
                 by_year[year] = {"year": year, "source": data.source, **row}
