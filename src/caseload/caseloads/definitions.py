@@ -28,7 +28,7 @@ import polars as pl
 
 from caseload.caseloads.policy import CaseloadPolicy
 from caseload.census.definitions import Direction
-from caseload.domain import ContractType, Role
+from caseload.domain import CaseType, ContractType, Role
 
 CENSUS_ROLES: list[str] = [role.value for role in Role if role.org_role is not None]
 ALL_ROLES: list[str] = [role.value for role in Role]
@@ -63,6 +63,7 @@ class StaffGroup(str, Enum):
     SOCIAL_WORKERS = "social_workers"  # own staff in census roles: DfE's inpost_fte
     ALL_OWN_STAFF = "all_own_staff"  # own staff in every role, family support workers included
     AGENCY_SOCIAL_WORKERS = "agency_social_workers"  # agency staff in census roles: agency_fte
+    ALL_AGENCY_STAFF = "all_agency_staff"  # agency staff in every role
 
     @property
     def label(self) -> str:
@@ -73,6 +74,7 @@ STAFF_GROUP_LABELS = {
     StaffGroup.SOCIAL_WORKERS: "Own social work staff in post (FTE; the census in-post FTE)",
     StaffGroup.ALL_OWN_STAFF: "All own staff in post (FTE; family support workers included)",
     StaffGroup.AGENCY_SOCIAL_WORKERS: "Agency social workers in post (FTE; the census agency FTE)",
+    StaffGroup.ALL_AGENCY_STAFF: "All agency staff in post (FTE)",
 }
 
 
@@ -86,6 +88,8 @@ def _group_filter(group: StaffGroup) -> pl.Expr:
         return own & census
     if group is StaffGroup.ALL_OWN_STAFF:
         return own
+    if group is StaffGroup.ALL_AGENCY_STAFF:
+        return ~own
     return ~own & census
 
 
@@ -149,6 +153,21 @@ def points_held(workers: pl.DataFrame) -> float:
     """Weighted workload points of every allocated-worker case (the policy's points per case
     type, plus the proceedings points)."""
     return float(workers["points"].sum())
+
+
+CHILDREN_IN_NEED_STATUSES: list[str] = [
+    CaseType.CHILD_IN_NEED.value,
+    CaseType.CHILD_PROTECTION.value,
+    CaseType.LOOKED_AFTER.value,
+]
+
+
+def children_in_need(statuses: pl.DataFrame) -> int:
+    """Children in need as DfE counts them: every child open on the day on a child in need plan,
+    a child protection plan or looked after (CIN includes CP and CLA). Children being assessed
+    and care leavers are not counted. ``statuses``: child_id, status (open on the day)."""
+    found = statuses.filter(pl.col("status").is_in(CHILDREN_IN_NEED_STATUSES))
+    return int(found["child_id"].n_unique())
 
 
 # --- waiting ------------------------------------------------------------------------------------
@@ -344,6 +363,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("inpost_fte_social_workers", STAFF_GROUP_LABELS[StaffGroup.SOCIAL_WORKERS], "FTE", H,
            "sum of FTE over own staff in census roles in post on the day",
            f"{M}.in_post_fte"),
+    Figure("children_in_need", "Children in need (DfE: CIN plan, CP plan or looked after)",
+           "children", N, "children open on the day with a CIN plan, a CP plan or looked after; "
+           "not children being assessed or care leavers", f"{M}.children_in_need"),
     Figure("inpost_fte_all_own_staff", STAFF_GROUP_LABELS[StaffGroup.ALL_OWN_STAFF], "FTE", H,
            "sum of FTE over own staff in every role in post on the day", f"{M}.in_post_fte"),
     Figure("waiting_days", "Days waiting for a worker", "days", L,
@@ -373,6 +395,7 @@ FUNCTIONS: dict[str, Callable[..., object]] = {
     "case_holder": case_holder,
     "case_holding_fte": case_holding_fte,
     "in_post_fte": in_post_fte,
+    "children_in_need": children_in_need,
     "waiting_days": waiting_days,
     "escalation": escalation,
     "band": band,
