@@ -18,11 +18,11 @@ class IndicatorTrend:
     unit: str
     direction: str
     year: int
-    value: float | None
-    previous: float | None
+    value: float | int | None
+    previous: float | int | None
     on_previous: Change
     baseline_year: int | None
-    baseline: float | None
+    baseline: float | int | None
     on_baseline: Change | None
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,8 +42,11 @@ class IndicatorTrend:
         }
 
 
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
+def _number(value: object) -> float | int | None:
+    """A count stays whole; anything that is not a number is missing."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
 
 
 def indicator_trend(

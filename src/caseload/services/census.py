@@ -12,7 +12,11 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from caseload.census.definitions import INDICATOR_COLUMNS, SUPPLEMENTARY_COLUMNS
+from caseload.census.definitions import (
+    INDICATOR_COLUMNS,
+    SUPPLEMENTARY_COLUMNS,
+    change_between,
+)
 from caseload.census.derive import (
     DayToDay,
     Window,
@@ -318,3 +322,27 @@ def indicator_trends(
         for lea, row in latest.items()
     }
     return TrendTable(census_year, baseline_year, trends)
+
+
+def series_changes(
+    engine: Engine, *, authority_code: str, series: pl.DataFrame, baseline_year: int
+) -> list[dict[str, Any]]:
+    """Each month end of ``series`` (from :func:`monthly_series`) against the baseline: the
+    census reference date 30 September ``baseline_year``. One dict per month end: ``AsAt`` and,
+    per series column, its change (value, unit, verdict)."""
+    check_year(baseline_year)
+    reference = date(baseline_year, 9, 30)
+    base = monthly_series(
+        engine, authority_code=authority_code, first=reference.replace(day=1), last=reference
+    ).row(0, named=True)
+    return [
+        {
+            "AsAt": row["AsAt"],
+            "baseline": reference,
+            **{
+                name: change_between(name, row[name], base[name]).to_dict()
+                for name in SERIES_COLUMNS
+            },
+        }
+        for row in series.iter_rows(named=True)
+    ]
