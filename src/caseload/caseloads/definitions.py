@@ -46,7 +46,9 @@ RED, AMBER, GREEN = "red", "amber", "green"
 
 @dataclass(frozen=True)
 class Figure:
-    """One operational figure: ``compute`` names the function that computes it."""
+    """One operational figure: ``compute`` names the function that computes it; its page is
+    ``docs/metrics/{name}.md`` (shared with the census indicator of the same name, which it
+    follows on any day)."""
 
     name: str
     label: str
@@ -358,9 +360,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("case_holders", "Case holders", "workers", N,
            "workers in post on the day (census rule) in a census role holding at least one case",
            f"{M}.case_holder"),
-    Figure("case_holding_fte", "Case-holding FTE", "FTE", N,
+    Figure("case_holders_fte", "Case-holding FTE", "FTE", N,
            "sum of FTE over case holders (own and agency)", f"{M}.case_holding_fte"),
-    Figure("inpost_fte_social_workers", STAFF_GROUP_LABELS[StaffGroup.SOCIAL_WORKERS], "FTE", H,
+    Figure("inpost_fte", STAFF_GROUP_LABELS[StaffGroup.SOCIAL_WORKERS], "FTE", H,
            "sum of FTE over own staff in census roles in post on the day",
            f"{M}.in_post_fte"),
     Figure("children_in_need", "Children in need (DfE: CIN plan, CP plan or looked after)",
