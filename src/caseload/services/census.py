@@ -26,6 +26,7 @@ from caseload.census.derive import (
 )
 from caseload.census.indicators import compute_indicators, round_indicators
 from caseload.census.records import VACANCY_SCHEMA, conform_records
+from caseload.census.series import SERIES_COLUMNS, indicators_on
 from caseload.census.trends import IndicatorTrend, indicator_trend
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.storage import queries, workforce_frames
@@ -202,9 +203,6 @@ def council_indicators(
     return {name: (None if value is None else float(value)) for name, value in row.items()}
 
 
-SERIES_COLUMNS = ("inpost_fte", "agency_fte", "vacancy_rate_fte", "caseload_fte")
-
-
 def month_ends(first: date, last: date) -> list[date]:
     days = pl.date_range(first, last, "1mo", eager=True).dt.month_end()
     return [day for day in days.to_list() if first <= day <= last]
@@ -223,24 +221,11 @@ def monthly_series(
         start = first or date(end.year - 1, end.month, 1)
         if start > end:
             raise InvalidInputError("--from must be on or before --to")
-        # Each window is labelled YYYYMM; stocks are taken at the month end.
-        windows = [
-            Window(day.year * 100 + day.month, day.replace(day=1), day)
-            for day in month_ends(start, end)
-        ]
-        if not windows:
+        days = month_ends(start, end)
+        if not days:
             raise InvalidInputError("the period holds no month end")
         data = _day_to_day(session, [authority.id])
-    records = derive_records(data, windows)
-    detail = derive_vacancies(data, windows)
-    vacancies = council_vacancies(detail).join(
-        pl.DataFrame({"Year": [w.year for w in windows], "AsAt": [w.reference for w in windows]}),
-        on="Year",
-    )
-    # Vacancies are known per month end: they join the records on AsAt (dropping it left the
-    # vacancy stocks unmatched, so the vacancy rate was always null).
-    frame = compute_indicators(records, vacancies, ("AsAt",))
-    return round_indicators(frame.select("LEA", "AsAt", *SERIES_COLUMNS))
+    return indicators_on(data, days, SERIES_COLUMNS)
 
 
 @dataclass(frozen=True)
