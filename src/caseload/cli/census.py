@@ -17,13 +17,13 @@ from caseload.census.definitions import (
     SUPPLEMENTARY_COLUMNS,
     Change,
 )
+from caseload.census.series import SERIES_COLUMNS
 from caseload.census.trends import IndicatorTrend
 from caseload.cli import census_returns
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.census import (
-    SERIES_COLUMNS,
     Breakdown,
     Source,
     census_indicators,
