@@ -17,6 +17,7 @@ from caseload.caseloads.definitions import (
     cases_held,
     children_in_need,
     escalation,
+    escalation_of,
     in_post_fte,
     role_with_asye,
     waiting_at_least,
@@ -209,3 +210,12 @@ def test_children_in_need_include_cp_and_cla() -> None:
         }
     )
     assert children_in_need(statuses) == 4  # children 1, 2, 3 and 5 (once)
+
+
+@pytest.mark.parametrize(
+    ("days", "status"), [(0, "new"), (6, "new"), (7, "review"), (27, "review"), (28, "escalate")]
+)
+def test_escalation_of_one_child_matches_the_frame_rule(days: int, status: str) -> None:
+    assert escalation_of(days, POLICY) == status
+    frame = pl.DataFrame({"days": [days]})
+    assert frame.select(escalation(pl.col("days"), POLICY).alias("e"))["e"][0] == status

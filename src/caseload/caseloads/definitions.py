@@ -192,6 +192,13 @@ def escalation(days: pl.Expr, policy: CaseloadPolicy) -> pl.Expr:
     )
 
 
+def escalation_of(days: int, policy: CaseloadPolicy) -> str:
+    """:func:`escalation` for one child (a recommendation, a plan row)."""
+    if days >= policy.escalate_days:
+        return "escalate"
+    return "review" if days >= policy.review_days else "new"
+
+
 def waiting_at_least(queue: pl.DataFrame, days: int) -> int:
     """Children in ``queue`` waiting ``days`` or more: cumulative, so 'waiting 7 days or more'
     includes every child waiting 28 or more."""
@@ -400,6 +407,7 @@ FUNCTIONS: dict[str, Callable[..., object]] = {
     "children_in_need": children_in_need,
     "waiting_days": waiting_days,
     "escalation": escalation,
+    "escalation_of": escalation_of,
     "band": band,
     "asye_status": asye_status,
 }
