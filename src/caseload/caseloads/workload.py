@@ -121,7 +121,8 @@ def service_caseloads(workers: pl.DataFrame, policy: CaseloadPolicy) -> pl.DataF
 
 
 def distribution(workers: pl.DataFrame) -> list[dict[str, object]]:
-    """Case holders (in post, case-holding roles) by band of cases held, with shares."""
+    """Workers in post in case-holding roles by band of cases held, with shares. The 0-9 band
+    includes those holding none, who are not case holders (:func:`definitions.case_holder`)."""
     holders = workers.filter(pl.col("case_holding") & pl.col("in_post"))
     total = holders.height
     rows: list[dict[str, object]] = []
