@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from caseload.census.definitions import Direction, change_between, direction_of
@@ -71,3 +72,44 @@ def test_trend_on_previous_and_baseline_years() -> None:
     assert trend.on_baseline.to_dict() == {"value": -2.2, "unit": "pp", "verdict": "better"}
     counts = indicator_trend("leavers_headcount", {2025: 33, 2026: "c"}, 2026)
     assert counts.value is None and counts.on_previous.value is None and counts.on_baseline is None
+
+
+def test_census_asye_status_comes_from_qualifying_not_the_grade() -> None:
+    """A worker still graded ASYE two years after qualifying is a frontline practitioner
+    (``CFKSSstatus`` 2) in the census, as in caseloads; in their first year, an ASYE (1)."""
+    from dataclasses import replace
+
+    from caseload.census.derive import Window, derive_records
+
+    data = council()
+    graded = data.spells.with_columns(
+        pl.when(pl.col("worker_id") == 1)
+        .then(pl.lit("asye"))
+        .otherwise(pl.col("role"))
+        .alias("role")
+    )
+    workers = data.workers.with_columns(
+        pl.when(pl.col("worker_id") == 1)
+        .then(pl.lit(date(2022, 7, 1)))
+        .otherwise(None)
+        .cast(pl.Date)
+        .alias("qualification_date")
+    )
+    derived = derive_records(
+        replace(data, spells=graded, workers=workers),
+        [
+            Window.census_year(2023),
+            Window.census_year(2024),
+            Window(2023, date(2022, 10, 1), date(2023, 3, 31)),
+        ],
+    )
+    first = derived.filter(pl.col("SWENo") == "SW1").sort("AsAt")
+    # 31 Mar 2023: inside the year from 5 Sep 2022 (first post, newly qualified); after it, not.
+    assert first.select("AsAt", "CFKSSstatus").rows() == [
+        (date(2023, 3, 31), 1),
+        (date(2023, 9, 30), 2),
+        (date(2024, 9, 30), 2),
+    ]
+    # No qualification date: the HR grade stands (the team manager stays a practice supervisor).
+    manager = derived.filter(pl.col("SWENo") == "SW5")
+    assert set(manager["CFKSSstatus"].to_list()) == {3}
