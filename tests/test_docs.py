@@ -6,13 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from caseload.census.definitions import INDICATOR_COLUMNS
+from caseload.caseloads.definitions import FIGURES, FUNCTIONS
+from caseload.census.definitions import INDICATOR_COLUMNS, SUPPLEMENTARY_COLUMNS
 from caseload.config import SETTINGS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-@pytest.mark.parametrize("name", INDICATOR_COLUMNS)
+@pytest.mark.parametrize(
+    "name",
+    [*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS, *(figure.name for figure in FIGURES)],
+)
 def test_every_indicator_has_a_page(name: str) -> None:
     page = DOCS / "metrics" / f"{name}.md"
     assert page.exists(), f"docs/metrics/{name}.md is missing"
@@ -20,6 +24,24 @@ def test_every_indicator_has_a_page(name: str) -> None:
     for heading in ("## Formula", "## Example"):
         assert heading in text
     assert f"[{name}]({name}.md)" in (DOCS / "metrics" / "README.md").read_text()
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=lambda figure: figure.name)
+def test_every_figure_names_its_one_function(figure: object) -> None:
+    """Each operational figure is data: a label, unit, direction and formula, and the function
+    that computes it, which exists."""
+    from importlib import import_module
+
+    from caseload.caseloads.definitions import Figure
+
+    assert isinstance(figure, Figure)
+    assert figure.label and figure.unit and figure.formula
+    module, _, function = figure.compute.rpartition(".")
+    assert callable(getattr(import_module(module), function))
+    if module == "caseload.caseloads.definitions":
+        assert function in FUNCTIONS
+    page = (DOCS / "metrics" / f"{figure.name}.md").read_text()
+    assert function in page, f"docs/metrics/{figure.name}.md does not name {function}"
 
 
 def test_every_command_group_has_a_page() -> None:

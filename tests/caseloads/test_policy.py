@@ -54,12 +54,12 @@ def test_every_problem_is_reported_with_its_line() -> None:
     lines = str(problem.value).splitlines()
     assert lines[0] == "the caseload policy has 4 problem(s):"
     assert lines[1:] == [
-        "council.yaml, line 64, field 'colour': is not a policy setting; remove it or check its "
+        "council.yaml, line 68, field 'colour': is not a policy setting; remove it or check its "
         "spelling",
         "council.yaml, line 19, field 'caps.asye.cases': must be between 0 and 100, not -1",
-        "council.yaml, line 62, field 'allocation.allow_overtime': is not an allocation setting; "
+        "council.yaml, line 66, field 'allocation.allow_overtime': is not an allocation setting; "
         "check its spelling",
-        "council.yaml, line 63, field 'allocation.priority': must list every case type once, most "
+        "council.yaml, line 67, field 'allocation.priority': must list every case type once, most "
         "urgent first (assessment, cin, cp, cla, care_leaver)",
     ]
 

@@ -29,7 +29,8 @@ def test_worker_caseloads(engine: Engine, north: Council) -> None:
         "A1": (2, 3.0, 15.0, 15.0, 0.1875, "green", "asye_sole_protected"),
         "P1": (0, 0.0, 12.0, 12.0, 0.0, "green", ""),
         "L1": (3, 3.0, 20.0, 0.0, 0.15, "green", "cases_during_long_absence"),
-        "R1": (11, 11.0, 10.0, 10.0, 1.1, "green", "over_case_cap"),
+        # Red exactly when over a cap, as the alert says (the band is by role and capacity).
+        "R1": (11, 11.0, 10.0, 10.0, 1.1, "red", "over_case_cap"),
         "N1": (2, 2.0, 20.0, 20.0, 0.1, "green", ""),
         "G1": (1, 1.0, 0.0, 0.0, None, None, "allocated_after_leaving"),
     }
@@ -52,8 +53,11 @@ def test_worker_caseloads(engine: Engine, north: Council) -> None:
 def test_teams_services_and_the_dfe_average(engine: Engine, north: Council) -> None:
     _, report = caseload_report(engine)
     teams = {row["team"]: row for row in report.teams.iter_rows(named=True)}
-    assert teams["Team A"]["case_holders"] == 4
-    assert (teams["Team A"]["cases"], teams["Team A"]["fte"]) == (32, 3.5)
+    # Case holders hold at least one case (DfE): Pat, with none, is not one; so the team's FTE
+    # is the DfE average's denominator.
+    assert teams["Team A"]["case_holders"] == 3
+    assert (teams["Team A"]["cases"], teams["Team A"]["fte"]) == (32, 2.5)
+    assert (teams["Team A"]["red"], teams["Team B"]["red"]) == (1, 1)  # Sam; Ray
     assert (teams["Team A"]["managers"], teams["Team A"]["span"]) == (1, 6)
     assert teams["Team A"]["dfe_caseload"] == 12.8  # 32 cases over 2.5 FTE holding cases
     assert (teams["Team B"]["case_holders"], teams["Team B"]["managers"]) == (3, 0)

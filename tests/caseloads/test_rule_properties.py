@@ -35,6 +35,10 @@ def one_worker(role: str, fte: float, cases: int, returned_days_ago: int | None)
         {"child_id": n, "child_ref": f"C{n}", "birth_date": None, "sibling_group": None}
         for n in range(cases)
     ]
+    # ASYE status comes from qualifying and the first post, not the grade: an ASYE here qualified
+    # 200 days ago and started at once; everyone else qualified in 2015.
+    qualified = DAY - timedelta(days=200) if role == "asye" else date(2015, 1, 1)
+    started = qualified if role == "asye" else date(2020, 1, 1)
     return CaseloadData(
         teams=pl.DataFrame(
             {
@@ -59,7 +63,7 @@ def one_worker(role: str, fte: float, cases: int, returned_days_ago: int | None)
                 "worker_id": [1],
                 "staff_number": ["E1"],
                 "name": ["Ada"],
-                "qualification_date": [date(2015, 1, 1)],
+                "qualification_date": [qualified],
             },
         ),
         spells=pl.DataFrame(
@@ -69,7 +73,7 @@ def one_worker(role: str, fte: float, cases: int, returned_days_ago: int | None)
                 "role": [role],
                 "fte": [fte],
                 "team": ["Team A"],
-                "start_date": [date(2020, 1, 1)],
+                "start_date": [started],
                 "end_date": [None],
                 "end_reason": [None],
             },
@@ -171,6 +175,13 @@ def test_cap_rule_band_and_capacity(
     found = {b["rule"] for b in rules.worker_breaches(frame, POLICY)}
     over = {"asye_over_cap" if role == "asye" else "over_case_cap"}
     assert (found & over == over) is (cases > cap + 1e-9)
-    per_fte = cases / fte
-    assert row["band"] == POLICY.band(per_fte)
-    assert row["band"] == ("green" if per_fte <= 18 else "amber" if per_fte <= 20 else "red")
+    # The band is by role: red exactly when a cap alert fires; amber above 18/20 of a cap.
+    points_cap = POLICY.caps[role].points * fte * share
+    over_points = cases > points_cap + 1e-9  # every case here is worth 1 point
+    capped = {"over_points_cap"} | over
+    assert (row["band"] == "red") is bool(found & capped)
+    used = max(cases / cap, cases / points_cap)
+    expected = (
+        "red" if cases > cap + 1e-9 or over_points else "amber" if used > 0.9 + 1e-9 else "green"
+    )
+    assert row["band"] == expected

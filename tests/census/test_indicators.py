@@ -198,4 +198,5 @@ def test_indicators_from_an_imported_return(engine: Engine, tmp_path: Path) -> N
         "caseload_fte": 19.3,
         "working_days_lost_fte": 12.5,
         "absence_rate_fte": 2.0,
+        "days_lost_per_fte": 5.0,  # 12.5 days / 2.5 FTE in post
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from caseload.census.definitions import INDICATOR_COLUMNS, Kind, kind_of
+from caseload.census.definitions import INDICATOR_COLUMNS, SUPPLEMENTARY_COLUMNS, Kind, kind_of
 from caseload.services.census_view import SUPPRESSED_WITH, natural_key, suppress_rows
 
 
@@ -51,7 +51,9 @@ def test_counts_of_one_to_four_and_the_figures_that_reveal_them_become_c() -> No
 
 
 def test_every_suppressed_figure_is_an_indicator() -> None:
-    assert set(SUPPRESSED_WITH) <= set(INDICATOR_COLUMNS)
+    assert set(SUPPRESSED_WITH) <= {*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS}
+    # days lost per FTE is hidden exactly when the absence rate is
+    assert SUPPRESSED_WITH["days_lost_per_fte"] == SUPPRESSED_WITH["absence_rate_fte"]
 
 
 def test_missing_rates_stay_missing() -> None:

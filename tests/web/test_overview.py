@@ -65,12 +65,19 @@ def test_caseloads_waiting_children_and_alerts_match_the_caseload_report(
     assert caseloads["cases"] == report.dfe_average["cases"]
     assert caseloads["rag"] == scope.policy.policy.band(report.dfe_average["caseload_fte"])
     assert caseloads["bands"] == report.distribution
-    assert caseloads["case_holders"] == sum(int(b["workers"]) for b in report.distribution)
+    # Case holders hold at least one case (DfE), as on the Caseloads page.
+    assert caseloads["case_holders"] == int(report.teams["case_holders"].sum())
+    # ... and their FTE is the DfE average's denominator, team by team and in all.
+    assert round(float(report.teams["fte"].sum()), 1) == caseloads["case_holders_fte"]
 
     waiting = data["unallocated"]
     assert waiting["children"] == report.queue.height
     assert waiting["longest_wait_days"] == report.queue["days_waiting"].max()
     assert waiting["escalate"] == report.queue.filter(pl.col("escalation") == "escalate").height
+    # 'Waiting 7 days or more' includes every child waiting 28 days or more.
+    review_days = scope.policy.policy.review_days
+    assert waiting["review"] == report.queue.filter(pl.col("days_waiting") >= review_days).height
+    assert waiting["review"] >= waiting["escalate"]
 
     alerts = data["alerts"]
     assert alerts["total"] == report.alerts.height
@@ -235,7 +242,7 @@ def test_years_with_figures_and_their_trend(two_year_council: Engine) -> None:
     assert context["years"] == [2025, 2026]
     expected = {
         year: census_indicators(engine, census_year=year, authority_code="803")
-        .frame.drop("LEA", "Year")
+        .frame.select(*INDICATOR_COLUMNS, "days_lost_per_fte")
         .row(0, named=True)
         for year in (2025, 2026)
     }
@@ -245,12 +252,27 @@ def test_years_with_figures_and_their_trend(two_year_council: Engine) -> None:
             {"year": 2025, "value": expected[2025][name]},
             {"year": 2026, "value": expected[2026][name]},
         ]
-        places = 0 if isinstance(expected[2026][name], int) else 1
-        assert row["change"] == round(expected[2026][name] - expected[2025][name], places)
+        latest, previous = expected[2026][name], expected[2025][name]
+        if name.endswith("_rate_fte") or name.endswith("_rate_headcount"):
+            # rates: percentage points
+            change, unit = round(latest - previous, 1), "pp"
+        else:
+            # counts, FTE, days, caseload: per cent of the earlier year
+            change, unit = round(100 * (latest - previous) / previous, 1), "%"
+        assert row["change"] == pytest.approx(change, abs=0.051), name
+        assert row["change_on_previous"]["unit"] == unit, name
+        assert row["change_on_baseline"] is None
+    rows = {row["name"]: row for row in context["indicators"]}
+    turnover = rows["turnover_rate_fte"]["change_on_previous"]
+    assert turnover["verdict"] == ("worse" if turnover["value"] > 0 else "better")
+    assert rows["starters_headcount"]["change_on_previous"]["verdict"] is None  # neutral
+    with_baseline = overview_context(engine, leader, baseline_year=2025)
+    for row in with_baseline["indicators"]:
+        assert row["change_on_baseline"] == row["change_on_previous"], row["name"]
     table = indicator_table(engine, leader)
     assert [row["year"] for row in table["rows"]] == [2025, 2026]
     for row in table["rows"]:
-        assert {name: row[name] for name in INDICATOR_COLUMNS} == expected[row["year"]]
+        assert {name: row[name] for name in expected[row["year"]]} == expected[row["year"]]
 
 
 def _authority_id(engine: Engine) -> int:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from caseload.caseloads import definitions
 from caseload.caseloads.policy import CASE_HOLDING_ROLES, CaseloadPolicy
 from caseload.domain import AllocationRole, CaseType, ProceedingsKind
 
@@ -161,9 +162,15 @@ def _absence_position(absences: pl.DataFrame, day: date, policy: CaseloadPolicy)
 def workers_on(data: CaseloadData, day: date, policy: CaseloadPolicy) -> pl.DataFrame:
     """One row per worker in a case-holding role on ``day`` or holding any allocation on it.
 
-    Columns: worker_id, staff_number, name, role, contract, fte, team_id, team, service_id,
-    service, in_post, case_holding, pqe_years, holding_until, absent, long_absence, absent_since,
-    long_absence_from, phased_return, cap_cases, cap_points, capacity_cases, capacity_points.
+    Columns: worker_id, staff_number, name, role, hr_role, asye, contract, fte, team_id, team,
+    service_id, service, in_post, leaving_today, case_holding, pqe_years, holding_until, absent,
+    long_absence, absent_since, long_absence_from, phased_return, cap_cases, cap_points,
+    capacity_cases, capacity_points.
+
+    ``role`` is the role caps and protections apply to: the HR grade, except that ASYE status
+    comes from the qualification date and first social worker post
+    (:func:`caseload.caseloads.definitions.asye_status`), not the grade. ``leaving_today``: in a
+    census role on the day but not the next (a leaver on the day, not in post, by the census rule).
 
     ``cap_*`` is the role's cap x FTE (x the phased-return share); ``capacity_*`` is the same but
     zero while absent, which is what new work may use."""
@@ -177,12 +184,24 @@ def workers_on(data: CaseloadData, day: date, policy: CaseloadPolicy) -> pl.Data
         ]
     ).unique()
     teams = team_lookup(data.teams).drop("team")
+    asye = definitions.asye_status(data.workers, data.spells, day).select("worker_id", "asye")
+    leaving = definitions.leaving_on(data.spells, day).with_columns(
+        pl.lit(True).alias("leaving_today")
+    )
     frame = (
         people.join(data.workers, on="worker_id", how="left")
         .join(
-            today.select("worker_id", "role", "contract", "fte", "team_id", "team"),
+            today.select(
+                "worker_id", pl.col("role").alias("hr_role"), "contract", "fte", "team_id", "team"
+            ),
             on="worker_id",
             how="left",
+        )
+        .join(asye, on="worker_id", how="left")
+        .join(leaving, on="worker_id", how="left")
+        .with_columns(
+            definitions.role_with_asye(pl.col("hr_role"), pl.col("asye")).alias("role"),
+            pl.col("leaving_today").fill_null(False),
         )
         .join(teams, on="team_id", how="left")
         .join(_case_holding_until(spells, day), on="worker_id", how="left")

@@ -2,10 +2,12 @@
 escalation status, and the team the child belongs to.
 
 A child waits from the later of the day their case opened (the start of the unbroken run of
-statuses covering the day) and the day after their last allocated worker's allocation ended.
-Status: ``escalate`` from the policy's escalation age, ``review`` from its review age, else
-``new``. The home team is where the child belongs (see :func:`home_teams`): a sibling's
-worker's team, the last worker's team, or the teams of the service areas handling the case type."""
+statuses covering the day) and the day after their last allocated worker's allocation ended
+(:func:`waiting_since`, also used by the data-quality check); days waiting and the escalation
+status (``escalate`` from the policy's escalation age, ``review`` from its review age, else
+``new``) are defined in :mod:`caseload.caseloads.definitions`. The home team is where the child
+belongs (see :func:`home_teams`): a sibling's worker's team, the last worker's team, or the teams
+of the service areas handling the case type."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import date
 
 import polars as pl
 
+from caseload.caseloads.definitions import escalation, waiting_days
 from caseload.caseloads.policy import CaseloadPolicy
 from caseload.caseloads.position import ALLOCATED, CaseloadData, team_lookup
 
@@ -22,12 +25,19 @@ AREA_SHARE = 0.1
 FAR = date(9999, 12, 31)
 
 
-def case_opened(statuses: pl.DataFrame, children: pl.Series, day: date) -> pl.DataFrame:
-    """child_id, opened: first day of the unbroken run of statuses covering ``day``."""
+def waiting_since(
+    statuses: pl.DataFrame, allocations: pl.DataFrame, waiting: pl.DataFrame
+) -> pl.DataFrame:
+    """child_id, waiting_since for ``waiting`` (child_id, as_at: children with no allocated worker
+    on their as-at date, which may differ by authority): the later of the day the case opened (the
+    start of the unbroken run of statuses covering ``as_at``) and the day after the last
+    allocated-worker allocation that ended before ``as_at``. ``statuses``: child_id, start_date,
+    end_date; ``allocations``: child_id, role, start_date, end_date."""
+    dates = waiting.select("child_id", "as_at")
     ordered = (
-        statuses.filter(
-            pl.col("child_id").is_in(children.implode()) & (pl.col("start_date") <= day)
-        )
+        statuses.select("child_id", "start_date", "end_date")
+        .join(dates, on="child_id")
+        .filter(pl.col("start_date") <= pl.col("as_at"))
         .with_columns(pl.col("end_date").fill_null(FAR).alias("_end"))
         .sort("child_id", "start_date")
         .with_columns(pl.col("_end").cum_max().over("child_id").alias("_reach"))
@@ -35,11 +45,31 @@ def case_opened(statuses: pl.DataFrame, children: pl.Series, day: date) -> pl.Da
     reach = pl.col("_reach").shift(1).over("child_id")
     new_run = reach.is_null() | (pl.col("start_date") > reach.dt.offset_by("1d"))
     runs = ordered.with_columns(new_run.cast(pl.Int64).cum_sum().over("child_id").alias("run"))
-    bounds = runs.group_by("child_id", "run").agg(
-        pl.col("start_date").min().alias("opened"), pl.col("_end").max().alias("_last")
+    opened = (
+        runs.group_by("child_id", "run")
+        .agg(
+            pl.col("start_date").min().alias("opened"),
+            pl.col("_end").max().alias("_last"),
+            pl.col("as_at").first(),
+        )
+        .filter((pl.col("opened") <= pl.col("as_at")) & (pl.col("_last") >= pl.col("as_at")))
+        .select("child_id", "opened")
     )
-    return bounds.filter((pl.col("opened") <= day) & (pl.col("_last") >= day)).select(
-        "child_id", "opened"
+    last_end = (
+        allocations.filter(pl.col("role") == ALLOCATED)
+        .select("child_id", "end_date")
+        .join(dates, on="child_id")
+        .filter(pl.col("end_date") < pl.col("as_at"))
+        .group_by("child_id")
+        .agg(pl.col("end_date").max().alias("last_end"))
+    )
+    since = pl.max_horizontal(
+        pl.col("opened").fill_null(pl.col("as_at")), pl.col("last_end").dt.offset_by("1d")
+    )
+    return (
+        dates.join(opened, on="child_id", how="left")
+        .join(last_end, on="child_id", how="left")
+        .select("child_id", since.alias("waiting_since"))
     )
 
 
@@ -200,35 +230,20 @@ def unallocated_queue(
     days_waiting, escalation, home_team_ids, home_team, home_from; most urgent first."""
     waiting = cases.filter(pl.col("worker_id").is_null())
     ids = waiting["child_id"]
-    last_end = (
-        data.allocations.filter(
-            (pl.col("role") == ALLOCATED)
-            & pl.col("child_id").is_in(ids.implode())
-            & (pl.col("end_date") < day)
-        )
-        .group_by("child_id")
-        .agg(pl.col("end_date").max().alias("last_end"))
+    since = waiting_since(
+        data.statuses,
+        data.allocations,
+        waiting.select("child_id", pl.lit(day, dtype=pl.Date).alias("as_at")),
     )
     frame = (
-        waiting.join(case_opened(data.statuses, ids, day), on="child_id", how="left")
-        .join(last_end, on="child_id", how="left")
+        waiting.join(since, on="child_id", how="left")
         .join(home_teams(data, cases, held, workers, ids, day), on="child_id", how="left")
-    )
-    since = pl.max_horizontal(
-        pl.col("opened").fill_null(day), pl.col("last_end").dt.offset_by("1d")
-    )
-    frame = frame.with_columns(since.alias("waiting_since")).with_columns(
-        (pl.lit(day) - pl.col("waiting_since")).dt.total_days().cast(pl.Int64).alias("days_waiting")
-    )
-    escalation = (
-        pl.when(pl.col("days_waiting") >= policy.escalate_days)
-        .then(pl.lit("escalate"))
-        .when(pl.col("days_waiting") >= policy.review_days)
-        .then(pl.lit("review"))
-        .otherwise(pl.lit("new"))
+        .with_columns(
+            waiting_days(pl.col("waiting_since"), pl.lit(day, dtype=pl.Date)).alias("days_waiting")
+        )
     )
     return (
-        frame.with_columns(escalation.alias("escalation"))
+        frame.with_columns(escalation(pl.col("days_waiting"), policy).alias("escalation"))
         .select(
             "child_id",
             "child_ref",

@@ -96,7 +96,8 @@ def worker_breaches(caseloads: pl.DataFrame, policy: CaseloadPolicy) -> list[dic
         cases, points = row["cases"], row["points"]
         if row["in_post"] and row["case_holding"]:
             cap = policy.caps[row["role"]]
-            if cases > row["cap_cases"] + 1e-9:
+            # The same tests as the worker's red band (caseloads.definitions.over_*_cap).
+            if row["over_case_cap"]:
                 asye = row["role"] == "asye"
                 what = "protected ASYE caseload" if asye else "case cap"
                 found.append(
@@ -108,7 +109,7 @@ def worker_breaches(caseloads: pl.DataFrame, policy: CaseloadPolicy) -> list[dic
                         **who,
                     )
                 )
-            if points > row["cap_points"] + 1e-9:
+            if row["over_points_cap"]:
                 found.append(
                     _breach(
                         "over_points_cap",

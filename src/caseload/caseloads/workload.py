@@ -4,12 +4,24 @@
 - points: the policy's points for those cases;
 - cap: the role's cap x FTE (x the phased-return share); capacity for new work is zero while absent;
 - utilisation: the higher of cases / case cap and points / points cap;
-- band: red, amber or green on cases per FTE (a full-time worker's case count)."""
+- band: red, amber or green against the worker's own role's caps (see
+  :func:`caseload.caseloads.definitions.band`): red exactly when over a cap.
+
+Team and service totals count case holders, their FTE and their cases by DfE's rule
+(:func:`caseload.caseloads.definitions.case_holder`), so they add up to the DfE average's
+figures."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from caseload.caseloads.definitions import (
+    band,
+    case_holder,
+    over_case_cap,
+    over_points_cap,
+    utilisation,
+)
 from caseload.caseloads.policy import CaseloadPolicy
 from caseload.caseloads.position import CO_WORKER
 
@@ -22,27 +34,6 @@ DISTRIBUTION_BANDS: tuple[tuple[str, int, int | None], ...] = (
 )
 
 
-def utilisation(
-    cases: pl.Expr, points: pl.Expr, cap_cases: pl.Expr, cap_points: pl.Expr
-) -> pl.Expr:
-    """The higher of the two ratios; null when there is no cap to measure against."""
-    by_cases = pl.when(cap_cases > 0).then(cases / cap_cases)
-    by_points = pl.when(cap_points > 0).then(points / cap_points)
-    return pl.max_horizontal(by_cases, by_points)
-
-
-def band_expr(caseload: pl.Expr, policy: CaseloadPolicy) -> pl.Expr:
-    return (
-        pl.when(caseload.is_null())
-        .then(None)
-        .when(caseload <= policy.band_green + 1e-9)
-        .then(pl.lit("green"))
-        .when(caseload <= policy.band_amber + 1e-9)
-        .then(pl.lit("amber"))
-        .otherwise(pl.lit("red"))
-    )
-
-
 def worker_caseloads(
     workers: pl.DataFrame,
     held: pl.DataFrame,
@@ -51,8 +42,8 @@ def worker_caseloads(
 ) -> pl.DataFrame:
     """``workers`` from :func:`position.workers_on`, ``held`` from :func:`position.held_on`,
     ``allocations_today``: allocations active on the day (for co-working). Adds cases, points,
-    protected_cases, co_working, caseload (cases per FTE), band, utilisation, room_cases and
-    room_points (what new work may still use)."""
+    protected_cases, co_working, caseload (cases per FTE), over_case_cap, over_points_cap, band
+    (by role), utilisation, room_cases and room_points (what new work may still use)."""
     counts = held.group_by("worker_id").agg(
         pl.len().cast(pl.Int64).alias("cases"),
         pl.col("points").sum().alias("points"),
@@ -74,7 +65,9 @@ def worker_caseloads(
     caseload = pl.when(pl.col("fte") > 0).then(pl.col("cases") / pl.col("fte"))
     return frame.with_columns(
         caseload.alias("caseload"),
-        band_expr(caseload, policy).alias("band"),
+        over_case_cap().alias("over_case_cap"),
+        over_points_cap().alias("over_points_cap"),
+        band(policy).alias("band"),
         utilisation(
             pl.col("cases"), pl.col("points"), pl.col("cap_cases"), pl.col("cap_points")
         ).alias("utilisation"),
@@ -84,11 +77,11 @@ def worker_caseloads(
 
 
 def _rollup(workers: pl.DataFrame, keys: list[str], policy: CaseloadPolicy) -> pl.DataFrame:
-    holder = pl.col("case_holding") & pl.col("in_post")
+    holder = case_holder()
     grouped = workers.group_by(keys).agg(
         holder.sum().cast(pl.Int64).alias("case_holders"),
         pl.col("fte").filter(holder).sum().alias("fte"),
-        pl.col("cases").sum().cast(pl.Int64).alias("cases"),
+        pl.col("cases").filter(holder).sum().cast(pl.Int64).alias("cases"),
         pl.col("points").sum().alias("points"),
         pl.col("cap_cases").sum().alias("cap_cases"),
         pl.col("cap_points").sum().alias("cap_points"),
@@ -97,7 +90,10 @@ def _rollup(workers: pl.DataFrame, keys: list[str], policy: CaseloadPolicy) -> p
         (pl.col("band") == "red").sum().cast(pl.Int64).alias("red"),
         (pl.col("band") == "amber").sum().cast(pl.Int64).alias("amber"),
         (pl.col("band") == "green").sum().cast(pl.Int64).alias("green"),
-        (holder & pl.col("absent")).sum().cast(pl.Int64).alias("absent"),
+        (pl.col("case_holding") & pl.col("in_post") & pl.col("absent"))
+        .sum()
+        .cast(pl.Int64)
+        .alias("absent"),
     )
     return grouped.with_columns(
         utilisation(
@@ -125,7 +121,8 @@ def service_caseloads(workers: pl.DataFrame, policy: CaseloadPolicy) -> pl.DataF
 
 
 def distribution(workers: pl.DataFrame) -> list[dict[str, object]]:
-    """Case holders (in post, case-holding roles) by band of cases held, with shares."""
+    """Workers in post in case-holding roles by band of cases held, with shares. The 0-9 band
+    includes those holding none, who are not case holders (:func:`definitions.case_holder`)."""
     holders = workers.filter(pl.col("case_holding") & pl.col("in_post"))
     total = holders.height
     rows: list[dict[str, object]] = []

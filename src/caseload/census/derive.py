@@ -10,7 +10,9 @@ For each census year (or any reference date, for monthly series) the record take
 - ``RoleStartDate``: the first day of the employment; ``RoleEndDate``: its last day when that falls
   on or before the reference date;
 - ``FTE``, ``OrgRole``, ``CFKSSstatus``, team and role from the spell active on the reference date,
-  or the last spell for leavers; ``FTE30`` only for those in post;
+  or the last spell for leavers, with ASYE status (``CFKSSstatus`` 1) from the qualification date
+  and first post when the workers frame has qualification dates, not the HR grade; ``FTE30`` only
+  for those in post;
 - ``Cases30``: children allocated to the worker (as allocated worker) on the reference date;
 - ``WorkingDaysLost``: sickness working days inside the year, pro rata by weekdays for episodes
   that cross its edges; ``Absat30Sept``/``ReasonAbsence`` from any absence on the reference date;
@@ -30,6 +32,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
+from caseload.caseloads.definitions import asye_status, role_with_asye
 from caseload.census.records import conform_records, conform_vacancies
 from caseload.domain import AbsenceReason, ContractType, ReasonLeave, Role, SpellEndReason
 
@@ -144,8 +147,8 @@ def derive_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
             strategy="backward",
             check_sortedness=False,
         )
-        .drop("_cut")
     )
+    current = _with_asye(current, data).drop("_cut")
     own = pl.col("contract") == ContractType.OWN.value
     ended = pl.col("employment_end").is_not_null() & (pl.col("employment_end") <= pl.col("AsAt"))
     in_post = ~ended
@@ -178,6 +181,29 @@ def derive_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
         conform_records(records)
         .with_columns(records["AsAt"])
         .sort("LEA", "Year", "AgencyWorker", "SWENo", "RoleStartDate", nulls_last=True)
+    )
+
+
+def _with_asye(current: pl.DataFrame, data: DayToDay) -> pl.DataFrame:
+    """The role on the record's day (``_cut``) with ASYE status from qualifying and the first post
+    (:func:`caseload.caseloads.definitions.asye_status`), not the HR grade, when the workers frame
+    carries qualification dates; ``CFKSSstatus`` follows it."""
+    if "qualification_date" not in data.workers.columns or current.height == 0:
+        return current
+    years = asye_status(data.workers, data.spells, date.min).select(
+        "worker_id", "asye_from", "asye_until", "asye"
+    )
+    known = pl.col("asye").is_not_null()  # null: no qualification date
+    within = (
+        pl.col("asye_from").is_not_null()
+        & (pl.col("asye_from") <= pl.col("_cut"))
+        & (pl.col("asye_until") >= pl.col("_cut"))
+    )
+    return (
+        current.join(years, on="worker_id", how="left")
+        .with_columns(pl.when(known).then(within).alias("_asye"))
+        .with_columns(role_with_asye(pl.col("role"), pl.col("_asye")).alias("role"))
+        .drop("asye_from", "asye_until", "asye", "_asye")
     )
 
 

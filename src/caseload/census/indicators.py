@@ -26,7 +26,10 @@ from caseload.census.definitions import (
     INDICATOR_COLUMNS,
     RATES,
     STOCKS,
+    SUPPLEMENTARY_COLUMNS,
+    SUPPLEMENTARY_RATES,
     Kind,
+    Rate,
     kind_of,
     round_published,
     working_days,
@@ -112,11 +115,11 @@ def stock_totals(
     )
 
 
-def add_rates(totals: pl.DataFrame) -> pl.DataFrame:
+def add_rates(totals: pl.DataFrame, rates: Sequence[Rate] = RATES) -> pl.DataFrame:
     """Compute every rate from the stock totals (unrounded); null where DfE prints ``z``."""
     days = pl.col("Year").map_elements(working_days, return_dtype=pl.Int64)
     expressions = []
-    for rate in RATES:
+    for rate in rates:
         numerator = pl.sum_horizontal(pl.col(c) for c in rate.numerator)
         denominator = pl.sum_horizontal(pl.col(c) for c in rate.denominator)
         if rate.per_working_day:
@@ -132,17 +135,26 @@ def add_rates(totals: pl.DataFrame) -> pl.DataFrame:
 
 
 def compute_indicators(
-    records: pl.DataFrame, vacancies: pl.DataFrame, by: Sequence[str] = ()
+    records: pl.DataFrame,
+    vacancies: pl.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    supplementary: bool = False,
 ) -> pl.DataFrame:
-    """DfE's indicators per LEA and Year (and breakdown), unrounded, in DfE's column order."""
+    """DfE's indicators per LEA and Year (and breakdown), unrounded, in DfE's column order;
+    with ``supplementary``, followed by the figures shown beside them (days lost per FTE)."""
     keys = ["LEA", "Year", *by]
-    frame = add_rates(stock_totals(records, vacancies, by))
-    return frame.select(*keys, *INDICATOR_COLUMNS).sort(keys, nulls_last=True)
+    rates = (*RATES, *SUPPLEMENTARY_RATES) if supplementary else RATES
+    extra = SUPPLEMENTARY_COLUMNS if supplementary else ()
+    frame = add_rates(stock_totals(records, vacancies, by), rates)
+    return frame.select(*keys, *INDICATOR_COLUMNS, *extra).sort(keys, nulls_last=True)
 
 
 def round_indicators(frame: pl.DataFrame) -> pl.DataFrame:
     """Round as DfE publishes (see ``definitions.round_published``)."""
-    present = [name for name in INDICATOR_COLUMNS if name in frame.columns]
+    present = [
+        name for name in (*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS) if name in frame.columns
+    ]
     return frame.with_columns(
         pl.col(name).map_elements(
             partial(round_published, name=name),

@@ -224,7 +224,7 @@ def show_tables(scope: Scope, report: CaseloadReport) -> None:
     )
     average = report.dfe_average.get("caseload_fte")
     print_table(
-        f"Case holders by cases held (DfE average caseload for the council: "
+        f"Workers in case-holding roles by cases held (DfE average caseload for the council: "
         f"{number(average) or 'not applicable'})",
         ["Cases held", "Workers", "Share"],
         [[row["band"], row["workers"], f"{row['share']}%"] for row in report.distribution],

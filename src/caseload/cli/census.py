@@ -10,18 +10,27 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
-from caseload.census.definitions import INDICATOR_COLUMNS, RATE_BY_NAME, STOCK_BY_NAME
+from caseload.census.definitions import (
+    INDICATOR_COLUMNS,
+    RATE_BY_NAME,
+    STOCK_BY_NAME,
+    SUPPLEMENTARY_COLUMNS,
+    Change,
+)
+from caseload.census.series import SERIES_COLUMNS
+from caseload.census.trends import IndicatorTrend
 from caseload.cli import census_returns
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.census import (
-    SERIES_COLUMNS,
     Breakdown,
     Source,
     census_indicators,
+    indicator_trends,
     load_census,
     monthly_series,
+    series_changes,
 )
 
 app = typer.Typer(
@@ -41,6 +50,13 @@ AuthorityOption = Annotated[
     str | None, typer.Option("--authority", help="3-digit authority code; default: every one.")
 ]
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")]
+BaselineOption = Annotated[
+    int | None,
+    typer.Option(
+        "--baseline-year",
+        help="Also show each change against this census year (and always on the previous year).",
+    ),
+]
 
 
 def display(value: Any, column: str) -> str:
@@ -48,6 +64,34 @@ def display(value: Any, column: str) -> str:
     if value is None:
         return "z" if column in RATE_BY_NAME else "x"
     return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def change_text(change: Change | None) -> str:
+    """'+2.2 pp (worse)', '-1.5% (better)', '+3.0%', 'no change', or '' without figures."""
+    if change is None or change.value is None:
+        return ""
+    if change.value == 0:
+        return "no change"
+    unit = " pp" if change.unit == "pp" else "%"
+    verdict = f" ({change.verdict})" if change.verdict in ("better", "worse") else ""
+    return f"{change.value:+.1f}{unit}{verdict}"
+
+
+def show_trends(rows: list[IndicatorTrend], lea: str, year: int, baseline: int | None) -> None:
+    headers = ["Indicator", str(year), f"Change on {year - 1}"]
+    if baseline is not None:
+        headers.append(f"Change on {baseline}")
+    table = []
+    for trend in rows:
+        line = [
+            _label(trend.name),
+            display(trend.value, trend.name),
+            change_text(trend.on_previous),
+        ]
+        if baseline is not None:
+            line.append(change_text(trend.on_baseline))
+        table.append(line)
+    print_table(f"Census {year} indicators for {lea}, with changes", headers, table)
 
 
 def show_frame(frame: pl.DataFrame, keys: list[str], output: TableFormat, title: str) -> None:
@@ -86,14 +130,40 @@ def indicators(
         ),
     ] = None,
     output: FormatOption = TableFormat.table,
+    baseline_year: BaselineOption = None,
 ) -> None:
     """DfE's workforce indicators for a census year (JSON keys are DfE's column names; values
-    DfE prints as z or x are null)."""
+    DfE prints as z or x are null), with days lost per FTE beside the absence rate. With
+    --baseline-year, each indicator's change on the previous year and on that year, in
+    percentage points for rates and per cent otherwise, marked better or worse."""
+    if baseline_year is not None:
+        if by is not None:
+            raise typer.BadParameter("--baseline-year cannot be used with --by")
+        trends = indicator_trends(
+            engine(),
+            census_year=year,
+            authority_code=authority,
+            baseline_year=baseline_year,
+            source=source,
+        )
+        if output is TableFormat.table:
+            for lea, rows in trends.trends.items():
+                show_trends(rows, lea, year, baseline_year)
+        elif output is TableFormat.json:
+            print_json(trends.to_dict())
+        else:
+            flat = [
+                {"LEA": lea, **_flat(trend.to_dict())}
+                for lea, rows in trends.trends.items()
+                for trend in rows
+            ]
+            sys.stdout.write(pl.DataFrame(flat).write_csv())
+        return
     table = census_indicators(
         engine(), census_year=year, authority_code=authority, by=by, source=source
     )
     keys = ["LEA", "Year"] + ([table.breakdown] if table.breakdown else [])
-    frame = table.frame.select(*keys, *INDICATOR_COLUMNS)
+    frame = table.frame.select(*keys, *INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
     show_frame(
         frame,
         ["LEA"] + ([table.breakdown] if table.breakdown else []),
@@ -132,14 +202,50 @@ def series(
         str | None, typer.Option("--to", help="Last day YYYY-MM-DD; default: latest data.")
     ] = None,
     output: FormatOption = TableFormat.table,
+    baseline_year: Annotated[
+        int | None,
+        typer.Option(
+            "--baseline-year",
+            help="Show each month's change against 30 September of this census year.",
+        ),
+    ] = None,
 ) -> None:
-    """Month-end series of the stock indicators: in post, agency, vacancy rate, caseload."""
+    """Month-end series of the stock indicators: in post, agency, vacancy rate (DfE: vacancy FTE /
+    (vacancy FTE + in-post FTE) x 100), caseload."""
     frame = monthly_series(
         engine(),
         authority_code=authority,
         first=parse_date(start, "--from"),
         last=parse_date(end, "--to"),
     )
+    if baseline_year is not None:
+        changes = series_changes(
+            engine(), authority_code=authority, series=frame, baseline_year=baseline_year
+        )
+        if output is TableFormat.json:
+            print_json(
+                [
+                    {**row, "values": {c: value[c] for c in SERIES_COLUMNS}}
+                    for row, value in zip(changes, frame.iter_rows(named=True), strict=True)
+                ]
+            )
+            return
+        rows = [
+            [
+                row["AsAt"].isoformat(),
+                *(
+                    f"{display(value[c], c)}: {change_text(Change(**row[c])) or 'n/a'}"
+                    for c in SERIES_COLUMNS
+                ),
+            ]
+            for row, value in zip(changes, frame.iter_rows(named=True), strict=True)
+        ]
+        print_table(
+            f"Month-end series for {authority}, change on 30 September {baseline_year}",
+            ["As at", *SERIES_COLUMNS],
+            rows,
+        )
+        return
     if output is TableFormat.table:
         rows = [
             [row["AsAt"].isoformat(), *(display(row[c], c) for c in SERIES_COLUMNS)]
@@ -148,3 +254,14 @@ def series(
         print_table(f"Month-end series for {authority}", ["As at", *SERIES_COLUMNS], rows)
     else:
         show_frame(frame, ["AsAt"], output, "")
+
+
+def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested dict as flat CSV columns: change_on_previous_value, ..."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}_"))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

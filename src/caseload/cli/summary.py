@@ -14,7 +14,7 @@ from caseload.services.summary import CouncilSummary, council_summary
 
 CASE_LABELS = {
     CaseType.ASSESSMENT.value: "Assessment",
-    CaseType.CHILD_IN_NEED.value: "Child in need",
+    CaseType.CHILD_IN_NEED.value: "Child in need plan (not CP or looked after)",
     CaseType.CHILD_PROTECTION.value: "Child protection",
     CaseType.LOOKED_AFTER.value: "Looked after",
     CaseType.CARE_LEAVER.value: "Care leaver",
@@ -50,11 +50,12 @@ def show_summary(result: CouncilSummary, output: OutputFormat) -> None:
         (Role(r["role"]).label, r["contract"], f"{r['fte']:.1f}", r["headcount"])
         for r in result.workforce
     ]
-    own = sum(r["fte"] for r in result.workforce if r["contract"] == "own")
-    agency = sum(r["fte"] for r in result.workforce if r["contract"] == "agency")
-    rows.append(("All roles", "own", f"{own:.1f}", ""))
-    rows.append(("All roles", "agency", f"{agency:.1f}", ""))
     print_table("Workforce", ["Role", "Contract", "FTE", "Headcount"], rows, numeric_from=2)
+    print_table(
+        "In post by staff group",
+        ["Staff group", "FTE"],
+        [(group["label"], f"{group['fte']:.1f}") for group in result.in_post],
+    )
     data = result.to_dict()
     case_rows = [(CASE_LABELS.get(k, k), v) for k, v in data["open_cases"].items() if k != "total"]
     case_rows.append(("All open cases", data["open_cases"]["total"]))
@@ -67,5 +68,6 @@ def show_summary(result: CouncilSummary, output: OutputFormat) -> None:
             ("Open", children["open"]),
             ("Allocated to a worker", children["allocated"]),
             ("Unallocated", children["unallocated"]),
+            (children["children_in_need_label"], children["children_in_need"]),
         ],
     )

@@ -11,7 +11,9 @@ from datetime import date
 
 import polars as pl
 
-from caseload.domain import AllocationRole, ContractType, Role, SpellEndReason
+from caseload.caseloads.definitions import CENSUS_ROLES, waiting_days
+from caseload.caseloads.queue import waiting_since
+from caseload.domain import AllocationRole, ContractType, SpellEndReason
 
 FINDING_SCHEMA = pl.Schema(
     {
@@ -25,7 +27,6 @@ FINDING_SCHEMA = pl.Schema(
         "link": pl.Utf8,
     }
 )
-CENSUS_ROLES = [role.value for role in Role if role.org_role is not None]
 REGISTERED_ROLES = list(CENSUS_ROLES)
 
 
@@ -260,7 +261,6 @@ def unallocated_children(data: QualityData) -> pl.DataFrame:
         _active(statuses)
         .group_by("child_id")
         .agg(
-            pl.col("start_date").min().alias("open_since"),
             pl.col("authority").first(),
             pl.col("child_ref").first(),
             pl.col("as_at").first(),
@@ -268,22 +268,14 @@ def unallocated_children(data: QualityData) -> pl.DataFrame:
         )
     )
     allocated = data.allocations.filter(pl.col("role") == AllocationRole.ALLOCATED_WORKER.value)
-    timed = allocated.join(open_now.select("child_id", "as_at"), on="child_id")
-    held = _active(timed).select("child_id").unique()
-    last_end = (
-        timed.filter(pl.col("end_date") < pl.col("as_at"))
-        .group_by("child_id")
-        .agg(pl.col("end_date").max().alias("_last_end"))
-    )
+    held = _active(allocated.join(open_now.select("child_id", "as_at"), on="child_id"))
+    waiting = open_now.join(held.select("child_id").unique(), on="child_id", how="anti")
+    # The unallocated queue's own definitions: waiting since and whole days waited.
+    since = waiting_since(data.statuses, data.allocations, waiting.select("child_id", "as_at"))
     waiting = (
-        open_now.join(held, on="child_id", how="anti")
-        .join(last_end, on="child_id", how="left")
-        .with_columns(
-            pl.max_horizontal("open_since", pl.col("_last_end") + pl.duration(days=1)).alias(
-                "_since"
-            )
-        )
-        .with_columns(((pl.col("as_at") - pl.col("_since")).dt.total_days() + 1).alias("_days"))
+        waiting.join(since, on="child_id", how="left")
+        .rename({"waiting_since": "_since"})
+        .with_columns(waiting_days(pl.col("_since"), pl.col("as_at")).alias("_days"))
         .sort("_days", descending=True)
     )
     return _findings(

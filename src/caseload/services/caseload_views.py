@@ -217,8 +217,8 @@ def _in_teams(frame: pl.DataFrame, team_ids: list[int]) -> pl.DataFrame:
 
 
 def _distribution(report: CaseloadReport, suppress: bool) -> list[DistributionRow]:
-    """Case holders by cases held; for elected members a band of 1 to 4 workers and its share
-    are hidden."""
+    """Workers in case-holding roles by cases held; for elected members a band of 1 to 4 workers
+    and its share are hidden."""
     rows: list[DistributionRow] = []
     for row in report.distribution:
         workers = cast(int, row["workers"])

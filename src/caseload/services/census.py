@@ -12,6 +12,11 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from caseload.census.definitions import (
+    INDICATOR_COLUMNS,
+    SUPPLEMENTARY_COLUMNS,
+    change_between,
+)
 from caseload.census.derive import (
     DayToDay,
     Window,
@@ -21,6 +26,8 @@ from caseload.census.derive import (
 )
 from caseload.census.indicators import compute_indicators, round_indicators
 from caseload.census.records import VACANCY_SCHEMA, conform_records
+from caseload.census.series import SERIES_COLUMNS, indicators_on
+from caseload.census.trends import IndicatorTrend, indicator_trend
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
@@ -183,7 +190,7 @@ def census_indicators(
         breakdown = (by.value,)
         assert census.vacancy_detail is not None
         vacancies = census.vacancy_detail
-    frame = compute_indicators(census.records, vacancies, breakdown)
+    frame = compute_indicators(census.records, vacancies, breakdown, supplementary=True)
     return IndicatorTable(round_indicators(frame), census.source, by.value if by else None)
 
 
@@ -192,11 +199,8 @@ def council_indicators(
 ) -> dict[str, float | None]:
     """One council's indicators for one year, rounded as DfE publishes (for benchmarking)."""
     table = census_indicators(engine, census_year=census_year, authority_code=authority_code)
-    row = table.frame.drop("LEA", "Year").row(0, named=True)
+    row = table.frame.select(INDICATOR_COLUMNS).row(0, named=True)
     return {name: (None if value is None else float(value)) for name, value in row.items()}
-
-
-SERIES_COLUMNS = ("inpost_fte", "agency_fte", "vacancy_rate_fte", "caseload_fte")
 
 
 def month_ends(first: date, last: date) -> list[date]:
@@ -217,19 +221,113 @@ def monthly_series(
         start = first or date(end.year - 1, end.month, 1)
         if start > end:
             raise InvalidInputError("--from must be on or before --to")
-        # Each window is labelled YYYYMM; stocks are taken at the month end.
-        windows = [
-            Window(day.year * 100 + day.month, day.replace(day=1), day)
-            for day in month_ends(start, end)
-        ]
-        if not windows:
+        days = month_ends(start, end)
+        if not days:
             raise InvalidInputError("the period holds no month end")
         data = _day_to_day(session, [authority.id])
-    records = derive_records(data, windows)
-    detail = derive_vacancies(data, windows)
-    vacancies = council_vacancies(detail).join(
-        pl.DataFrame({"Year": [w.year for w in windows], "AsAt": [w.reference for w in windows]}),
-        on="Year",
+    return indicators_on(data, days, SERIES_COLUMNS)
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """Each authority's indicators for a year with their change on the previous year and on a
+    baseline year (see :func:`caseload.census.trends.indicator_trend`)."""
+
+    census_year: int
+    baseline_year: int | None
+    trends: dict[str, list[IndicatorTrend]]  # LEA -> one trend per indicator
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.census_year,
+            "baseline_year": self.baseline_year,
+            "authorities": {
+                lea: [trend.to_dict() for trend in rows] for lea, rows in self.trends.items()
+            },
+        }
+
+
+def _values_by_lea(
+    engine: Engine, year: int, authority_code: str | None, source: Source | str | None
+) -> dict[str, dict[str, Any]]:
+    try:
+        table = census_indicators(
+            engine, census_year=year, authority_code=authority_code, source=source
+        )
+    except NotFoundError:
+        return {}
+    return {str(row["LEA"]): row for row in table.frame.iter_rows(named=True)}
+
+
+def indicator_trends(
+    engine: Engine,
+    *,
+    census_year: int,
+    authority_code: str | None = None,
+    baseline_year: int | None = None,
+    source: Source | str | None = None,
+) -> TrendTable:
+    """The year's indicators (DfE's and the supplementary ones) per authority, each with its
+    change on the previous census year and, when ``baseline_year`` is given, on that year; a
+    year without figures gives no change (null)."""
+    if baseline_year is not None:
+        check_year(baseline_year)
+        if baseline_year >= census_year:
+            raise InvalidInputError(
+                f"--baseline-year must be before the census year {census_year}, not {baseline_year}"
+            )
+    latest = _values_by_lea(engine, census_year, authority_code, source)
+    if not latest:
+        raise NotFoundError(f"no census data for {census_year} in the database")
+    previous = _values_by_lea(engine, census_year - 1, authority_code, source)
+    baseline = (
+        {}
+        if baseline_year is None
+        else _values_by_lea(engine, baseline_year, authority_code, source)
     )
-    frame = compute_indicators(records, vacancies.drop("AsAt"), ("AsAt",))
-    return round_indicators(frame.select("LEA", "AsAt", *SERIES_COLUMNS))
+    names = (*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
+    trends = {
+        lea: [
+            indicator_trend(
+                name,
+                {
+                    census_year: row.get(name),
+                    census_year - 1: previous.get(lea, {}).get(name),
+                    **(
+                        {}
+                        if baseline_year is None
+                        else {baseline_year: baseline.get(lea, {}).get(name)}
+                    ),
+                },
+                census_year,
+                baseline_year,
+            )
+            for name in names
+        ]
+        for lea, row in latest.items()
+    }
+    return TrendTable(census_year, baseline_year, trends)
+
+
+def series_changes(
+    engine: Engine, *, authority_code: str, series: pl.DataFrame, baseline_year: int
+) -> list[dict[str, Any]]:
+    """Each month end of ``series`` (from :func:`monthly_series`) against the baseline: the
+    census reference date 30 September ``baseline_year``. One dict per month end: ``AsAt`` and,
+    per series column, its change (value, unit, verdict)."""
+    check_year(baseline_year)
+    reference = date(baseline_year, 9, 30)
+    base = monthly_series(
+        engine, authority_code=authority_code, first=reference.replace(day=1), last=reference
+    ).row(0, named=True)
+    return [
+        {
+            "AsAt": row["AsAt"],
+            "baseline": reference,
+            **{
+                name: change_between(name, row[name], base[name]).to_dict()
+                for name in SERIES_COLUMNS
+            },
+        }
+        for row in series.iter_rows(named=True)
+    ]

@@ -32,6 +32,7 @@ from caseload.census.definitions import (
     INDICATOR_COLUMNS,
     RATE_BY_NAME,
     STOCK_BY_NAME,
+    SUPPLEMENTARY_COLUMNS,
     Kind,
     kind_of,
 )
@@ -88,6 +89,7 @@ SUPPRESSED_WITH: dict[str, tuple[str, ...]] = {
     "vacancy_agency_cover_rate_fte": ("agency_headcount",),
     "caseload_fte": ("cases", "_staff"),
     "absence_rate_fte": ("inpost_headcount",),
+    "days_lost_per_fte": ("inpost_headcount",),
 }
 SUPPRESSION_NOTE = (
     "Small numbers are hidden: a count of 1 to 4 people or cases shows as 'c', and so does any "
@@ -231,7 +233,7 @@ def indicator_info(name: str) -> IndicatorInfo:
 
 
 def all_indicators() -> list[IndicatorInfo]:
-    return [indicator_info(name) for name in INDICATOR_COLUMNS]
+    return [indicator_info(name) for name in (*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)]
 
 
 def _plain(value: Any) -> Cell:
@@ -314,7 +316,9 @@ def yearly_rows(engine: Engine, council: Council) -> list[Row]:
         if derived:
             with session_scope(engine) as session:
                 data = census.derived_census(session, [council.id], derived)
-            frame = round_indicators(compute_indicators(data.records, data.vacancies))
+            frame = round_indicators(
+                compute_indicators(data.records, data.vacancies, supplementary=True)
+            )
             for row in _rows(frame.drop("LEA")):
                 year = int(str(row.pop("Year")))
                 by_year[year] = {"year": year, "source": data.source, **row}
@@ -358,10 +362,14 @@ def breakdown_rows(
                 .alias("label"),
             ).sort("_order")
             frame = frame.drop("_order")
-            rows = _rows(frame.select(by.value, "label", *INDICATOR_COLUMNS))
+            rows = _rows(
+                frame.select(by.value, "label", *INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
+            )
         else:
             frame = frame.with_columns(pl.col("team").fill_null("No team").alias("label"))
-            rows = _rows(frame.select(by.value, "label", *INDICATOR_COLUMNS))
+            rows = _rows(
+                frame.select(by.value, "label", *INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
+            )
             rows.sort(key=lambda row: natural_key(str(row["label"])))
         return rows, None
 
@@ -387,7 +395,7 @@ def suppress_rows(rows: Sequence[Row]) -> list[Row]:
     ).with_columns((pl.col("inpost_headcount") + pl.col("agency_headcount")).alias("_staff"))
     # One marker column per figure: 1 when any count it depends on is small, else 0; the
     # suppression hides the figure when its marker is from 1 to 4.
-    markers = {name: f"_small_{name}" for name in SUPPRESSED_WITH}
+    markers = {name: f"_small_{name}" for name in SUPPRESSED_WITH if name in frame.columns}
     frame = frame.with_columns(
         pl.any_horizontal(
             (pl.col(count) > 0) & (pl.col(count) < DEFAULT_MIN_GROUP) for count in counts
@@ -396,6 +404,7 @@ def suppress_rows(rows: Sequence[Row]) -> list[Row]:
         .cast(pl.Int64)
         .alias(markers[name])
         for name, counts in SUPPRESSED_WITH.items()
+        if name in markers
     )
     hidden = suppress_frame(frame, counts=list(SUPPRESSED_COUNTS), rates=markers)
     result = _rows(hidden.drop("_staff", *markers.values()))
@@ -410,7 +419,7 @@ def suppress_rows(rows: Sequence[Row]) -> list[Row]:
 def _schema(row: Row) -> dict[str, Any]:
     schema: dict[str, Any] = {}
     for name in row:
-        if name in INDICATOR_COLUMNS:
+        if name in INDICATOR_COLUMNS or name in SUPPLEMENTARY_COLUMNS:
             schema[name] = pl.Int64 if kind_of(name) is Kind.COUNT else pl.Float64
         else:
             schema[name] = pl.Utf8 if name != "year" else pl.Int64

@@ -22,6 +22,8 @@ from typing_extensions import TypedDict
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.caseloads.definitions import waiting_at_least
+from caseload.census.trends import indicator_trend
 from caseload.errors import NotFoundError
 from caseload.exporters.suppression import SUPPRESSED
 from caseload.services import audit, caseloads, census_view
@@ -54,6 +56,7 @@ HEADLINE: tuple[str, ...] = (
     "turnover_rate_fte",
     "caseload_fte",
     "absence_rate_fte",
+    "days_lost_per_fte",
 )
 KEY_INDICATORS: tuple[str, ...] = (
     "turnover_rate_fte",
@@ -89,10 +92,22 @@ class YearValue(TypedDict):
     value: Cell
 
 
+class Change(TypedDict):
+    """A change with its unit (``pp`` for rates, ``%`` otherwise) and ``better``, ``worse`` or
+    ``same`` from the figure's direction (null for a neutral figure)."""
+
+    value: float | None
+    unit: str
+    verdict: str | None
+
+
 class HeadlineIndicator(IndicatorInfo):
     trend: list[YearValue]
     latest: Cell
-    change: float | None
+    change: float | None  # on the previous year, in ``change_on_previous["unit"]``
+    change_on_previous: Change
+    baseline_year: int | None
+    change_on_baseline: Change | None
     compared: float | None
     england: float | None
     region: float | None
@@ -175,11 +190,16 @@ class OverviewContext(TypedDict):
 
 
 def overview_context(
-    engine: Engine, principal: Principal, *, as_at: date | None = None
+    engine: Engine,
+    principal: Principal,
+    *,
+    as_at: date | None = None,
+    baseline_year: int | None = None,
 ) -> OverviewContext:
     """Everything on the overview on ``as_at`` (default the data date), for ``principal``
     (refused, and recorded, without ``VIEW_AGGREGATES``): the census years whose reference date
-    has passed by then, and the caseloads, queue and alerts of that day."""
+    has passed by then, and the caseloads, queue and alerts of that day. Each headline figure's
+    change is shown on the previous year and, given ``baseline_year``, on that year too."""
     council = census_view.open_council(engine, principal, "overview")
     reporting = reporting_day(council, as_at)
     years = years_by(census_years(engine, council), reporting)
@@ -206,7 +226,9 @@ def overview_context(
         "years": list(years),
         "latest_year": latest,
         "indicators": _headline(
-            [row for row in yearly_rows(engine, council) if row["year"] in years], compared
+            [row for row in yearly_rows(engine, council) if row["year"] in years],
+            compared,
+            baseline_year,
         ),
         "key_indicators": list(KEY_INDICATORS),
         "benchmark": compared,
@@ -220,7 +242,9 @@ def overview_context(
     }
 
 
-def _headline(rows: list[dict[str, Cell]], compared: Benchmark) -> list[HeadlineIndicator]:
+def _headline(
+    rows: list[dict[str, Cell]], compared: Benchmark, baseline_year: int | None = None
+) -> list[HeadlineIndicator]:
     against = {row["name"]: row for row in compared["indicators"]}
     result: list[HeadlineIndicator] = []
     for name in HEADLINE:
@@ -229,17 +253,33 @@ def _headline(rows: list[dict[str, Cell]], compared: Benchmark) -> list[Headline
             {"year": int(str(row["year"])), "value": row.get(name)} for row in rows
         ]
         latest = trend[-1]["value"] if trend else None
-        previous = trend[-2]["value"] if len(trend) > 1 else None
-        change = None
-        if isinstance(latest, int | float) and isinstance(previous, int | float):
-            change = round(float(latest) - float(previous), info["places"])
+        values = {point["year"]: point["value"] for point in trend}
+        year = trend[-1]["year"] if trend else 0
+        moved = indicator_trend(name, values, year, baseline_year)
+        on_previous: Change = {
+            "value": moved.on_previous.value,
+            "unit": moved.on_previous.unit,
+            "verdict": moved.on_previous.verdict,
+        }
+        on_baseline: Change | None = (
+            None
+            if moved.on_baseline is None
+            else {
+                "value": moved.on_baseline.value,
+                "unit": moved.on_baseline.unit,
+                "verdict": moved.on_baseline.verdict,
+            }
+        )
         compared_row = against.get(name)
         result.append(
             {
                 **info,
                 "trend": trend,
                 "latest": latest,
-                "change": change,
+                "change": on_previous["value"],
+                "change_on_previous": on_previous,
+                "baseline_year": baseline_year,
+                "change_on_baseline": on_baseline,
                 "compared": compared_row["council"] if compared_row else None,
                 "england": compared_row["england"] if compared_row else None,
                 "region": compared_row["region"] if compared_row else None,
@@ -277,6 +317,7 @@ def _position(engine: Engine, council: Council, day: date) -> dict[str, Any] | N
             "as_at": scope.day.isoformat(),
             "cases": report.dfe_average.get("cases"),
             "case_holders_fte": report.dfe_average.get("case_holders_fte"),
+            "case_holders": int(report.teams["case_holders"].sum()),
             "average": average,
             "rag": policy.band(average) if average is not None else None,
             "band_green": policy.band_green,
@@ -288,8 +329,9 @@ def _position(engine: Engine, council: Council, day: date) -> dict[str, Any] | N
                 "waiting_since": longest["waiting_since"][0].isoformat()
                 if longest.height
                 else None,
-                "review": int((queue["escalation"] == "review").sum()),
-                "escalate": int((queue["escalation"] == "escalate").sum()),
+                # 'Waiting N days or more' counts are cumulative: review includes escalate.
+                "review": waiting_at_least(queue, policy.review_days),
+                "escalate": waiting_at_least(queue, policy.escalate_days),
                 "review_days": policy.review_days,
                 "escalate_days": policy.escalate_days,
             },
@@ -314,7 +356,9 @@ def _caseloads(position: dict[str, Any], hide: bool) -> CaseloadSummary:
         "rag": position["rag"],
         "band_green": position["band_green"],
         "band_amber": position["band_amber"],
-        "case_holders": sum(int(row["workers"]) for row in position["bands"]),
+        # Case holders by DfE's rule (at least one case), as on the Caseloads page; the bands
+        # count every worker in a case-holding role, those holding none included.
+        "case_holders": position["case_holders"],
         "bands": bands,
     }
 

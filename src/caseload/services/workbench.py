@@ -33,6 +33,7 @@ from caseload.allocation.plan import Recommendation, Waiting
 from caseload.allocation.problem import Unit, Worker
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.caseloads.definitions import escalation_of
 from caseload.caseloads.policy import CaseloadPolicy
 from caseload.domain import WorkerChangeReason
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
@@ -247,9 +248,7 @@ def _run(engine: Engine, principal: Principal) -> AllocationRun:
 
 
 def _escalation(days: int, policy: CaseloadPolicy) -> str:
-    if days >= policy.escalate_days:
-        return "escalate"
-    return "review" if days >= policy.review_days else "new"
+    return escalation_of(days, policy)  # the one definition (caseloads.definitions)
 
 
 def _worker_link(principal: Principal, worker: Worker | None) -> str | None:

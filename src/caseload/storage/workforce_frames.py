@@ -78,6 +78,7 @@ def workers_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFram
         w.qualification_level,
         w.step_up,
         w.frontline,
+        w.qualification_date,
     ).where(w.authority_id.in_(authority_ids))
     return read_frame(
         session,
@@ -92,6 +93,7 @@ def workers_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFram
             "qualification_level": pl.Int64,
             "step_up": pl.Boolean,
             "frontline": pl.Boolean,
+            "qualification_date": pl.Date,  # ASYE status (caseloads.definitions.asye_status)
         },
     )
 

@@ -32,9 +32,9 @@ def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
         ),
         "bands": census_charts.bars(
             [(band["band"], band["workers"]) for band in bands],
-            title="Case holders by number of cases held",
+            title="Workers in case-holding roles by number of cases held",
             category="Cases held",
-            axis="Case holders",
+            axis="Workers",
         )
         if not context["suppressed"]
         else None,

@@ -34,6 +34,7 @@ BREAKDOWN_COLUMNS = (
     "cases",
     "caseload_fte",
     "absence_rate_fte",
+    "days_lost_per_fte",
 )
 BENCHMARK_CHARTS = ("turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "caseload_fte")
 
