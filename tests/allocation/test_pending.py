@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 
 from caseload.allocation.pending import with_decisions_since
-from caseload.caseloads.position import CaseloadData
+from caseload.domain.caseload_data import CaseloadData
 
 DAY = date(2026, 9, 30)
 

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from caseload.census.definitions import round_published, working_days
 from caseload.census.indicators import compute_indicators, round_indicators
-from caseload.census.records import conform_records, conform_vacancies
 from caseload.census.xml_return import write_return
+from caseload.domain.census_records import conform_records, conform_vacancies
 from caseload.services.census import census_indicators
 from caseload.services.census_returns import import_returns
 

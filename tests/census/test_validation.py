@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.validation import (
     Problem,
     Severity,
@@ -19,6 +18,7 @@ from caseload.census.validation import (
     warnings_in,
     worker_rules,
 )
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 
 YEAR = 2025
 OWN: dict[str, Any] = {

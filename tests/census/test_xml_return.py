@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.validation import CODE_SETS, NUMBERS, SWE_PATTERN, TEXTS, validate_return
 from caseload.census.xml_return import (
     ParsedReturn,
@@ -25,6 +24,7 @@ from caseload.census.xml_return import (
     schema_errors,
     write_return,
 )
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.errors import InvalidInputError
 
 SAMPLE = Path("/work/shared/data/csww/social_work_workforce_2022_sample.xml")

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, text
 
 from caseload.caseloads.policy import default_policy_text
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.xml_return import write_return
 from caseload.cli import audit as audit_command
 from caseload.cli.app import main
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.services import audit
 from caseload.services.audit import cli_actor
 from caseload.storage import audit_writes, schema

@@ -11,9 +11,9 @@ from typing import Any
 import polars as pl
 import pytest
 
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.xml_return import read_return, write_return
 from caseload.cli.app import main
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.storage import schema
 from caseload.storage.engine import make_engine
 

@@ -12,8 +12,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.xml_return import write_return
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_census_returns import AGENCY, OWN, database, run  # noqa: F401 (the fixture)

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.census.xml_return import read_return, schema_errors, write_return
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.errors import InvalidInputError
 from caseload.services.census_returns import export, import_returns, validate
 from caseload.storage.census_models import CensusRecord, CensusReturn

@@ -2,8 +2,8 @@
 position on a day, workloads, rules broken, the unallocated queue, continuity and alerts."""
 
 from caseload.caseloads.policy import CaseloadPolicy, RoleCap, default_policy, load_policy
-from caseload.caseloads.position import CaseloadData
 from caseload.caseloads.report import CaseloadReport, Position, build_report, position_on
+from caseload.domain.caseload_data import CaseloadData
 
 __all__ = [
     "CaseloadData",

@@ -12,7 +12,7 @@ import polars as pl
 from caseload.census.definitions import round_published
 from caseload.census.derive import DayToDay, Window, derive_records
 from caseload.census.indicators import compute_indicators
-from caseload.census.records import VACANCY_SCHEMA
+from caseload.domain.census_records import VACANCY_SCHEMA
 from caseload.domain.dates import census_year_of
 
 

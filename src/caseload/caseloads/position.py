@@ -5,7 +5,6 @@ All dated spells are inclusive (``end_date`` is the last day, null while open)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
@@ -13,6 +12,7 @@ import polars as pl
 from caseload.caseloads import definitions
 from caseload.caseloads.policy import CASE_HOLDING_ROLES, CaseloadPolicy
 from caseload.domain import AllocationRole, CaseType, ProceedingsKind
+from caseload.domain.caseload_data import CaseloadData as CaseloadData
 
 # When a child has more than one status on a day, the first of these is the case type.
 CASE_PRECEDENCE = [
@@ -31,37 +31,6 @@ CASE_LABELS = {
 }
 ALLOCATED = AllocationRole.ALLOCATED_WORKER.value
 CO_WORKER = AllocationRole.CO_WORKER.value
-
-
-REJECTIONS = {"child_id": pl.Int64, "worker_id": pl.Int64, "effective_date": pl.Date}
-
-
-@dataclass(frozen=True)
-class CaseloadData:
-    """The frames for one authority that caseloads and allocation read.
-
-    - teams: team_id, team, kind, external_id, parent_id, parent
-    - workers: worker_id, staff_number, name, qualification_date
-    - spells: worker_id, contract, role, fte, team (name), start_date, end_date, end_reason
-    - managers: team_id, worker_id, start_date, end_date
-    - absences: worker_id, start_date, end_date, reason
-    - children: child_id, child_ref, birth_date, sibling_group
-    - statuses: child_id, status, start_date, end_date
-    - proceedings: child_id, kind, start_date, end_date
-    - allocations: allocation_id, child_id, worker_id, role, start_date, end_date, change_reason
-    - rejections: child_id, worker_id, effective_date (recommendations a manager rejected)
-    """
-
-    teams: pl.DataFrame
-    workers: pl.DataFrame
-    spells: pl.DataFrame
-    managers: pl.DataFrame
-    absences: pl.DataFrame
-    children: pl.DataFrame
-    statuses: pl.DataFrame
-    proceedings: pl.DataFrame
-    allocations: pl.DataFrame
-    rejections: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTIONS))
 
 
 def active_on(frame: pl.DataFrame, day: date) -> pl.DataFrame:

@@ -33,8 +33,8 @@ import numpy as np
 import polars as pl
 
 from caseload.caseloads.definitions import asye_status, role_with_asye
-from caseload.census.records import conform_records, conform_vacancies
 from caseload.domain import AbsenceReason, ContractType, ReasonLeave, Role, SpellEndReason
+from caseload.domain.census_records import conform_records, conform_vacancies
 
 CENSUS_ROLES = [role.value for role in Role if role.org_role is not None]
 ORG_ROLE = {role.value: role.org_role for role in Role if role.org_role is not None}

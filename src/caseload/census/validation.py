@@ -20,7 +20,6 @@ from typing import Any
 
 import polars as pl
 
-from caseload.census.records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.domain import (
     AbsenceReason,
     Ethnicity,
@@ -30,6 +29,7 @@ from caseload.domain import (
     ReasonLeave,
     StartOrigin,
 )
+from caseload.domain.census_records import WORKER_ITEMS, conform_records, conform_vacancies
 from caseload.domain.dates import census_year_bounds, reference_date
 
 

@@ -24,13 +24,6 @@ from typing import Any, Protocol, cast
 import polars as pl
 from lxml import etree
 
-from caseload.census.records import (
-    RECORD_SCHEMA,
-    VACANCY_SCHEMA,
-    WORKER_ITEMS,
-    conform_records,
-    conform_vacancies,
-)
 from caseload.census.validation import (
     CODE_SETS,
     DATES,
@@ -42,6 +35,16 @@ from caseload.census.validation import (
     Problem,
     Severity,
     not_a_code,
+)
+from caseload.domain.census_records import (
+    RECORD_SCHEMA,
+    VACANCY_SCHEMA,
+    WORKER_ITEMS,
+    conform_records,
+    conform_vacancies,
+)
+from caseload.domain.census_records import (
+    ParsedReturn as ParsedReturn,
 )
 from caseload.errors import InvalidInputError
 
@@ -68,21 +71,6 @@ class _LogEntry(Protocol):
 
 def _entries(log: object) -> list[_LogEntry]:
     return list(cast(Iterable[_LogEntry], log))
-
-
-@dataclass(frozen=True)
-class ParsedReturn:
-    """A return read from XML. ``records`` is in record shape (``LEA`` and ``Year`` filled, in
-    file order); ``vacancies`` has one row. ``generated_at`` is the header's ``DateTime`` text."""
-
-    source_name: str
-    lea: str
-    census_year: int
-    reference_date: date
-    software_code: str
-    generated_at: str
-    records: pl.DataFrame
-    vacancies: pl.DataFrame
 
 
 # --- the schema -------------------------------------------------------------------------------

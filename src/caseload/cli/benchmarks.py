@@ -10,15 +10,16 @@ from typing import Annotated, Any
 
 import typer
 
-from caseload.census.benchmarking import TOLERANCE, Level
-from caseload.census.definitions import INDICATOR_COLUMNS
 from caseload.cli.context import engine
 from caseload.cli.output import OutputFormat, console, print_json, print_table
 from caseload.services.benchmarks import (
     COMPARATORS_SETTING,
+    INDICATOR_COLUMNS,
     NEIGHBOURS_SOURCE,
+    TOLERANCE,
     Aggregation,
     CouncilComparison,
+    Level,
     aggregate,
     compare,
     configured_comparators,

@@ -10,21 +10,19 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
-from caseload.census.definitions import (
-    INDICATOR_COLUMNS,
-    RATE_BY_NAME,
-    STOCK_BY_NAME,
-    SUPPLEMENTARY_COLUMNS,
-    Change,
-)
-from caseload.census.series import SERIES_COLUMNS
-from caseload.census.trends import IndicatorTrend
 from caseload.cli import census_returns
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.census import (
+    INDICATOR_COLUMNS,
+    RATE_BY_NAME,
+    SERIES_COLUMNS,
+    STOCK_BY_NAME,
+    SUPPLEMENTARY_COLUMNS,
     Breakdown,
+    Change,
+    IndicatorTrend,
     Source,
     census_indicators,
     indicator_trends,

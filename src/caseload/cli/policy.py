@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from caseload.caseloads.policy import default_policy_text
 from caseload.cli.context import acting_user, engine
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.audit import cli_actor
 from caseload.services.policy import (
     check_policy_file,
+    default_policy_text,
     policy_as_dict,
     policy_versions,
     set_policy,
@@ -103,7 +103,7 @@ def default(
 ) -> None:
     """The default policy shipped with Caseload, to copy and edit."""
     if output is PolicyFormat.json:
-        from caseload.caseloads.policy import default_policy
+        from caseload.services.policy import default_policy
 
         print_json(policy_as_dict(default_policy()))
         return

@@ -28,8 +28,6 @@ from caseload.census.benchmarking import (
     NATIONAL,
     RANK_NOTE,
     REGIONAL,
-    TOLERANCE,
-    Level,
     against_published,
     check_published,
     compare_council,
@@ -40,6 +38,12 @@ from caseload.census.benchmarking import (
     release_label,
     with_own_values,
 )
+from caseload.census.benchmarking import (
+    TOLERANCE as TOLERANCE,
+)
+from caseload.census.benchmarking import (
+    Level as Level,
+)
 from caseload.census.benchmarking.reference import (
     NEIGHBOURS,
     NEIGHBOURS_MODEL,
@@ -47,7 +51,8 @@ from caseload.census.benchmarking.reference import (
     neighbours_of,
     shipped_indicators,
 )
-from caseload.census.definitions import INDICATOR_COLUMNS, round_published
+from caseload.census.definitions import INDICATOR_COLUMNS as INDICATOR_COLUMNS
+from caseload.census.definitions import round_published
 from caseload.errors import ConfigurationError, InvalidInputError, NotFoundError
 from caseload.services.census import council_indicators
 from caseload.services.generation import DEMO_SPEC

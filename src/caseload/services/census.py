@@ -12,11 +12,12 @@ import polars as pl
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from caseload.census.definitions import (
-    INDICATOR_COLUMNS,
-    SUPPLEMENTARY_COLUMNS,
-    change_between,
-)
+from caseload.census.definitions import INDICATOR_COLUMNS as INDICATOR_COLUMNS
+from caseload.census.definitions import RATE_BY_NAME as RATE_BY_NAME
+from caseload.census.definitions import STOCK_BY_NAME as STOCK_BY_NAME
+from caseload.census.definitions import SUPPLEMENTARY_COLUMNS as SUPPLEMENTARY_COLUMNS
+from caseload.census.definitions import Change as Change
+from caseload.census.definitions import change_between
 from caseload.census.derive import (
     DayToDay,
     Window,
@@ -25,9 +26,11 @@ from caseload.census.derive import (
     derive_vacancies,
 )
 from caseload.census.indicators import compute_indicators, round_indicators
-from caseload.census.records import VACANCY_SCHEMA, conform_records
-from caseload.census.series import SERIES_COLUMNS, indicators_on
-from caseload.census.trends import IndicatorTrend, indicator_trend
+from caseload.census.series import SERIES_COLUMNS as SERIES_COLUMNS
+from caseload.census.series import indicators_on
+from caseload.census.trends import IndicatorTrend as IndicatorTrend
+from caseload.census.trends import indicator_trend
+from caseload.domain.census_records import VACANCY_SCHEMA, conform_records
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope

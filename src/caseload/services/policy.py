@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from caseload.auth.principal import Principal
 from caseload.caseloads.policy import (
     CaseloadPolicy,
-    default_policy_text,
     load_policy,
     parse_policy,
 )
+from caseload.caseloads.policy import default_policy as default_policy
+from caseload.caseloads.policy import default_policy_text as default_policy_text
 from caseload.errors import InvalidInputError
 from caseload.services import audit
 from caseload.services.audit import Actor

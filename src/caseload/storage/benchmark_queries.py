@@ -10,23 +10,14 @@ import polars as pl
 from sqlalchemy import CursorResult, String, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from caseload.census.definitions import INDICATOR_COLUMNS
 from caseload.storage.census_models import PublishedIndicator
 from caseload.storage.frames import read_frame
 from caseload.storage.models import Authority
 
 P = PublishedIndicator
-ROW_COLUMNS: tuple[str, ...] = (
-    "release",
-    "time_period",
-    "geographic_level",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
-    *INDICATOR_COLUMNS,
-)
+# The table's columns, DfE's own names, in DfE's order (the identifying columns, then the 22
+# indicators); the census definitions check they are the indicators they define.
+ROW_COLUMNS: tuple[str, ...] = tuple(column.name for column in P.__table__.columns)[1:]
 ROW_SCHEMA: dict[str, Any] = {
     column: (pl.Int64 if column == "time_period" else pl.Utf8) for column in ROW_COLUMNS
 }

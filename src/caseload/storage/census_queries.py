@@ -5,25 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import polars as pl
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from caseload.census.records import (
+from caseload.domain.census_records import (
     RECORD_SCHEMA,
     VACANCY_SCHEMA,
     WORKER_ITEMS,
+    ParsedReturn,
     conform_records,
     conform_vacancies,
 )
 from caseload.storage.census_models import CensusRecord, CensusReturn
 from caseload.storage.frames import as_float, read_frame
 from caseload.storage.models import Authority
-
-if TYPE_CHECKING:
-    from caseload.census.xml_return import ParsedReturn
 
 SaveResult = Literal["added", "unchanged", "replaced"]
 

@@ -12,8 +12,8 @@ import polars as pl
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from caseload.caseloads.position import CaseloadData
 from caseload.domain import AllocationRole
+from caseload.domain.caseload_data import CaseloadData
 from caseload.storage.caseload_queries import allocations_where, teams_frame
 from caseload.storage.frames import as_float, as_text, read_frame
 from caseload.storage.models import (

@@ -7,6 +7,8 @@ the indicator engine. Context columns (``LEA``, ``Year`` and, for derived record
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -72,3 +74,18 @@ def conform_vacancies(frame: pl.DataFrame) -> pl.DataFrame:
         for name, dtype in VACANCY_SCHEMA.items()
     ]
     return frame.select(columns)
+
+
+@dataclass(frozen=True)
+class ParsedReturn:
+    """A return read from XML. ``records`` is in record shape (``LEA`` and ``Year`` filled, in
+    file order); ``vacancies`` has one row. ``generated_at`` is the header's ``DateTime`` text."""
+
+    source_name: str
+    lea: str
+    census_year: int
+    reference_date: date
+    software_code: str
+    generated_at: str
+    records: pl.DataFrame
+    vacancies: pl.DataFrame
