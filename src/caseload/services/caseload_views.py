@@ -21,8 +21,14 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.report import CaseloadReport
 from caseload.errors import NotFoundError
-from caseload.exporters.suppression import DEFAULT_MIN_GROUP, SUPPRESSED
 from caseload.services import audit
+from caseload.services.caseload_disclosure import (
+    Shield,
+    council_cell,
+    home_cell,
+    service_cell,
+    shield_for,
+)
 from caseload.services.caseloads import (
     VIEW_CACHE,
     CouncilData,
@@ -42,7 +48,6 @@ from caseload.services.view_rows import (
     TeamRow,
     WorkerRow,
     breach_row,
-    count,
     detail_for,
     plain,
     queue_row,
@@ -75,9 +80,9 @@ class ScopeFields(TypedDict):
 
 class CaseloadsSummary(TypedDict):
     case_holders: Count
-    fte: float | None
+    fte: float | str | None
     cases: Count
-    dfe_average: float | None
+    dfe_average: float | str | None
     unallocated: Count
     escalate: Count
     rules_broken: Count
@@ -152,6 +157,17 @@ def scoped_for(engine: Engine, principal: Principal) -> Scoped:
     return Scoped(council, scope, scoped_report(council, scope))
 
 
+def shield_of(scoped: Scoped, principal: Principal) -> Shield:
+    """How the principal sees the report's figures (:mod:`caseload.services.caseload_disclosure`):
+    protected once per report for every audience whose figures are suppressed."""
+    if not principal.suppress_small_numbers:
+        return shield_for(principal, scoped.report)
+    scope = scoped.scope
+    team_key = None if scope.team_ids is None else tuple(scope.team_ids)
+    key = (*scoped.council.key, "shield", scope.day, team_key)
+    return cast(Shield, VIEW_CACHE.get_or_build(key, lambda: shield_for(principal, scoped.report)))
+
+
 def report_for(engine: Engine, principal: Principal) -> tuple[Scope, CaseloadReport]:
     scoped = scoped_for(engine, principal)
     return scoped.scope, scoped.report
@@ -211,18 +227,22 @@ def _in_teams(frame: pl.DataFrame, team_ids: list[int]) -> pl.DataFrame:
     return frame.filter(pl.col("home_team_ids").list.set_intersection(team_ids).list.len() > 0)
 
 
-def _distribution(report: CaseloadReport, suppress: bool) -> list[DistributionRow]:
-    """Case holders by cases held; for elected members a band of 1 to 4 workers and its share
-    are hidden."""
+def _distribution(report: CaseloadReport, shield: Shield) -> list[DistributionRow]:
+    """Case holders by cases held; for elected members a band of 1 to 4 workers (or one that
+    would give such a band away) and its share are hidden."""
     rows: list[DistributionRow] = []
     for row in report.distribution:
-        workers = cast(int, row["workers"])
-        small = suppress and 0 < workers < DEFAULT_MIN_GROUP
+        band = cast(str, row["band"])
         rows.append(
             {
-                "band": cast(str, row["band"]),
-                "workers": count(workers, suppress),
-                "share": SUPPRESSED if small else cast(float | None, row["share"]),
+                "band": band,
+                "workers": cast(
+                    Count, shield.show(("band", band, "workers"), cast(int, row["workers"]))
+                ),
+                "share": cast(
+                    float | str | None,
+                    shield.show(("band", band, "share"), cast(float | None, row["share"])),
+                ),
             }
         )
     return rows
@@ -255,6 +275,7 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
     scope, report = scoped.scope, scoped.report
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     teams, workers, breaches, queue = report.teams, report.workers, report.breaches, report.queue
     chosen = None
     if service:
@@ -269,6 +290,11 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
     )
     show_people = detail is not Detail.AGGREGATE and (chosen is not None or not principal.all_teams)
     holders = int(teams["case_holders"].sum())
+
+    def total(column: str, value: int | float) -> Count:
+        cell = service_cell(chosen, column) if chosen else council_cell(column)
+        return cast(Count, shield.show(cell, value))
+
     crumbs: list[Crumb] = [{"label": "Caseloads", "href": "/caseloads" if chosen else None}]
     if chosen:
         crumbs.append({"label": chosen, "href": None})
@@ -280,25 +306,28 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
         "service": chosen,
         "breadcrumbs": crumbs,
         "summary": {
-            "case_holders": count(holders, suppress),
-            "fte": plain(float(teams["fte"].sum())),
-            "cases": count(int(teams["cases"].sum()), suppress),
-            "dfe_average": plain(report.dfe_average.get("caseload_fte")),
-            "unallocated": count(queue.height, suppress),
-            "escalate": count(queue.filter(pl.col("escalation") == "escalate").height, suppress),
-            "rules_broken": count(breaches.height, suppress),
+            "case_holders": total("case_holders", holders),
+            "fte": total("fte", plain(float(teams["fte"].sum()))),
+            "cases": total("cases", int(teams["cases"].sum())),
+            "dfe_average": cast(
+                float | str | None,
+                shield.show(("dfe", "average"), plain(report.dfe_average.get("caseload_fte"))),
+            ),
+            "unallocated": total("unallocated", queue.height),
+            "escalate": total("escalate", queue.filter(pl.col("escalation") == "escalate").height),
+            "rules_broken": total("rules_broken", breaches.height),
         },
         "services": (
             []
             if chosen
-            else [service_row(row, suppress) for row in report.services.iter_rows(named=True)]
+            else [service_row(row, shield) for row in report.services.iter_rows(named=True)]
         ),
         "teams": [
-            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            team_row(row, shield, per_team.get(row["team_id"], 0))
             for row in teams.iter_rows(named=True)
         ],
-        "distribution": [] if chosen else _distribution(report, suppress),
-        "rules": rule_counts(breaches, suppress),
+        "distribution": [] if chosen else _distribution(report, shield),
+        "rules": rule_counts(breaches, shield, chosen),
         "workers": (
             [worker_row(row, detail) for row in workers.iter_rows(named=True)]
             if show_people
@@ -330,6 +359,7 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
     scope, report = scoped.scope, scoped.report
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     queue = report.queue
     by_status = {
         status: queue.filter(pl.col("escalation") == status).height
@@ -358,22 +388,28 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
         "review_days": policy.review_days,
         "escalate_days": policy.escalate_days,
         "summary": {
-            "children": count(queue.height, suppress),
-            "escalate": count(by_status["escalate"], suppress),
-            "review": count(by_status["review"], suppress),
-            "new": count(by_status["new"], suppress),
+            "children": cast(Count, shield.show(council_cell("unallocated"), queue.height)),
+            "escalate": cast(Count, shield.show(("queue", "escalate"), by_status["escalate"])),
+            "review": cast(Count, shield.show(("queue", "review"), by_status["review"])),
+            "new": cast(Count, shield.show(("queue", "new"), by_status["new"])),
             "longest_wait": (
                 None
-                if queue.is_empty() or (suppress and queue.height < 5)
+                if queue.is_empty() or shield.hides(("queue", "longest_wait"))
                 else cast(int, queue["days_waiting"].max())
             ),
         },
         "by_home_team": [
             {
                 "home_team": row["home_team"],
-                "children": count(int(row["children"]), suppress),
-                "escalate": count(int(row["escalate"]), suppress),
-                "longest_wait": None if suppress and row["children"] < 5 else int(row["longest"]),
+                "children": cast(
+                    Count, shield.show(home_cell(row["home_team"], "children"), row["children"])
+                ),
+                "escalate": cast(
+                    Count, shield.show(home_cell(row["home_team"], "escalate"), row["escalate"])
+                ),
+                "longest_wait": None
+                if shield.hides(home_cell(row["home_team"], "longest_wait"))
+                else int(row["longest"]),
             }
             for row in home.iter_rows(named=True)
         ],

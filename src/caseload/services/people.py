@@ -38,6 +38,7 @@ from caseload.services.caseload_views import (
     cached_view,
     scope_dict,
     scoped_for,
+    shield_of,
 )
 from caseload.services.caseloads import DATA_CACHE, cached_policy
 from caseload.services.report_cache import data_key
@@ -343,6 +344,7 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
     names = set(teams.filter(pl.col("team_id").is_in(ids))["team"].to_list())
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     team_rows = report.teams.filter(pl.col("team_id").is_in(ids))
     breaches = report.breaches.filter(pl.col("team_id").is_in(ids))
     per_team = dict(breaches.group_by("team_id").len().iter_rows())
@@ -374,18 +376,18 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
         "suppressed": suppress,
         "breadcrumbs": [*crumbs, {"label": me["team"], "href": None}],
         "teams": [
-            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            team_row(row, shield, per_team.get(row["team_id"], 0))
             for row in team_rows.iter_rows(named=True)
         ],
         "history": [
             {
                 "month_end": point["month_end"],
                 "month": point["month"],
-                "cases": count(cast(int, point["cases"]), suppress),
+                "cases": count(cast(int, point["cases"]), shield),
             }
             for point in month_end_cases(allocations, scope.day, memberships)
         ],
-        "waiting": count(queue.height, suppress),
+        "waiting": count(queue.height, shield),
         "workers": (
             [
                 worker_row(row, detail)
@@ -435,6 +437,7 @@ def team_list(engine: Engine, principal: Principal) -> TeamList:
 def _teams(scoped: Scoped, principal: Principal) -> TeamList:
     scope, report = scoped.scope, scoped.report
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     per_team = dict(
         report.breaches.filter(pl.col("team_id").is_not_null())
         .group_by("team_id")
@@ -445,7 +448,7 @@ def _teams(scoped: Scoped, principal: Principal) -> TeamList:
         **scope_dict(scope, principal),
         "suppressed": suppress,
         "teams": [
-            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            team_row(row, shield, per_team.get(row["team_id"], 0))
             for row in report.teams.iter_rows(named=True)
         ],
     }

@@ -9,14 +9,15 @@ Detail levels:
   ``C-<child id>`` in place of names, staff numbers and child references, no links to named
   records, and rules broken described by rule rather than by the message (which names people);
 - ``aggregate`` (elected member, administrator): team, service and council figures only, never a
-  row per person. For elected members every count from 1 to 4 is shown as ``c`` and rates built
-  on fewer than 5 case holders are hidden (:mod:`caseload.exporters.suppression`)."""
+  row per person. For elected members every count from 1 to 4 is shown as ``c``, with every
+  figure built from it and every figure that would give it away by subtraction
+  (:mod:`caseload.services.caseload_disclosure`)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import polars as pl
@@ -26,7 +27,7 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.position import case_label
 from caseload.domain import Role
-from caseload.exporters.suppression import DEFAULT_MIN_GROUP, SUPPRESSED, suppress_count
+from caseload.services.caseload_disclosure import Shield, rule_cell, service_cell, team_cell
 
 RULE_TEXT = {
     "asye_sole_protected": "ASYE holding a protected case with no protecting co-worker",
@@ -123,8 +124,8 @@ class TeamRow(TypedDict):
     absent: Count
     asye: Count
     advanced: Count
-    managers: int
-    span: int
+    managers: Count
+    span: Count
     rules_broken: Count
 
 
@@ -268,62 +269,72 @@ def queue_row(row: dict[str, Any], detail: Detail) -> QueueRow:
     }
 
 
-def count(value: int | None, suppress: bool) -> int | str | None:
-    return suppress_count(value) if suppress else value
+def count(value: int | None, shield: Shield) -> int | str | None:
+    """A count shown with no total beside it (primary suppression only, for elected members)."""
+    return shield.count(value)
 
 
-def rate(value: float | None, base: int | None, suppress: bool) -> float | str | None:
-    """A rate, hidden (``c``) for elected members when built on 1 to 4 people."""
-    if suppress and base is not None and 0 < base < DEFAULT_MIN_GROUP:
-        return SUPPRESSED
+def rate(value: float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
-def team_row(row: dict[str, Any], suppress: bool, rules_broken: int) -> TeamRow:
-    holders = row["case_holders"]
+def team_row(row: dict[str, Any], shield: Shield, rules_broken: int) -> TeamRow:
+    """A team's figures, through the shield of the council's caseload grid
+    (:mod:`caseload.services.caseload_disclosure`)."""
+    team_id = row["team_id"]
+
+    def show(column: str, value: Any) -> Any:
+        return shield.show(team_cell(team_id, column), value)
+
     return {
-        "team_id": row["team_id"],
+        "team_id": team_id,
         "team": row["team"] or "(no team)",
-        "href": f"/teams/{row['team_id']}" if row["team_id"] is not None else None,
+        "href": f"/teams/{team_id}" if team_id is not None else None,
         "service": row["service"],
-        "case_holders": count(holders, suppress),
-        "fte": rate(row["fte"], holders, suppress),
-        "cases": count(row["cases"], suppress),
-        "points": rate(row["points"], holders, suppress),
-        "utilisation": rate(row["utilisation"], holders, suppress),
-        "dfe_caseload": rate(row.get("dfe_caseload"), holders, suppress),
-        "red": count(row["red"], suppress),
-        "amber": count(row["amber"], suppress),
-        "green": count(row["green"], suppress),
-        "absent": count(row["absent"], suppress),
-        "asye": count(row["asye"], suppress),
-        "advanced": count(row["advanced"], suppress),
-        "managers": row["managers"],
-        "span": row["span"],
-        "rules_broken": count(rules_broken, suppress),
+        "case_holders": show("case_holders", row["case_holders"]),
+        "fte": show("fte", rate(row["fte"])),
+        "cases": show("cases", row["cases"]),
+        "points": show("points", rate(row["points"])),
+        "utilisation": show("utilisation", rate(row["utilisation"])),
+        "dfe_caseload": show("dfe_caseload", rate(row.get("dfe_caseload"))),
+        "red": show("red", row["red"]),
+        "amber": show("amber", row["amber"]),
+        "green": show("green", row["green"]),
+        "absent": show("absent", row["absent"]),
+        "asye": show("asye", row["asye"]),
+        "advanced": show("advanced", row["advanced"]),
+        "managers": show("managers", row["managers"]),
+        "span": show("span", row["span"]),
+        "rules_broken": show("rules_broken", rules_broken),
     }
 
 
-def service_row(row: dict[str, Any], suppress: bool) -> ServiceRow:
-    holders = row["case_holders"]
+def service_row(row: dict[str, Any], shield: Shield) -> ServiceRow:
     service = row["service"]
+
+    def show(column: str, value: Any) -> Any:
+        return shield.show(service_cell(service, column), value)
+
     return {
         "service": service or "(no service)",
         "href": f"/caseloads?service={quote(service)}" if service else None,
-        "case_holders": count(holders, suppress),
-        "fte": rate(row["fte"], holders, suppress),
-        "cases": count(row["cases"], suppress),
-        "points": rate(row["points"], holders, suppress),
-        "utilisation": rate(row["utilisation"], holders, suppress),
-        "red": count(row["red"], suppress),
-        "amber": count(row["amber"], suppress),
-        "green": count(row["green"], suppress),
-        "absent": count(row["absent"], suppress),
+        "case_holders": show("case_holders", row["case_holders"]),
+        "fte": show("fte", rate(row["fte"])),
+        "cases": show("cases", row["cases"]),
+        "points": show("points", rate(row["points"])),
+        "utilisation": show("utilisation", rate(row["utilisation"])),
+        "red": show("red", row["red"]),
+        "amber": show("amber", row["amber"]),
+        "green": show("green", row["green"]),
+        "absent": show("absent", row["absent"]),
     }
 
 
-def rule_counts(breaches: pl.DataFrame, suppress: bool) -> list[RuleCount]:
-    """Rules broken, counted by rule (most serious first, as the breaches are ordered)."""
+def rule_counts(
+    breaches: pl.DataFrame, shield: Shield, service: str | None = None
+) -> list[RuleCount]:
+    """Rules broken, counted by rule (most serious first, as the breaches are ordered): the
+    council's, or those in a service area's teams (``service``)."""
     counted: dict[str, int] = {}
     severities: dict[str, str] = {}
     for rule, severity in breaches.select("rule", "severity").iter_rows():
@@ -334,7 +345,7 @@ def rule_counts(breaches: pl.DataFrame, suppress: bool) -> list[RuleCount]:
             "rule": rule,
             "label": RULE_TEXT.get(rule, rule.replace("_", " ")),
             "severity": severities[rule],
-            "count": count(n, suppress),
+            "count": cast(Count, shield.show(rule_cell(rule, service), n)),
         }
         for rule, n in counted.items()
     ]

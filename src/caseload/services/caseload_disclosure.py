@@ -1,0 +1,312 @@
+"""Disclosure control for the caseload figures that elected members see, through the one set of
+rules in :mod:`caseload.domain.disclosure`.
+
+The overview, the caseloads pages (council and service area), the team pages, the unallocated
+queue and their API endpoints (``/api/v1/overview``, ``/api/v1/caseloads``, ``/api/v1/teams``,
+``/api/v1/queue``...) all show figures from one caseload report, and anyone can put the pages
+side by side. So the figures of the report go into one :class:`~caseload.domain.disclosure.Grid`
+with every way they add up, it is protected once per state of the data, and every page shows
+its cells through the same :class:`Shield`. A cell hidden on one page is hidden on all of them.
+
+The cells and how they add up:
+
+- per team and per service area: case holders, cases, red / amber / green workers, absent
+  workers, FTE and points (service = the sum of its teams; council = the sum of the service
+  areas; case holders = red + amber + green where that holds), ASYEs, advanced practitioners,
+  managers and rules broken (council = the sum of the teams where that holds);
+- figures built from a group (its FTE, points, utilisation, DfE caseload, span of control) are
+  hidden with the group's case holders or cases (or managers);
+- case holders by number of cases held (the bands add up to the council's case holders; each
+  share is built from its band);
+- rules broken by rule and alerts by kind and severity (they add up to the totals shown);
+- the unallocated queue: children, escalate / review / new, and children and escalations by home
+  team (with the longest wait built from them), by service area for the service pages.
+
+Figures shown with no total beside them anywhere (a team's month-end cases, the children
+waiting for one team) get primary suppression only (:meth:`Shield.count`)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from caseload.auth.principal import Principal
+from caseload.caseloads.report import CaseloadReport
+from caseload.domain.disclosure import (
+    DEFAULT_THRESHOLD,
+    Grid,
+    Protection,
+    Shown,
+    suppress_count,
+)
+
+Cell = tuple[Hashable, ...]
+
+# Per team: counts of people or cases, and figures built from them.
+TEAM_COUNTS = (
+    "case_holders",
+    "cases",
+    "red",
+    "amber",
+    "green",
+    "absent",
+    "asye",
+    "advanced",
+    "managers",
+    "rules_broken",
+)
+SERVICE_COUNTS = ("case_holders", "cases", "red", "amber", "green", "absent", "rules_broken")
+GROUP_FIGURES: dict[str, tuple[str, ...]] = {
+    "fte": ("case_holders",),
+    "points": ("case_holders", "cases"),
+    "utilisation": ("case_holders", "cases"),
+    "dfe_caseload": ("case_holders", "cases"),
+    "span": ("managers",),
+}
+# Columns that add up from teams to service areas to the council.
+ADDITIVE = ("case_holders", "cases", "red", "amber", "green", "absent", "fte", "points")
+COUNCIL_SHOWN = ("case_holders", "cases", "fte", "rules_broken", "unallocated", "escalate")
+QUEUE_STATUSES = ("escalate", "review", "new")
+
+
+@dataclass(frozen=True)
+class Shield:
+    """How one audience sees caseload figures: as they are (``protection`` None) or through the
+    protection of the council's grid."""
+
+    protection: Protection[Cell] | None
+    threshold: int = DEFAULT_THRESHOLD
+
+    @property
+    def active(self) -> bool:
+        return self.protection is not None
+
+    def show(self, cell: Cell, value: Shown) -> Shown:
+        """A figure of the grid as shown: ``c`` when hidden for this audience."""
+        if self.protection is None:
+            return value
+        return self.protection.show(cell, value)
+
+    def hides(self, cell: Cell) -> bool:
+        return self.protection is not None and cell in self.protection.hidden
+
+    def count(self, value: int | None) -> int | str | None:
+        """A count shown with no total beside it: primary suppression only."""
+        return suppress_count(value, self.threshold) if self.active else value
+
+
+OPEN = Shield(None)
+
+
+def team_cell(team_id: int | None, column: str) -> Cell:
+    return ("team", team_id, column)
+
+
+def service_cell(service: str | None, column: str) -> Cell:
+    return ("service", service, column)
+
+
+def council_cell(column: str) -> Cell:
+    return ("council", column)
+
+
+def rule_cell(rule: str, service: str | None = None) -> Cell:
+    """A rule's count of breaches: the council's, or in a service area's teams."""
+    return ("rule", rule) if service is None else ("service_rule", service, rule)
+
+
+def home_cell(home_team: str, column: str) -> Cell:
+    return ("home", home_team, column)
+
+
+def shield_for(principal: Principal, report: CaseloadReport) -> Shield:
+    """The shield for the principal: protected for roles whose figures are suppressed. The
+    caller caches it with the report (see :func:`caseload.services.caseload_views.shield_of`)."""
+    if not principal.suppress_small_numbers:
+        return OPEN
+    return Shield(caseload_grid(report).protect())
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None else int(value)
+
+
+def caseload_grid(report: CaseloadReport) -> Grid[Cell]:
+    """Every caseload figure a page can show from ``report``, and how they add up."""
+    grid: Grid[Cell] = Grid()
+    teams = report.teams
+    per_team = dict(
+        report.breaches.filter(pl.col("team_id").is_not_null())
+        .group_by("team_id")
+        .len()
+        .iter_rows()
+    )
+    by_service: dict[str | None, list[int | None]] = {}
+    for row in teams.iter_rows(named=True):
+        team_id = row["team_id"]
+        by_service.setdefault(row["service"], []).append(team_id)
+        values = {**row, "rules_broken": per_team.get(team_id, 0)}
+        _group(grid, ("team", team_id), values, TEAM_COUNTS)
+    queue = report.queue
+    for row in report.services.iter_rows(named=True):
+        service = row["service"]
+        members = by_service.get(service, [])
+        ids = [team_id for team_id in members if team_id is not None]
+        values = {**row, "rules_broken": sum(per_team.get(t, 0) for t in ids)}
+        _group(grid, ("service", service), values, SERVICE_COUNTS)
+        for column in (*ADDITIVE, "rules_broken"):
+            grid.add_sum_if_exact(
+                service_cell(service, column), [team_cell(t, column) for t in members]
+            )
+        in_service = report.breaches.filter(pl.col("team_id").is_in(ids))
+        rules = dict(in_service.group_by("rule").len().iter_rows())
+        for rule in sorted(rules):
+            grid.count(rule_cell(rule, service), int(rules[rule]))
+        grid.add_sum_if_exact(
+            service_cell(service, "rules_broken"), [rule_cell(r, service) for r in sorted(rules)]
+        )
+        waiting = queue.filter(pl.col("home_team_ids").list.set_intersection(ids).list.len() > 0)
+        grid.count(service_cell(service, "unallocated"), waiting.height)
+        grid.count(
+            service_cell(service, "escalate"),
+            waiting.filter(pl.col("escalation") == "escalate").height,
+        )
+    services = [row["service"] for row in report.services.iter_rows(named=True)]
+    _council(grid, report, services)
+    _distribution(grid, report)
+    _rules_and_alerts(grid, report)
+    _queue(grid, report)
+    # The service pages' queue counts add up to the council's where no child waits for teams
+    # in two service areas.
+    for column in ("unallocated", "escalate"):
+        grid.add_sum_if_exact(council_cell(column), [service_cell(s, column) for s in services])
+    return grid
+
+
+def _group(grid: Grid[Cell], prefix: Cell, values: dict[str, Any], counts: Iterable[str]) -> None:
+    """One team's or service area's counts and the figures built from them."""
+
+    def cell(column: str) -> Cell:
+        return (*prefix, column)
+
+    shown = tuple(counts)
+    for column in shown:
+        grid.count(cell(column), _int(values.get(column)))
+    for figure, sources in GROUP_FIGURES.items():
+        if figure not in values or not set(sources) <= set(shown):
+            continue
+        value = values[figure]
+        grid.figure(
+            cell(figure), None if value is None else float(value), of=[cell(s) for s in sources]
+        )
+    grid.add_sum_if_exact(cell("case_holders"), [cell(band) for band in ("red", "amber", "green")])
+
+
+def _council(grid: Grid[Cell], report: CaseloadReport, services: list[str | None]) -> None:
+    teams = report.teams
+    grid.count(council_cell("case_holders"), int(teams["case_holders"].sum()))
+    grid.count(council_cell("cases"), int(teams["cases"].sum()))
+    grid.figure(council_cell("fte"), float(teams["fte"].sum()), of=[council_cell("case_holders")])
+    grid.count(council_cell("rules_broken"), report.breaches.height)
+    for column in ("case_holders", "cases", "fte"):
+        grid.add_sum_if_exact(council_cell(column), [service_cell(s, column) for s in services])
+    grid.add_sum_if_exact(
+        council_cell("rules_broken"),
+        [team_cell(t, "rules_broken") for t in teams["team_id"].to_list()],
+    )
+    cases = report.dfe_average.get("cases")
+    grid.count(("dfe", "cases"), _int(cases))
+    grid.figure(
+        ("dfe", "case_holders_fte"),
+        report.dfe_average.get("case_holders_fte"),
+        of=[council_cell("case_holders")],
+    )
+    grid.figure(
+        ("dfe", "average"),
+        report.dfe_average.get("caseload_fte"),
+        of=[("dfe", "cases"), ("dfe", "case_holders_fte")],
+    )
+
+
+def _distribution(grid: Grid[Cell], report: CaseloadReport) -> None:
+    labels = []
+    for row in report.distribution:
+        label = str(row["band"])
+        labels.append(label)
+        grid.count(("band", label, "workers"), _int(row["workers"]))
+        share = row["share"]
+        grid.figure(
+            ("band", label, "share"),
+            None if share is None else float(str(share)),
+            of=[("band", label, "workers")],
+        )
+    grid.add_sum_if_exact(
+        council_cell("case_holders"), [("band", label, "workers") for label in labels]
+    )
+
+
+def _rules_and_alerts(grid: Grid[Cell], report: CaseloadReport) -> None:
+    by_rule: dict[str, int] = {}
+    for rule in report.breaches["rule"].to_list():
+        by_rule[rule] = by_rule.get(rule, 0) + 1
+    for rule, n in by_rule.items():
+        grid.count(rule_cell(rule), n)
+    grid.add_sum_if_exact(council_cell("rules_broken"), [rule_cell(rule) for rule in by_rule])
+    for rule in by_rule:
+        parts = [cell for cell in grid.values if cell[0] == "service_rule" and cell[2] == rule]
+        grid.add_sum_if_exact(rule_cell(rule), parts)
+    alerts: dict[tuple[str, str], int] = {}
+    for kind, severity in report.alerts.select("kind", "severity").iter_rows():
+        alerts[(kind, severity)] = alerts.get((kind, severity), 0) + 1
+    for (kind, severity), n in alerts.items():
+        grid.count(("alert", kind, severity), n)
+    grid.count(("alerts", "total"), report.alerts.height)
+    grid.add_sum(("alerts", "total"), [("alert", *key) for key in alerts])
+    for severity in ("red", "amber"):
+        chosen = [("alert", *key) for key in alerts if key[1] == severity]
+        grid.count(("alerts", severity), sum(alerts[key] for key in alerts if key[1] == severity))
+        grid.add_sum(("alerts", severity), chosen)
+    # An alert of a rule counts the same breaches as the rule: they are one figure.
+    for (kind, severity), n in alerts.items():
+        if by_rule.get(kind) == n:
+            grid.add_sum(("alert", kind, severity), [rule_cell(kind)])
+
+
+def _queue(grid: Grid[Cell], report: CaseloadReport) -> None:
+    queue = report.queue
+    grid.count(council_cell("unallocated"), queue.height)
+    for status in QUEUE_STATUSES:
+        grid.count(("queue", status), queue.filter(pl.col("escalation") == status).height)
+    grid.add_sum(council_cell("unallocated"), [("queue", status) for status in QUEUE_STATUSES])
+    grid.count(council_cell("escalate"), queue.filter(pl.col("escalation") == "escalate").height)
+    grid.add_sum(council_cell("escalate"), [("queue", "escalate")])
+    grid.figure(("queue", "longest_wait"), _longest(queue), of=[council_cell("unallocated")])
+    home = (
+        queue.with_columns(pl.col("home_team").fill_null("any team"))
+        .group_by("home_team")
+        .agg(
+            pl.len().alias("children"),
+            (pl.col("escalation") == "escalate").sum().alias("escalate"),
+            pl.col("days_waiting").max().alias("longest"),
+        )
+        .sort("home_team")
+    )
+    names = home["home_team"].to_list()
+    for row in home.iter_rows(named=True):
+        name = row["home_team"]
+        grid.count(home_cell(name, "children"), int(row["children"]))
+        grid.count(home_cell(name, "escalate"), int(row["escalate"]))
+        grid.figure(
+            home_cell(name, "longest_wait"), row["longest"], of=[home_cell(name, "children")]
+        )
+    grid.add_sum(council_cell("unallocated"), [home_cell(n, "children") for n in names])
+    grid.add_sum(council_cell("escalate"), [home_cell(n, "escalate") for n in names])
+
+
+def _longest(queue: pl.DataFrame) -> float | None:
+    if queue.is_empty():
+        return None
+    return float(queue["days_waiting"].max())  # type: ignore[arg-type]
