@@ -1,0 +1,269 @@
+"""What an elected member can work out from the JSON they are given.
+
+The member's answers from ``/api/v1/teams``, ``/api/v1/caseloads`` (the council and each service
+area), the queue and the overview are put side by side, with the true figures from the service
+leader's answers to the same requests. Every way the figures add up (a team's case holders are
+its red, amber and green workers; a service area is the sum of its teams; the council is the sum
+of its service areas, its bands, its rules; the queue by status and by home team) is then used to
+attack the hidden cells, by subtraction and by combining sums. Nothing hidden may come out, every
+count from 1 to 4 must be hidden, and nothing built from a hidden count may be shown."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+
+from caseload.auth.roles import AccountRole
+
+from .council import WebCouncil
+
+Key = tuple[Hashable, ...]
+ADDITIVE = ("case_holders", "cases", "red", "amber", "green", "absent", "fte", "points")
+TEAM_COUNTS = (
+    "case_holders",
+    "cases",
+    "red",
+    "amber",
+    "green",
+    "absent",
+    "asye",
+    "advanced",
+    "managers",
+    "rules_broken",
+)
+TEAM_FIGURES = ("fte", "points", "utilisation", "dfe_caseload")
+
+
+class Figures:
+    """The figures one account was given, by a key naming what each one is."""
+
+    def __init__(self) -> None:
+        self.values: dict[Key, Any] = {}
+
+    def put(self, key: Key, value: Any) -> None:
+        if key in self.values:
+            assert self.values[key] == value, (key, self.values[key], value)
+        self.values[key] = value
+
+
+def gather(council: WebCouncil, role: AccountRole) -> tuple[Figures, list[str], dict[str, Any]]:
+    client = council.client(role)
+    figures = Figures()
+    teams = client.get("/api/v1/teams").json()["teams"]
+    caseloads = client.get("/api/v1/caseloads").json()
+    services = [row["service"] for row in caseloads["services"]]
+    for row in [*teams, *caseloads["teams"]]:
+        for column in (*TEAM_COUNTS, *TEAM_FIGURES, "span"):
+            figures.put(("team", row["team_id"], column), row[column])
+    for row in caseloads["services"]:
+        for column in ("case_holders", "cases", "red", "amber", "green", "absent", "fte", "points"):
+            figures.put(("service", row["service"], column), row[column])
+        figures.put(("service", row["service"], "utilisation"), row["utilisation"])
+    for column, value in caseloads["summary"].items():
+        figures.put(("council", column), value)
+    for row in caseloads["distribution"]:
+        figures.put(("band", row["band"], "workers"), row["workers"])
+        figures.put(("band", row["band"], "share"), row["share"])
+    for row in caseloads["rules"]:
+        figures.put(("rule", row["rule"]), row["count"])
+    for service in services:
+        if service == "(no service)":
+            continue
+        page = client.get("/api/v1/caseloads", params={"service": service}).json()
+        for column, value in page["summary"].items():
+            key = ("council", "dfe_average") if column == "dfe_average" else None
+            figures.put(key or ("service", service, column), value)
+        for row in page["rules"]:
+            figures.put(("service_rule", service, row["rule"]), row["count"])
+        for row in page["teams"]:
+            for column in (*TEAM_COUNTS, *TEAM_FIGURES, "span"):
+                figures.put(("team", row["team_id"], column), row[column])
+    queue = client.get("/api/v1/caseloads/queue").json()
+    for column in ("escalate", "review", "new"):
+        figures.put(("queue", column), queue["summary"][column])
+    figures.put(("council", "unallocated"), queue["summary"]["children"])
+    for row in queue["by_home_team"]:
+        figures.put(("home", row["home_team"], "children"), row["children"])
+        figures.put(("home", row["home_team"], "escalate"), row["escalate"])
+    overview = client.get("/api/v1/overview").json()
+    position = overview["caseloads"]
+    figures.put(("council", "case_holders"), position["case_holders"])
+    for row in position["bands"]:
+        figures.put(("band", row["band"], "workers"), row["workers"])
+        figures.put(("band", row["band"], "share"), row["share"])
+    waiting = overview["unallocated"]
+    figures.put(("council", "unallocated"), waiting["children"])
+    figures.put(("queue", "review"), waiting["review"])
+    figures.put(("queue", "escalate"), waiting["escalate"])
+    alerts = overview["alerts"]
+    for name in ("total", "red", "amber"):
+        figures.put(("alerts", name), alerts[name])
+    for row in alerts["by_kind"]:
+        figures.put(("alert", row["kind"], row["severity"]), row["count"])
+    return figures, services, {"teams": caseloads["teams"], "alerts": alerts["by_kind"]}
+
+
+def sums(truth: dict[Key, Any], services: list[str], shape: dict[str, Any]) -> list[list[Key]]:
+    """Every sum the member can know of, as [total, part, part...], kept where it holds."""
+    found: list[list[Key]] = []
+    teams = shape["teams"]
+    team_ids = [row["team_id"] for row in teams]
+    for key_of in [lambda c, t=t: ("team", t, c) for t in team_ids] + [
+        lambda c, s=s: ("service", s, c) for s in services
+    ]:
+        found.append([key_of("case_holders"), key_of("red"), key_of("amber"), key_of("green")])
+    for service in services:
+        name = None if service == "(no service)" else service
+        members = [row["team_id"] for row in teams if row["service"] == name]
+        for column in ADDITIVE:
+            found.append([("service", service, column), *(("team", t, column) for t in members)])
+        found.append(
+            [("service", service, "rules_broken"), *(("team", t, "rules_broken") for t in members)]
+        )
+        rules = [key for key in truth if key[0] == "service_rule" and key[1] == service]
+        found.append([("service", service, "rules_broken"), *rules])
+    for column in ("case_holders", "cases", "fte"):
+        found.append([("council", column), *(("service", s, column) for s in services)])
+        found.append([("council", column), *(("team", t, column) for t in team_ids)])
+    found.append([("council", "rules_broken"), *(("team", t, "rules_broken") for t in team_ids)])
+    found.append([("council", "rules_broken"), *(k for k in truth if k[0] == "rule")])
+    for rule in [key[1] for key in truth if key[0] == "rule"]:
+        found.append(
+            [("rule", rule), *(k for k in truth if k[0] == "service_rule" and k[2] == rule)]
+        )
+    found.append(
+        [("council", "case_holders"), *(k for k in truth if k[0] == "band" and k[2] == "workers")]
+    )
+    found.append(
+        [("council", "unallocated"), *(("queue", s) for s in ("escalate", "review", "new"))]
+    )
+    found.append(
+        [("council", "unallocated"), *(k for k in truth if k[0] == "home" and k[2] == "children")]
+    )
+    found.append(
+        [("council", "escalate"), *(k for k in truth if k[0] == "home" and k[2] == "escalate")]
+    )
+    found.append([("council", "escalate"), ("queue", "escalate")])
+    found.append([("council", "unallocated"), *(("service", s, "unallocated") for s in services)])
+    found.append([("council", "escalate"), *(("service", s, "escalate") for s in services)])
+    alerts = [("alert", row["kind"], row["severity"]) for row in shape["alerts"]]
+    found.append([("alerts", "total"), *alerts])
+    for severity in ("red", "amber"):
+        found.append([("alerts", severity), *(a for a in alerts if a[2] == severity)])
+    for alert in alerts:
+        if ("rule", alert[1]) in truth:
+            found.append([alert, ("rule", alert[1])])
+    return [
+        relation
+        for relation in found
+        if all(key in truth and _number(truth[key]) for key in relation)
+        and abs(truth[relation[0]] - sum(truth[key] for key in relation[1:])) < 1e-6
+    ]
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def subtract(shown: dict[Key, Any], relations: list[list[Key]]) -> dict[Key, float]:
+    """Hidden figures recovered by subtraction, repeated with whatever came out."""
+    known = {key: float(value) for key, value in shown.items() if _number(value)}
+    recovered: dict[Key, float] = {}
+    progress = True
+    while progress:
+        progress = False
+        for total, *parts in relations:
+            missing = [key for key in (total, *parts) if key not in known]
+            if len(missing) != 1:
+                continue
+            key = missing[0]
+            others = sum(known[p] for p in parts if p != key)
+            known[key] = recovered[key] = others if key == total else known[total] - others
+            progress = True
+    return recovered
+
+
+def combined(hidden: set[Key], relations: list[list[Key]]) -> set[Key]:
+    """Hidden figures fixed by all the sums taken together (rank of the equations)."""
+    cells = sorted(hidden, key=repr)
+    index = {key: i for i, key in enumerate(cells)}
+    rows = []
+    for total, *parts in relations:
+        row = np.zeros(len(cells))
+        for key, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if key in index:
+                row[index[key]] += sign
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    matrix = np.array(rows)
+    rank = np.linalg.matrix_rank(matrix)
+    fixed = set()
+    for key, i in index.items():
+        unit = np.zeros(len(cells))
+        unit[i] = 1.0
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            fixed.add(key)
+    return fixed
+
+
+def test_no_hidden_figure_can_be_worked_out_from_the_members_json(
+    shared_council: WebCouncil,
+) -> None:
+    member, services, shape = gather(shared_council, AccountRole.MEMBER)
+    leader, leader_services, _ = gather(shared_council, AccountRole.LEADER)
+    assert services == leader_services
+    shown, truth = member.values, leader.values
+    assert shown.keys() == truth.keys()
+    hidden = {key for key, value in shown.items() if value == "c"}
+    # every shown figure is the true one
+    for key, value in shown.items():
+        assert value == "c" or value == truth[key], (key, value, truth[key])
+    # every count from 1 to 4 is hidden
+    counts = {
+        key
+        for key in truth
+        if key[-1] not in (*TEAM_FIGURES, "share", "span", "dfe_average")
+        and isinstance(truth[key], int)
+    }
+    small = {key for key in counts if 1 <= truth[key] <= 4}
+    assert small, "the council has small numbers to hide"
+    assert small <= hidden, sorted(map(repr, small - hidden))
+    # nothing built from a hidden count is shown
+    for key in [k for k in truth if k[0] == "team" and k[2] in ("case_holders", "cases")]:
+        if key in hidden:
+            for figure in TEAM_FIGURES:
+                assert ("team", key[1], figure) in hidden, (key, figure)
+    for key in [k for k in truth if k[0] == "band" and k[2] == "workers"]:
+        if key in hidden:
+            assert ("band", key[1], "share") in hidden
+    # and nothing hidden comes back
+    relations = sums(truth, services, shape)
+    assert len(relations) > 40
+    recovered = subtract(shown, relations)
+    assert recovered == {}, recovered
+    fixed = {key for key in combined(hidden, relations) if truth[key] != 0}
+    assert fixed == set(), fixed
+    # complementary suppression did hide figures that are not small themselves
+    assert any(not (1 <= truth[key] <= 4) for key in hidden if isinstance(truth[key], int))
+
+
+def test_a_team_with_few_cases_shows_nothing_built_from_them(shared_council: WebCouncil) -> None:
+    """In this council one team has 1 case holder and one has 3: their FTE, points, caseload and
+    utilisation are hidden on every page the member opens, and the leader sees them."""
+    member = shared_council.client(AccountRole.MEMBER)
+    leader = shared_council.client(AccountRole.LEADER)
+    true_rows = {row["team_id"]: row for row in leader.get("/api/v1/teams").json()["teams"]}
+    small = [row for row in true_rows.values() if 1 <= row["case_holders"] <= 4]
+    assert sorted(row["case_holders"] for row in small) == [1, 3]
+    for row in small:
+        shown_list = {r["team_id"]: r for r in member.get("/api/v1/teams").json()["teams"]}
+        page = member.get(f"/api/v1/teams/{row['team_id']}").json()
+        on_page = next(r for r in page["teams"] if r["team_id"] == row["team_id"])
+        for shown in (shown_list[row["team_id"]], on_page):
+            for column in ("case_holders", "fte", "points", "utilisation", "dfe_caseload"):
+                assert shown[column] == "c", column
+        assert isinstance(row["points"], float) and row["points"] > 0
