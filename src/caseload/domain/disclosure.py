@@ -25,7 +25,8 @@ figure must not be recoverable from the shown ones. The algorithm, repeated to a
 Each round hides at least one more cell, so it ends; the result depends only on the values and
 the order the sums are given in, so every page built from the same figures hides the same cells.
 Cells that a page never shows (``unpublished``) count as hidden but are never reported as
-suppressed."""
+suppressed. Cells published in full elsewhere (``kept``: the council's own totals, which DfE
+publishes) are never hidden; the complementary cells are then found among the others."""
 
 from __future__ import annotations
 
@@ -85,6 +86,7 @@ class Grid(Generic[K]):
     counts: set[K] = field(default_factory=set)
     sources: dict[K, tuple[K, ...]] = field(default_factory=dict)
     unpublished: set[K] = field(default_factory=set)
+    kept: set[K] = field(default_factory=set)
     sums: list[Sum[K]] = field(default_factory=list)
 
     def count(self, cell: K, value: int, *, published: bool = True) -> None:
@@ -93,6 +95,10 @@ class Grid(Generic[K]):
         self.counts.add(cell)
         if not published:
             self.unpublished.add(cell)
+
+    def keep(self, cell: K) -> None:
+        """A cell always shown (published in full elsewhere): never hidden."""
+        self.kept.add(cell)
 
     def figure(self, cell: K, value: float | None, *, of: Iterable[K] = ()) -> None:
         """A figure built from the counts (or figures) ``of``: hidden when any of them is."""
@@ -107,10 +113,11 @@ class Grid(Generic[K]):
                 raise KeyError(f"cell {cell!r} is not in the grid")
         self.sums.append(Sum(total, chosen))
 
-    def add_sum_if_exact(self, total: K, parts: Iterable[K]) -> bool:
-        """Add the sum only when the values do add up (to within rounding); True if added."""
+    def add_sum_if_exact(self, total: K, parts: Iterable[K], *, within: float = 1e-6) -> bool:
+        """Add the sum only when the values add up (to ``within``: the rounding of figures
+        shown to 1 decimal place lets an onlooker subtract to about that); True if added."""
         chosen = tuple(parts)
-        if abs(self.values[total] - sum(self.values[p] for p in chosen)) > 1e-6:
+        if abs(self.values[total] - sum(self.values[p] for p in chosen)) > within:
             return False
         self.add_sum(total, chosen)
         return True
@@ -118,12 +125,13 @@ class Grid(Generic[K]):
     def protect(self, threshold: int = DEFAULT_THRESHOLD) -> Protection[K]:
         primary = frozenset(
             cell for cell in self.counts if is_small(self.values[cell], threshold)
-        ) - frozenset(self.unpublished)
+        ) - frozenset(self.unpublished | self.kept)
         hidden = protect(
             self.values,
             sums=self.sums,
             start=primary | self.unpublished,
-            sources=self.sources,
+            sources={k: v for k, v in self.sources.items() if k not in self.kept},
+            kept=self.kept,
         )
         return Protection(frozenset(hidden - self.unpublished), primary)
 
@@ -134,6 +142,7 @@ def protect(
     sums: Sequence[Sum[K]],
     start: Iterable[K],
     sources: Mapping[K, Sequence[K]] | None = None,
+    kept: Iterable[K] = (),
 ) -> set[K]:
     """The cells to hide: ``start`` (small counts and unpublished cells), the figures derived from
     hidden cells, and enough complementary cells that no hidden non-zero cell can be worked out
@@ -141,12 +150,13 @@ def protect(
     hidden = set(start)
     derived = dict(sources or {})
     order = {cell: index for index, cell in enumerate(values)}
+    fixed = frozenset(kept)
     while True:
         _hide_derived(hidden, derived)
         changed = False
         for relation in sums:
             if sum(1 for cell in relation.cells if cell in hidden) == 1:
-                extra = _complement(relation, hidden, values, order)
+                extra = _complement(relation, hidden | fixed, values, order)
                 if extra is not None:
                     hidden.add(extra)
                     changed = True
@@ -156,7 +166,7 @@ def protect(
         for cell in determined(hidden, sums, order):
             if values[cell] == 0:
                 continue
-            extra = _complement_for(cell, hidden, sums, values, order)
+            extra = _complement_for(cell, hidden, fixed, sums, values, order)
             if extra is not None:
                 hidden.add(extra)
                 changed = True
@@ -194,6 +204,7 @@ def _complement(
 def _complement_for(
     cell: K,
     hidden: set[K],
+    fixed: frozenset[K],
     sums: Sequence[Sum[K]],
     values: Mapping[K, float],
     order: Mapping[K, int],
@@ -207,7 +218,7 @@ def _complement_for(
             other
             for relation in group
             for other in relation.cells
-            if other not in hidden and values[other] != 0
+            if other not in hidden and other not in fixed and values[other] != 0
         ]
         if candidates:
             return min(candidates, key=lambda other: (abs(values[other]), order[other]))

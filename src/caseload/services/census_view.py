@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -37,13 +37,8 @@ from caseload.census.definitions import (
 )
 from caseload.census.indicators import compute_indicators, round_indicators
 from caseload.domain.codes import Role
+from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Grid
 from caseload.errors import CaseloadError, NotFoundError
-from caseload.exporters.suppression import (
-    DEFAULT_MIN_GROUP,
-    SUPPRESSED,
-    suppress_count,
-    suppress_frame,
-)
 from caseload.services import audit, benchmarks, census, rag
 from caseload.services.census import Breakdown, Source
 from caseload.services.report_cache import (
@@ -91,6 +86,16 @@ SUPPRESSED_WITH: dict[str, tuple[str, ...]] = {
     "caseload_fte": ("cases", "_staff"),
     "absence_rate_fte": ("inpost_headcount",),
 }
+# "_staff" in SUPPRESSED_WITH: own staff and agency workers in post together.
+_STAFF = {"_staff": ("inpost_headcount", "agency_headcount")}
+# FTE that add up from teams (or roles) to the council.
+ADDITIVE_FTE: tuple[str, ...] = (
+    "inpost_fte",
+    "starters_fte",
+    "leavers_fte",
+    "agency_fte",
+    "case_holders_fte",
+)
 SUPPRESSION_NOTE = (
     "Small numbers are hidden: a count of 1 to 4 people or cases shows as 'c', and so does any "
     "FTE or rate that would reveal one. Council totals are shown in full."
@@ -357,48 +362,61 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def suppress_rows(rows: Sequence[Row]) -> list[Row]:
-    """The rows with small numbers suppressed (``SUPPRESSED_COUNTS`` and ``SUPPRESSED_WITH``)
-    through :func:`caseload.exporters.suppression.suppress_frame`."""
-    if not rows:
-        return []
-    frame = pl.DataFrame(
-        [dict(row) for row in rows], schema_overrides=_schema(rows[0]), infer_schema_length=None
-    ).with_columns((pl.col("inpost_headcount") + pl.col("agency_headcount")).alias("_staff"))
-    # One marker column per figure: 1 when any count it depends on is small, else 0; the
-    # suppression hides the figure when its marker is from 1 to 4.
-    markers = {name: f"_small_{name}" for name in SUPPRESSED_WITH}
-    frame = frame.with_columns(
-        pl.any_horizontal(
-            (pl.col(count) > 0) & (pl.col(count) < DEFAULT_MIN_GROUP) for count in counts
-        )
-        .fill_null(False)
-        .cast(pl.Int64)
-        .alias(markers[name])
-        for name, counts in SUPPRESSED_WITH.items()
-    )
-    hidden = suppress_frame(frame, counts=list(SUPPRESSED_COUNTS), rates=markers)
-    result = _rows(hidden.drop("_staff", *markers.values()))
-    for row in result:
-        for name in (*SUPPRESSED_COUNTS, *SUPPRESSED_WITH):
-            value = row.get(name)
-            if isinstance(value, str) and value != SUPPRESSED:
-                row[name] = float(value) if kind_of(name) is not Kind.COUNT else int(value)
-    return result
+    """One table's rows with small numbers suppressed, and every figure built from them
+    (``SUPPRESSED_COUNTS`` and ``SUPPRESSED_WITH``); see :func:`suppress_tables`."""
+    return suppress_tables({"rows": rows}, None)["rows"]
 
 
-def _schema(row: Row) -> dict[str, Any]:
-    schema: dict[str, Any] = {}
-    for name in row:
-        if name in INDICATOR_COLUMNS:
-            schema[name] = pl.Int64 if kind_of(name) is Kind.COUNT else pl.Float64
-        else:
-            schema[name] = pl.Utf8 if name != "year" else pl.Int64
-    return schema
+def suppress_tables(
+    tables: Mapping[str, Sequence[Row]], totals: Row | None
+) -> dict[str, list[Row]]:
+    """Breakdowns shown together (by team and by role for one year) with small numbers
+    suppressed through :mod:`caseload.domain.disclosure`: counts of 1 to 4 and every FTE or rate
+    built from them, and, where the rows of a table add up to the council's ``totals`` (shown in
+    full beside them), enough other cells that no hidden one can be worked out by subtraction."""
+    grid: Grid[tuple[Hashable, ...]] = Grid()
+    for name, rows in tables.items():
+        for index, row in enumerate(rows):
+            for count in SUPPRESSED_COUNTS:
+                grid.count((name, index, count), int(_value(row.get(count))))
+            for figure, counts in SUPPRESSED_WITH.items():
+                sources = [
+                    (name, index, source)
+                    for source in counts
+                    for source in _STAFF.get(source, (source,))
+                ]
+                value = row.get(figure)
+                grid.figure(
+                    (name, index, figure),
+                    float(value) if isinstance(value, int | float) else None,
+                    of=sources,
+                )
+    if totals is not None:
+        for column in (*SUPPRESSED_COUNTS, *ADDITIVE_FTE):
+            if column in SUPPRESSED_COUNTS:
+                grid.count(("council", column), int(_value(totals.get(column))))
+            else:
+                grid.figure(("council", column), _value(totals.get(column)))
+            grid.keep(("council", column))
+            for name, rows in tables.items():
+                parts = [(name, index, column) for index in range(len(rows))]
+                within = 1e-6 if column in SUPPRESSED_COUNTS else 0.05 * (len(parts) + 1)
+                grid.add_sum_if_exact(("council", column), parts, within=within)
+    protection = grid.protect(DEFAULT_THRESHOLD)
+    return {
+        name: [
+            {
+                key: SUPPRESSED if (name, index, key) in protection.hidden else value
+                for key, value in row.items()
+            }
+            for index, row in enumerate(rows)
+        ]
+        for name, rows in tables.items()
+    }
 
 
-def suppress_small(value: int | None, hide: bool) -> int | str | None:
-    """A count for a page: 1 to 4 becomes "c" when ``hide``."""
-    return suppress_count(value) if hide else value
+def _value(value: Cell) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 # --- benchmarks -------------------------------------------------------------------------------

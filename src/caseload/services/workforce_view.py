@@ -2,8 +2,9 @@
 the council against England, its region and comparators, the census return's validation report and
 its XML download. Each builds one plain dictionary that the page renders and the API returns.
 
-Elected members see small numbers suppressed in the team and role breakdowns
-(:func:`caseload.services.census_view.suppress_rows`). The validation report and the download
+Elected members see small numbers suppressed in the team and role breakdowns, which are shown
+together beside the council's totals, so they are protected together
+(:func:`caseload.services.census_view.suppress_tables`). The validation report and the download
 need ``DOWNLOAD_RETURN``; every download (or refusal) is written to the audit trail."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from caseload.services.census_view import (
     breakdown_rows,
     census_years,
     pick_year,
-    suppress_rows,
+    suppress_tables,
     yearly_rows,
 )
 
@@ -110,11 +111,8 @@ def _table(
             breakdown_rows(engine, council, chosen, by) if chosen is not None else ([], None)
         )
         hide = principal.suppress_small_numbers
-        if hide:
-            shown = rows
-            rows = census_view.cached(
-                council, ("suppressed", chosen, by.value), lambda: suppress_rows(shown)
-            )
+        if hide and chosen is not None and rows:
+            rows = _protected(engine, council, chosen)[by.value]
     if not years:
         message = "There are no census figures yet: the data does not cover a census year."
     return {
@@ -128,6 +126,18 @@ def _table(
         "indicators": all_indicators(),
         "rows": rows,
     }
+
+
+def _protected(engine: Engine, council: Council, year: int) -> dict[str, list[Row]]:
+    """The team and role breakdowns of ``year`` as elected members see them: protected together
+    with the council's totals for the year, once per state of the data."""
+
+    def build() -> dict[str, list[Row]]:
+        tables = {by.value: breakdown_rows(engine, council, year, by)[0] for by in Breakdown}
+        totals = next((row for row in yearly_rows(engine, council) if row["year"] == year), None)
+        return suppress_tables(tables, totals)
+
+    return census_view.cached(council, ("suppressed", year), build)
 
 
 def indicator_table(
