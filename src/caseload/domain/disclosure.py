@@ -26,10 +26,20 @@ Each round hides at least one more cell, so it ends; the result depends only on 
 the order the sums are given in, so every page built from the same figures hides the same cells.
 Cells that a page never shows (``unpublished``) count as hidden but are never reported as
 suppressed. Cells published in full elsewhere (``kept``: the council's own totals, which DfE
-publishes) are never hidden; the complementary cells are then found among the others."""
+publishes) are never hidden; the complementary cells are then found among the others.
+
+**Pseudonyms.** Where a role sees rows about people without their names (the performance
+analyst), each person is a keyed pseudonym: HMAC-SHA256, under the installation's secret, of the
+kind of record, the council and a stable natural key (staff number, child reference), written
+as a letter for the kind and 8 characters of Crockford's base 32 (40 bits), e.g. ``W-7F3K9Q2M``.
+The same secret always gives the same pseudonym, so pages and exports can be linked over time;
+without the secret it cannot be recomputed from guessed staff numbers, and it never carries a
+database id."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -37,6 +47,10 @@ from typing import Generic, TypeVar
 
 SUPPRESSED = "c"
 DEFAULT_THRESHOLD = 5
+# Crockford's base 32: digits and capitals without I, L, O and U (nothing to misread).
+PSEUDONYM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PSEUDONYM_CHARS = 8
+PSEUDONYM_PREFIXES = {"worker": "W", "child": "C", "family": "F", "involvement": "I"}
 
 K = TypeVar("K", bound=Hashable)
 Shown = int | float | str | None
@@ -261,3 +275,19 @@ def _subtract(row: dict[K, Fraction], other: Mapping[K, Fraction], factor: Fract
             row[cell] = updated
         else:
             row.pop(cell, None)
+
+
+def pseudonym(secret: bytes, kind: str, authority: str, key: str) -> str:
+    """The keyed pseudonym of a record: ``kind`` (worker, child, family...), the council's code
+    and the record's natural key, under ``secret``. E.g. ``W-7F3K9Q2M``."""
+    if not secret:
+        raise ValueError("a pseudonym needs a secret key")
+    message = f"{kind}\x1f{authority}\x1f{key}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    number = int.from_bytes(digest[:5], "big")  # 40 bits: 8 characters of 5 bits
+    chars = "".join(
+        PSEUDONYM_ALPHABET[(number >> shift) & 31]
+        for shift in range(5 * (PSEUDONYM_CHARS - 1), -1, -5)
+    )
+    prefix = PSEUDONYM_PREFIXES.get(kind, kind[:1].upper() or "X")
+    return f"{prefix}-{chars}"

@@ -37,6 +37,7 @@ from caseload.services.caseloads import (
     make_scope,
     scoped_report,
 )
+from caseload.services.pseudonyms import Pseudonyms, pseudonym_key
 from caseload.services.view_rows import (
     BreachRow,
     Count,
@@ -143,18 +144,35 @@ class QueueContext(ScopeFields):
 
 @dataclass(frozen=True)
 class Scoped:
-    """The council's cached data, the principal's scope of it and the report for that scope."""
+    """The council's cached data, the principal's scope of it and the report for that scope,
+    with the council's pseudonyms when the principal sees pseudonymised rows."""
 
     council: CouncilData
     scope: Scope
     report: CaseloadReport
+    names: Pseudonyms | None = None
 
 
 def scoped_for(engine: Engine, principal: Principal) -> Scoped:
     """The caseload report for the principal's scope (their teams, or the council), cached."""
     council = council_data(engine, authority_id=principal.authority_id)
     scope = make_scope(council, as_at=None, team_ids=principal.visible_team_ids())
-    return Scoped(council, scope, scoped_report(council, scope))
+    names = None
+    if detail_for(principal) is Detail.PSEUDONYMISED:
+        names = pseudonyms_of(engine, council)
+    return Scoped(council, scope, scoped_report(council, scope), names)
+
+
+def pseudonyms_of(engine: Engine, council: CouncilData) -> Pseudonyms:
+    """The council's pseudonyms (:mod:`caseload.services.pseudonyms`), made once per state of
+    the data."""
+    data = council.data
+
+    def build() -> Pseudonyms:
+        secret = pseudonym_key(engine)
+        return Pseudonyms.of(secret, council.authority.code, data.workers, data.children)
+
+    return cast(Pseudonyms, VIEW_CACHE.get_or_build((*council.key, "pseudonyms"), build))
 
 
 def shield_of(scoped: Scoped, principal: Principal) -> Shield:
@@ -329,12 +347,12 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
         "distribution": [] if chosen else _distribution(report, shield),
         "rules": rule_counts(breaches, shield, chosen),
         "workers": (
-            [worker_row(row, detail) for row in workers.iter_rows(named=True)]
+            [worker_row(row, detail, scoped.names) for row in workers.iter_rows(named=True)]
             if show_people
             else None
         ),
         "breaches": (
-            [breach_row(row, detail) for row in breaches.iter_rows(named=True)]
+            [breach_row(row, detail, scoped.names) for row in breaches.iter_rows(named=True)]
             if show_people
             else None
         ),
@@ -416,7 +434,7 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
         "children": (
             None
             if detail is Detail.AGGREGATE
-            else [queue_row(row, detail) for row in queue.iter_rows(named=True)]
+            else [queue_row(row, detail, scoped.names) for row in queue.iter_rows(named=True)]
         ),
     }
     return context

@@ -390,7 +390,7 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
         "waiting": count(queue.height, shield),
         "workers": (
             [
-                worker_row(row, detail)
+                worker_row(row, detail, scoped.names)
                 for row in report.workers.filter(pl.col("team").is_in(sorted(names))).iter_rows(
                     named=True
                 )
@@ -398,10 +398,12 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
             if people
             else None
         ),
-        "queue": [queue_row(row, detail) for row in queue.iter_rows(named=True)]
+        "queue": [queue_row(row, detail, scoped.names) for row in queue.iter_rows(named=True)]
         if people
         else None,
-        "breaches": [breach_row(row, detail) for row in breaches.iter_rows(named=True)]
+        "breaches": [
+            breach_row(row, detail, scoped.names) for row in breaches.iter_rows(named=True)
+        ]
         if people
         else None,
     }
@@ -416,7 +418,10 @@ def worker_list(engine: Engine, principal: Principal) -> WorkerList:
     detail = detail_for(principal)
 
     def build() -> WorkerList:
-        rows = [worker_row(row, detail) for row in scoped.report.workers.iter_rows(named=True)]
+        rows = [
+            worker_row(row, detail, scoped.names)
+            for row in scoped.report.workers.iter_rows(named=True)
+        ]
         return {**scope_dict(scoped.scope, principal), "detail": detail.value, "workers": rows}
 
     listed = cached_view(scoped, principal, "workers", build)

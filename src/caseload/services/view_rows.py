@@ -5,9 +5,10 @@ Detail levels:
 
 - ``named`` (service leader; team manager within their teams): names, staff numbers and child
   references, with links to the worker pages;
-- ``pseudonymised`` (analyst): one row per worker or child with ``W-<worker id>`` and
-  ``C-<child id>`` in place of names, staff numbers and child references, no links to named
-  records, and rules broken described by rule rather than by the message (which names people);
+- ``pseudonymised`` (analyst): one row per worker or child with a keyed pseudonym (``W-7F3K9Q2M``,
+  ``C-...``: :mod:`caseload.services.pseudonyms`, never a database id) in place of names, staff
+  numbers and child references, no links to named records, and rules broken described by rule
+  rather than by the message (which names people);
 - ``aggregate`` (elected member, administrator): team, service and council figures only, never a
   row per person. For elected members every count from 1 to 4 is shown as ``c``, with every
   figure built from it and every figure that would give it away by subtraction
@@ -28,6 +29,7 @@ from caseload.auth.roles import Permission
 from caseload.caseloads.position import case_label
 from caseload.domain import Role
 from caseload.services.caseload_disclosure import Shield, rule_cell, service_cell, team_cell
+from caseload.services.pseudonyms import Pseudonyms
 
 RULE_TEXT = {
     "asye_sole_protected": "ASYE holding a protected case with no protecting co-worker",
@@ -59,7 +61,7 @@ class Crumb(TypedDict):
 
 class WorkerRow(TypedDict):
     """A worker's caseload on the day (as in the council's report). Pseudonymised rows have
-    ``label`` W-<id> and no id, name, staff number or link."""
+    ``label`` the worker's pseudonym (W-...) and no id, name, staff number or link."""
 
     worker_id: int | None
     label: str | None
@@ -170,14 +172,18 @@ def detail_for(principal: Principal) -> Detail:
     return Detail.AGGREGATE
 
 
-def worker_ref(worker_id: int | None) -> str | None:
-    return None if worker_id is None else f"W-{worker_id}"
+def _names(detail: Detail, names: Pseudonyms | None) -> Pseudonyms:
+    if names is None:
+        raise ValueError(f"{detail.value} rows need the council's pseudonyms")
+    return names
 
 
-def child_ref_for(detail: Detail, child_id: int | None, child_ref: str | None) -> str | None:
+def child_ref_for(
+    detail: Detail, child_id: int | None, child_ref: str | None, names: Pseudonyms | None
+) -> str | None:
     if detail is Detail.NAMED:
         return child_ref
-    return None if child_id is None else f"C-{child_id}"
+    return _names(detail, names).child(child_id)
 
 
 def plain(value: Any) -> Any:
@@ -212,13 +218,18 @@ def flags(row: dict[str, Any]) -> list[str]:
     return found
 
 
-def worker_row(row: dict[str, Any], detail: Detail) -> WorkerRow:
-    """A worker's caseload as a page row; ``detail`` is named or pseudonymised."""
+def worker_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = None) -> WorkerRow:
+    """A worker's caseload as a page row; ``detail`` is named or pseudonymised (with
+    ``names``, the council's pseudonyms)."""
     named = detail is Detail.NAMED
     worker_id = int(row["worker_id"])
     return {
         "worker_id": worker_id if named else None,
-        "label": f"{row['name']} ({row['staff_number']})" if named else worker_ref(worker_id),
+        "label": (
+            f"{row['name']} ({row['staff_number']})"
+            if named
+            else _names(detail, names).worker(worker_id)
+        ),
         "name": row["name"] if named else None,
         "staff_number": row["staff_number"] if named else None,
         "href": f"/workers/{worker_id}" if named else None,
@@ -240,25 +251,25 @@ def worker_row(row: dict[str, Any], detail: Detail) -> WorkerRow:
     }
 
 
-def breach_row(row: dict[str, Any], detail: Detail) -> BreachRow:
+def breach_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = None) -> BreachRow:
     named = detail is Detail.NAMED
     return {
         "rule": row["rule"],
         "label": RULE_TEXT.get(row["rule"], row["rule"].replace("_", " ")),
         "severity": row["severity"],
         "team": row["team"],
-        "worker": (row["worker"] if named else worker_ref(row["worker_id"])),
+        "worker": (row["worker"] if named else _names(detail, names).worker(row["worker_id"])),
         "worker_href": (
             f"/workers/{row['worker_id']}" if named and row["worker_id"] is not None else None
         ),
-        "child": child_ref_for(detail, row["child_id"], row["child_ref"]),
+        "child": child_ref_for(detail, row["child_id"], row["child_ref"], names),
         "message": row["message"] if named else None,
     }
 
 
-def queue_row(row: dict[str, Any], detail: Detail) -> QueueRow:
+def queue_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = None) -> QueueRow:
     return {
-        "child": child_ref_for(detail, row["child_id"], row["child_ref"]),
+        "child": child_ref_for(detail, row["child_id"], row["child_ref"], names),
         "case": case_label(row["case_type"], row["proceedings"]),
         "points": plain(float(row["points"])),
         "waiting_since": plain(row["waiting_since"]),
