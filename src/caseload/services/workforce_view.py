@@ -5,7 +5,10 @@ its XML download. Each builds one plain dictionary that the page renders and the
 Elected members see small numbers suppressed in the team and role breakdowns, which are shown
 together beside the council's totals, so they are protected together
 (:func:`caseload.services.census_view.suppress_tables`). The validation report and the download
-need ``DOWNLOAD_RETURN``; every download (or refusal) is written to the audit trail."""
+need ``DOWNLOAD_RETURN`` (service leader, administrator): the XML holds SWE numbers and birth
+dates. The performance analyst (``VIEW_RETURN_CHECKS``) sees the validation report without them:
+workers by their position in the return only, and no value of a worker-level item. Every
+download (or refusal) is written to the audit trail."""
 
 from __future__ import annotations
 
@@ -165,12 +168,14 @@ def workforce_context(
     chosen = pick_year(years, year)
     report: ReturnReport | None = None
     report_message = None
-    if principal.can(Permission.DOWNLOAD_RETURN) and chosen is not None:
-        report = _return_report(engine, council, chosen)
+    if principal.can(Permission.VIEW_RETURN_CHECKS) and chosen is not None:
+        report = _return_report(
+            engine, council, chosen, personal=principal.can(Permission.DOWNLOAD_RETURN)
+        )
     elif chosen is not None:
         report_message = (
-            "The census return's validation report and download are for service leaders and "
-            "performance analysts."
+            "The census return's validation report is for service leaders, performance "
+            "analysts and administrators; its download for service leaders and administrators."
         )
     return {
         "title": "Workforce",
@@ -199,17 +204,24 @@ def _problems(engine: Engine, council: Council, year: int) -> list[Problem]:
     )
 
 
-def _problem_row(problem: Problem) -> ProblemRow:
+def _problem_row(problem: Problem, personal: bool) -> ProblemRow:
+    """A problem as listed; without ``personal`` a worker is only their position in the return
+    (no SWE number) and the value of a worker-level item (a birth date...) is left out."""
+    worker_level = problem.worker is not None
     return {
         "severity": problem.severity.value,
-        "where": problem.where(),
+        "where": problem.where() if personal or not worker_level else f"worker {problem.worker}",
         "item": problem.item,
-        "value": problem.value,
+        "value": problem.value if personal or not worker_level else None,
         "problem": problem.message,
     }
 
 
-def _return_report(engine: Engine, council: Council, year: int) -> ReturnReport:
+def _return_report(
+    engine: Engine, council: Council, year: int, *, personal: bool = True
+) -> ReturnReport:
+    """The validation report; ``personal`` (those who may download the return) with SWE
+    numbers and the values of worker items, and the download link."""
     problems = _problems(engine, council, year)
     ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -217,10 +229,10 @@ def _return_report(engine: Engine, council: Council, year: int) -> ReturnReport:
         "year": year,
         "errors": errors,
         "warnings": len(problems) - errors,
-        "problems": [_problem_row(p) for p in ordered[:PROBLEMS_SHOWN]],
+        "problems": [_problem_row(p, personal) for p in ordered[:PROBLEMS_SHOWN]],
         "more": max(0, len(problems) - PROBLEMS_SHOWN),
-        "can_download": errors == 0,
-        "download_url": f"/workforce/return.xml?year={year}" if errors == 0 else None,
+        "can_download": personal and errors == 0,
+        "download_url": f"/workforce/return.xml?year={year}" if personal and errors == 0 else None,
         "download_text": DOWNLOAD_LINK,
     }
 
