@@ -10,14 +10,25 @@ count from 1 to 4 must be hidden, and nothing built from a hidden count may be s
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Hashable
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
+import pytest
+from sqlalchemy import select
 
 from caseload.auth.roles import AccountRole
+from caseload.errors import AccessDeniedError
+from caseload.services import accounts
+from caseload.services.workforce_view import census_return_download
+from caseload.storage.engine import session_scope
+from caseload.storage.models import Allocation, Child, ChildStatus, Referral, Worker
+from caseload.web.formatting import day as day_text
 
-from .council import WebCouncil
+from .council import PASSWORD, WebCouncil
 
 Key = tuple[Hashable, ...]
 ADDITIVE = ("case_holders", "cases", "red", "amber", "green", "absent", "fte", "points")
@@ -267,3 +278,106 @@ def test_a_team_with_few_cases_shows_nothing_built_from_them(shared_council: Web
             for column in ("case_holders", "fte", "points", "utilisation", "dfe_caseload"):
                 assert shown[column] == "c", column
         assert isinstance(row["points"], float) and row["points"] > 0
+
+
+# --- the performance analyst: pseudonyms, no SWE numbers, no birth dates, no XML ---------------
+
+
+def _private_values(council: WebCouncil) -> dict[str, set[str]]:
+    """Every SWE number, birth date (as ISO, as UK numerals and as pages write dates), staff
+    number, child reference and name in the council. A child's birth date is left out when it is
+    also a date the pages legitimately show (a case, referral or allocation date, a month end)."""
+    with session_scope(council.engine) as session:
+        workers = session.execute(
+            select(Worker.swe_number, Worker.birth_date, Worker.staff_number, Worker.last_name)
+        ).all()
+        children = session.execute(select(Child.child_ref, Child.birth_date)).all()
+        shown_dates = {
+            day
+            for column in (
+                Allocation.start_date,
+                Allocation.end_date,
+                ChildStatus.start_date,
+                ChildStatus.end_date,
+                Referral.referral_date,
+            )
+            for day in session.scalars(select(column))
+            if day is not None
+        }
+    births = {born for _, born, _, _ in workers if born is not None}
+    births |= {born for _, born in children if born is not None and born not in shown_dates}
+    return {
+        "SWE numbers": {swe for swe, _, _, _ in workers if swe},
+        "birth dates": {
+            text
+            for born in births
+            for text in (born.isoformat(), born.strftime("%d/%m/%Y"), day_text(born))
+        },
+        "staff numbers": {staff for _, _, staff, _ in workers},
+        "child references": {ref for ref, _ in children},
+    }
+
+
+def _analyst_answers(council: WebCouncil) -> dict[str, str]:
+    client = council.client(AccountRole.ANALYST)
+    teams = client.get("/api/v1/teams").json()["teams"]
+    services = [row["service"] for row in client.get("/api/v1/caseloads").json()["services"]]
+    paths = [
+        "/",
+        "/api/v1/overview",
+        "/workforce",
+        "/api/v1/workforce",
+        "/api/v1/census/indicators",
+        "/api/v1/census/indicators?by=team",
+        "/api/v1/census/indicators?by=role",
+        "/caseloads",
+        "/api/v1/caseloads",
+        "/caseloads/queue",
+        "/api/v1/caseloads/queue",
+        "/api/v1/workers",
+        "/api/v1/teams",
+        "/data/quality",
+        *(f"/caseloads?service={quote(s)}" for s in services if s != "(no service)"),
+        *(f"/api/v1/caseloads?service={quote(s)}" for s in services if s != "(no service)"),
+        *(f"/teams/{row['team_id']}" for row in teams if row["team_id"] is not None),
+        *(f"/api/v1/teams/{row['team_id']}" for row in teams if row["team_id"] is not None),
+    ]
+    answers = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        answers[path] = response.text
+    return answers
+
+
+def test_the_analyst_sees_no_swe_number_birth_date_or_source_identifier(
+    shared_council: WebCouncil,
+) -> None:
+    private = _private_values(shared_council)
+    assert private["SWE numbers"] and private["birth dates"]
+    # (the check can see them: the leader's worker list carries staff numbers)
+    leader = shared_council.client(AccountRole.LEADER).get("/api/v1/workers").text
+    assert any(staff in leader for staff in private["staff numbers"])
+    answers = _analyst_answers(shared_council)
+    for path, text in answers.items():
+        for what, values in private.items():
+            found = sorted(value for value in values if value in text)
+            assert not found, (path, what, found[:5])
+    # people are there, under keyed pseudonyms
+    workers = json.loads(answers["/api/v1/workers"])["workers"]
+    assert workers and all(re.fullmatch(r"W-[0-9A-HJKMNP-TV-Z]{8}", w["label"]) for w in workers)
+    assert all(w["worker_id"] is None and w["href"] is None for w in workers)
+
+
+def test_the_analyst_cannot_download_the_census_return(shared_council: WebCouncil) -> None:
+    client = shared_council.client(AccountRole.ANALYST)
+    refused = client.get("/workforce/return.xml")
+    assert refused.status_code == 403
+    assert "<Message" not in refused.text
+    analyst = accounts.sign_in(shared_council.engine, "analyst", PASSWORD, source="t").principal
+    with pytest.raises(AccessDeniedError, match="cannot download the census return"):
+        census_return_download(shared_council.engine, analyst)
+    leader = accounts.sign_in(shared_council.engine, "leader", PASSWORD, source="t").principal
+    assert census_return_download(shared_council.engine, leader).data
+    admin = accounts.sign_in(shared_council.engine, "admin", PASSWORD, source="t").principal
+    assert census_return_download(shared_council.engine, admin).data
