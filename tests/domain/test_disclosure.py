@@ -324,3 +324,45 @@ def test_the_same_figures_always_hide_the_same_cells() -> None:
         ("t", 0, 0), ("t", 0, 1), ("t", 1, 0), ("t", 1, 1),
         ("t", 2, 2), ("t", 2, 3), ("t", 1, 2), ("t", 0, 3),
     }  # fmt: skip
+
+
+def test_the_example_in_the_documentation() -> None:
+    """docs/disclosure.md: two teams and their service area by band."""
+    grid: Grid[Cell] = Grid()
+    rows = {"Team A": (14, 6, 3, 5), "Team B": (9, 4, 0, 5), "Service area": (23, 10, 3, 10)}
+    columns = ("holders", "red", "amber", "green")
+    for row, values in rows.items():
+        for column, value in zip(columns, values, strict=True):
+            grid.count((row, column), value)
+    for row in rows:
+        grid.add_sum((row, "holders"), [(row, column) for column in columns[1:]])
+    for column in columns:
+        grid.add_sum(("Service area", column), [("Team A", column), ("Team B", column)])
+    protection = grid.protect()
+    shown = {
+        row: [protection.show((row, column), grid.values[(row, column)]) for column in columns]
+        for row in rows
+    }
+    assert shown == {
+        "Team A": [14, 6, "c", "c"],
+        "Team B": [9, "c", 0, "c"],
+        "Service area": [23, "c", "c", 10],
+    }
+    assert_safe(grid, protection)
+
+
+def test_kept_totals_are_never_hidden() -> None:
+    """The council's own totals (published by DfE) stay: 35 = 3 + 12 + 20 hides the 12."""
+    grid: Grid[str] = Grid()
+    for name, value in (("council", 35), ("a", 3), ("b", 12), ("c", 20)):
+        grid.count(name, value)
+    grid.keep("council")
+    grid.add_sum("council", ["a", "b", "c"])
+    assert grid.protect().hidden == {"a", "b"}
+    small: Grid[str] = Grid()
+    for name, value in (("council", 4), ("a", 4), ("b", 0)):
+        small.count(name, value)
+    small.keep("council")
+    small.add_sum("council", ["a", "b"])
+    # a council total of 4 is shown in full; the 4 in it is hidden, the zero beside it goes too
+    assert small.protect().hidden == {"a", "b"}
