@@ -98,7 +98,8 @@ ADDITIVE_FTE: tuple[str, ...] = (
 )
 SUPPRESSION_NOTE = (
     "Small numbers are hidden: a count of 1 to 4 people or cases shows as 'c', and so does any "
-    "FTE or rate that would reveal one. Council totals are shown in full."
+    "FTE or rate that would reveal one, and any other figure from which one could be worked out "
+    "by subtraction. Council totals are shown in full."
 )
 
 NOT_IMPORTED = "No England or regional comparison is loaded"
