@@ -22,12 +22,16 @@ The cells and how they add up:
 - the unallocated queue: children, escalate / review / new, and children and escalations by home
   team (with the longest wait built from them), by service area for the service pages.
 
-Figures shown with no total beside them anywhere (a team's month-end cases, the children
-waiting for one team) get primary suppression only (:meth:`Shield.count`)."""
+- the team pages (a team, or a service area with its teams): cases at each month end and the
+  children waiting (a service area's = the sum of its teams' where that holds; the latest month
+  end is the team's, or the service area's, cases on the day when that is a month end; a service
+  area page's children waiting are its service area's).
+
+Anything else shown with no total beside it gets primary suppression only (:meth:`Shield.count`)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +105,26 @@ class Shield:
 OPEN = Shield(None)
 
 
+@dataclass(frozen=True)
+class TeamPage:
+    """The figures of one team's page: its month-end cases (month end as ISO text, cases) and the
+    children waiting for it (with its sub-teams)."""
+
+    team_id: int
+    parent_id: int | None
+    name: str
+    history: tuple[tuple[str, int], ...]
+    waiting: int
+
+
+def history_cell(team_id: int, month_end: str) -> Cell:
+    return ("history", team_id, month_end)
+
+
+def waiting_cell(team_id: int) -> Cell:
+    return ("waiting", team_id)
+
+
 def team_cell(team_id: int | None, column: str) -> Cell:
     return ("team", team_id, column)
 
@@ -122,20 +146,23 @@ def home_cell(home_team: str, column: str) -> Cell:
     return ("home", home_team, column)
 
 
-def shield_for(principal: Principal, report: CaseloadReport) -> Shield:
+def shield_for(
+    principal: Principal, report: CaseloadReport, pages: Sequence[TeamPage] = ()
+) -> Shield:
     """The shield for the principal: protected for roles whose figures are suppressed. The
     caller caches it with the report (see :func:`caseload.services.caseload_views.shield_of`)."""
     if not principal.suppress_small_numbers:
         return OPEN
-    return Shield(caseload_grid(report).protect())
+    return Shield(caseload_grid(report, pages).protect())
 
 
 def _int(value: Any) -> int:
     return 0 if value is None else int(value)
 
 
-def caseload_grid(report: CaseloadReport) -> Grid[Cell]:
-    """Every caseload figure a page can show from ``report``, and how they add up."""
+def caseload_grid(report: CaseloadReport, pages: Sequence[TeamPage] = ()) -> Grid[Cell]:
+    """Every caseload figure a page can show from ``report`` (and the team ``pages``), and how
+    they add up."""
     grid: Grid[Cell] = Grid()
     teams = report.teams
     per_team = dict(
@@ -183,7 +210,34 @@ def caseload_grid(report: CaseloadReport) -> Grid[Cell]:
     # in two service areas.
     for column in ("unallocated", "escalate"):
         grid.add_sum_if_exact(council_cell(column), [service_cell(s, column) for s in services])
+    _team_pages(grid, pages)
     return grid
+
+
+def _team_pages(grid: Grid[Cell], pages: Sequence[TeamPage]) -> None:
+    for page in pages:
+        for month_end, cases in page.history:
+            grid.count(history_cell(page.team_id, month_end), cases)
+        grid.count(waiting_cell(page.team_id), page.waiting)
+    for page in pages:
+        kids = [kid for kid in pages if kid.parent_id == page.team_id]
+        if kids:
+            for month_end, _ in page.history:
+                grid.add_sum_if_exact(
+                    history_cell(page.team_id, month_end),
+                    [history_cell(kid.team_id, month_end) for kid in kids],
+                )
+            grid.add_sum_if_exact(
+                waiting_cell(page.team_id), [waiting_cell(kid.team_id) for kid in kids]
+            )
+        if page.history:
+            latest = history_cell(page.team_id, page.history[-1][0])
+            for same in (team_cell(page.team_id, "cases"), service_cell(page.name, "cases")):
+                if same in grid.values:
+                    grid.add_sum_if_exact(same, [latest])
+        waiting = service_cell(page.name, "unallocated")
+        if waiting in grid.values:
+            grid.add_sum_if_exact(waiting, [waiting_cell(page.team_id)])
 
 
 def _group(grid: Grid[Cell], prefix: Cell, values: dict[str, Any], counts: Iterable[str]) -> None:

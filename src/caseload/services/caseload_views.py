@@ -24,6 +24,7 @@ from caseload.errors import NotFoundError
 from caseload.services import audit
 from caseload.services.caseload_disclosure import (
     Shield,
+    TeamPage,
     council_cell,
     home_cell,
     service_cell,
@@ -43,6 +44,7 @@ from caseload.services.view_rows import (
     Count,
     Crumb,
     Detail,
+    HistoryPoint,
     QueueRow,
     RuleCount,
     ServiceRow,
@@ -50,6 +52,7 @@ from caseload.services.view_rows import (
     WorkerRow,
     breach_row,
     detail_for,
+    month_end_cases,
     plain,
     queue_row,
     rule_counts,
@@ -177,13 +180,62 @@ def pseudonyms_of(engine: Engine, council: CouncilData) -> Pseudonyms:
 
 def shield_of(scoped: Scoped, principal: Principal) -> Shield:
     """How the principal sees the report's figures (:mod:`caseload.services.caseload_disclosure`):
-    protected once per report for every audience whose figures are suppressed."""
+    protected once per report, with every team page's figures, for every audience whose figures
+    are suppressed."""
     if not principal.suppress_small_numbers:
         return shield_for(principal, scoped.report)
     scope = scoped.scope
     team_key = None if scope.team_ids is None else tuple(scope.team_ids)
     key = (*scoped.council.key, "shield", scope.day, team_key)
-    return cast(Shield, VIEW_CACHE.get_or_build(key, lambda: shield_for(principal, scoped.report)))
+
+    def build() -> Shield:
+        teams = scoped.council.data.teams
+        if scope.team_ids is not None:
+            teams = teams.filter(pl.col("team_id").is_in(scope.team_ids))
+        pages = []
+        for row in teams.iter_rows(named=True):
+            figures = team_figures(scoped, row["team_id"])
+            history = tuple(
+                (point["month_end"], int(point["cases"] or 0)) for point in figures.history
+            )
+            pages.append(
+                TeamPage(
+                    row["team_id"], row["parent_id"], row["team"], history, figures.queue.height
+                )
+            )
+        return shield_for(principal, scoped.report, pages)
+
+    return cast(Shield, VIEW_CACHE.get_or_build(key, build))
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    """What a team's page counts: the team with its sub-teams (``ids``, ``names``), their cases
+    at each month end and the children waiting for them."""
+
+    ids: list[int]
+    names: list[str]
+    history: list[HistoryPoint]
+    queue: pl.DataFrame
+
+
+def team_figures(scoped: Scoped, team_id: int) -> TeamFigures:
+    council, scope, report = scoped.council, scoped.scope, scoped.report
+    teams = council.data.teams
+    ids = sorted({team_id, *teams.filter(pl.col("parent_id") == team_id)["team_id"].to_list()})
+    names = sorted(set(teams.filter(pl.col("team_id").is_in(ids))["team"].to_list()))
+    queue = report.queue.filter(pl.col("home_team_ids").list.set_intersection(ids).list.len() > 0)
+    memberships = (
+        council.data.spells.join(teams.select("team_id", "team"), on="team")
+        .filter(pl.col("team_id").is_in(ids))
+        .select("worker_id", "start_date", "end_date")
+    )
+    allocations = council.data.allocations.filter(
+        (pl.col("role") == "allocated")
+        & pl.col("worker_id").is_in(memberships["worker_id"].unique().implode())
+    )
+    history = month_end_cases(allocations, scope.day, memberships)
+    return TeamFigures(ids, names, history, queue)
 
 
 def report_for(engine: Engine, principal: Principal) -> tuple[Scope, CaseloadReport]:

@@ -31,6 +31,7 @@ from caseload.auth.roles import Permission
 from caseload.domain import AbsenceReason, SpellEndReason
 from caseload.errors import NotFoundError
 from caseload.services import access, audit
+from caseload.services.caseload_disclosure import history_cell, waiting_cell
 from caseload.services.caseload_views import (
     AuthorityName,
     Scoped,
@@ -39,6 +40,7 @@ from caseload.services.caseload_views import (
     scope_dict,
     scoped_for,
     shield_of,
+    team_figures,
 )
 from caseload.services.caseloads import DATA_CACHE, cached_policy
 from caseload.services.report_cache import data_key
@@ -52,9 +54,7 @@ from caseload.services.view_rows import (
     TeamRow,
     WorkerRow,
     breach_row,
-    count,
     detail_for,
-    month_end_cases,
     plain,
     queue_row,
     role_text,
@@ -340,24 +340,14 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
     council, scope, report = scoped.council, scoped.scope, scoped.report
     teams = council.data.teams
     me = teams.filter(pl.col("team_id") == team_id).row(0, named=True)
-    ids = sorted({team_id, *teams.filter(pl.col("parent_id") == team_id)["team_id"].to_list()})
-    names = set(teams.filter(pl.col("team_id").is_in(ids))["team"].to_list())
+    figures = team_figures(scoped, team_id)
+    ids, names, queue = figures.ids, figures.names, figures.queue
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
     shield = shield_of(scoped, principal)
     team_rows = report.teams.filter(pl.col("team_id").is_in(ids))
     breaches = report.breaches.filter(pl.col("team_id").is_in(ids))
     per_team = dict(breaches.group_by("team_id").len().iter_rows())
-    queue = report.queue.filter(pl.col("home_team_ids").list.set_intersection(ids).list.len() > 0)
-    memberships = (
-        council.data.spells.join(teams.select("team_id", "team"), on="team")
-        .filter(pl.col("team_id").is_in(ids))
-        .select("worker_id", "start_date", "end_date")
-    )
-    allocations = council.data.allocations.filter(
-        (pl.col("role") == "allocated")
-        & pl.col("worker_id").is_in(memberships["worker_id"].unique().implode())
-    )
     people = detail is not Detail.AGGREGATE
     service = me["parent"]
     crumbs: list[Crumb] = [{"label": "Caseloads", "href": "/caseloads"}]
@@ -383,11 +373,14 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
             {
                 "month_end": point["month_end"],
                 "month": point["month"],
-                "cases": count(cast(int, point["cases"]), shield),
+                "cases": cast(
+                    Count,
+                    shield.show(history_cell(team_id, point["month_end"]), point["cases"]),
+                ),
             }
-            for point in month_end_cases(allocations, scope.day, memberships)
+            for point in figures.history
         ],
-        "waiting": count(queue.height, shield),
+        "waiting": cast(Count, shield.show(waiting_cell(team_id), queue.height)),
         "workers": (
             [
                 worker_row(row, detail, scoped.names)
