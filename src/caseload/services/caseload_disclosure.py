@@ -3,7 +3,7 @@ rules in :mod:`caseload.domain.disclosure`.
 
 The overview, the caseloads pages (council and service area), the team pages, the unallocated
 queue and their API endpoints (``/api/v1/overview``, ``/api/v1/caseloads``, ``/api/v1/teams``,
-``/api/v1/queue``...) all show figures from one caseload report, and anyone can put the pages
+``/api/v1/teams/ID``, ``/api/v1/caseloads/queue``) all show figures from one caseload report, and anyone can put the pages
 side by side. So the figures of the report go into one :class:`~caseload.domain.disclosure.Grid`
 with every way they add up, it is protected once per state of the data, and every page shows
 its cells through the same :class:`Shield`. A cell hidden on one page is hidden on all of them.
@@ -20,8 +20,7 @@ The cells and how they add up:
   share is built from its band);
 - rules broken by rule and alerts by kind and severity (they add up to the totals shown);
 - the unallocated queue: children, escalate / review / new, and children and escalations by home
-  team (with the longest wait built from them), by service area for the service pages.
-
+  team (with the longest wait built from them), by service area for the service pages;
 - the team pages (a team, or a service area with its teams): cases at each month end and the
   children waiting (a service area's = the sum of its teams' where that holds; the latest month
   end is the team's, or the service area's, cases on the day when that is a month end; a service
