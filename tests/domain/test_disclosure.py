@@ -74,15 +74,13 @@ def solvable(hidden: set[Cell], sums: Sequence[Sum[Cell]]) -> set[Cell]:
             rows.append(row)
     if not rows:
         return set()
+    # A hidden cell is fixed when every solution of the equations on the hidden cells agrees on
+    # it: its coordinate is zero in every vector of the equations' null space.
     matrix = np.array(rows)
-    rank = np.linalg.matrix_rank(matrix)
-    fixed = set()
-    for cell, i in index.items():
-        unit = np.zeros(len(cells))
-        unit[i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            fixed.add(cell)
-    return fixed
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
+    null = vt[rank:]
+    return {cell for cell, i in index.items() if not null.size or np.abs(null[:, i]).max() < 1e-9}
 
 
 def assert_safe(grid: Grid[Cell], protection: Protection[Cell]) -> None:

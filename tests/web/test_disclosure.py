@@ -23,6 +23,8 @@ from sqlalchemy import select
 from caseload.auth.roles import AccountRole
 from caseload.errors import AccessDeniedError
 from caseload.services import accounts
+from caseload.services.census_view import SUPPRESSED_COUNTS as CENSUS_COUNTS
+from caseload.services.census_view import SUPPRESSED_WITH
 from caseload.services.workforce_view import census_return_download
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Allocation, Child, ChildStatus, Referral, Team, Worker
@@ -106,6 +108,17 @@ def gather(council: WebCouncil, role: AccountRole) -> tuple[Figures, list[str], 
         for row in page["teams"]:
             for column in (*TEAM_COUNTS, *TEAM_FIGURES, "span"):
                 figures.put(("team", row["team_id"], column), row[column])
+    by_year = client.get("/api/v1/census/indicators").json()
+    for row in by_year["rows"]:
+        for column in CENSUS_COUNTS:
+            figures.put(("census", row["year"], "council", column), row[column])
+        for by in ("team", "role"):
+            table = client.get(
+                "/api/v1/census/indicators", params={"year": row["year"], "by": by}
+            ).json()
+            for line in table["rows"]:
+                for column in (*CENSUS_COUNTS, *SUPPRESSED_WITH):
+                    figures.put(("census", row["year"], by, line["label"], column), line[column])
     overview = client.get("/api/v1/overview").json()
     position = overview["caseloads"]
     figures.put(("council", "case_holders"), position["case_holders"])
@@ -136,6 +149,20 @@ def sums(
     """Every sum the member can know of, as [total, part, part...], kept where it holds."""
     found: list[list[Key]] = []
     teams_all = _all_teams(council)
+    by_name = {name: team_id for team_id, _, name in teams_all}
+    census_rows = {key[:4] for key in truth if key[0] == "census" and key[2] != "council"}
+    for year in {key[1] for key in census_rows}:
+        for by in ("team", "role"):
+            labels = [key[3] for key in census_rows if key[1] == year and key[2] == by]
+            for column in CENSUS_COUNTS:
+                found.append(
+                    [("census", year, "council", column)]
+                    + [("census", year, by, label, column) for label in labels]
+                )
+        for label in [key[3] for key in census_rows if key[1] == year and key[2] == "team"]:
+            if label in by_name:
+                history = ("history", by_name[label], f"{year}-09-30")
+                found.append([("census", year, "team", label, "cases"), history])
     for team_id, _, name in teams_all:
         kids = [kid for kid, parent, _ in teams_all if parent == team_id]
         months = sorted(key[2] for key in truth if key[0] == "history" and key[1] == team_id)
@@ -239,15 +266,13 @@ def combined(hidden: set[Key], relations: list[list[Key]]) -> set[Key]:
             rows.append(row)
     if not rows:
         return set()
+    # A hidden cell is fixed when every solution of the equations on the hidden cells agrees on
+    # it: its coordinate is zero in every vector of the equations' null space.
     matrix = np.array(rows)
-    rank = np.linalg.matrix_rank(matrix)
-    fixed = set()
-    for key, i in index.items():
-        unit = np.zeros(len(cells))
-        unit[i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            fixed.add(key)
-    return fixed
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
+    null = vt[rank:]
+    return {cell for cell, i in index.items() if not null.size or np.abs(null[:, i]).max() < 1e-9}
 
 
 def test_no_hidden_figure_can_be_worked_out_from_the_members_json(
@@ -266,8 +291,9 @@ def test_no_hidden_figure_can_be_worked_out_from_the_members_json(
     counts = {
         key
         for key in truth
-        if key[-1] not in (*TEAM_FIGURES, "share", "span", "dfe_average")
+        if key[-1] not in (*TEAM_FIGURES, *SUPPRESSED_WITH, "share", "span", "dfe_average")
         and isinstance(truth[key], int)
+        and key[:3] != ("census", key[1], "council")
     }
     small = {key for key in counts if 1 <= truth[key] <= 4}
     assert small, "the council has small numbers to hide"

@@ -2,11 +2,12 @@
 rules in :mod:`caseload.domain.disclosure`.
 
 The overview, the caseloads pages (council and service area), the team pages, the unallocated
-queue and their API endpoints (``/api/v1/overview``, ``/api/v1/caseloads``, ``/api/v1/teams``,
-``/api/v1/teams/ID``, ``/api/v1/caseloads/queue``) all show figures from one caseload report, and anyone can put the pages
-side by side. So the figures of the report go into one :class:`~caseload.domain.disclosure.Grid`
-with every way they add up, it is protected once per state of the data, and every page shows
-its cells through the same :class:`Shield`. A cell hidden on one page is hidden on all of them.
+queue, the workforce page's breakdowns and their API endpoints (``/api/v1/overview``,
+``/api/v1/caseloads``, ``/api/v1/teams``, ``/api/v1/teams/ID``, ``/api/v1/caseloads/queue``,
+``/api/v1/census/indicators?by=team``) show overlapping figures, and anyone can put the pages
+side by side. So the figures go into one :class:`~caseload.domain.disclosure.Grid` with every
+way they add up, it is protected once per state of the data, and every page shows its cells
+through the same :class:`Shield`. A cell hidden on one page is hidden on all of them.
 
 The cells and how they add up:
 
@@ -24,7 +25,11 @@ The cells and how they add up:
 - the team pages (a team, or a service area with its teams): cases at each month end and the
   children waiting (a service area's = the sum of its teams' where that holds; the latest month
   end is the team's, or the service area's, cases on the day when that is a month end; a service
-  area page's children waiting are its service area's).
+  area page's children waiting are its service area's);
+- the census breakdowns by team and by role of the census years whose 30 September is on the
+  team pages (:func:`caseload.services.census_view.census_cells`), linked to them: a team's
+  census cases are its cases at that month end, and, on the report's own day, its case holders'
+  FTE is the team's FTE.
 
 Anything else shown with no total beside it gets primary suppression only (:meth:`Shield.count`)."""
 
@@ -45,6 +50,7 @@ from caseload.domain.disclosure import (
     Shown,
     suppress_count,
 )
+from caseload.services.census_view import Row, census_cells
 
 Cell = tuple[Hashable, ...]
 
@@ -82,6 +88,7 @@ class Shield:
 
     protection: Protection[Cell] | None
     threshold: int = DEFAULT_THRESHOLD
+    census_years: frozenset[int] = frozenset()
 
     @property
     def active(self) -> bool:
@@ -116,6 +123,22 @@ class TeamPage:
     waiting: int
 
 
+@dataclass(frozen=True)
+class CensusYear:
+    """A census year's breakdowns (``tables``: ``team`` and ``role`` rows as the workforce page
+    shows them) with the council's totals, and its reference date (30 September, ISO)."""
+
+    year: int
+    reference: str
+    tables: dict[str, list[Row]]
+    totals: Row | None
+
+
+def census_prefix(year: int) -> Cell:
+    """The cells of a census year's breakdowns are ``(*census_prefix(year), table, index, col)``."""
+    return ("census", year)
+
+
 def history_cell(team_id: int, month_end: str) -> Cell:
     return ("history", team_id, month_end)
 
@@ -146,22 +169,29 @@ def home_cell(home_team: str, column: str) -> Cell:
 
 
 def shield_for(
-    principal: Principal, report: CaseloadReport, pages: Sequence[TeamPage] = ()
+    principal: Principal,
+    report: CaseloadReport,
+    pages: Sequence[TeamPage] = (),
+    census: Sequence[CensusYear] = (),
 ) -> Shield:
     """The shield for the principal: protected for roles whose figures are suppressed. The
     caller caches it with the report (see :func:`caseload.services.caseload_views.shield_of`)."""
     if not principal.suppress_small_numbers:
         return OPEN
-    return Shield(caseload_grid(report, pages).protect())
+    grid = caseload_grid(report, pages, census)
+    years = frozenset(year.year for year in census)
+    return Shield(grid.protect(), census_years=years)
 
 
 def _int(value: Any) -> int:
     return 0 if value is None else int(value)
 
 
-def caseload_grid(report: CaseloadReport, pages: Sequence[TeamPage] = ()) -> Grid[Cell]:
-    """Every caseload figure a page can show from ``report`` (and the team ``pages``), and how
-    they add up."""
+def caseload_grid(
+    report: CaseloadReport, pages: Sequence[TeamPage] = (), census: Sequence[CensusYear] = ()
+) -> Grid[Cell]:
+    """Every caseload figure a page can show from ``report`` (with the team ``pages`` and the
+    ``census`` breakdowns), and how they add up."""
     grid: Grid[Cell] = Grid()
     teams = report.teams
     per_team = dict(
@@ -210,7 +240,33 @@ def caseload_grid(report: CaseloadReport, pages: Sequence[TeamPage] = ()) -> Gri
     for column in ("unallocated", "escalate"):
         grid.add_sum_if_exact(council_cell(column), [service_cell(s, column) for s in services])
     _team_pages(grid, pages)
+    _census(grid, report, pages, census)
     return grid
+
+
+def _census(
+    grid: Grid[Cell],
+    report: CaseloadReport,
+    pages: Sequence[TeamPage],
+    census: Sequence[CensusYear],
+) -> None:
+    by_name = {page.name: page.team_id for page in pages}
+    day = report.as_at.isoformat()
+    for year in census:
+        prefix = census_prefix(year.year)
+        census_cells(grid, prefix, year.tables, year.totals)
+        for index, row in enumerate(year.tables.get("team", [])):
+            team_id = by_name.get(str(row.get("label")))
+            if team_id is None:
+                continue
+            history = history_cell(team_id, year.reference)
+            if history in grid.values:
+                grid.add_sum_if_exact((*prefix, "team", index, "cases"), [history])
+            fte = team_cell(team_id, "fte")
+            if year.reference == day and fte in grid.values:
+                grid.add_sum_if_exact(
+                    (*prefix, "team", index, "case_holders_fte"), [fte], within=0.05
+                )
 
 
 def _team_pages(grid: Grid[Cell], pages: Sequence[TeamPage]) -> None:

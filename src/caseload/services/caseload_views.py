@@ -20,9 +20,11 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.report import CaseloadReport
+from caseload.domain.dates import reference_date
 from caseload.errors import NotFoundError
-from caseload.services import audit
+from caseload.services import audit, census_view
 from caseload.services.caseload_disclosure import (
+    CensusYear,
     Shield,
     TeamPage,
     council_cell,
@@ -38,6 +40,7 @@ from caseload.services.caseloads import (
     make_scope,
     scoped_report,
 )
+from caseload.services.census import Breakdown, Source
 from caseload.services.pseudonyms import Pseudonyms, pseudonym_key
 from caseload.services.view_rows import (
     BreachRow,
@@ -154,6 +157,7 @@ class Scoped:
     scope: Scope
     report: CaseloadReport
     names: Pseudonyms | None = None
+    engine: Engine | None = None
 
 
 def scoped_for(engine: Engine, principal: Principal) -> Scoped:
@@ -163,7 +167,7 @@ def scoped_for(engine: Engine, principal: Principal) -> Scoped:
     names = None
     if detail_for(principal) is Detail.PSEUDONYMISED:
         names = pseudonyms_of(engine, council)
-    return Scoped(council, scope, scoped_report(council, scope), names)
+    return Scoped(council, scope, scoped_report(council, scope), names, engine)
 
 
 def pseudonyms_of(engine: Engine, council: CouncilData) -> Pseudonyms:
@@ -203,9 +207,28 @@ def shield_of(scoped: Scoped, principal: Principal) -> Shield:
                     row["team_id"], row["parent_id"], row["team"], history, figures.queue.height
                 )
             )
-        return shield_for(principal, scoped.report, pages)
+        months = {month for page in pages for month, _ in page.history}
+        census = [] if scoped.engine is None else _census_years(scoped.engine, principal, months)
+        return shield_for(principal, scoped.report, pages, census)
 
     return cast(Shield, VIEW_CACHE.get_or_build(key, build))
+
+
+def _census_years(engine: Engine, principal: Principal, months: set[str]) -> list[CensusYear]:
+    """The census years computed from the day-to-day data whose 30 September is one of the team
+    pages' month ends: their breakdowns by team and role show the same people and cases."""
+    council = census_view.open_council(engine, principal, "census indicators")
+    totals = {row["year"]: row for row in census_view.yearly_rows(engine, council)}
+    found: list[CensusYear] = []
+    for year, source in census_view.census_years(engine, council).items():
+        reference = reference_date(year).isoformat()
+        if source != Source.DERIVED.value or reference not in months:
+            continue
+        tables = {
+            by.value: census_view.breakdown_rows(engine, council, year, by)[0] for by in Breakdown
+        }
+        found.append(CensusYear(year, reference, tables, totals.get(year)))
+    return found
 
 
 @dataclass(frozen=True)

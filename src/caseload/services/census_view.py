@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -55,6 +55,7 @@ from caseload.storage.models import Authority
 MAX_YEARS = 10
 Cell = float | int | str | None
 Row = dict[str, Cell]
+GridCell = tuple[Hashable, ...]
 T = TypeVar("T")
 
 # Member (suppressed) views: counts of 1 to 4 become "c", and each FTE or rate below becomes "c"
@@ -374,40 +375,61 @@ def suppress_tables(
     """Breakdowns shown together (by team and by role for one year) with small numbers
     suppressed through :mod:`caseload.domain.disclosure`: counts of 1 to 4 and every FTE or rate
     built from them, and, where the rows of a table add up to the council's ``totals`` (shown in
-    full beside them), enough other cells that no hidden one can be worked out by subtraction."""
-    grid: Grid[tuple[Hashable, ...]] = Grid()
+    full beside them), enough other cells that no hidden one can be worked out by subtraction.
+    (For elected members the caseload pages' figures join the same grid:
+    :mod:`caseload.services.caseload_disclosure`.)"""
+    grid: Grid[GridCell] = Grid()
+    census_cells(grid, (), tables, totals)
+    return apply_hidden(tables, grid.protect(DEFAULT_THRESHOLD).hidden, ())
+
+
+def census_cells(
+    grid: Grid[GridCell],
+    prefix: GridCell,
+    tables: Mapping[str, Sequence[Row]],
+    totals: Row | None,
+) -> None:
+    """Add the breakdowns' cells (``(*prefix, table, row index, column)``), the figures built
+    from their counts, and the sums to the council's ``totals`` (kept: shown in full)."""
     for name, rows in tables.items():
         for index, row in enumerate(rows):
             for count in SUPPRESSED_COUNTS:
-                grid.count((name, index, count), int(_value(row.get(count))))
+                grid.count((*prefix, name, index, count), int(_value(row.get(count))))
             for figure, counts in SUPPRESSED_WITH.items():
                 sources = [
-                    (name, index, source)
+                    (*prefix, name, index, source)
                     for source in counts
                     for source in _STAFF.get(source, (source,))
                 ]
                 value = row.get(figure)
                 grid.figure(
-                    (name, index, figure),
+                    (*prefix, name, index, figure),
                     float(value) if isinstance(value, int | float) else None,
                     of=sources,
                 )
-    if totals is not None:
-        for column in (*SUPPRESSED_COUNTS, *ADDITIVE_FTE):
-            if column in SUPPRESSED_COUNTS:
-                grid.count(("council", column), int(_value(totals.get(column))))
-            else:
-                grid.figure(("council", column), _value(totals.get(column)))
-            grid.keep(("council", column))
-            for name, rows in tables.items():
-                parts = [(name, index, column) for index in range(len(rows))]
-                within = 1e-6 if column in SUPPRESSED_COUNTS else 0.05 * (len(parts) + 1)
-                grid.add_sum_if_exact(("council", column), parts, within=within)
-    protection = grid.protect(DEFAULT_THRESHOLD)
+    if totals is None:
+        return
+    for column in (*SUPPRESSED_COUNTS, *ADDITIVE_FTE):
+        total = (*prefix, "council", column)
+        if column in SUPPRESSED_COUNTS:
+            grid.count(total, int(_value(totals.get(column))))
+        else:
+            grid.figure(total, _value(totals.get(column)))
+        grid.keep(total)
+        for name, rows in tables.items():
+            parts = [(*prefix, name, index, column) for index in range(len(rows))]
+            within = 1e-6 if column in SUPPRESSED_COUNTS else 0.05 * (len(parts) + 1)
+            grid.add_sum_if_exact(total, parts, within=within)
+
+
+def apply_hidden(
+    tables: Mapping[str, Sequence[Row]], hidden: Container[GridCell], prefix: GridCell
+) -> dict[str, list[Row]]:
+    """The tables with each hidden cell (as :func:`census_cells` names them) shown as ``c``."""
     return {
         name: [
             {
-                key: SUPPRESSED if (name, index, key) in protection.hidden else value
+                key: SUPPRESSED if (*prefix, name, index, key) in hidden else value
                 for key, value in row.items()
             }
             for index, row in enumerate(rows)

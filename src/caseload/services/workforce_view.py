@@ -22,8 +22,9 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.census.validation import Problem, Severity
-from caseload.errors import InvalidInputError
-from caseload.services import audit, census_returns, census_view
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.services import audit, caseload_views, census_returns, census_view
+from caseload.services.caseload_disclosure import census_prefix
 from caseload.services.census import Breakdown
 from caseload.services.census_view import (
     AuthorityInfo,
@@ -32,6 +33,7 @@ from caseload.services.census_view import (
     IndicatorInfo,
     Row,
     all_indicators,
+    apply_hidden,
     benchmark,
     breakdown_rows,
     census_years,
@@ -115,7 +117,7 @@ def _table(
         )
         hide = principal.suppress_small_numbers
         if hide and chosen is not None and rows:
-            rows = _protected(engine, council, chosen)[by.value]
+            rows = _member_tables(engine, council, principal, chosen)[by.value]
     if not years:
         message = "There are no census figures yet: the data does not cover a census year."
     return {
@@ -129,6 +131,23 @@ def _table(
         "indicators": all_indicators(),
         "rows": rows,
     }
+
+
+def _member_tables(
+    engine: Engine, council: Council, principal: Principal, year: int
+) -> dict[str, list[Row]]:
+    """The breakdowns of ``year`` as an elected member sees them: through the shield of the
+    caseload pages when the year's 30 September is on them (the same teams, people and cases:
+    :mod:`caseload.services.caseload_disclosure`), else protected on their own."""
+    try:
+        scoped = caseload_views.scoped_for(engine, principal)
+    except NotFoundError:
+        return _protected(engine, council, year)
+    shield = caseload_views.shield_of(scoped, principal)
+    if shield.protection is None or year not in shield.census_years:
+        return _protected(engine, council, year)
+    tables = {by.value: breakdown_rows(engine, council, year, by)[0] for by in Breakdown}
+    return apply_hidden(tables, shield.protection.hidden, census_prefix(year))
 
 
 def _protected(engine: Engine, council: Council, year: int) -> dict[str, list[Row]]:
