@@ -31,7 +31,7 @@ The cells and how they add up:
   census cases are its cases at that month end, and, on the report's own day, its case holders'
   FTE is the team's FTE.
 
-Anything else shown with no total beside it gets primary suppression only (:meth:`Shield.count`)."""
+Every caseload figure a member sees is a cell of this grid."""
 
 from __future__ import annotations
 
@@ -43,13 +43,7 @@ import polars as pl
 
 from caseload.auth.principal import Principal
 from caseload.caseloads.report import CaseloadReport
-from caseload.domain.disclosure import (
-    DEFAULT_THRESHOLD,
-    Grid,
-    Protection,
-    Shown,
-    suppress_count,
-)
+from caseload.domain.disclosure import Grid, Protection, Shown
 from caseload.services.census_view import Row, census_cells
 
 Cell = tuple[Hashable, ...]
@@ -87,7 +81,6 @@ class Shield:
     protection of the council's grid."""
 
     protection: Protection[Cell] | None
-    threshold: int = DEFAULT_THRESHOLD
     census_years: frozenset[int] = frozenset()
 
     @property
@@ -102,10 +95,6 @@ class Shield:
 
     def hides(self, cell: Cell) -> bool:
         return self.protection is not None and cell in self.protection.hidden
-
-    def count(self, value: int | None) -> int | str | None:
-        """A count shown with no total beside it: primary suppression only."""
-        return suppress_count(value, self.threshold) if self.active else value
 
 
 OPEN = Shield(None)

@@ -280,11 +280,6 @@ def queue_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = No
     }
 
 
-def count(value: int | None, shield: Shield) -> int | str | None:
-    """A count shown with no total beside it (primary suppression only, for elected members)."""
-    return shield.count(value)
-
-
 def rate(value: float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
