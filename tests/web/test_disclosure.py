@@ -333,6 +333,15 @@ def test_a_team_with_few_cases_shows_nothing_built_from_them(shared_council: Web
             for column in ("case_holders", "fte", "points", "utilisation", "dfe_caseload"):
                 assert shown[column] == "c", column
         assert isinstance(row["points"], float) and row["points"] > 0
+    # and every page a member opens renders its hidden figures
+    pages = ["/", "/workforce", "/caseloads", "/caseloads/queue"]
+    pages += [f"/teams/{team_id}" for team_id, _, _ in _all_teams(shared_council)]
+    services = member.get("/api/v1/caseloads").json()["services"]
+    pages += [f"/caseloads?service={quote(s['service'])}" for s in services if s["href"]]
+    for path in pages:
+        response = member.get(path)
+        assert response.status_code == 200, path
+    assert '<td class="num">c</td>' in member.get("/caseloads").text
 
 
 # --- the performance analyst: pseudonyms, no SWE numbers, no birth dates, no XML ---------------
