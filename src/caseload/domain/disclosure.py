@@ -128,9 +128,12 @@ class Grid(Generic[K]):
         self.sums.append(Sum(total, chosen))
 
     def add_sum_if_exact(self, total: K, parts: Iterable[K], *, within: float = 1e-6) -> bool:
-        """Add the sum only when the values add up (to ``within``: the rounding of figures
-        shown to 1 decimal place lets an onlooker subtract to about that); True if added."""
+        """Add the sum only when its cells are in the grid and their values add up (to
+        ``within``: the rounding of figures shown to 1 decimal place lets an onlooker subtract
+        to about that); True if added."""
         chosen = tuple(parts)
+        if any(cell not in self.values for cell in (total, *chosen)):
+            return False
         if abs(self.values[total] - sum(self.values[p] for p in chosen)) > within:
             return False
         self.add_sum(total, chosen)
