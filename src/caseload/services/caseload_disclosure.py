@@ -35,8 +35,8 @@ Every caseload figure a member sees is a cell of this grid."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -78,10 +78,10 @@ QUEUE_STATUSES = ("escalate", "review", "new")
 @dataclass(frozen=True)
 class Shield:
     """How one audience sees caseload figures: as they are (``protection`` None) or through the
-    protection of the council's grid."""
+    protection of the council's grid, which holds the ``census`` breakdowns (by year) too."""
 
     protection: Protection[Cell] | None
-    census_years: frozenset[int] = frozenset()
+    census: Mapping[int, Mapping[str, list[Row]]] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -168,8 +168,7 @@ def shield_for(
     if not principal.suppress_small_numbers:
         return OPEN
     grid = caseload_grid(report, pages, census)
-    years = frozenset(year.year for year in census)
-    return Shield(grid.protect(), census_years=years)
+    return Shield(grid.protect(), census={year.year: year.tables for year in census})
 
 
 def _int(value: Any) -> int:

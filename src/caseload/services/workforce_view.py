@@ -144,9 +144,10 @@ def _member_tables(
     except NotFoundError:
         return _protected(engine, council, year)
     shield = caseload_views.shield_of(scoped, principal)
-    if shield.protection is None or year not in shield.census_years:
-        return _protected(engine, council, year)
     tables = {by.value: breakdown_rows(engine, council, year, by)[0] for by in Breakdown}
+    # (the shield protected these very rows, unless the census figures changed since)
+    if shield.protection is None or shield.census.get(year) != tables:
+        return _protected(engine, council, year)
     return apply_hidden(tables, shield.protection.hidden, census_prefix(year))
 
 
