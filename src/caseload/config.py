@@ -54,9 +54,10 @@ SETTINGS = (
     ),
     Setting(
         "CASELOAD_PSEUDONYM_SECRET",
-        "none: pseudonymised exports are refused until it is set",
-        "Secret key for the keyed pseudonyms in pseudonymised exports; at least 32 characters, "
-        "kept out of version control. Changing it changes every pseudonym.",
+        "a random secret made when the database is set up, stored in it and reused",
+        "Secret key for the keyed pseudonyms analysts see on pages and in pseudonymised exports; "
+        "at least 32 random characters, kept out of version control. Changing it changes every "
+        "pseudonym.",
     ),
     Setting(
         "CASELOAD_UPLOAD_MAX_MB",
@@ -112,17 +113,16 @@ def mappings_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     return folder
 
 
-def pseudonym_secret(environ: Mapping[str, str] | None = None) -> bytes:
-    """The key for pseudonyms. Fails closed: a missing, short, placeholder or repetitive secret is
-    refused, so an export is never keyed with a guessable value."""
+def pseudonym_secret(environ: Mapping[str, str] | None = None) -> bytes | None:
+    """The key for pseudonyms set in ``CASELOAD_PSEUDONYM_SECRET``, or None when it is not set
+    (the installation's own secret is used: :mod:`caseload.services.pseudonyms`). Fails closed:
+    a short, placeholder or repetitive secret is refused, so pseudonyms are never keyed with a
+    guessable value."""
     env = os.environ if environ is None else environ
     raw = env.get("CASELOAD_PSEUDONYM_SECRET") or ""
     value = raw.strip()
     if not value:
-        raise ConfigurationError(
-            "CASELOAD_PSEUDONYM_SECRET is not set; set it to a random secret of at least "
-            f"{MIN_SECRET_CHARS} characters (e.g. from 'openssl rand -hex 32') before exporting"
-        )
+        return None
     if len(value) < MIN_SECRET_CHARS:
         raise ConfigurationError(
             f"CASELOAD_PSEUDONYM_SECRET is {len(value)} characters; use at least "

@@ -1,5 +1,5 @@
-"""The pseudonymised export: stable keyed pseudonyms, no names or birth dates, small groups
-suppressed, and a secret that fails closed."""
+"""The pseudonymised export and the pseudonyms: stable keyed pseudonyms, no names or birth dates,
+small groups suppressed, and a secret that fails closed (or is the installation's own)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import Engine
 
 from caseload.config import pseudonym_secret
+from caseload.domain.disclosure import PSEUDONYM_ALPHABET, pseudonym
 from caseload.errors import ConfigurationError, InvalidInputError
-from caseload.exporters.pseudonyms import pseudonym
-from caseload.exporters.suppression import suppress_small_groups
+from caseload.exporters.pseudonymised import suppress_small_groups
 from caseload.services.pseudonymised_export import export_pseudonymised, read_manifest
+from caseload.services.pseudonyms import pseudonym_key
+from caseload.storage.secret_queries import installation_secret
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from importers.import_support import load_first
@@ -26,27 +28,43 @@ SECRET = b"3f9c1e0b7a6d4c2e8f1a9b0c7d6e5f4a3b2c1d0e9f8a"
 def test_pseudonyms_are_keyed_and_stable() -> None:
     first = pseudonym(SECRET, "worker", "301", "E001")
     assert first == pseudonym(SECRET, "worker", "301", "E001")
-    assert len(first) == 16
+    # HMAC-SHA256 of "worker\x1f301\x1fE001", its first 40 bits in Crockford's base 32
+    assert first == "W-K5CS5QCP"
+    assert len(first) == 10 and first[:2] == "W-"
+    assert set(first[2:]) <= set(PSEUDONYM_ALPHABET)
+    assert pseudonym(SECRET, "child", "301", "C1").startswith("C-")
     assert first != pseudonym(SECRET, "worker", "302", "E001")
-    assert first != pseudonym(SECRET, "child", "301", "E001")
+    assert first != pseudonym(SECRET, "child", "301", "E001")[2:]
     assert first != pseudonym(
         b"another secret of enough length 0123456789", "worker", "301", "E001"
     )
+    with pytest.raises(ValueError, match="needs a secret"):
+        pseudonym(b"", "worker", "301", "E001")
+
+
+def test_an_unset_secret_means_the_installations_own(engine: Engine) -> None:
+    """Made when the database was set up, the same on every call, different from another
+    installation's, and replaced by CASELOAD_PSEUDONYM_SECRET when that is set."""
+    assert pseudonym_secret({}) is None
+    own = pseudonym_key(engine, {})
+    assert len(own) == 64  # 32 random bytes as hex
+    assert pseudonym_key(engine, {}) == own
+    assert installation_secret(engine, "pseudonyms").encode() == own
+    configured = "9b1f0c3e7a2d4f6b8c0e1a3d5f7b9c2e"
+    assert pseudonym_key(engine, {"CASELOAD_PSEUDONYM_SECRET": configured}) == configured.encode()
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (None, "CASELOAD_PSEUDONYM_SECRET is not set"),
         ("short-but-random-9f2", "is 20 characters; use at least 32"),
         ("changeme-changeme-changeme-changeme", "looks like a placeholder"),
         ("abababababababababababababababababab", "too repetitive"),
     ],
 )
-def test_the_secret_fails_closed(value: str | None, message: str) -> None:
-    environ = {} if value is None else {"CASELOAD_PSEUDONYM_SECRET": value}
+def test_the_secret_fails_closed(value: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
-        pseudonym_secret(environ)
+        pseudonym_secret({"CASELOAD_PSEUDONYM_SECRET": value})
 
 
 def test_small_groups_lose_their_characteristics() -> None:

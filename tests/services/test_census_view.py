@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from caseload.census.definitions import INDICATOR_COLUMNS, SUPPLEMENTARY_COLUMNS, Kind, kind_of
-from caseload.services.census_view import SUPPRESSED_WITH, natural_key, suppress_rows
+from caseload.services.census_view import (
+    SUPPRESSED_WITH,
+    natural_key,
+    suppress_rows,
+    suppress_tables,
+)
 
 
 def _row(label: str, **values: Any) -> dict[str, Any]:
@@ -30,9 +35,11 @@ def test_counts_of_one_to_four_and_the_figures_that_reveal_them_become_c() -> No
         assert small[name] == "c"
     assert small["leavers_headcount"] == 0
     assert small["agency_headcount"] == 10
-    # 13 own and agency staff: the agency rate and caseload stay
-    assert small["agency_rate_fte"] == 10.0
-    assert small["caseload_fte"] == 10.0
+    # the agency rate and the case holders' FTE (so the caseload) would give away the FTE of
+    # the 3 in post beside the 10 agency workers: hidden
+    assert small["agency_rate_fte"] == "c"
+    assert small["case_holders_fte"] == "c"
+    assert small["caseload_fte"] == "c"
 
     # 2 leavers: the count, its FTE and the turnover rates (which would reveal it) are hidden
     assert leavers["leavers_headcount"] == "c"
@@ -65,3 +72,24 @@ def test_missing_rates_stay_missing() -> None:
 def test_teams_sort_with_their_numbers() -> None:
     names = ["Team 10", "Team 2", "Assessment", "team 1"]
     assert sorted(names, key=natural_key) == ["Assessment", "team 1", "Team 2", "Team 10"]
+
+
+def test_teams_beside_the_councils_totals_hide_a_second_team() -> None:
+    """In post 3 + 12 + 20 = 35 for the council (shown in full): the 3 alone would be 35 - 12 -
+    20, so the 12 (the smallest other team) is hidden too, with its FTE and the rates about its
+    staff; the council's totals and the 20 stay."""
+    rows = [
+        _row("A", inpost_headcount=3),
+        _row("B", inpost_headcount=12),
+        _row("C", inpost_headcount=20),
+    ]
+    totals: dict[str, Any] = {"year": 2026, **dict.fromkeys(INDICATOR_COLUMNS, 30)}
+    totals["inpost_headcount"] = 35
+    totals["inpost_fte"] = 30.0
+    tables = suppress_tables({"team": rows}, totals)
+    a, b, c = tables["team"]
+    assert (a["inpost_headcount"], b["inpost_headcount"], c["inpost_headcount"]) == ("c", "c", 20)
+    assert (a["inpost_fte"], b["inpost_fte"], c["inpost_fte"]) == ("c", "c", 10.0)
+    assert b["turnover_rate_fte"] == "c" and c["turnover_rate_fte"] == 10.0
+    # other columns add up with nothing small: shown
+    assert [row["leavers_headcount"] for row in tables["team"]] == [10, 10, 10]

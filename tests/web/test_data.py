@@ -23,10 +23,12 @@ from sqlalchemy import Engine, text
 from caseload import config
 from caseload.auth import passwords
 from caseload.auth.roles import AccountRole
+from caseload.domain.disclosure import pseudonym
 from caseload.errors import ConfigurationError, NotFoundError
 from caseload.services import accounts, quality_view, uploads
 from caseload.services.audit import cli_actor
 from caseload.services.imports import AuthorityChoice, import_hr
+from caseload.services.pseudonyms import pseudonym_key
 from caseload.storage import audit_writes
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
@@ -461,11 +463,21 @@ def test_data_quality_for_an_analyst_has_no_references(shared_council: WebCounci
         shared_council.engine,
         accounts.sign_in(shared_council.engine, "analyst", PASSWORD, source="t").principal,
     )
+    key = pseudonym_key(shared_council.engine)
     for rows in report.findings.values():
         for row in rows:
             assert row["reference"] is None
             assert row["link"] is None
+            assert row["record_id"] is None  # never a database id
             assert row["detail"] and row["detail"] in page.text
+            assert row["pseudonym"] and f"{row['record']} {row['pseudonym']}" in page.text
+    # a child's finding carries the child's pseudonym, as on the caseload pages
+    child = report.findings["unallocated_children"][0]
+    leader = accounts.sign_in(shared_council.engine, "leader", PASSWORD, source="t").principal
+    named = quality_view.quality_for(shared_council.engine, leader)
+    reference = named.findings["unallocated_children"][0]["reference"]
+    assert child["pseudonym"] == pseudonym(key, "child", shared_council.code, reference)
+    assert child["pseudonym"].startswith("C-")
 
 
 def test_data_quality_for_a_leader_has_references_and_links(shared_council: WebCouncil) -> None:
@@ -489,7 +501,8 @@ def test_identifiers_are_taken_out_of_details_for_analysts() -> None:
     }
     assert quality_view._row(row, references=False, links=False) == {
         "record": "worker",
-        "record_id": 7,
+        "record_id": None,
+        "pseudonym": None,
         "reference": None,
         "detail": "SWE number (hidden) is on more than one record",
         "days": None,

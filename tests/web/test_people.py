@@ -10,9 +10,11 @@ import pytest
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole
+from caseload.domain.disclosure import pseudonym
 from caseload.errors import AccessDeniedError
 from caseload.services import access
 from caseload.services.caseloads import council_data
+from caseload.services.pseudonyms import pseudonym_key
 from caseload.services.snapshot import snapshots
 from caseload.services.view_rows import Detail, worker_row
 from caseload.services.worker_record import council_index, subset_parts
@@ -207,8 +209,9 @@ def test_team_page_by_role(shared_council: WebCouncil) -> None:
     analyst = council.client(AccountRole.ANALYST)
     page = analyst.get(f"/teams/{council.own_team_id}")
     assert page.status_code == 200
+    key = pseudonym_key(council.engine)
     for row in own.iter_rows(named=True):
-        assert f"W-{row['worker_id']}" in page.text
+        assert pseudonym(key, "worker", council.code, row["staff_number"]) in page.text
         assert row["name"] not in page.text
     member = council.client(AccountRole.MEMBER).get(f"/api/v1/teams/{council.own_team_id}")
     assert member.json()["workers"] is None
@@ -231,9 +234,15 @@ def test_the_api_lists_workers_and_teams_in_scope(shared_council: WebCouncil) ->
     assert [(e.actor, e.detail) for e in listed] == [("leader", {"workers": full.workers.height})]
     analyst = council.client(AccountRole.ANALYST).get("/api/v1/workers").json()
     assert analyst["detail"] == "pseudonymised"
-    assert {w["label"] for w in analyst["workers"]} == {
-        f"W-{i}" for i in full.workers["worker_id"].to_list()
+    key = pseudonym_key(council.engine)
+    labels = {w["label"] for w in analyst["workers"]}
+    assert labels == {
+        pseudonym(key, "worker", council.code, number)
+        for number in full.workers["staff_number"].to_list()
     }
+    assert len(labels) == full.workers.height
+    # never a database id: no label is W-<id>
+    assert not labels & {f"W-{i}" for i in full.workers["worker_id"].to_list()}
     assert council.client(AccountRole.MEMBER).get("/api/v1/workers").status_code == 403
     teams = council.client(AccountRole.TEAM_MANAGER).get("/api/v1/teams").json()
     assert [t["team_id"] for t in teams["teams"]] == [council.own_team_id]

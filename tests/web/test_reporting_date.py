@@ -98,3 +98,21 @@ def test_a_day_after_the_data_date_is_refused(shared_council: WebCouncil) -> Non
         response = client.get(f"/api/v1/{path}", params={"as_at": later.isoformat()})
         assert response.status_code == 400, path
         assert response.json()["detail"] == expected, path
+
+
+def test_members_see_the_data_date_only(shared_council: WebCouncil) -> None:
+    member = shared_council.client(AccountRole.MEMBER)
+    day = data_date(shared_council)
+    page = member.get("/caseloads")
+    assert page.status_code == 200
+    assert 'name="as_at"' not in page.text
+    assert f"Data loaded up to <strong>{day.strftime('%-d %b %Y')}</strong>." in page.text
+    earlier = (day - timedelta(days=30)).isoformat()
+    for path in ("/api/v1/overview", "/api/v1/caseloads", "/api/v1/teams", "/api/v1/workforce"):
+        response = member.get(path, params={"as_at": earlier})
+        assert response.status_code == 400, path
+        assert response.json()["detail"] == (
+            f"figures with small numbers hidden are published for the data date, "
+            f"{day.isoformat()}, only; remove the date from the address to see them"
+        )
+    assert member.get("/api/v1/caseloads", params={"as_at": day.isoformat()}).status_code == 200

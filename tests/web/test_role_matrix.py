@@ -171,11 +171,12 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/",                     200,    200,    200,    200,    See("/me"), 200),
     row("GET",  "/api/v1/overview",      200,    200,    200,    200,    403,    200),
 
-    # Workforce (docs/web/workforce.md, README): view_aggregates; the return's download needs
-    # download_return (leader, analyst): "a team manager, an elected member, an administrator
-    # ... answers 403". The social worker has neither permission.
+    # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
+    # download needs download_return (leader, administrator): it holds SWE numbers and birth
+    # dates, so the analyst, a team manager and an elected member answer 403. The social worker
+    # has neither permission.
     row("GET",  "/workforce",            200,    200,    200,    200,    403,    200),
-    row("GET",  "/workforce/return.xml", 403,    200,    403,    200,    403,    403),
+    row("GET",  "/workforce/return.xml", 200,    200,    403,    403,    403,    403),
     row("GET",  "/api/v1/workforce",     200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/census/indicators", 200, 200,   200,    200,    403,    200),
 

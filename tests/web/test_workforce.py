@@ -96,13 +96,32 @@ def test_member_sees_small_numbers_suppressed_in_team_and_role_figures(
                 "_staff": expected[row[by.value]]["inpost_headcount"]
                 + expected[row[by.value]]["agency_headcount"]
             }
+            # a count of 1 to 4 is hidden, a shown figure is the true one (others may be hidden
+            # so that the hidden ones cannot be worked out from the council's totals)
             for name in SUPPRESSED_COUNTS:
-                assert row[name] == ("c" if _small(actual[name]) else actual[name]), name
+                assert row[name] in ("c", actual[name]), name
+                if _small(actual[name]):
+                    assert row[name] == "c", name
+            # a figure built from a hidden count (own staff and agency staff: "_staff") is hidden
             for name, counts in SUPPRESSED_WITH.items():
-                small = any(_small(actual[count]) for count in counts)
-                assert row[name] == ("c" if small else actual[name]), name
-                hidden += small
+                sources = [
+                    source
+                    for count in counts
+                    for source in (
+                        ("inpost_headcount", "agency_headcount") if count == "_staff" else (count,)
+                    )
+                ]
+                assert row[name] in ("c", actual[name]), name
+                if any(row[source] == "c" for source in sources):
+                    assert row[name] == "c", name
+                    hidden += 1
             assert row["vacancy_fte"] == actual["vacancy_fte"]
+        # no hidden count is the council's total less the shown rows
+        council = client.get(f"/api/v1/census/indicators?year={YEAR}").json()["rows"][0]
+        for name in SUPPRESSED_COUNTS:
+            values = [expected[row[by.value]][name] or 0 for row in data["rows"]]
+            if sum(values) == council[name]:
+                assert sum(row[name] == "c" for row in data["rows"]) != 1, name
     assert hidden  # the small test council has small teams
     # a team of 1 to 4 in post: its headcount, FTE and turnover rate are all hidden
     teams = client.get(f"/api/v1/census/indicators?year={YEAR}&by=team").json()["rows"]
@@ -136,26 +155,30 @@ def test_social_worker_is_refused_the_workforce(shared_council: WebCouncil) -> N
 
 
 @pytest.mark.parametrize(
-    ("role", "report"),
+    ("role", "report", "link"),
     [
-        (AccountRole.LEADER, True),
-        (AccountRole.ANALYST, True),
-        (AccountRole.TEAM_MANAGER, False),
-        (AccountRole.MEMBER, False),
-        (AccountRole.ADMIN, False),
+        (AccountRole.LEADER, True, True),
+        (AccountRole.ADMIN, True, True),
+        (AccountRole.ANALYST, True, False),
+        (AccountRole.TEAM_MANAGER, False, False),
+        (AccountRole.MEMBER, False, False),
     ],
 )
-def test_the_return_report_and_link_are_for_roles_that_may_download(
-    shared_council: WebCouncil, role: AccountRole, report: bool
+def test_the_return_report_and_link_are_for_roles_that_may_see_them(
+    shared_council: WebCouncil, role: AccountRole, report: bool, link: bool
 ) -> None:
+    """The report for the leader, the administrator and the analyst; the download (the XML holds
+    SWE numbers and birth dates) for the leader and the administrator only."""
     client = shared_council.client(role)
     data = client.get("/api/v1/workforce").json()
     page = client.get("/workforce").text
     if report:
         assert data["census_return"]["year"] == YEAR
         assert data["census_return"]["errors"] == 0
-        assert data["census_return"]["download_url"] == f"/workforce/return.xml?year={YEAR}"
-        assert f">{LINK}</a>" in page
+        assert data["census_return"]["can_download"] is link
+        url = f"/workforce/return.xml?year={YEAR}"
+        assert data["census_return"]["download_url"] == (url if link else None)
+        assert (f">{LINK}</a>" in page) is link
     else:
         assert data["census_return"] is None
         assert LINK not in page
@@ -207,16 +230,24 @@ def test_a_return_with_errors_shows_them_instead_of_a_file(council: WebCouncil) 
     assert data["can_download"] is False
     assert data["download_url"] is None
     assert data["problems"][0]["item"] == "PersonBirthDate"
+    # the analyst's report names the worker by position only, never by SWE number
+    assert data["problems"][0]["where"].startswith("worker ")
+    assert "SWENo" not in data["problems"][0]["where"]
+    leader_report = council.client(AccountRole.LEADER).get(f"/api/v1/workforce?year={YEAR}")
+    assert "SWENo" in leader_report.json()["census_return"]["problems"][0]["where"]
     page = client.get(f"/workforce?year={YEAR}").text
     assert LINK not in page
     assert "PersonBirthDate" in page
+    assert client.get(f"/workforce/return.xml?year={YEAR}").status_code == 403
 
-    response = client.get(f"/workforce/return.xml?year={YEAR}")
+    response = council.client(AccountRole.LEADER).get(f"/workforce/return.xml?year={YEAR}")
     assert response.status_code == 409
     assert "application/xml" not in response.headers["content-type"]
     assert "PersonBirthDate" in response.text
     assert "1 error" in response.text
-    failed = _events(council, actor="analyst", action="export", target_type="census_return")
+    refused = _events(council, actor="analyst", action="export", target_type="census_return")
+    assert [event.outcome for event in refused] == ["refused"]
+    failed = _events(council, actor="leader", action="export", target_type="census_return")
     assert [event.outcome for event in failed] == ["failed"]
 
 

@@ -44,7 +44,10 @@ class Permission(StrEnum):
     ALLOCATE = "allocate"
     """Accept, override or reject recommendations and plan caseload moves (within scope)."""
     DOWNLOAD_RETURN = "download_return"
-    """The census return's validation report and XML."""
+    """The census return's XML (SWE numbers, birth dates) and its validation report in full."""
+    VIEW_RETURN_CHECKS = "view_return_checks"
+    """The census return's validation report without personal details (no SWE numbers, no
+    values of worker items)."""
     IMPORT_DATA = "import_data"
     """Upload HR extracts, absences and SSD folders."""
     VIEW_DATA_QUALITY = "view_data_quality"
@@ -58,6 +61,8 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
     AccountRole.ADMIN: frozenset(
         {
             _P.VIEW_AGGREGATES,
+            _P.DOWNLOAD_RETURN,
+            _P.VIEW_RETURN_CHECKS,
             _P.IMPORT_DATA,
             _P.VIEW_DATA_QUALITY,
             _P.MANAGE_USERS,
@@ -72,6 +77,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_PEOPLE,
             _P.ALLOCATE,
             _P.DOWNLOAD_RETURN,
+            _P.VIEW_RETURN_CHECKS,
             _P.VIEW_DATA_QUALITY,
         }
     ),
@@ -79,7 +85,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
         {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE}
     ),
     AccountRole.ANALYST: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.DOWNLOAD_RETURN, _P.VIEW_DATA_QUALITY}
+        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_RETURN_CHECKS, _P.VIEW_DATA_QUALITY}
     ),
     AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
     AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES}),

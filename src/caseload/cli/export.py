@@ -10,8 +10,7 @@ import typer
 from caseload.cli.context import acting_user, engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_table
-from caseload.config import pseudonym_secret
-from caseload.exporters.suppression import DEFAULT_MIN_GROUP
+from caseload.domain.disclosure import DEFAULT_THRESHOLD as DEFAULT_MIN_GROUP
 from caseload.services.audit import cli_actor
 from caseload.services.pseudonymised_export import export_pseudonymised
 
@@ -36,12 +35,10 @@ def pseudonymised(
 ) -> None:
     """Workers, spells, absences, teams, children, referrals, statuses and allocations with keyed
     pseudonyms, age bands instead of birth dates, no names, and small groups suppressed."""
-    secret = pseudonym_secret()
     who = acting_user(user)
     result = export_pseudonymised(
         engine(),
         out=out,
-        secret=secret,
         exported_by=who,
         actor=cli_actor(who),
         authority_code=authority,

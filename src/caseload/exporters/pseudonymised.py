@@ -1,7 +1,13 @@
 """The pseudonymised export for analysts: the day-to-day records with people replaced by keyed
-pseudonyms, no names, staff numbers, SWE numbers, child references or birth dates (age bands on
-the as-at date instead), ethnicity as its broad group, and small groups suppressed
-(:mod:`caseload.exporters.suppression`)."""
+pseudonyms (the same as on the analyst's pages: :func:`caseload.domain.disclosure.pseudonym`),
+no names, staff numbers, SWE numbers, child references or birth dates (age bands on the as-at
+date instead), ethnicity as its broad group, and small groups suppressed.
+
+Small groups: a row is at risk when fewer than ``k`` rows share its context (for workers: their
+authority and latest role) and its personal characteristics. For each characteristic in turn
+(ethnicity group, then age band, then gender), rows in groups smaller than ``k`` have that
+characteristic replaced by ``c``. ``k`` is at least the threshold of
+:mod:`caseload.domain.disclosure` (5)."""
 
 from __future__ import annotations
 
@@ -10,9 +16,8 @@ from datetime import date
 
 import polars as pl
 
+from caseload.domain.disclosure import SUPPRESSED, pseudonym
 from caseload.exporters.bands import CHILD_BANDS, WORKER_BANDS, age_band, ethnic_group
-from caseload.exporters.pseudonyms import pseudonyms
-from caseload.exporters.suppression import suppress_small_groups
 
 GENDERS = {0: "not known", 1: "male", 2: "female", 9: "not specified"}
 
@@ -35,6 +40,41 @@ class SourceFrames:
 class Export:
     files: dict[str, pl.DataFrame]
     suppressed: dict[str, int]
+
+
+def pseudonyms(frame: pl.DataFrame, secret: bytes, kind: str, identifier: str) -> pl.Series:
+    """A pseudonym for each row from its ``authority`` and ``identifier`` columns (null stays
+    null). Each distinct pair is keyed once."""
+    pairs = frame.select("authority", identifier).unique().drop_nulls()
+    keys = {
+        (authority, value): pseudonym(secret, kind, authority, value)
+        for authority, value in pairs.iter_rows()
+    }
+    return pl.Series(
+        [
+            None if value is None else keys[(authority, value)]
+            for authority, value in frame.select("authority", identifier).iter_rows()
+        ],
+        dtype=pl.Utf8,
+    )
+
+
+def suppress_small_groups(
+    frame: pl.DataFrame, *, context: list[str], characteristics: list[str], k: int
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Returns the frame with small groups' characteristics suppressed, and how many values of
+    each characteristic were suppressed."""
+    counts: dict[str, int] = {}
+    for column in characteristics:
+        size = (
+            pl.len().over([*context, *characteristics]) if context or characteristics else pl.len()
+        )
+        small = (size < k) & (pl.col(column) != SUPPRESSED)
+        counts[column] = int(frame.select(small.sum()).item())
+        frame = frame.with_columns(
+            pl.when(small).then(pl.lit(SUPPRESSED)).otherwise(pl.col(column)).alias(column)
+        )
+    return frame, counts
 
 
 def build_export(source: SourceFrames, *, secret: bytes, as_at: date, min_group: int) -> Export:

@@ -21,29 +21,42 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.report import CaseloadReport
+from caseload.domain.dates import reference_date
 from caseload.errors import NotFoundError
-from caseload.exporters.suppression import DEFAULT_MIN_GROUP, SUPPRESSED
-from caseload.services import audit
+from caseload.services import audit, census_view
+from caseload.services.caseload_disclosure import (
+    CensusYear,
+    Shield,
+    TeamPage,
+    council_cell,
+    home_cell,
+    service_cell,
+    shield_for,
+)
 from caseload.services.caseloads import (
     CouncilData,
     Scope,
+    check_audience_date,
     council_data,
     make_scope,
     scoped_report,
 )
+from caseload.services.census import Breakdown, Source
+from caseload.services.pseudonyms import Pseudonyms, pseudonym_key
 from caseload.services.view_rows import (
     BreachRow,
     Count,
     Crumb,
     Detail,
+    HistoryPoint,
     QueueRow,
     RuleCount,
     ServiceRow,
     TeamRow,
     WorkerRow,
     breach_row,
-    count,
     detail_for,
+    month_end_cases,
     plain,
     queue_row,
     rule_counts,
@@ -76,9 +89,9 @@ class ScopeFields(TypedDict):
 
 class CaseloadsSummary(TypedDict):
     case_holders: Count
-    fte: float | None
+    fte: float | str | None
     cases: Count
-    dfe_average: float | None
+    dfe_average: float | str | None
     unallocated: Count
     escalate: Count
     rules_broken: Count
@@ -139,11 +152,14 @@ class QueueContext(ScopeFields):
 
 @dataclass(frozen=True)
 class Scoped:
-    """The council's cached data, the principal's scope of it and the report for that scope."""
+    """The council's cached data, the principal's scope of it and the report for that scope,
+    with the council's pseudonyms when the principal sees pseudonymised rows."""
 
     council: CouncilData
     scope: Scope
     report: CaseloadReport
+    names: Pseudonyms | None = None
+    engine: Engine | None = None
 
 
 def scoped_for(engine: Engine, principal: Principal, as_at: date | None = None) -> Scoped:
@@ -151,7 +167,104 @@ def scoped_for(engine: Engine, principal: Principal, as_at: date | None = None) 
     teams, or the council), cached."""
     council = council_data(engine, authority_id=principal.authority_id)
     scope = make_scope(council, as_at=as_at, team_ids=principal.visible_team_ids())
-    return Scoped(council, scope, scoped_report(council, scope))
+    check_audience_date(principal, scope.day, scope.data_date)
+    names = None
+    if detail_for(principal) is Detail.PSEUDONYMISED:
+        names = pseudonyms_of(engine, council)
+    return Scoped(council, scope, scoped_report(council, scope), names, engine)
+
+
+def pseudonyms_of(engine: Engine, council: CouncilData) -> Pseudonyms:
+    """The council's pseudonyms (:mod:`caseload.services.pseudonyms`), made once per state of
+    the data."""
+    data = council.data
+
+    def build() -> Pseudonyms:
+        secret = pseudonym_key(engine)
+        return Pseudonyms.of(secret, council.authority.code, data.workers, data.children)
+
+    return cast(
+        Pseudonyms, council.snapshots.views.get_or_build((*council.key, "pseudonyms"), build)
+    )
+
+
+def shield_of(scoped: Scoped, principal: Principal) -> Shield:
+    """How the principal sees the report's figures (:mod:`caseload.services.caseload_disclosure`):
+    protected once per report, with every team page's figures, for every audience whose figures
+    are suppressed."""
+    if not principal.suppress_small_numbers:
+        return shield_for(principal, scoped.report)
+    scope = scoped.scope
+    team_key = None if scope.team_ids is None else tuple(scope.team_ids)
+    key = (*scoped.council.key, "shield", scope.day, team_key)
+
+    def build() -> Shield:
+        teams = scoped.council.data.teams
+        if scope.team_ids is not None:
+            teams = teams.filter(pl.col("team_id").is_in(scope.team_ids))
+        pages = []
+        for row in teams.iter_rows(named=True):
+            figures = team_figures(scoped, row["team_id"])
+            history = tuple(
+                (point["month_end"], int(point["cases"] or 0)) for point in figures.history
+            )
+            pages.append(
+                TeamPage(
+                    row["team_id"], row["parent_id"], row["team"], history, figures.queue.height
+                )
+            )
+        months = {month for page in pages for month, _ in page.history}
+        census = [] if scoped.engine is None else _census_years(scoped.engine, principal, months)
+        return shield_for(principal, scoped.report, pages, census)
+
+    return cast(Shield, scoped.council.snapshots.views.get_or_build(key, build))
+
+
+def _census_years(engine: Engine, principal: Principal, months: set[str]) -> list[CensusYear]:
+    """The census years computed from the day-to-day data whose 30 September is one of the team
+    pages' month ends: their breakdowns by team and role show the same people and cases."""
+    council = census_view.open_council(engine, principal, "census indicators")
+    totals = {row["year"]: row for row in census_view.yearly_rows(engine, council)}
+    found: list[CensusYear] = []
+    for year, source in census_view.census_years(engine, council).items():
+        reference = reference_date(year).isoformat()
+        if source != Source.DERIVED.value or reference not in months:
+            continue
+        tables = {
+            by.value: census_view.breakdown_rows(engine, council, year, by)[0] for by in Breakdown
+        }
+        found.append(CensusYear(year, reference, tables, totals.get(year)))
+    return found
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    """What a team's page counts: the team with its sub-teams (``ids``, ``names``), their cases
+    at each month end and the children waiting for them."""
+
+    ids: list[int]
+    names: list[str]
+    history: list[HistoryPoint]
+    queue: pl.DataFrame
+
+
+def team_figures(scoped: Scoped, team_id: int) -> TeamFigures:
+    council, scope, report = scoped.council, scoped.scope, scoped.report
+    teams = council.data.teams
+    ids = sorted({team_id, *teams.filter(pl.col("parent_id") == team_id)["team_id"].to_list()})
+    names = sorted(set(teams.filter(pl.col("team_id").is_in(ids))["team"].to_list()))
+    queue = report.queue.filter(pl.col("home_team_ids").list.set_intersection(ids).list.len() > 0)
+    memberships = (
+        council.data.spells.join(teams.select("team_id", "team"), on="team")
+        .filter(pl.col("team_id").is_in(ids))
+        .select("worker_id", "start_date", "end_date")
+    )
+    allocations = council.data.allocations.filter(
+        (pl.col("role") == "allocated")
+        & pl.col("worker_id").is_in(memberships["worker_id"].unique().implode())
+    )
+    history = month_end_cases(allocations, scope.day, memberships)
+    return TeamFigures(ids, names, history, queue)
 
 
 def report_for(
@@ -216,18 +329,22 @@ def _in_teams(frame: pl.DataFrame, team_ids: list[int]) -> pl.DataFrame:
     return frame.filter(pl.col("home_team_ids").list.set_intersection(team_ids).list.len() > 0)
 
 
-def _distribution(report: CaseloadReport, suppress: bool) -> list[DistributionRow]:
+def _distribution(report: CaseloadReport, shield: Shield) -> list[DistributionRow]:
     """Workers in case-holding roles by cases held; for elected members a band of 1 to 4 workers
-    and its share are hidden."""
+    (or one that would give such a band away) and its share are hidden."""
     rows: list[DistributionRow] = []
     for row in report.distribution:
-        workers = cast(int, row["workers"])
-        small = suppress and 0 < workers < DEFAULT_MIN_GROUP
+        band = cast(str, row["band"])
         rows.append(
             {
-                "band": cast(str, row["band"]),
-                "workers": count(workers, suppress),
-                "share": SUPPRESSED if small else cast(float | None, row["share"]),
+                "band": band,
+                "workers": cast(
+                    Count, shield.show(("band", band, "workers"), cast(int, row["workers"]))
+                ),
+                "share": cast(
+                    float | str | None,
+                    shield.show(("band", band, "share"), cast(float | None, row["share"])),
+                ),
             }
         )
     return rows
@@ -260,6 +377,7 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
     scope, report = scoped.scope, scoped.report
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     teams, workers, breaches, queue = report.teams, report.workers, report.breaches, report.queue
     chosen = None
     if service:
@@ -274,6 +392,11 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
     )
     show_people = detail is not Detail.AGGREGATE and (chosen is not None or not principal.all_teams)
     holders = int(teams["case_holders"].sum())
+
+    def total(column: str, value: int | float) -> Count:
+        cell = service_cell(chosen, column) if chosen else council_cell(column)
+        return cast(Count, shield.show(cell, value))
+
     crumbs: list[Crumb] = [{"label": "Caseloads", "href": "/caseloads" if chosen else None}]
     if chosen:
         crumbs.append({"label": chosen, "href": None})
@@ -285,32 +408,35 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
         "service": chosen,
         "breadcrumbs": crumbs,
         "summary": {
-            "case_holders": count(holders, suppress),
-            "fte": plain(float(teams["fte"].sum())),
-            "cases": count(int(teams["cases"].sum()), suppress),
-            "dfe_average": plain(report.dfe_average.get("caseload_fte")),
-            "unallocated": count(queue.height, suppress),
-            "escalate": count(queue.filter(pl.col("escalation") == "escalate").height, suppress),
-            "rules_broken": count(breaches.height, suppress),
+            "case_holders": total("case_holders", holders),
+            "fte": total("fte", plain(float(teams["fte"].sum()))),
+            "cases": total("cases", int(teams["cases"].sum())),
+            "dfe_average": cast(
+                float | str | None,
+                shield.show(("dfe", "average"), plain(report.dfe_average.get("caseload_fte"))),
+            ),
+            "unallocated": total("unallocated", queue.height),
+            "escalate": total("escalate", queue.filter(pl.col("escalation") == "escalate").height),
+            "rules_broken": total("rules_broken", breaches.height),
         },
         "services": (
             []
             if chosen
-            else [service_row(row, suppress) for row in report.services.iter_rows(named=True)]
+            else [service_row(row, shield) for row in report.services.iter_rows(named=True)]
         ),
         "teams": [
-            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            team_row(row, shield, per_team.get(row["team_id"], 0))
             for row in teams.iter_rows(named=True)
         ],
-        "distribution": [] if chosen else _distribution(report, suppress),
-        "rules": rule_counts(breaches, suppress),
+        "distribution": [] if chosen else _distribution(report, shield),
+        "rules": rule_counts(breaches, shield, chosen),
         "workers": (
-            [worker_row(row, detail) for row in workers.iter_rows(named=True)]
+            [worker_row(row, detail, scoped.names) for row in workers.iter_rows(named=True)]
             if show_people
             else None
         ),
         "breaches": (
-            [breach_row(row, detail) for row in breaches.iter_rows(named=True)]
+            [breach_row(row, detail, scoped.names) for row in breaches.iter_rows(named=True)]
             if show_people
             else None
         ),
@@ -335,6 +461,7 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
     scope, report = scoped.scope, scoped.report
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     queue = report.queue
     by_status = {
         status: queue.filter(pl.col("escalation") == status).height
@@ -363,29 +490,35 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
         "review_days": policy.review_days,
         "escalate_days": policy.escalate_days,
         "summary": {
-            "children": count(queue.height, suppress),
-            "escalate": count(by_status["escalate"], suppress),
-            "review": count(by_status["review"], suppress),
-            "new": count(by_status["new"], suppress),
+            "children": cast(Count, shield.show(council_cell("unallocated"), queue.height)),
+            "escalate": cast(Count, shield.show(("queue", "escalate"), by_status["escalate"])),
+            "review": cast(Count, shield.show(("queue", "review"), by_status["review"])),
+            "new": cast(Count, shield.show(("queue", "new"), by_status["new"])),
             "longest_wait": (
                 None
-                if queue.is_empty() or (suppress and queue.height < 5)
+                if queue.is_empty() or shield.hides(("queue", "longest_wait"))
                 else cast(int, queue["days_waiting"].max())
             ),
         },
         "by_home_team": [
             {
                 "home_team": row["home_team"],
-                "children": count(int(row["children"]), suppress),
-                "escalate": count(int(row["escalate"]), suppress),
-                "longest_wait": None if suppress and row["children"] < 5 else int(row["longest"]),
+                "children": cast(
+                    Count, shield.show(home_cell(row["home_team"], "children"), row["children"])
+                ),
+                "escalate": cast(
+                    Count, shield.show(home_cell(row["home_team"], "escalate"), row["escalate"])
+                ),
+                "longest_wait": None
+                if shield.hides(home_cell(row["home_team"], "longest_wait"))
+                else int(row["longest"]),
             }
             for row in home.iter_rows(named=True)
         ],
         "children": (
             None
             if detail is Detail.AGGREGATE
-            else [queue_row(row, detail) for row in queue.iter_rows(named=True)]
+            else [queue_row(row, detail, scoped.names) for row in queue.iter_rows(named=True)]
         ),
     }
     return context

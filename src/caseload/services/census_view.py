@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Container, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -39,15 +39,10 @@ from caseload.census.definitions import (
 from caseload.census.indicators import compute_indicators, round_indicators
 from caseload.domain.codes import Role
 from caseload.domain.dates import ReportingDate, reference_date, reporting_date
+from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Grid
 from caseload.errors import CaseloadError, NotFoundError
-from caseload.exporters.suppression import (
-    DEFAULT_MIN_GROUP,
-    SUPPRESSED,
-    suppress_count,
-    suppress_frame,
-)
 from caseload.services import audit, benchmarks, census, rag
-from caseload.services.caseloads import REPORTING_DATE_FIELD
+from caseload.services.caseloads import REPORTING_DATE_FIELD, check_audience_date
 from caseload.services.census import Breakdown, Source
 from caseload.services.report_cache import engine_token, fresh_reading, policy_file_stamp
 from caseload.services.snapshot import Snapshots, snapshots
@@ -59,6 +54,7 @@ from caseload.storage.models import Authority
 MAX_YEARS = 10
 Cell = float | int | str | None
 Row = dict[str, Cell]
+GridCell = tuple[Hashable, ...]
 T = TypeVar("T")
 
 # Member (suppressed) views: counts of 1 to 4 become "c", and each FTE or rate below becomes "c"
@@ -91,9 +87,20 @@ SUPPRESSED_WITH: dict[str, tuple[str, ...]] = {
     "absence_rate_fte": ("inpost_headcount",),
     "days_lost_per_fte": ("inpost_headcount",),
 }
+# "_staff" in SUPPRESSED_WITH: own staff and agency workers in post together.
+_STAFF = {"_staff": ("inpost_headcount", "agency_headcount")}
+# FTE that add up from teams (or roles) to the council.
+ADDITIVE_FTE: tuple[str, ...] = (
+    "inpost_fte",
+    "starters_fte",
+    "leavers_fte",
+    "agency_fte",
+    "case_holders_fte",
+)
 SUPPRESSION_NOTE = (
     "Small numbers are hidden: a count of 1 to 4 people or cases shows as 'c', and so does any "
-    "FTE or rate that would reveal one. Council totals are shown in full."
+    "FTE or rate that would reveal one, and any other figure from which one could be worked out "
+    "by subtraction. Council totals are shown in full."
 )
 
 NOT_IMPORTED = "No England or regional comparison is loaded"
@@ -274,13 +281,18 @@ def census_years(engine: Engine, council: Council) -> dict[int, str]:
     return cached(council, "years", build)
 
 
-def reporting_day(council: Council, as_at: date | None) -> ReportingDate | None:
-    """The reporting date for the council's pages (None while it holds no dated records)."""
+def reporting_day(
+    council: Council, as_at: date | None, principal: Principal
+) -> ReportingDate | None:
+    """The reporting date for the council's pages (None while it holds no dated records); an
+    audience whose figures are suppressed sees the data date only."""
     if council.data_date is None:
         if as_at is not None:
             raise NotFoundError("your council holds no dated records yet")
         return None
-    return reporting_date(as_at, council.data_date, REPORTING_DATE_FIELD)
+    reporting = reporting_date(as_at, council.data_date, REPORTING_DATE_FIELD)
+    check_audience_date(principal, reporting.as_at, reporting.data_date)
+    return reporting
 
 
 def years_by(years: dict[int, str], reporting: ReportingDate | None) -> dict[int, str]:
@@ -386,49 +398,82 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def suppress_rows(rows: Sequence[Row]) -> list[Row]:
-    """The rows with small numbers suppressed (``SUPPRESSED_COUNTS`` and ``SUPPRESSED_WITH``)
-    through :func:`caseload.exporters.suppression.suppress_frame`."""
-    if not rows:
-        return []
-    frame = pl.DataFrame(
-        [dict(row) for row in rows], schema_overrides=_schema(rows[0]), infer_schema_length=None
-    ).with_columns((pl.col("inpost_headcount") + pl.col("agency_headcount")).alias("_staff"))
-    # One marker column per figure: 1 when any count it depends on is small, else 0; the
-    # suppression hides the figure when its marker is from 1 to 4.
-    markers = {name: f"_small_{name}" for name in SUPPRESSED_WITH if name in frame.columns}
-    frame = frame.with_columns(
-        pl.any_horizontal(
-            (pl.col(count) > 0) & (pl.col(count) < DEFAULT_MIN_GROUP) for count in counts
-        )
-        .fill_null(False)
-        .cast(pl.Int64)
-        .alias(markers[name])
-        for name, counts in SUPPRESSED_WITH.items()
-        if name in markers
-    )
-    hidden = suppress_frame(frame, counts=list(SUPPRESSED_COUNTS), rates=markers)
-    result = _rows(hidden.drop("_staff", *markers.values()))
-    for row in result:
-        for name in (*SUPPRESSED_COUNTS, *SUPPRESSED_WITH):
-            value = row.get(name)
-            if isinstance(value, str) and value != SUPPRESSED:
-                row[name] = float(value) if kind_of(name) is not Kind.COUNT else int(value)
-    return result
+    """One table's rows with small numbers suppressed, and every figure built from them
+    (``SUPPRESSED_COUNTS`` and ``SUPPRESSED_WITH``); see :func:`suppress_tables`."""
+    return suppress_tables({"rows": rows}, None)["rows"]
 
 
-def _schema(row: Row) -> dict[str, Any]:
-    schema: dict[str, Any] = {}
-    for name in row:
-        if name in INDICATOR_COLUMNS or name in SUPPLEMENTARY_COLUMNS:
-            schema[name] = pl.Int64 if kind_of(name) is Kind.COUNT else pl.Float64
+def suppress_tables(
+    tables: Mapping[str, Sequence[Row]], totals: Row | None
+) -> dict[str, list[Row]]:
+    """Breakdowns shown together (by team and by role for one year) with small numbers
+    suppressed through :mod:`caseload.domain.disclosure`: counts of 1 to 4 and every FTE or rate
+    built from them, and, where the rows of a table add up to the council's ``totals`` (shown in
+    full beside them), enough other cells that no hidden one can be worked out by subtraction.
+    (For elected members the caseload pages' figures join the same grid:
+    :mod:`caseload.services.caseload_disclosure`.)"""
+    grid: Grid[GridCell] = Grid()
+    census_cells(grid, (), tables, totals)
+    return apply_hidden(tables, grid.protect(DEFAULT_THRESHOLD).hidden, ())
+
+
+def census_cells(
+    grid: Grid[GridCell],
+    prefix: GridCell,
+    tables: Mapping[str, Sequence[Row]],
+    totals: Row | None,
+) -> None:
+    """Add the breakdowns' cells (``(*prefix, table, row index, column)``), the figures built
+    from their counts, and the sums to the council's ``totals`` (kept: shown in full)."""
+    for name, rows in tables.items():
+        for index, row in enumerate(rows):
+            for count in SUPPRESSED_COUNTS:
+                grid.count((*prefix, name, index, count), int(_value(row.get(count))))
+            for figure, counts in SUPPRESSED_WITH.items():
+                sources = [
+                    (*prefix, name, index, source)
+                    for source in counts
+                    for source in _STAFF.get(source, (source,))
+                ]
+                value = row.get(figure)
+                grid.figure(
+                    (*prefix, name, index, figure),
+                    float(value) if isinstance(value, int | float) else None,
+                    of=sources,
+                )
+    if totals is None:
+        return
+    for column in (*SUPPRESSED_COUNTS, *ADDITIVE_FTE):
+        total = (*prefix, "council", column)
+        if column in SUPPRESSED_COUNTS:
+            grid.count(total, int(_value(totals.get(column))))
         else:
-            schema[name] = pl.Utf8 if name != "year" else pl.Int64
-    return schema
+            grid.figure(total, _value(totals.get(column)))
+        grid.keep(total)
+        for name, rows in tables.items():
+            parts = [(*prefix, name, index, column) for index in range(len(rows))]
+            within = 1e-6 if column in SUPPRESSED_COUNTS else 0.05 * (len(parts) + 1)
+            grid.add_sum_if_exact(total, parts, within=within)
 
 
-def suppress_small(value: int | None, hide: bool) -> int | str | None:
-    """A count for a page: 1 to 4 becomes "c" when ``hide``."""
-    return suppress_count(value) if hide else value
+def apply_hidden(
+    tables: Mapping[str, Sequence[Row]], hidden: Container[GridCell], prefix: GridCell
+) -> dict[str, list[Row]]:
+    """The tables with each hidden cell (as :func:`census_cells` names them) shown as ``c``."""
+    return {
+        name: [
+            {
+                key: SUPPRESSED if (*prefix, name, index, key) in hidden else value
+                for key, value in row.items()
+            }
+            for index, row in enumerate(rows)
+        ]
+        for name, rows in tables.items()
+    }
+
+
+def _value(value: Cell) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 # --- benchmarks -------------------------------------------------------------------------------

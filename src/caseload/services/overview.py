@@ -9,12 +9,15 @@ renders and the API returns (so they can never disagree).
 - children waiting for a worker (count, longest wait) and alerts by kind. Alerts naming workers or
   children are listed only for roles allowed named records, and only in their teams.
 
-Elected members see small numbers suppressed in every breakdown (bands, alert kinds)."""
+Elected members see the caseload figures through the council's caseload grid
+(:mod:`caseload.services.caseload_disclosure`): small numbers and anything that would give one
+away (bands, the children waiting, alert kinds) show as ``c``, exactly as on the caseloads
+pages."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import Engine
@@ -25,8 +28,8 @@ from caseload.auth.roles import Permission
 from caseload.caseloads.definitions import waiting_at_least
 from caseload.census.trends import indicator_trend
 from caseload.errors import NotFoundError
-from caseload.exporters.suppression import SUPPRESSED
-from caseload.services import audit, caseloads, census_view
+from caseload.services import audit, caseload_views, caseloads, census_view
+from caseload.services.caseload_disclosure import OPEN, Shield, council_cell
 from caseload.services.census_view import (
     AuthorityInfo,
     Benchmark,
@@ -37,7 +40,6 @@ from caseload.services.census_view import (
     indicator_info,
     latest_benchmark,
     reporting_day,
-    suppress_small,
     yearly_rows,
     years_by,
 )
@@ -115,30 +117,34 @@ class HeadlineIndicator(IndicatorInfo):
     rag_region: str | None
 
 
+Count = int | str | None  # a count, or "c" where suppressed
+Figure = float | str | None  # a figure, or "c" where suppressed
+
+
 class Band(TypedDict):
     band: str
-    workers: int | str
-    share: float | str | None
+    workers: Count
+    share: Figure
 
 
 class CaseloadSummary(TypedDict):
     as_at: str
-    cases: int | None
-    case_holders_fte: float | None
-    average: float | None
+    cases: Count
+    case_holders_fte: Figure
+    average: Figure
     rag: str | None
     band_green: int
     band_amber: int
-    case_holders: int
+    case_holders: Count
     bands: list[Band]
 
 
 class Unallocated(TypedDict):
-    children: int
-    longest_wait_days: int | None
+    children: Count
+    longest_wait_days: Count
     waiting_since: str | None
-    review: int
-    escalate: int
+    review: Count
+    escalate: Count
     review_days: int
     escalate_days: int
 
@@ -147,7 +153,7 @@ class AlertKind(TypedDict):
     kind: str
     label: str
     severity: str
-    count: int | str
+    count: Count
 
 
 class NamedAlert(TypedDict):
@@ -161,9 +167,9 @@ class NamedAlert(TypedDict):
 
 
 class Alerts(TypedDict):
-    total: int
-    red: int
-    amber: int
+    total: Count
+    red: Count
+    amber: Count
     by_kind: list[AlertKind]
     named: list[NamedAlert] | None
     named_total: int
@@ -201,13 +207,17 @@ def overview_context(
     has passed by then, and the caseloads, queue and alerts of that day. Each headline figure's
     change is shown on the previous year and, given ``baseline_year``, on that year too."""
     council = census_view.open_council(engine, principal, "overview")
-    reporting = reporting_day(council, as_at)
+    reporting = reporting_day(council, as_at, principal)
     years = years_by(census_years(engine, council), reporting)
     latest = max(years) if years else None
     compared = latest_benchmark(engine, council, list(years))
     hide = principal.suppress_small_numbers
     position = _position(engine, council, reporting.as_at) if reporting else None
-    alerts = _alerts(position, principal) if position else None
+    shield = OPEN
+    if position and hide and reporting:
+        scoped = caseload_views.scoped_for(engine, principal, reporting.as_at)
+        shield = caseload_views.shield_of(scoped, principal)
+    alerts = _alerts(position, principal, shield) if position else None
     if alerts is not None and alerts["named"]:
         # The named alerts are person-level: their view is recorded like a worker page's.
         audit.record(
@@ -232,8 +242,8 @@ def overview_context(
         ),
         "key_indicators": list(KEY_INDICATORS),
         "benchmark": compared,
-        "caseloads": _caseloads(position, hide) if position else None,
-        "unallocated": position["unallocated"] if position else None,
+        "caseloads": _caseloads(position, shield) if position else None,
+        "unallocated": _unallocated(position["unallocated"], shield) if position else None,
         "alerts": alerts,
         "caseload_message": None if position else "There are no caseload figures yet.",
         "suppressed": hide,
@@ -342,37 +352,62 @@ def _position(engine: Engine, council: Council, day: date) -> dict[str, Any] | N
     return census_view.cached(council, ("caseloads", day), build)
 
 
-def _caseloads(position: dict[str, Any], hide: bool) -> CaseloadSummary:
+def _caseloads(position: dict[str, Any], shield: Shield) -> CaseloadSummary:
     bands: list[Band] = []
     for row in position["bands"]:
-        workers = suppress_small(int(row["workers"]), hide)
-        share = SUPPRESSED if workers == SUPPRESSED else row["share"]
-        bands.append({"band": str(row["band"]), "workers": workers or 0, "share": share})
+        band = str(row["band"])
+        bands.append(
+            {
+                "band": band,
+                "workers": cast(Count, shield.show(("band", band, "workers"), int(row["workers"]))),
+                "share": cast(Figure, shield.show(("band", band, "share"), row["share"])),
+            }
+        )
     return {
         "as_at": position["as_at"],
-        "cases": position["cases"],
-        "case_holders_fte": position["case_holders_fte"],
-        "average": position["average"],
-        "rag": position["rag"],
+        "cases": cast(Count, shield.show(("dfe", "cases"), position["cases"])),
+        "case_holders_fte": cast(
+            Figure, shield.show(("dfe", "case_holders_fte"), position["case_holders_fte"])
+        ),
+        "average": cast(Figure, shield.show(("dfe", "average"), position["average"])),
+        "rag": None if shield.hides(("dfe", "average")) else position["rag"],
         "band_green": position["band_green"],
         "band_amber": position["band_amber"],
         # Case holders by DfE's rule (at least one case), as on the Caseloads page; the bands
         # count every worker in a case-holding role, those holding none included.
-        "case_holders": position["case_holders"],
+        "case_holders": cast(
+            Count, shield.show(council_cell("case_holders"), position["case_holders"])
+        ),
         "bands": bands,
     }
 
 
-def _alerts(position: dict[str, Any], principal: Principal) -> Alerts:
+def _unallocated(waiting: dict[str, Any], shield: Shield) -> Unallocated:
+    longest_hidden = shield.hides(("queue", "longest_wait"))
+    return {
+        "children": cast(Count, shield.show(council_cell("unallocated"), waiting["children"])),
+        "longest_wait_days": cast(
+            Count, shield.show(("queue", "longest_wait"), waiting["longest_wait_days"])
+        ),
+        "waiting_since": None if longest_hidden else waiting["waiting_since"],
+        "review": cast(Count, shield.show(("queue", "review"), waiting["review"])),
+        "escalate": cast(Count, shield.show(("queue", "escalate"), waiting["escalate"])),
+        "review_days": waiting["review_days"],
+        "escalate_days": waiting["escalate_days"],
+    }
+
+
+def _alerts(position: dict[str, Any], principal: Principal, shield: Shield) -> Alerts:
     rows: list[dict[str, Any]] = position["alerts"]
     summary: dict[str, Any] = position["alert_summary"]
-    hide = principal.suppress_small_numbers
     by_kind: list[AlertKind] = [
         {
             "kind": row["kind"],
             "label": row["label"],
             "severity": row["severity"],
-            "count": suppress_small(row["count"], hide) or 0,
+            "count": cast(
+                Count, shield.show(("alert", row["kind"], row["severity"]), row["count"])
+            ),
         }
         for row in summary["by_kind"]
     ]
@@ -404,9 +439,9 @@ def _alerts(position: dict[str, Any], principal: Principal) -> Alerts:
         ]
         scope = "every team" if principal.all_teams else "your teams"
     return {
-        "total": summary["total"],
-        "red": summary["red"],
-        "amber": summary["amber"],
+        "total": cast(Count, shield.show(("alerts", "total"), summary["total"])),
+        "red": cast(Count, shield.show(("alerts", "red"), summary["red"])),
+        "amber": cast(Count, shield.show(("alerts", "amber"), summary["amber"])),
         "by_kind": by_kind,
         "named": named,
         "named_total": named_total,

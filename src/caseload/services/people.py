@@ -32,6 +32,7 @@ from caseload.domain import AbsenceReason, SpellEndReason
 from caseload.domain.dates import reporting_date
 from caseload.errors import NotFoundError
 from caseload.services import access, audit
+from caseload.services.caseload_disclosure import history_cell, waiting_cell
 from caseload.services.caseload_views import (
     AuthorityName,
     Scoped,
@@ -39,6 +40,8 @@ from caseload.services.caseload_views import (
     cached_view,
     scope_dict,
     scoped_for,
+    shield_of,
+    team_figures,
 )
 from caseload.services.caseloads import REPORTING_DATE_FIELD, CouncilData, cached_policy
 from caseload.services.report_cache import data_key
@@ -53,9 +56,7 @@ from caseload.services.view_rows import (
     TeamRow,
     WorkerRow,
     breach_row,
-    count,
     detail_for,
-    month_end_cases,
     plain,
     queue_row,
     role_text,
@@ -354,23 +355,14 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
     council, scope, report = scoped.council, scoped.scope, scoped.report
     teams = council.data.teams
     me = teams.filter(pl.col("team_id") == team_id).row(0, named=True)
-    ids = sorted({team_id, *teams.filter(pl.col("parent_id") == team_id)["team_id"].to_list()})
-    names = set(teams.filter(pl.col("team_id").is_in(ids))["team"].to_list())
+    figures = team_figures(scoped, team_id)
+    ids, names, queue = figures.ids, figures.names, figures.queue
     detail = detail_for(principal)
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     team_rows = report.teams.filter(pl.col("team_id").is_in(ids))
     breaches = report.breaches.filter(pl.col("team_id").is_in(ids))
     per_team = dict(breaches.group_by("team_id").len().iter_rows())
-    queue = report.queue.filter(pl.col("home_team_ids").list.set_intersection(ids).list.len() > 0)
-    memberships = (
-        council.data.spells.join(teams.select("team_id", "team"), on="team")
-        .filter(pl.col("team_id").is_in(ids))
-        .select("worker_id", "start_date", "end_date")
-    )
-    allocations = council.data.allocations.filter(
-        (pl.col("role") == "allocated")
-        & pl.col("worker_id").is_in(memberships["worker_id"].unique().implode())
-    )
     people = detail is not Detail.AGGREGATE
     service = me["parent"]
     crumbs: list[Crumb] = [{"label": "Caseloads", "href": "/caseloads"}]
@@ -389,21 +381,24 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
         "suppressed": suppress,
         "breadcrumbs": [*crumbs, {"label": me["team"], "href": None}],
         "teams": [
-            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            team_row(row, shield, per_team.get(row["team_id"], 0))
             for row in team_rows.iter_rows(named=True)
         ],
         "history": [
             {
                 "month_end": point["month_end"],
                 "month": point["month"],
-                "cases": count(cast(int, point["cases"]), suppress),
+                "cases": cast(
+                    Count,
+                    shield.show(history_cell(team_id, point["month_end"]), point["cases"]),
+                ),
             }
-            for point in month_end_cases(allocations, scope.day, memberships)
+            for point in figures.history
         ],
-        "waiting": count(queue.height, suppress),
+        "waiting": cast(Count, shield.show(waiting_cell(team_id), queue.height)),
         "workers": (
             [
-                worker_row(row, detail)
+                worker_row(row, detail, scoped.names)
                 for row in report.workers.filter(pl.col("team").is_in(sorted(names))).iter_rows(
                     named=True
                 )
@@ -411,10 +406,12 @@ def _team(scoped: Scoped, principal: Principal, team_id: int) -> TeamContext:
             if people
             else None
         ),
-        "queue": [queue_row(row, detail) for row in queue.iter_rows(named=True)]
+        "queue": [queue_row(row, detail, scoped.names) for row in queue.iter_rows(named=True)]
         if people
         else None,
-        "breaches": [breach_row(row, detail) for row in breaches.iter_rows(named=True)]
+        "breaches": [
+            breach_row(row, detail, scoped.names) for row in breaches.iter_rows(named=True)
+        ]
         if people
         else None,
     }
@@ -429,7 +426,10 @@ def worker_list(engine: Engine, principal: Principal, *, as_at: date | None = No
     detail = detail_for(principal)
 
     def build() -> WorkerList:
-        rows = [worker_row(row, detail) for row in scoped.report.workers.iter_rows(named=True)]
+        rows = [
+            worker_row(row, detail, scoped.names)
+            for row in scoped.report.workers.iter_rows(named=True)
+        ]
         return {**scope_dict(scoped.scope, principal), "detail": detail.value, "workers": rows}
 
     listed = cached_view(scoped, principal, "workers", build)
@@ -450,6 +450,7 @@ def team_list(engine: Engine, principal: Principal, *, as_at: date | None = None
 def _teams(scoped: Scoped, principal: Principal) -> TeamList:
     scope, report = scoped.scope, scoped.report
     suppress = principal.suppress_small_numbers
+    shield = shield_of(scoped, principal)
     per_team = dict(
         report.breaches.filter(pl.col("team_id").is_not_null())
         .group_by("team_id")
@@ -460,7 +461,7 @@ def _teams(scoped: Scoped, principal: Principal) -> TeamList:
         **scope_dict(scope, principal),
         "suppressed": suppress,
         "teams": [
-            team_row(row, suppress, per_team.get(row["team_id"], 0))
+            team_row(row, shield, per_team.get(row["team_id"], 0))
             for row in report.teams.iter_rows(named=True)
         ],
     }

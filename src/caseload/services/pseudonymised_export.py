@@ -1,6 +1,8 @@
 """Writing the pseudonymised export for analysts (see :mod:`caseload.exporters.pseudonymised`).
 
-The secret comes from ``CASELOAD_PSEUDONYM_SECRET`` and fails closed. A manifest records what was
+The pseudonyms are keyed like the analyst's pages (:mod:`caseload.services.pseudonyms`: the
+secret in ``CASELOAD_PSEUDONYM_SECRET``, failing closed on a weak one, or else the installation's
+own), so a person has the same pseudonym in the export as on the pages. A manifest records what was
 exported, by whom, as at when, the suppression threshold and how many values were suppressed; it
 never holds the secret."""
 
@@ -15,11 +17,13 @@ from typing import Any
 from sqlalchemy import Engine
 
 from caseload.auth.principal import Principal
+from caseload.domain.disclosure import DEFAULT_THRESHOLD as DEFAULT_MIN_GROUP
+from caseload.domain.disclosure import PSEUDONYM_CHARS
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.exporters.pseudonymised import SourceFrames, build_export
-from caseload.exporters.suppression import DEFAULT_MIN_GROUP
 from caseload.services import audit
 from caseload.services.audit import Actor
+from caseload.services.pseudonyms import pseudonym_key
 from caseload.storage import quality_queries as q
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
@@ -50,8 +54,8 @@ def export_pseudonymised(
     engine: Engine,
     *,
     out: Path,
-    secret: bytes,
     exported_by: str,
+    secret: bytes | None = None,
     authority_code: str | None = None,
     as_at: date | None = None,
     min_group: int = DEFAULT_MIN_GROUP,
@@ -59,7 +63,9 @@ def export_pseudonymised(
     actor: Principal | Actor | None = None,
 ) -> ExportResult:
     """Write the export into ``out`` and record it in the audit trail (``actor``, default the
-    command-line user ``exported_by``): folder and file names, counts and the as-at date."""
+    command-line user ``exported_by``): folder and file names, counts and the as-at date.
+    ``secret`` is the pseudonyms' key (default: the installation's, from
+    :func:`caseload.services.pseudonyms.pseudonym_key`)."""
     if min_group < DEFAULT_MIN_GROUP:
         raise InvalidInputError(
             f"--min-group must be at least {DEFAULT_MIN_GROUP}; smaller groups can identify people"
@@ -89,7 +95,8 @@ def export_pseudonymised(
             statuses=q.statuses_frame(session, ids),
             allocations=q.allocations_frame(session, ids),
         )
-    export = build_export(source, secret=secret, as_at=day, min_group=min_group)
+    key = secret if secret is not None else pseudonym_key(engine)
+    export = build_export(source, secret=key, as_at=day, min_group=min_group)
     out.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     for name, frame in export.files.items():
@@ -100,7 +107,10 @@ def export_pseudonymised(
         "as_at": day.isoformat(),
         "exported_at": (now or datetime.now(UTC)).isoformat(),
         "exported_by": exported_by,
-        "pseudonyms": "HMAC-SHA256 keyed with CASELOAD_PSEUDONYM_SECRET, 16 hex characters",
+        "pseudonyms": (
+            "HMAC-SHA256 of kind, council and staff number or child reference, keyed with the "
+            f"installation's pseudonym secret; a letter and {PSEUDONYM_CHARS} characters"
+        ),
         "min_group": min_group,
         "suppressed_values": export.suppressed,
         "files": {f"{name}.csv": count for name, count in rows.items()},

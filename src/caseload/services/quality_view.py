@@ -6,13 +6,15 @@ Findings never hold names. What else is shown depends on the role:
   source system's reference for each record (staff number, child reference or involvement id)
   so they can find it in the HR or case management system, and leaders get a link to a worker's
   page;
-- performance analysts see pseudonymised data only, so they get Caseload's own record number
-  (which means nothing outside Caseload) and no source references: staff numbers and SWE
-  numbers are also taken out of the finding's description."""
+- performance analysts see pseudonymised data only, so they get the record's keyed pseudonym
+  (the same as on their other pages: a worker's spells carry the worker's), never a database id
+  or a source reference: staff numbers and SWE numbers are also taken out of the finding's
+  description."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +23,11 @@ from sqlalchemy import Engine
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.domain.disclosure import pseudonym
 from caseload.quality import CHECKS
 from caseload.services import audit
 from caseload.services.data_quality import data_quality
+from caseload.services.pseudonyms import pseudonym_key
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 
@@ -31,6 +35,9 @@ SHOWN_PER_CHECK = 200
 IDENTIFIERS = re.compile(r"\b(staff number|SWE number) \S+")
 # Pages for named records, for roles that may open them (workers have a page; children not yet).
 RECORD_LINKS = {"worker": "/workers/{id}"}
+# The pseudonym kind of each record (a spell is its worker's: keyed on the staff number).
+PSEUDONYM_KINDS = {"worker": "worker", "spell": "worker", "child": "child"}
+Label = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -59,14 +66,23 @@ def shows_references(principal: Principal) -> bool:
     return principal.can(Permission.IMPORT_DATA) or principal.can(Permission.VIEW_PEOPLE)
 
 
-def _row(row: dict[str, Any], *, references: bool, links: bool) -> dict[str, Any]:
+def _row(
+    row: dict[str, Any], *, references: bool, links: bool, label: Label | None = None
+) -> dict[str, Any]:
+    """A finding as shown; without ``references`` the record is named by ``label`` (its keyed
+    pseudonym) instead of its id and source reference."""
     detail = row["detail"] or ""
     link = None
     if links and row["record"] in RECORD_LINKS:
         link = RECORD_LINKS[row["record"]].format(id=row["record_id"])
+    named = None
+    if not references and label is not None:
+        kind = PSEUDONYM_KINDS.get(row["record"], row["record"])
+        named = label(kind, row["reference"] or f"\x00record {row['record_id']}")
     return {
         "record": row["record"],
-        "record_id": row["record_id"],
+        "record_id": row["record_id"] if references else None,
+        "pseudonym": named,
         "reference": row["reference"] if references else None,
         "detail": detail if references else IDENTIFIERS.sub(r"\1 (hidden)", detail),
         "days": row["days"],
@@ -84,12 +100,19 @@ def quality_for(
     report = data_quality(engine, authority_code=code)
     references = shows_references(principal)
     links = principal.can(Permission.VIEW_PEOPLE)
+    label: Label | None = None
+    if not references:
+        secret = pseudonym_key(engine)
+
+        def label(kind: str, key: str) -> str:
+            return pseudonym(secret, kind, code, key)
+
     findings: dict[str, list[dict[str, Any]]] = {}
     more: dict[str, int] = {}
     for name in CHECKS:
         rows = report.findings.filter(pl.col("check") == name)
         findings[name] = [
-            _row(row, references=references, links=links)
+            _row(row, references=references, links=links, label=label)
             for row in rows.head(shown_per_check).iter_rows(named=True)
         ]
         more[name] = max(rows.height - shown_per_check, 0)

@@ -5,18 +5,20 @@ Detail levels:
 
 - ``named`` (service leader; team manager within their teams): names, staff numbers and child
   references, with links to the worker pages;
-- ``pseudonymised`` (analyst): one row per worker or child with ``W-<worker id>`` and
-  ``C-<child id>`` in place of names, staff numbers and child references, no links to named
-  records, and rules broken described by rule rather than by the message (which names people);
+- ``pseudonymised`` (analyst): one row per worker or child with a keyed pseudonym (``W-7F3K9Q2M``,
+  ``C-...``: :mod:`caseload.services.pseudonyms`, never a database id) in place of names, staff
+  numbers and child references, no links to named records, and rules broken described by rule
+  rather than by the message (which names people);
 - ``aggregate`` (elected member, administrator): team, service and council figures only, never a
-  row per person. For elected members every count from 1 to 4 is shown as ``c`` and rates built
-  on fewer than 5 case holders are hidden (:mod:`caseload.exporters.suppression`)."""
+  row per person. For elected members every count from 1 to 4 is shown as ``c``, with every
+  figure built from it and every figure that would give it away by subtraction
+  (:mod:`caseload.services.caseload_disclosure`)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import polars as pl
@@ -26,7 +28,8 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.position import case_label
 from caseload.domain import Role
-from caseload.exporters.suppression import DEFAULT_MIN_GROUP, SUPPRESSED, suppress_count
+from caseload.services.caseload_disclosure import Shield, rule_cell, service_cell, team_cell
+from caseload.services.pseudonyms import Pseudonyms
 
 RULE_TEXT = {
     "asye_sole_protected": "ASYE holding a protected case with no protecting co-worker",
@@ -58,7 +61,7 @@ class Crumb(TypedDict):
 
 class WorkerRow(TypedDict):
     """A worker's caseload on the day (as in the council's report). Pseudonymised rows have
-    ``label`` W-<id> and no id, name, staff number or link."""
+    ``label`` the worker's pseudonym (W-...) and no id, name, staff number or link."""
 
     worker_id: int | None
     label: str | None
@@ -123,8 +126,8 @@ class TeamRow(TypedDict):
     absent: Count
     asye: Count
     advanced: Count
-    managers: int
-    span: int
+    managers: Count
+    span: Count
     rules_broken: Count
 
 
@@ -169,14 +172,18 @@ def detail_for(principal: Principal) -> Detail:
     return Detail.AGGREGATE
 
 
-def worker_ref(worker_id: int | None) -> str | None:
-    return None if worker_id is None else f"W-{worker_id}"
+def _names(detail: Detail, names: Pseudonyms | None) -> Pseudonyms:
+    if names is None:
+        raise ValueError(f"{detail.value} rows need the council's pseudonyms")
+    return names
 
 
-def child_ref_for(detail: Detail, child_id: int | None, child_ref: str | None) -> str | None:
+def child_ref_for(
+    detail: Detail, child_id: int | None, child_ref: str | None, names: Pseudonyms | None
+) -> str | None:
     if detail is Detail.NAMED:
         return child_ref
-    return None if child_id is None else f"C-{child_id}"
+    return _names(detail, names).child(child_id)
 
 
 def plain(value: Any) -> Any:
@@ -211,13 +218,18 @@ def flags(row: dict[str, Any]) -> list[str]:
     return found
 
 
-def worker_row(row: dict[str, Any], detail: Detail) -> WorkerRow:
-    """A worker's caseload as a page row; ``detail`` is named or pseudonymised."""
+def worker_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = None) -> WorkerRow:
+    """A worker's caseload as a page row; ``detail`` is named or pseudonymised (with
+    ``names``, the council's pseudonyms)."""
     named = detail is Detail.NAMED
     worker_id = int(row["worker_id"])
     return {
         "worker_id": worker_id if named else None,
-        "label": f"{row['name']} ({row['staff_number']})" if named else worker_ref(worker_id),
+        "label": (
+            f"{row['name']} ({row['staff_number']})"
+            if named
+            else _names(detail, names).worker(worker_id)
+        ),
         "name": row["name"] if named else None,
         "staff_number": row["staff_number"] if named else None,
         "href": f"/workers/{worker_id}" if named else None,
@@ -239,25 +251,25 @@ def worker_row(row: dict[str, Any], detail: Detail) -> WorkerRow:
     }
 
 
-def breach_row(row: dict[str, Any], detail: Detail) -> BreachRow:
+def breach_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = None) -> BreachRow:
     named = detail is Detail.NAMED
     return {
         "rule": row["rule"],
         "label": RULE_TEXT.get(row["rule"], row["rule"].replace("_", " ")),
         "severity": row["severity"],
         "team": row["team"],
-        "worker": (row["worker"] if named else worker_ref(row["worker_id"])),
+        "worker": (row["worker"] if named else _names(detail, names).worker(row["worker_id"])),
         "worker_href": (
             f"/workers/{row['worker_id']}" if named and row["worker_id"] is not None else None
         ),
-        "child": child_ref_for(detail, row["child_id"], row["child_ref"]),
+        "child": child_ref_for(detail, row["child_id"], row["child_ref"], names),
         "message": row["message"] if named else None,
     }
 
 
-def queue_row(row: dict[str, Any], detail: Detail) -> QueueRow:
+def queue_row(row: dict[str, Any], detail: Detail, names: Pseudonyms | None = None) -> QueueRow:
     return {
-        "child": child_ref_for(detail, row["child_id"], row["child_ref"]),
+        "child": child_ref_for(detail, row["child_id"], row["child_ref"], names),
         "case": case_label(row["case_type"], row["proceedings"]),
         "points": plain(float(row["points"])),
         "waiting_since": plain(row["waiting_since"]),
@@ -268,62 +280,67 @@ def queue_row(row: dict[str, Any], detail: Detail) -> QueueRow:
     }
 
 
-def count(value: int | None, suppress: bool) -> int | str | None:
-    return suppress_count(value) if suppress else value
-
-
-def rate(value: float | None, base: int | None, suppress: bool) -> float | str | None:
-    """A rate, hidden (``c``) for elected members when built on 1 to 4 people."""
-    if suppress and base is not None and 0 < base < DEFAULT_MIN_GROUP:
-        return SUPPRESSED
+def rate(value: float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
-def team_row(row: dict[str, Any], suppress: bool, rules_broken: int) -> TeamRow:
-    holders = row["case_holders"]
+def team_row(row: dict[str, Any], shield: Shield, rules_broken: int) -> TeamRow:
+    """A team's figures, through the shield of the council's caseload grid
+    (:mod:`caseload.services.caseload_disclosure`)."""
+    team_id = row["team_id"]
+
+    def show(column: str, value: Any) -> Any:
+        return shield.show(team_cell(team_id, column), value)
+
     return {
-        "team_id": row["team_id"],
+        "team_id": team_id,
         "team": row["team"] or "(no team)",
-        "href": f"/teams/{row['team_id']}" if row["team_id"] is not None else None,
+        "href": f"/teams/{team_id}" if team_id is not None else None,
         "service": row["service"],
-        "case_holders": count(holders, suppress),
-        "fte": rate(row["fte"], holders, suppress),
-        "cases": count(row["cases"], suppress),
-        "points": rate(row["points"], holders, suppress),
-        "utilisation": rate(row["utilisation"], holders, suppress),
-        "dfe_caseload": rate(row.get("dfe_caseload"), holders, suppress),
-        "red": count(row["red"], suppress),
-        "amber": count(row["amber"], suppress),
-        "green": count(row["green"], suppress),
-        "absent": count(row["absent"], suppress),
-        "asye": count(row["asye"], suppress),
-        "advanced": count(row["advanced"], suppress),
-        "managers": row["managers"],
-        "span": row["span"],
-        "rules_broken": count(rules_broken, suppress),
+        "case_holders": show("case_holders", row["case_holders"]),
+        "fte": show("fte", rate(row["fte"])),
+        "cases": show("cases", row["cases"]),
+        "points": show("points", rate(row["points"])),
+        "utilisation": show("utilisation", rate(row["utilisation"])),
+        "dfe_caseload": show("dfe_caseload", rate(row.get("dfe_caseload"))),
+        "red": show("red", row["red"]),
+        "amber": show("amber", row["amber"]),
+        "green": show("green", row["green"]),
+        "absent": show("absent", row["absent"]),
+        "asye": show("asye", row["asye"]),
+        "advanced": show("advanced", row["advanced"]),
+        "managers": show("managers", row["managers"]),
+        "span": show("span", row["span"]),
+        "rules_broken": show("rules_broken", rules_broken),
     }
 
 
-def service_row(row: dict[str, Any], suppress: bool) -> ServiceRow:
-    holders = row["case_holders"]
+def service_row(row: dict[str, Any], shield: Shield) -> ServiceRow:
     service = row["service"]
+
+    def show(column: str, value: Any) -> Any:
+        return shield.show(service_cell(service, column), value)
+
     return {
         "service": service or "(no service)",
         "href": f"/caseloads?service={quote(service)}" if service else None,
-        "case_holders": count(holders, suppress),
-        "fte": rate(row["fte"], holders, suppress),
-        "cases": count(row["cases"], suppress),
-        "points": rate(row["points"], holders, suppress),
-        "utilisation": rate(row["utilisation"], holders, suppress),
-        "red": count(row["red"], suppress),
-        "amber": count(row["amber"], suppress),
-        "green": count(row["green"], suppress),
-        "absent": count(row["absent"], suppress),
+        "case_holders": show("case_holders", row["case_holders"]),
+        "fte": show("fte", rate(row["fte"])),
+        "cases": show("cases", row["cases"]),
+        "points": show("points", rate(row["points"])),
+        "utilisation": show("utilisation", rate(row["utilisation"])),
+        "red": show("red", row["red"]),
+        "amber": show("amber", row["amber"]),
+        "green": show("green", row["green"]),
+        "absent": show("absent", row["absent"]),
     }
 
 
-def rule_counts(breaches: pl.DataFrame, suppress: bool) -> list[RuleCount]:
-    """Rules broken, counted by rule (most serious first, as the breaches are ordered)."""
+def rule_counts(
+    breaches: pl.DataFrame, shield: Shield, service: str | None = None
+) -> list[RuleCount]:
+    """Rules broken, counted by rule (most serious first, as the breaches are ordered): the
+    council's, or those in a service area's teams (``service``)."""
     counted: dict[str, int] = {}
     severities: dict[str, str] = {}
     for rule, severity in breaches.select("rule", "severity").iter_rows():
@@ -334,7 +351,7 @@ def rule_counts(breaches: pl.DataFrame, suppress: bool) -> list[RuleCount]:
             "rule": rule,
             "label": RULE_TEXT.get(rule, rule.replace("_", " ")),
             "severity": severities[rule],
-            "count": count(n, suppress),
+            "count": cast(Count, shield.show(rule_cell(rule, service), n)),
         }
         for rule, n in counted.items()
     ]

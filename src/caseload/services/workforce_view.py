@@ -2,9 +2,13 @@
 the council against England, its region and comparators, the census return's validation report and
 its XML download. Each builds one plain dictionary that the page renders and the API returns.
 
-Elected members see small numbers suppressed in the team and role breakdowns
-(:func:`caseload.services.census_view.suppress_rows`). The validation report and the download
-need ``DOWNLOAD_RETURN``; every download (or refusal) is written to the audit trail."""
+Elected members see small numbers suppressed in the team and role breakdowns, which are shown
+together beside the council's totals, so they are protected together
+(:func:`caseload.services.census_view.suppress_tables`). The validation report and the download
+need ``DOWNLOAD_RETURN`` (service leader, administrator): the XML holds SWE numbers and birth
+dates. The performance analyst (``VIEW_RETURN_CHECKS``) sees the validation report without them:
+workers by their position in the return only, and no value of a worker-level item. Every
+download (or refusal) is written to the audit trail."""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.census.validation import Problem, Severity
-from caseload.errors import InvalidInputError
-from caseload.services import audit, census_returns, census_view
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.services import audit, caseload_views, census_returns, census_view
+from caseload.services.caseload_disclosure import census_prefix
 from caseload.services.census import Breakdown
 from caseload.services.census_view import (
     AuthorityInfo,
@@ -29,12 +34,13 @@ from caseload.services.census_view import (
     IndicatorInfo,
     Row,
     all_indicators,
+    apply_hidden,
     benchmark,
     breakdown_rows,
     census_years,
     pick_year,
     reporting_day,
-    suppress_rows,
+    suppress_tables,
     yearly_rows,
     years_by,
 )
@@ -119,11 +125,8 @@ def _table(
             breakdown_rows(engine, council, chosen, by) if chosen is not None else ([], None)
         )
         hide = principal.suppress_small_numbers
-        if hide:
-            shown = rows
-            rows = census_view.cached(
-                council, ("suppressed", chosen, by.value), lambda: suppress_rows(shown)
-            )
+        if hide and chosen is not None and rows:
+            rows = _member_tables(engine, council, principal, chosen)[by.value]
     if not years:
         message = "There are no census figures yet: the data does not cover a census year."
     return {
@@ -139,6 +142,36 @@ def _table(
     }
 
 
+def _member_tables(
+    engine: Engine, council: Council, principal: Principal, year: int
+) -> dict[str, list[Row]]:
+    """The breakdowns of ``year`` as an elected member sees them: through the shield of the
+    caseload pages when the year's 30 September is on them (the same teams, people and cases:
+    :mod:`caseload.services.caseload_disclosure`), else protected on their own."""
+    try:
+        scoped = caseload_views.scoped_for(engine, principal)
+    except NotFoundError:
+        return _protected(engine, council, year)
+    shield = caseload_views.shield_of(scoped, principal)
+    tables = {by.value: breakdown_rows(engine, council, year, by)[0] for by in Breakdown}
+    # (the shield protected these very rows, unless the census figures changed since)
+    if shield.protection is None or shield.census.get(year) != tables:
+        return _protected(engine, council, year)
+    return apply_hidden(tables, shield.protection.hidden, census_prefix(year))
+
+
+def _protected(engine: Engine, council: Council, year: int) -> dict[str, list[Row]]:
+    """The team and role breakdowns of ``year`` as elected members see them: protected together
+    with the council's totals for the year, once per state of the data."""
+
+    def build() -> dict[str, list[Row]]:
+        tables = {by.value: breakdown_rows(engine, council, year, by)[0] for by in Breakdown}
+        totals = next((row for row in yearly_rows(engine, council) if row["year"] == year), None)
+        return suppress_tables(tables, totals)
+
+    return census_view.cached(council, ("suppressed", year), build)
+
+
 def indicator_table(
     engine: Engine,
     principal: Principal,
@@ -151,7 +184,7 @@ def indicator_table(
     the latest), counting the years whose reference date is on or before ``as_at`` (default the
     data date)."""
     council = census_view.open_council(engine, principal, "census indicators")
-    years = years_by(census_years(engine, council), reporting_day(council, as_at))
+    years = years_by(census_years(engine, council), reporting_day(council, as_at, principal))
     chosen = Breakdown(by) if by is not None else None
     if year is not None:
         pick_year(years, year)
@@ -164,17 +197,19 @@ def workforce_context(
     """Everything on the workforce page for ``year`` (default the latest with figures by
     ``as_at``, itself by default the data date)."""
     council = census_view.open_council(engine, principal, "workforce")
-    reporting = reporting_day(council, as_at)
+    reporting = reporting_day(council, as_at, principal)
     years = years_by(census_years(engine, council), reporting)
     chosen = pick_year(years, year)
     report: ReturnReport | None = None
     report_message = None
-    if principal.can(Permission.DOWNLOAD_RETURN) and chosen is not None:
-        report = _return_report(engine, council, chosen)
+    if principal.can(Permission.VIEW_RETURN_CHECKS) and chosen is not None:
+        report = _return_report(
+            engine, council, chosen, personal=principal.can(Permission.DOWNLOAD_RETURN)
+        )
     elif chosen is not None:
         report_message = (
-            "The census return's validation report and download are for service leaders and "
-            "performance analysts."
+            "The census return's validation report is for service leaders, performance "
+            "analysts and administrators; its download for service leaders and administrators."
         )
     return {
         "title": "Workforce",
@@ -205,17 +240,24 @@ def _problems(engine: Engine, council: Council, year: int) -> list[Problem]:
     )
 
 
-def _problem_row(problem: Problem) -> ProblemRow:
+def _problem_row(problem: Problem, personal: bool) -> ProblemRow:
+    """A problem as listed; without ``personal`` a worker is only their position in the return
+    (no SWE number) and the value of a worker-level item (a birth date...) is left out."""
+    worker_level = problem.worker is not None
     return {
         "severity": problem.severity.value,
-        "where": problem.where(),
+        "where": problem.where() if personal or not worker_level else f"worker {problem.worker}",
         "item": problem.item,
-        "value": problem.value,
+        "value": problem.value if personal or not worker_level else None,
         "problem": problem.message,
     }
 
 
-def _return_report(engine: Engine, council: Council, year: int) -> ReturnReport:
+def _return_report(
+    engine: Engine, council: Council, year: int, *, personal: bool = True
+) -> ReturnReport:
+    """The validation report; ``personal`` (those who may download the return) with SWE
+    numbers and the values of worker items, and the download link."""
     problems = _problems(engine, council, year)
     ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -223,10 +265,10 @@ def _return_report(engine: Engine, council: Council, year: int) -> ReturnReport:
         "year": year,
         "errors": errors,
         "warnings": len(problems) - errors,
-        "problems": [_problem_row(p) for p in ordered[:PROBLEMS_SHOWN]],
+        "problems": [_problem_row(p, personal) for p in ordered[:PROBLEMS_SHOWN]],
         "more": max(0, len(problems) - PROBLEMS_SHOWN),
-        "can_download": errors == 0,
-        "download_url": f"/workforce/return.xml?year={year}" if errors == 0 else None,
+        "can_download": personal and errors == 0,
+        "download_url": f"/workforce/return.xml?year={year}" if personal and errors == 0 else None,
         "download_text": DOWNLOAD_LINK,
     }
 

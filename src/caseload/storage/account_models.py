@@ -111,3 +111,14 @@ class AuditEvent(Base):
         Index("ix_audit_event_at", "at"),
         Index("ix_audit_event_actor", "actor"),
     )
+
+
+class InstallationSecret(Base):
+    """A secret this installation made for itself at set-up (``pseudonyms``: the key of the
+    analysts' pseudonyms when ``CASELOAD_PSEUDONYM_SECRET`` is not set). Written once, read
+    thereafter, so pseudonyms stay the same from one run to the next."""
+
+    __tablename__ = "installation_secret"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -66,7 +66,8 @@ class DecisionRequest(BaseModel):
 @router.get("/workers", response_model=WorkerList, responses=ERRORS)
 def workers(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> WorkerList:
     """Workers in your scope with their caseloads on the latest data date: named for the
-    service leader and team managers (their teams), pseudonymised (W-<id>) for analysts."""
+    service leader and team managers (their teams), pseudonymised (keyed pseudonyms, W-...) for
+    analysts."""
     return people.worker_list(engine, principal, as_at=as_at)
 
 
