@@ -27,6 +27,7 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.definitions import waiting_at_least
 from caseload.census.trends import indicator_trend
+from caseload.domain.disclosure import SUPPRESSED
 from caseload.errors import NotFoundError
 from caseload.services import audit, caseload_views, caseloads, census_view
 from caseload.services.caseload_disclosure import OPEN, Shield, council_cell
@@ -384,13 +385,18 @@ def _caseloads(position: dict[str, Any], shield: Shield) -> CaseloadSummary:
 
 def _unallocated(waiting: dict[str, Any], shield: Shield) -> Unallocated:
     longest_hidden = shield.hides(("queue", "longest_wait"))
+    # "Past the review age" counts the escalated children too (the queue page's "review" is those
+    # past the review age but not yet the escalation age), so it is hidden when either part is.
+    past_review = cast(Count, waiting["review"])
+    if shield.hides(("queue", "review")) or shield.hides(("queue", "escalate")):
+        past_review = SUPPRESSED
     return {
         "children": cast(Count, shield.show(council_cell("unallocated"), waiting["children"])),
         "longest_wait_days": cast(
             Count, shield.show(("queue", "longest_wait"), waiting["longest_wait_days"])
         ),
         "waiting_since": None if longest_hidden else waiting["waiting_since"],
-        "review": cast(Count, shield.show(("queue", "review"), waiting["review"])),
+        "review": past_review,
         "escalate": cast(Count, shield.show(("queue", "escalate"), waiting["escalate"])),
         "review_days": waiting["review_days"],
         "escalate_days": waiting["escalate_days"],
