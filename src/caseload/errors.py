@@ -5,9 +5,20 @@ from __future__ import annotations
 
 
 class CaseloadError(Exception):
-    """Base class for errors caused by input, settings or data, shown to the user as they are."""
+    """Base class for errors caused by input, settings or data, shown to the user as they are.
+
+    ``str(error)`` is the message every surface shows; ``hint`` is advice for the command line
+    only (which command to run next), which the web leaves out."""
 
     exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def for_command_line(self) -> str:
+        """The message with its command-line hint, as the ``caseload`` command prints it."""
+        return f"{self}. {self.hint[:1].upper()}{self.hint[1:]}" if self.hint else str(self)
 
 
 class ConfigurationError(CaseloadError):

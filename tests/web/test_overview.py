@@ -89,17 +89,18 @@ def test_caseloads_waiting_children_and_alerts_match_the_caseload_report(
     assert alerts["named_total"] == report.alerts.height
 
 
-def test_without_published_figures_the_page_says_how_to_load_them(
+def test_without_published_figures_the_page_says_who_can_load_them(
     shared_council: WebCouncil,
 ) -> None:
     client = shared_council.client(AccountRole.ANALYST)
     data = client.get("/api/v1/overview").json()
     assert data["benchmark"]["loaded"] is False
-    assert "caseload benchmarks import FILE.csv" in data["benchmark"]["message"]
+    assert "Ask your administrator to load them" in data["benchmark"]["message"]
     assert all(row["rag_england"] is None for row in data["indicators"])
     page = client.get("/").text
     assert "No England or regional comparison is loaded" in page
-    assert "caseload benchmarks import FILE.csv" in page
+    assert "Ask your administrator to load them" in page
+    assert "caseload benchmarks" not in page  # no command-line advice on a page
 
 
 def _worker_names(council: WebCouncil) -> list[str]:

@@ -216,8 +216,9 @@ def allocate(
         done = allocation.accept(
             engine(), user=acting_user(user), children=None if accept_all else accept, **common
         )
-        _show_decisions(done.decisions, output, {"refused": done.refused})
-        for message in done.refused:
+        refused = [exc.for_command_line() for exc in done.refused]
+        _show_decisions(done.decisions, output, {"refused": refused})
+        for message in refused:
             errors.print(f"error: {message}", highlight=False, markup=False)
         if done.refused:
             raise typer.Exit(DataIntegrityError.exit_code)

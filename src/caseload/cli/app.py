@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         _error("aborted")
         return 1
     except CaseloadError as exc:
-        _error(f"error: {exc}")
+        _error(f"error: {exc.for_command_line()}")
         return exc.exit_code
     # Without standalone mode, click returns an exit code requested with typer.Exit.
     return result if isinstance(result, int) else 0

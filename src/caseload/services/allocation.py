@@ -379,7 +379,7 @@ def _units_for(run: AllocationRun, children: Sequence[str] | None) -> list[Recom
 class Accepted:
     run: AllocationRun
     decisions: list[DecisionResult]
-    refused: list[str]  # one message per child someone else allocated in the meantime
+    refused: list[DataIntegrityError]  # one per child someone else allocated in the meantime
 
 
 def accept(
@@ -408,7 +408,8 @@ def accept(
         authority_id=authority_id,
     )
     who = _who(actor, user, run.scope.authority.id)
-    decisions, refused = [], []
+    decisions: list[DecisionResult] = []
+    refused: list[DataIntegrityError] = []
     for recommendation in _units_for(run, children):
         try:
             with session_scope(engine) as session:
@@ -416,7 +417,7 @@ def accept(
                     _write_recommendation(session, run, recommendation, user, run.scope.day, who)
                 )
         except DataIntegrityError as exc:
-            refused.append(str(exc))
+            refused.append(exc)
     return Accepted(run, decisions, refused)
 
 

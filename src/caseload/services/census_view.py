@@ -590,12 +590,10 @@ def _compare(
 def _missing_message(year: int, reason: str) -> str:
     if "no published indicators have been imported" in reason:
         return (
-            f"{NOT_IMPORTED}: DfE's published workforce indicators "
-            "have not been imported. An administrator can load them with "
-            "'caseload benchmarks import FILE.csv' (the CSV from DfE's Children's social work "
-            "workforce release)."
+            f"{NOT_IMPORTED}: DfE's published workforce indicators have not been loaded. Ask "
+            "your administrator to load them: the latest release comes with Caseload."
         )
     return (
-        f"No England or regional comparison for {year}: {reason}. Load a DfE release that "
-        "covers the year with 'caseload benchmarks import FILE.csv'."
+        f"No England or regional comparison for {year}: {reason}. Ask your administrator to "
+        "load a DfE release that covers the year."
     )

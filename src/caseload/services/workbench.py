@@ -526,7 +526,7 @@ def decide(
             )
         done = allocation.accept(engine, children=[child_ref], **common)
         if done.refused:
-            raise DataIntegrityError(done.refused[0].replace(" with 'caseload allocate'", ""))
+            raise done.refused[0]
         results = done.decisions
     elif action == "override":
         if worker_id is None:

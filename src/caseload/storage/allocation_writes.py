@@ -22,6 +22,9 @@ from caseload.storage.operations_models import AllocationDecision
 DECISIONS = ("accepted", "overridden", "manual", "rejected")
 
 
+REFRESH_HINT = "refresh the recommendations with 'caseload allocate'"
+
+
 def _taken_message(session: Session, child: Child, existing: Allocation) -> str:
     worker = session.get(Worker, existing.worker_id)
     who = (
@@ -34,7 +37,7 @@ def _taken_message(session: Session, child: Child, existing: Allocation) -> str:
         by = f" by {decision.decided_by} at {when}"
     return (
         f"{child.child_ref} is already allocated to {who} from {existing.start_date}{by}; "
-        "nothing was changed. Refresh the recommendations with 'caseload allocate'"
+        "nothing was changed"
     )
 
 
@@ -49,7 +52,7 @@ def ensure_unallocated(session: Session, child: Child, day: date) -> None:
         session, child.id, day, AllocationRole.ALLOCATED_WORKER
     )
     if existing:
-        raise DataIntegrityError(_taken_message(session, child, existing[0]))
+        raise DataIntegrityError(_taken_message(session, child, existing[0]), hint=REFRESH_HINT)
 
 
 def allocate(
@@ -84,7 +87,8 @@ def allocate(
         session.rollback()
         raise DataIntegrityError(
             f"{child.child_ref} was allocated by someone else at the same moment; nothing was "
-            "changed. Refresh the recommendations with 'caseload allocate'"
+            "changed",
+            hint=REFRESH_HINT,
         ) from None
     if co_worker_id is not None and not _co_worked(session, child.id, co_worker_id, start):
         session.add(
