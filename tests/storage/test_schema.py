@@ -62,3 +62,7 @@ def test_overlap_guard_survives_stepping_down_and_up(empty_engine: Engine) -> No
         empty_engine.begin() as connection,
     ):
         connection.execute(insert, {"start": date(2024, 2, 1), "end": date(2024, 2, 10)})
+
+
+def test_the_head_every_command_checks_is_alembics() -> None:
+    assert schema.head_revision() == schema.HEAD_REVISION

@@ -13,8 +13,10 @@ def read_frame(
     source: Session | Connection, statement: Executable, schema: dict[str, Any]
 ) -> pl.DataFrame:
     """Run a select (in a session or on a connection inside a load's transaction) and return its
-    rows as a frame with the given column names and types."""
-    rows = source.execute(statement).tuples().all()
+    rows as a frame with the given column names and types. The statement runs on the session's
+    connection (SQLAlchemy Core): the ORM's per-row result handling is not needed for columns."""
+    connection = source.connection() if isinstance(source, Session) else source
+    rows = connection.execute(statement).all()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
