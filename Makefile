@@ -40,6 +40,7 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/census_national.py
 	$(BIN)/python benchmarks/national_generation.py
 	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/snapshot.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
