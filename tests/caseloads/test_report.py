@@ -132,7 +132,7 @@ def test_every_rule_broken(engine: Engine, north: Council) -> None:
             "Lou Away (L1)",
             "Team B",
             "Lou Away (L1) has been absent since 2025-02-01 and still holds 3 cases; plan the "
-            "move with 'caseload reallocate'",
+            "move of the caseload",
         ),
         (
             "allocated_after_leaving",
@@ -189,6 +189,6 @@ def test_alerts_red_first_with_actions(engine: Engine, north: Council) -> None:
     ]
     actions = dict(zip(alerts["kind"], alerts["action"], strict=True))
     assert (
-        actions["cases_during_long_absence"] == "caseload reallocate --worker L1 --from 2025-03-31"
+        actions["cases_during_long_absence"] == "plan the move of L1's caseload from 2025-03-31"
     )
-    assert actions["leaving_with_cases"] == "caseload reallocate --worker N1 --from 2025-04-11"
+    assert actions["leaving_with_cases"] == "plan the move of N1's caseload from 2025-04-11"

@@ -33,10 +33,10 @@ KIND_ORDER = (
 ACTIONS = {
     "asye_sole_protected": "add a co-worker in a protecting role, or move the case",
     "asye_over_cap": "move cases to bring the ASYE within the protected caseload",
-    "over_case_cap": "move cases; 'caseload allocate' gives this worker nothing new",
-    "over_points_cap": "move cases; 'caseload allocate' gives this worker nothing new",
-    "cases_during_long_absence": "caseload reallocate --worker {staff} --from {day}",
-    "allocated_after_leaving": "caseload reallocate --worker {staff} --from {day}",
+    "over_case_cap": "move cases; no new case is recommended to this worker meanwhile",
+    "over_points_cap": "move cases; no new case is recommended to this worker meanwhile",
+    "cases_during_long_absence": "plan the move of {staff}'s caseload from {day}",
+    "allocated_after_leaving": "plan the move of {staff}'s caseload from {day}",
     "siblings_split": "bring the siblings to one worker",
     "allocated_while_absent": "check the child has been seen; consider reallocating",
     "not_case_holding_role": "allocate the cases to case holders",
@@ -86,7 +86,7 @@ def build_alerts(
                 f"days for a worker, since {child['waiting_since']}",
                 "action": "escalate to the service manager and allocate"
                 if escalate
-                else "review at the weekly allocation meeting; see 'caseload allocate'",
+                else "review at the weekly allocation meeting",
             }
         )
     rows.extend(_departures(caseloads, day, policy))
@@ -145,8 +145,7 @@ def _departures(caseloads: pl.DataFrame, day: date, policy: CaseloadPolicy) -> l
                 "team": worker["team"],
                 "subject": label,
                 "message": message,
-                "action": f"caseload reallocate --worker {worker['staff_number']} "
-                f"--from {move_from}",
+                "action": f"plan the move of {worker['staff_number']}'s caseload from {move_from}",
             }
         )
     return rows

@@ -125,7 +125,7 @@ def worker_breaches(caseloads: pl.DataFrame, policy: CaseloadPolicy) -> list[dic
                     "cases_during_long_absence",
                     RED,
                     f"{who['worker']} has been absent since {row['absent_since']} and still holds "
-                    f"{cases_text(cases)}; plan the move with 'caseload reallocate'",
+                    f"{cases_text(cases)}; plan the move of the caseload",
                     **who,
                 )
             )
