@@ -188,7 +188,5 @@ def test_alerts_red_first_with_actions(engine: Engine, north: Council) -> None:
         ("amber", "unallocated_review", "Q2"),
     ]
     actions = dict(zip(alerts["kind"], alerts["action"], strict=True))
-    assert (
-        actions["cases_during_long_absence"] == "plan the move of L1's caseload from 2025-03-31"
-    )
+    assert actions["cases_during_long_absence"] == "plan the move of L1's caseload from 2025-03-31"
     assert actions["leaving_with_cases"] == "plan the move of N1's caseload from 2025-04-11"
