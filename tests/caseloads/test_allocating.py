@@ -278,7 +278,9 @@ def test_two_managers_accepting_one_child_at_once(
     assert sorted(accepted.values()) == [0, 1]
     winner = next(name for name, count in accepted.items() if count == 1)
     loser = next(name for name, count in accepted.items() if count == 0)
-    (message,) = outcomes[loser].refused
+    (refusal,) = outcomes[loser].refused
+    message = refusal.for_command_line()
+    assert str(refusal).endswith("nothing was changed")  # what a page shows: no command line
     assert message.startswith(
         f"Q1 is already allocated to Pat Practitioner (P1) from 2025-03-31 by {winner} at "
     )

@@ -54,9 +54,9 @@ class Surfaces:
         assert response.status_code == 200, response.text
         return response.text
 
-    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    def cli(self, capsys: pytest.CaptureFixture[str], *args: str, dated: bool = True) -> str:
         capsys.readouterr()
-        code = main([*args, "--as-at", self.day.isoformat()])
+        code = main([*args, "--as-at", self.day.isoformat()] if dated else list(args))
         captured = capsys.readouterr()
         assert code == 0, captured.err
         return captured.out
@@ -135,6 +135,44 @@ def test_every_surface_shows_the_same_figures(
         "red alerts": (overview["alerts"]["red"], severities.count("red")),
         "amber alerts": (overview["alerts"]["amber"], severities.count("amber")),
     }
+    teams_api = at.api("teams")["teams"]
+    figures["points"] = (
+        round(sum(row["points"] for row in teams_api), 1),
+        round(sum(row["points"] for row in caseloads_api["teams"]), 1),
+        round(sum(row["points"] for row in cli_caseloads["teams"]), 1),
+    )
+    if (day.month, day.day) == (9, 30):
+        # A census reference date: the census indicators, the overview's latest year, the
+        # caseloads and the summary's own social work staff answer alike.
+        census = json.loads(
+            at.cli(
+                capsys,
+                "census",
+                "indicators",
+                "--year",
+                str(day.year),
+                "--format",
+                "json",
+                dated=False,
+            )
+        )[0]
+        headline = {row["name"]: row["latest"] for row in overview["indicators"]}
+        own = {
+            row["group"]: row["fte"]
+            for row in json.loads(at.cli(capsys, "summary", "--format", "json"))["in_post_fte"]
+        }
+        assert overview["latest_year"] == day.year
+        figures["in-post FTE"] = (
+            headline["inpost_fte"],
+            census["inpost_fte"],
+            own["social_workers"],
+        )
+        figures["census cases"] = (census["cases"], average["cases"])
+        figures["census caseload"] = (
+            headline["caseload_fte"],
+            census["caseload_fte"],
+            average["caseload_fte"],
+        )
     differing = {
         name: values for name, values in figures.items() if len(set(map(repr, values))) > 1
     }

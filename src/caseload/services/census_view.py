@@ -316,6 +316,22 @@ def pick_year(years: dict[int, str], year: int | None) -> int | None:
     return year
 
 
+def derived_years(engine: Engine, council: Council) -> census.CensusData | None:
+    """The census records of every year the day-to-day data covers, derived in one pass from one
+    read of the council's frames, once per state of the data: the yearly rows and every
+    breakdown by team and role are computed from them."""
+
+    def build() -> census.CensusData | None:
+        years = census_years(engine, council)
+        derived = [year for year, source in years.items() if source == Source.DERIVED.value]
+        if not derived:
+            return None
+        with session_scope(engine) as session:
+            return census.derived_census(session, [council.id], derived)
+
+    return cached(council, "derived census", build)
+
+
 def yearly_rows(engine: Engine, council: Council) -> list[Row]:
     """One row per year: ``year``, ``source`` and every indicator, rounded as DfE publishes.
     Years from the day-to-day data are derived in one pass (the census engine takes several
@@ -323,11 +339,9 @@ def yearly_rows(engine: Engine, council: Council) -> list[Row]:
 
     def build() -> list[Row]:
         years = census_years(engine, council)
-        derived = [year for year, source in years.items() if source == Source.DERIVED.value]
+        data = derived_years(engine, council)
         by_year: dict[int, Row] = {}
-        if derived:
-            with session_scope(engine) as session:
-                data = census.derived_census(session, [council.id], derived)
+        if data is not None:
             frame = round_indicators(
                 compute_indicators(data.records, data.vacancies, supplementary=True)
             )
@@ -359,10 +373,17 @@ def breakdown_rows(
                 f"Figures by team and role need day-to-day data covering the {year} census "
                 "year; that year's figures come from an imported return."
             )
-        table = census.census_indicators(
-            engine, census_year=year, authority_code=council.code, by=by, source=source
-        )
-        frame = table.frame.drop("LEA", "Year")
+        data = derived_years(engine, council)
+        assert data is not None and data.vacancy_detail is not None
+        in_year = pl.col("Year") == year
+        frame = round_indicators(
+            compute_indicators(
+                data.records.filter(in_year),
+                data.vacancy_detail.filter(in_year),
+                (by.value,),
+                supplementary=True,
+            )
+        ).drop("LEA", "Year")
         if by is Breakdown.ROLE:
             order = {role.value: index for index, role in enumerate(Role)}
             frame = frame.with_columns(
