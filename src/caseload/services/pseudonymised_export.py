@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from caseload.auth.principal import Principal
+from caseload.domain.dates import reporting_date
 from caseload.domain.disclosure import DEFAULT_THRESHOLD as DEFAULT_MIN_GROUP
 from caseload.domain.disclosure import PSEUDONYM_CHARS
 from caseload.errors import InvalidInputError, NotFoundError
@@ -78,9 +79,10 @@ def export_pseudonymised(
         if not found:
             raise NotFoundError("the database holds no authorities to export")
         ids = [a.id for a in found]
-        day = as_at or queries.latest_data_date(session, ids)
-        if day is None:
+        data_date = queries.latest_data_date(session, ids)
+        if data_date is None:
             raise NotFoundError("the database holds no dated records to export")
+        day = reporting_date(as_at, data_date, "the date").as_at
         teams = q.teams_frame(session, ids)
         spells = q.spells_frame(session, ids).join(
             teams.select("team_id", "team"), on="team_id", how="left"

@@ -20,6 +20,7 @@ from caseload.caseloads.definitions import (
     in_post_fte,
     in_post_spells,
 )
+from caseload.domain.dates import reporting_date
 from caseload.errors import NotFoundError
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
@@ -86,9 +87,10 @@ def council_summary(
                 "the database holds no authorities yet; run 'caseload demo' or 'caseload generate'"
             )
         ids = [authority.id for authority in found]
-        day = as_at or queries.latest_data_date(session, ids)
-        if day is None:
+        data_date = queries.latest_data_date(session, ids)
+        if data_date is None:
             raise NotFoundError("the database holds no dated records to summarise")
+        day = reporting_date(as_at, data_date, "the date").as_at
         spells = workforce_frames.spells_frame(session, ids).rename({"LEA": "authority_id"})
         statuses = queries.statuses_active_on(session, ids, day)
         allocations = queries.allocations_active_on(session, ids, day)
