@@ -5,19 +5,48 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, Connection, Executable, Float, String, type_coerce
+from sqlalchemy import ColumnElement, Connection, Executable, Float, Select, String, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 
 def read_frame(
     source: Session | Connection, statement: Executable, schema: dict[str, Any]
 ) -> pl.DataFrame:
     """Run a select (in a session or on a connection inside a load's transaction) and return its
-    rows as a frame with the given column names and types. The statement runs on the session's
-    connection (SQLAlchemy Core): the ORM's per-row result handling is not needed for columns."""
+    rows as a frame with the given column names and types.
+
+    The statement runs on the session's connection (SQLAlchemy Core) with the columns' Python-side
+    conversions switched off: the driver's values (text dates from SQLite, dates from PostgreSQL,
+    0/1 for booleans, decimals) go to Polars as they are and are converted column by column, which
+    costs a fraction of converting them value by value."""
     connection = source.connection() if isinstance(source, Session) else source
-    rows = connection.execute(statement).all()
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    if not isinstance(statement, Select) or any(
+        dtype == pl.Datetime for dtype in schema.values()
+    ):
+        rows = connection.execute(statement).all()
+        return pl.DataFrame(rows, schema=schema, orient="row")
+    raw = statement.with_only_columns(
+        *(type_coerce(column, NullType()) for column in statement.selected_columns),
+        maintain_column_froms=True,
+    )
+    rows = connection.execute(raw).all()
+    names = list(schema)
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    return frame.with_columns(_as(frame[name], dtype) for name, dtype in schema.items())
+
+
+def _as(column: pl.Series, dtype: Any) -> pl.Series:
+    """The driver's values of one column as ``dtype``."""
+    if column.dtype == dtype:
+        return column
+    if dtype == pl.Date and column.dtype == pl.Utf8:
+        return column.str.slice(0, 10).str.to_date("%Y-%m-%d")
+    if dtype == pl.Utf8 and column.dtype != pl.Null:
+        return column.cast(pl.Utf8)
+    return column.cast(dtype)
 
 
 def as_text(column: Any) -> ColumnElement[str]:
