@@ -21,9 +21,7 @@ def read_frame(
     0/1 for booleans, decimals) go to Polars as they are and are converted column by column, which
     costs a fraction of converting them value by value."""
     connection = source.connection() if isinstance(source, Session) else source
-    if not isinstance(statement, Select) or any(
-        dtype == pl.Datetime for dtype in schema.values()
-    ):
+    if not isinstance(statement, Select) or any(dtype == pl.Datetime for dtype in schema.values()):
         rows = connection.execute(statement).all()
         return pl.DataFrame(rows, schema=schema, orient="row")
     raw = statement.with_only_columns(
