@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole
 from caseload.census.definitions import INDICATOR_COLUMNS
+from caseload.errors import InvalidInputError
 from caseload.services.caseloads import caseload_report
 from caseload.services.census import census_indicators
 from caseload.services.generation import build_council
@@ -311,3 +313,23 @@ def test_named_alerts_are_a_recorded_view(council: WebCouncil) -> None:
     ] * 2
     council.client(AccountRole.ANALYST).get("/")
     assert alert_views("analyst") == []
+
+
+def test_a_baseline_year_and_an_earlier_day(two_year_council: Engine) -> None:
+    engine = two_year_council
+    leader = Principal(1, "leader", "Leader", AccountRole.LEADER, _authority_id(engine))
+    context = overview_context(engine, leader, baseline_year=2025)
+    assert context["baseline_year"] == 2025
+    for row in context["indicators"]:
+        assert row["change_on_baseline"] == row["change_on_previous"], row["name"]
+    with pytest.raises(InvalidInputError) as refused:
+        overview_context(engine, leader, baseline_year=2024)
+    assert str(refused.value) == (
+        "there are no census figures for 2024 to compare 2026 with; earlier years with "
+        "figures: 2025"
+    )
+    # On a day before 30 September 2026 the 2026 census year has no figures yet.
+    earlier = overview_context(engine, leader, as_at=date(2026, 8, 31))
+    assert (earlier["years"], earlier["latest_year"]) == ([2025], 2025)
+    assert (earlier["as_at"], earlier["data_date"]) == ("2026-08-31", "2026-09-30")
+    assert earlier["caseloads"] is not None and earlier["caseloads"]["as_at"] == "2026-08-31"

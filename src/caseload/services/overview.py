@@ -28,7 +28,7 @@ from caseload.auth.roles import Permission
 from caseload.caseloads.definitions import waiting_at_least
 from caseload.census.trends import indicator_trend
 from caseload.domain.disclosure import SUPPRESSED
-from caseload.errors import NotFoundError
+from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import audit, caseload_views, caseloads, census_view
 from caseload.services.caseload_disclosure import OPEN, Shield, council_cell
 from caseload.services.census_view import (
@@ -179,6 +179,7 @@ class Alerts(TypedDict):
 
 class OverviewContext(TypedDict):
     title: str
+    baseline_year: int | None
     as_at: str | None
     data_date: str | None
     authority: AuthorityInfo
@@ -211,6 +212,12 @@ def overview_context(
     reporting = reporting_day(council, as_at, principal)
     years = years_by(census_years(engine, council), reporting)
     latest = max(years) if years else None
+    if baseline_year is not None and (baseline_year not in years or baseline_year == latest):
+        earlier = ", ".join(str(year) for year in years if year != latest) or "none yet"
+        raise InvalidInputError(
+            f"there are no census figures for {baseline_year} to compare {latest} with; "
+            f"earlier years with figures: {earlier}"
+        )
     compared = latest_benchmark(engine, council, list(years))
     hide = principal.suppress_small_numbers
     position = _position(engine, council, reporting.as_at) if reporting else None
@@ -231,6 +238,7 @@ def overview_context(
         )
     return {
         "title": "Overview",
+        "baseline_year": baseline_year,
         "as_at": reporting.as_at.isoformat() if reporting else None,
         "data_date": reporting.data_date.isoformat() if reporting else None,
         "authority": council.info(),

@@ -61,10 +61,18 @@ def census_indicators(
 
 
 @router.get("/overview", response_model=OverviewContext, responses=ERRORS)
-def overview(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> OverviewContext:
+def overview(
+    engine: EngineDep,
+    principal: ApiUser,
+    as_at: AsAt,
+    baseline_year: Annotated[
+        int | None,
+        Query(ge=2000, le=2100, description="A census year to compare the latest year with."),
+    ] = None,
+) -> OverviewContext:
     """The overview page's figures: key indicators with trends and ratings against England and
     the region, caseload bands, children waiting and alerts."""
-    return overview_context(engine, principal, as_at=as_at)
+    return overview_context(engine, principal, as_at=as_at, baseline_year=baseline_year)
 
 
 @router.get("/workforce", response_model=WorkforceContext, responses=ERRORS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caseload.auth.roles import Permission
@@ -41,13 +41,23 @@ def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
     }
 
 
+BaselineYear = Annotated[
+    int | None,
+    Query(ge=2000, le=2100, description="A census year to compare the latest year with."),
+]
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    baseline_year: BaselineYear = None,
 ) -> Response:
     if not principal.can(Permission.VIEW_AGGREGATES) and principal.can(Permission.VIEW_OWN_RECORD):
         return RedirectResponse("/me", status_code=303)
-    context = overview_context(engine, principal, as_at=as_at)
+    context = overview_context(engine, principal, as_at=as_at, baseline_year=baseline_year)
     main = page_bodies.body(
         request, "overview_body.html", context, lambda: {"charts": overview_charts(context)}
     )
