@@ -262,3 +262,17 @@ def unallocated_queue(
         )
         .sort(["priority", "days_waiting", "child_ref"], descending=[False, True, False])
     )
+
+
+def waiting_by_home_team(queue: pl.DataFrame) -> pl.DataFrame:
+    """Children waiting per home team ("any team" for a child with none): how many, how many past
+    the escalation age, and the longest wait in days."""
+    return (
+        queue.with_columns(pl.col("home_team").fill_null("any team"))
+        .group_by("home_team")
+        .agg(
+            pl.len().alias("children"),
+            (pl.col("escalation") == "escalate").sum().alias("escalate"),
+            pl.col("days_waiting").max().alias("longest"),
+        )
+    )

@@ -42,6 +42,7 @@ from typing import Any
 import polars as pl
 
 from caseload.auth.principal import Principal
+from caseload.caseloads.queue import waiting_by_home_team
 from caseload.caseloads.report import CaseloadReport
 from caseload.domain.disclosure import Grid, Protection, Shown
 from caseload.services.census_view import Row, census_cells
@@ -381,16 +382,7 @@ def _queue(grid: Grid[Cell], report: CaseloadReport) -> None:
     grid.count(council_cell("escalate"), queue.filter(pl.col("escalation") == "escalate").height)
     grid.add_sum(council_cell("escalate"), [("queue", "escalate")])
     grid.figure(("queue", "longest_wait"), _longest(queue), of=[council_cell("unallocated")])
-    home = (
-        queue.with_columns(pl.col("home_team").fill_null("any team"))
-        .group_by("home_team")
-        .agg(
-            pl.len().alias("children"),
-            (pl.col("escalation") == "escalate").sum().alias("escalate"),
-            pl.col("days_waiting").max().alias("longest"),
-        )
-        .sort("home_team")
-    )
+    home = waiting_by_home_team(queue).sort("home_team")
     names = home["home_team"].to_list()
     for row in home.iter_rows(named=True):
         name = row["home_team"]

@@ -20,6 +20,7 @@ from typing_extensions import TypedDict
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.caseloads.queue import waiting_by_home_team
 from caseload.caseloads.report import CaseloadReport
 from caseload.domain.dates import reference_date
 from caseload.errors import NotFoundError
@@ -467,16 +468,7 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
         status: queue.filter(pl.col("escalation") == status).height
         for status in ("escalate", "review", "new")
     }
-    home = (
-        queue.with_columns(pl.col("home_team").fill_null("any team"))
-        .group_by("home_team")
-        .agg(
-            pl.len().alias("children"),
-            (pl.col("escalation") == "escalate").sum().alias("escalate"),
-            pl.col("days_waiting").max().alias("longest"),
-        )
-        .sort("children", "home_team", descending=[True, False])
-    )
+    home = waiting_by_home_team(queue).sort("children", "home_team", descending=[True, False])
     policy = scope.policy.policy
     context: QueueContext = {
         "title": "Children waiting for a worker",
