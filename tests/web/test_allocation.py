@@ -117,6 +117,37 @@ def test_accepting_allocates_records_and_confirms(
     assert first["worker"] not in str(mine.detail)  # ids only, never names
 
 
+def test_a_decision_after_the_data_date_says_which_figures_it_was_made_on(
+    council: WebCouncil, decide_on: Callable[[date], None]
+) -> None:
+    client = council.client(AccountRole.TEAM_MANAGER)
+    workbench = client.get("/api/v1/allocations").json()
+    as_at = date.fromisoformat(workbench["as_at"])
+    later = as_at + timedelta(days=68)
+    decide_on(later)
+    first = workbench["recommendations"][0]
+    ref = first["child"]
+    response = client.post(
+        "/allocation/decisions",
+        data={
+            "csrf_token": csrf_token(client, "/allocation"),
+            "child_ref": ref,
+            "action": "accept",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert (
+        f"{ref} is allocated to {first['worker']} from {later:%-d %b %Y}, decided on the figures "
+        f"of {as_at:%-d %b %Y}."
+    ) in page.text
+    assert allocations(council, ref) == [(first["worker_id"], "allocated", later, None)]
+    # The meeting goes on from the data date without the child.
+    again = client.get("/api/v1/allocations").json()
+    assert again["as_at"] == as_at.isoformat()
+    assert ref not in {row["child"] for row in again["recommendations"]}
+
+
 def test_an_override_needs_a_reason_and_records_it(council: WebCouncil) -> None:
     client = council.client(AccountRole.TEAM_MANAGER)
     row = client.get("/api/v1/allocations").json()["recommendations"][0]

@@ -672,6 +672,7 @@ def reject(
             None,
             child_id=child.id,
             worker_id=recommended.worker_id if recommended else None,
+            position_as_at=run.scope.day,
         )
         _audit(session, who, result, child.id)
         return result

@@ -152,6 +152,7 @@ class Decision(TypedDict):
     worker: str | None
     co_worker: str | None
     effective_date: str
+    position_as_at: str | None
     decision_id: int
     allocation_id: int | None
 
@@ -224,6 +225,9 @@ def _decision(result: DecisionResult) -> Decision:
         "worker": result.worker,
         "co_worker": result.co_worker,
         "effective_date": result.effective_date.isoformat(),
+        "position_as_at": (
+            None if result.position_as_at is None else result.position_as_at.isoformat()
+        ),
         "decision_id": result.decision_id,
         "allocation_id": result.allocation_id,
     }
@@ -396,6 +400,10 @@ def confirmations(engine: Engine, principal: Principal, decision_ids: Collection
     lines = []
     for row in found:
         since = row["effective_date"].strftime("%-d %b %Y")
+        position = row["position_as_at"]
+        if position is not None and position != row["effective_date"]:
+            # Decided after the data date: say which day's figures it was made on.
+            since += f", decided on the figures of {position.strftime('%-d %b %Y')}"
         if row["decision"] == "rejected":
             lines.append(
                 f"Recorded: you rejected {row['recommended'] or 'the recommendation'} for "

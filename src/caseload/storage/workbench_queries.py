@@ -33,6 +33,7 @@ def decisions_by(
             recommended.first_name,
             recommended.last_name,
             recommended.staff_number,
+            d.position_as_at,
         )
         .join(Child, Child.id == d.child_id)
         .outerjoin(chosen, chosen.id == d.chosen_worker_id)
@@ -56,6 +57,7 @@ def decisions_by(
             "child": row[3],
             "worker": label(row[4], row[5], row[6]),
             "recommended": label(row[7], row[8], row[9]),
+            "position_as_at": row[10],
         }
         for row in rows
     ]
