@@ -156,3 +156,18 @@ def test_mappings_are_found_by_path_folder_or_built_in_name(tmp_path: Path) -> N
 def test_every_built_in_mapping_is_valid() -> None:
     for name in ("generic", "itrent", "generic-absences", "itrent-absences"):
         assert load_mapping(name).name == name
+
+
+def test_header_names_are_unique_whatever_the_row_says(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("Name (2),Name,Name,,column 4,column 4,_row\n1,2,3,4,5,6,7\n")
+    table = read_source(path)
+    assert list(table.headers) == [
+        "Name (2)",
+        "Name",
+        "Name (3)",
+        "column 4",
+        "column 4 (2)",
+        "column 4 (3)",
+        "_row (2)",
+    ]

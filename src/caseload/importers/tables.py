@@ -225,16 +225,21 @@ def _header(
             carried = cell or (carried if covered else "")
             upper[i] = carried
     names: list[str] = []
-    seen: dict[str, int] = {}
+    used: set[str] = {"_row"}  # the frame's own column of source row numbers
     for i in range(width):
         parts: list[str] = []
         for line in filled:
             if line[i] and (not parts or parts[-1] != line[i]):
                 parts.append(line[i])
         header = " ".join(" ".join(parts).split()) or f"column {i + 1}"
-        key = header.casefold()
-        seen[key] = seen.get(key, 0) + 1
-        names.append(header if seen[key] == 1 else f"{header} ({seen[key]})")
+        # A repeated name gets the first free " (2)", " (3)", ...: never one already in the row
+        # (a header may itself read "Name (2)", or "column 3" beside an unnamed third column).
+        name, copy = header, 1
+        while name.casefold() in used:
+            copy += 1
+            name = f"{header} ({copy})"
+        used.add(name.casefold())
+        names.append(name)
     return names
 
 
