@@ -4,6 +4,7 @@ fresh SQLite file and once on a fresh PostgreSQL schema (when CASELOAD_TEST_DATA
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time
@@ -14,6 +15,10 @@ from sqlalchemy import Engine, text
 
 from caseload.storage import schema
 from caseload.storage.engine import make_engine
+
+# Helpers shared by tests in several folders (e.g. disclosure_attack) import from here.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
 
 POSTGRES_ENV = "CASELOAD_TEST_DATABASE_URL"
 POSTGRES_SKIP = f"{POSTGRES_ENV} is not set, so the PostgreSQL runs are skipped"

@@ -8,10 +8,9 @@ hidden non-zero figure may come out, and every count from 1 to 4 must be hidden.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable
 from itertools import pairwise
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,10 +19,10 @@ from caseload.domain.disclosure import (
     SUPPRESSED,
     Grid,
     Protection,
-    Sum,
     is_small,
     suppress_count,
 )
+from disclosure_attack import solvable, subtract
 
 Cell = tuple[Hashable, ...]
 
@@ -31,66 +30,16 @@ Cell = tuple[Hashable, ...]
 # --- the attacker -----------------------------------------------------------------------------
 
 
-def subtract_everything(
-    values: Mapping[Cell, float], hidden: set[Cell], sums: Sequence[Sum[Cell]]
-) -> dict[Cell, float]:
-    """Every hidden cell an onlooker can work out by subtraction: in any sum with one unknown
-    cell, it is the total minus the other parts (or the sum of the parts), repeated until nothing
-    more comes out."""
-    unknown = set(hidden)
-    found: dict[Cell, float] = {}
-
-    def known(cell: Cell) -> float:
-        return found.get(cell, values[cell])
-
-    progress = True
-    while progress:
-        progress = False
-        for relation in sums:
-            missing = [cell for cell in relation.cells if cell in unknown]
-            if len(missing) != 1:
-                continue
-            cell = missing[0]
-            others = sum(known(part) for part in relation.parts if part != cell)
-            found[cell] = others if cell == relation.total else known(relation.total) - others
-            unknown.discard(cell)
-            progress = True
-    return found
-
-
-def solvable(hidden: set[Cell], sums: Sequence[Sum[Cell]]) -> set[Cell]:
-    """Hidden cells fixed by the sums taken together (numpy's rank, independent of the module's
-    own exact elimination): cell i is fixed when adding the unit vector e_i to the equations on
-    the hidden cells does not raise their rank."""
-    cells = sorted(hidden, key=repr)
-    index = {cell: i for i, cell in enumerate(cells)}
-    rows = []
-    for relation in sums:
-        row = np.zeros(len(cells))
-        for cell, sign in ((relation.total, 1.0), *((part, -1.0) for part in relation.parts)):
-            if cell in index:
-                row[index[cell]] += sign
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return set()
-    # A hidden cell is fixed when every solution of the equations on the hidden cells agrees on
-    # it: its coordinate is zero in every vector of the equations' null space.
-    matrix = np.array(rows)
-    _, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
-    null = vt[rank:]
-    return {cell for cell, i in index.items() if not null.size or np.abs(null[:, i]).max() < 1e-9}
-
-
 def assert_safe(grid: Grid[Cell], protection: Protection[Cell]) -> None:
     hidden = set(protection.hidden)
     for cell in grid.counts:
         if is_small(grid.values[cell]):
             assert cell in hidden, (cell, grid.values[cell])
-    recovered = subtract_everything(grid.values, hidden, grid.sums)
+    relations = [relation.cells for relation in grid.sums]
+    known = {cell: value for cell, value in grid.values.items() if cell not in hidden}
+    recovered = subtract(known, relations)
     assert not recovered, recovered
-    fixed = {cell for cell in solvable(hidden, grid.sums) if grid.values[cell] != 0}
+    fixed = {cell for cell in solvable(hidden, relations) if grid.values[cell] != 0}
     assert not fixed, {cell: grid.values[cell] for cell in fixed}
     for cell, sources in grid.sources.items():
         if any(source in hidden for source in sources):
