@@ -271,12 +271,16 @@ class CouncilComparison:
 def _census_values(engine: Engine, year: int, code: str) -> dict[str, float | None] | None:
     """The council's indicators from its census data, or ``None`` when it has none."""
     try:
-        values = council_indicators(engine, census_year=year, authority_code=code)
+        return _any_figure(council_indicators(engine, census_year=year, authority_code=code))
     except NotFoundError:
         return None
+
+
+def _any_figure(values: Mapping[str, float | None]) -> dict[str, float | None] | None:
+    """The values, or ``None`` when not one indicator has a figure."""
     if not any(values.get(name) is not None for name in INDICATOR_COLUMNS):
         return None
-    return values
+    return dict(values)
 
 
 def compare(
@@ -286,6 +290,7 @@ def compare(
     authority_code: str,
     comparators: Sequence[str] | None = None,
     release: str | None = None,
+    own_values: Mapping[str, float | None] | None = None,
 ) -> CouncilComparison:
     """The council's value for every DfE indicator next to England, its region (London for Inner
     and Outer London councils), its comparators and their median, its rank and quartile among all
@@ -294,7 +299,9 @@ def compare(
     the database holds some for the year, otherwise from its published row.
 
     ``comparators``: council codes, or ``None`` for the council's DfE statistical neighbours
-    (:func:`statistical_neighbours`; those without a row that year are left out with a note)."""
+    (:func:`statistical_neighbours`; those without a row that year are left out with a note).
+    ``own_values``: the council's figures for the year when the caller holds them already (the
+    pages pass their snapshot's), else they are computed from its census data."""
     _check_year(year)
     code = authority_code.strip()
     if not CODE.match(code):
@@ -305,7 +312,7 @@ def compare(
     label, rows = _year_rows(engine, year, release)
     councils = _level(rows, LOCAL_AUTHORITY)
     published = councils.filter(la_code_matches(code))
-    own = _census_values(engine, year, code)
+    own = _census_values(engine, year, code) if own_values is None else _any_figure(own_values)
     with session_scope(engine) as session:
         known = queries.authority(session, code)
         stored = (known.name, known.region) if known is not None else None

@@ -594,18 +594,38 @@ def latest_benchmark(engine: Engine, council: Council, years: Sequence[int]) -> 
 def _compare(
     engine: Engine, council: Council, year: int, chosen: Sequence[str] | None, notes: list[str]
 ) -> benchmarks.CouncilComparison:
+    # The council's own figures are the ones its pages show, from the snapshot (a year from an
+    # imported return, or with no figures, is left to the benchmarking service).
+    own = next((row for row in yearly_rows(engine, council) if row["year"] == year), None)
+    values = (
+        None
+        if own is None
+        else {
+            name: float(value) if isinstance(value, int | float) else None
+            for name in INDICATOR_COLUMNS
+            for value in [own.get(name)]
+        }
+    )
+
+    def ask(comparators: Sequence[str] | None) -> benchmarks.CouncilComparison:
+        return benchmarks.compare(
+            engine,
+            year=year,
+            authority_code=council.code,
+            comparators=comparators,
+            own_values=values,
+        )
+
     if chosen is None:
-        return benchmarks.compare(engine, year=year, authority_code=council.code)
+        return ask(None)
     if chosen:
         try:
-            return benchmarks.compare(
-                engine, year=year, authority_code=council.code, comparators=chosen
-            )
+            return ask(chosen)
         except NotFoundError as exc:
             if "comparator" not in str(exc):
                 raise
             notes.append(f"Comparators are not shown: {exc}.")
-    return benchmarks.compare(engine, year=year, authority_code=council.code, comparators=())
+    return ask(())
 
 
 def _missing_message(year: int, reason: str) -> str:
