@@ -9,8 +9,10 @@ hidden non-zero figure may come out, and every count from 1 to 4 must be hidden.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import date
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +21,11 @@ from caseload.domain.disclosure import (
     SUPPRESSED,
     Grid,
     Protection,
+    check_publication_day,
     is_small,
     suppress_count,
 )
+from caseload.errors import InvalidInputError
 from disclosure_attack import solvable, subtract
 
 Cell = tuple[Hashable, ...]
@@ -313,3 +317,15 @@ def test_kept_totals_are_never_hidden() -> None:
     small.add_sum("council", ["a", "b"])
     # a council total of 4 is shown in full; the 4 in it is hidden, the zero beside it goes too
     assert small.protect().hidden == {"a", "b"}
+
+
+def test_suppressed_figures_are_published_for_the_data_date_only() -> None:
+    data_date = date(2026, 9, 30)
+    check_publication_day(data_date, data_date, suppressed=True)
+    check_publication_day(date(2026, 8, 31), data_date, suppressed=False)
+    with pytest.raises(InvalidInputError) as refused:
+        check_publication_day(date(2026, 8, 31), data_date, suppressed=True)
+    assert str(refused.value) == (
+        "figures with small numbers hidden are published for the data date, 2026-09-30, only; "
+        "remove the date from the address to see them"
+    )

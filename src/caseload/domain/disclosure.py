@@ -42,8 +42,11 @@ import hashlib
 import hmac
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Generic, TypeVar
+
+from caseload.errors import InvalidInputError
 
 SUPPRESSED = "c"
 DEFAULT_THRESHOLD = 5
@@ -54,6 +57,17 @@ PSEUDONYM_PREFIXES = {"worker": "W", "child": "C", "family": "F", "involvement":
 
 K = TypeVar("K", bound=Hashable)
 Shown = int | float | str | None
+
+
+def check_publication_day(as_at: date, data_date: date, *, suppressed: bool) -> None:
+    """Suppressed figures are published for the data date only. Protected again for another day,
+    the same figures could hide different cells, and the cells shown on one day would give away
+    those hidden on another; a request for another day is refused."""
+    if suppressed and as_at != data_date:
+        raise InvalidInputError(
+            "figures with small numbers hidden are published for the data date, "
+            f"{data_date.isoformat()}, only; remove the date from the address to see them"
+        )
 
 
 def is_small(value: float | None, threshold: int = DEFAULT_THRESHOLD) -> bool:

@@ -22,6 +22,7 @@ from caseload.caseloads.report import CaseloadReport as CaseloadReport
 from caseload.caseloads.report import build_report
 from caseload.census.derive import DayToDay
 from caseload.domain.dates import check_day, reporting_date
+from caseload.domain.disclosure import check_publication_day
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
@@ -34,19 +35,12 @@ from caseload.storage.schema import require_current
 # How a service names the reporting date in a refusal: the web calls it as_at, the command line
 # --as-at, so the message names neither.
 REPORTING_DATE_FIELD = "the date"
-# Figures with small numbers suppressed are protected as one publication, on the data date: the
-# same figures protected again for other days could hide different cells, and the cells shown on
-# one day would give away those hidden on another (see docs/disclosure.md).
-DATA_DATE_ONLY = (
-    "figures with small numbers hidden are published for the data date, {data_date}, only; "
-    "remove the date from the address to see them"
-)
 
 
 def check_audience_date(principal: Principal, as_at: date, data_date: date) -> None:
-    """Refuse an earlier day for an audience whose figures are suppressed (elected members)."""
-    if principal.suppress_small_numbers and as_at != data_date:
-        raise InvalidInputError(DATA_DATE_ONLY.format(data_date=data_date.isoformat()))
+    """Refuse an earlier day for an audience whose figures are suppressed (elected members):
+    :func:`caseload.domain.disclosure.check_publication_day`."""
+    check_publication_day(as_at, data_date, suppressed=principal.suppress_small_numbers)
 
 
 @dataclass(frozen=True)
