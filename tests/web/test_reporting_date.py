@@ -116,3 +116,24 @@ def test_members_see_the_data_date_only(shared_council: WebCouncil) -> None:
             f"{day.isoformat()}, only; remove the date from the address to see them"
         )
     assert member.get("/api/v1/caseloads", params={"as_at": day.isoformat()}).status_code == 200
+
+
+def test_the_workbench_says_it_works_on_the_data_date(shared_council: WebCouncil) -> None:
+    manager = shared_council.client(AccountRole.TEAM_MANAGER)
+    page = manager.get("/allocation")
+    assert page.status_code == 200
+    assert 'name="as_at"' not in page.text
+    day = data_date(shared_council).strftime("%-d %b %Y")
+    assert (
+        f"Data loaded up to <strong>{day}</strong>. Recommendations are for the children waiting "
+        "on that day; decisions made since are counted."
+    ) in page.text
+
+
+def test_the_caseloads_page_states_the_band_rule_it_applies(shared_council: WebCouncil) -> None:
+    page = shared_council.client(AccountRole.LEADER).get("/caseloads").text
+    assert (
+        "A worker is red above the case or points cap of their role (for an ASYE, the "
+        "protected caseload), amber above 90% of it, green otherwise; an average caseload is "
+        "green up to 18 cases per FTE, amber up to 20, red above."
+    ) in page

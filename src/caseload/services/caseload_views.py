@@ -20,6 +20,7 @@ from typing_extensions import TypedDict
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.caseloads.definitions import amber_share
 from caseload.caseloads.queue import waiting_by_home_team
 from caseload.caseloads.report import CaseloadReport
 from caseload.domain.dates import reference_date
@@ -73,10 +74,13 @@ class AuthorityName(TypedDict):
 
 
 class Bands(TypedDict):
-    """Cases per FTE up to ``green`` is green, up to ``amber`` amber, above it red."""
+    """An average caseload (cases per FTE) up to ``green`` is green, up to ``amber`` amber, above
+    it red; a worker is red over their role's case or points cap and amber above
+    ``worker_amber_share`` of it (:func:`caseload.caseloads.definitions.band`)."""
 
     green: float
     amber: float
+    worker_amber_share: float
 
 
 class ScopeFields(TypedDict):
@@ -309,6 +313,7 @@ def scope_dict(scope: Scope, principal: Principal) -> ScopeFields:
         "bands": {
             "green": scope.policy.policy.band_green,
             "amber": scope.policy.policy.band_amber,
+            "worker_amber_share": amber_share(scope.policy.policy),
         },
     }
 

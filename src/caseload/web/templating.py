@@ -56,6 +56,12 @@ def render(
         # The reporting date form keeps the page's other choices (year, service area, ...).
         "kept_query": kept,
         "data_date_href": request.url.path + (f"?{urlencode(kept)}" if kept else ""),
+        # Pages that answer for the data date only say so instead of offering a date picker.
+        "date_note": (
+            "Figures are for that day, with small numbers hidden."
+            if principal is not None and principal.suppress_small_numbers
+            else None
+        ),
         **context,
     }
     return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)

@@ -43,14 +43,19 @@ def _back_to_workbench(decision_ids: list[int]) -> RedirectResponse:
     return RedirectResponse(f"/allocation?{query}" if query else "/allocation", status_code=303)
 
 
+# The meeting decides on the latest position: the workbench has no date picker.
+WORKBENCH_DATE = (
+    "Recommendations are for the children waiting on that day; decisions made since are counted."
+)
+
+
 @router.get("/allocation", response_class=HTMLResponse)
 def workbench_page(
     request: Request, engine: EngineDep, principal: CurrentUser, decided: Decided = None
 ) -> HTMLResponse:
     ids = workbench.decision_ids(decided or [])
-    return render(
-        request, "allocation.html", dict(workbench.workbench_view(engine, principal, decided=ids))
-    )
+    context = dict(workbench.workbench_view(engine, principal, decided=ids))
+    return render(request, "allocation.html", {**context, "date_note": WORKBENCH_DATE})
 
 
 @router.post("/allocation/decisions")
@@ -71,6 +76,7 @@ def decide(
     except (InvalidInputError, NotFoundError, DataIntegrityError) as exc:
         context = dict(workbench.workbench_view(engine, principal))
         context["error"] = sentence(str(exc))
+        context["date_note"] = WORKBENCH_DATE
         return render(request, "allocation.html", context, status_code=_status(exc))
     return _back_to_workbench([d["decision_id"] for d in outcome["decisions"]])
 
