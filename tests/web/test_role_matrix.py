@@ -222,6 +222,9 @@ TABLE: tuple[Row, ...] = (
     # their teams, the analyst, member and administrator any team (pseudonymised or figures
     # only), the social worker refused. (The README's one-line summary lists only leader and
     # team manager for "team and worker pages"; people.md is the detailed table.)
+    # Search (docs/web/people.md "Search"): the roles that open named records (view_people).
+    row("GET",  "/search",               403,    200,    200,    403,    403,    403,
+        path="/search?q=team"),
     row("GET",  "/teams/{team_id}",      200,    200,    200,    200,    403,    200,
         path="/teams/{own_team_id}", target=("team", "{own_team_id}")),
     row("GET",  "/teams/{team_id}",      200,    200,    403,    200,    403,    200,

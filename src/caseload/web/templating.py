@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from caseload import __version__
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.web import formatting
@@ -51,6 +52,9 @@ def render(
     full = {
         "principal": principal,
         "navigation": navigation(principal),
+        # The header's search box, for the roles that open named records.
+        "can_search": principal is not None and principal.can(Permission.VIEW_PEOPLE),
+        "version": __version__,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "current_path": request.url.path,
         # The reporting date form keeps the page's other choices (year, service area, ...).
