@@ -222,6 +222,8 @@ TABLE: tuple[Row, ...] = (
     # their teams, the analyst, member and administrator any team (pseudonymised or figures
     # only), the social worker refused. (The README's one-line summary lists only leader and
     # team manager for "team and worker pages"; people.md is the detailed table.)
+    # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
+    row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).
     row("GET",  "/search",               403,    200,    200,    403,    403,    403,
         path="/search?q=team"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from caseload import __version__
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.domain.glossary import codes_in
 from caseload.web import formatting
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -68,4 +71,35 @@ def render(
         ),
         **context,
     }
-    return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)
+    page = TEMPLATES.get_template(template).render({"request": request, **full})
+    return HTMLResponse(with_codes_explained(page), status_code=status_code)
+
+
+_HIDDEN = re.compile(r"<(script|style|title)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_FOOTER = "<footer"
+
+
+def visible_text(page: str) -> str:
+    """The words a reader sees on a page: no markup, scripts, styles or attribute values."""
+    return html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", page)))
+
+
+def with_codes_explained(page: str) -> str:
+    """The page with a list of the codes and abbreviations it shows and what each means, above
+    the footer (the glossary page lists them all)."""
+    at = page.rfind(_FOOTER)
+    if at < 0:
+        return page
+    found = codes_in([visible_text(page[:at])])
+    if not found:
+        return page
+    items = "".join(
+        f"<dt>{html.escape(code)}</dt><dd>{html.escape(meaning)}</dd>" for code, meaning in found
+    )
+    box = (
+        '<aside class="codes-used" aria-labelledby="codes-used-title">'
+        '<h2 id="codes-used-title">Codes on this page</h2>'
+        f'<dl>{items}</dl><p><a href="/glossary">All codes and what they mean</a></p></aside>\n'
+    )
+    return page[:at] + box + page[at:]

@@ -7,6 +7,7 @@ from caseload.web.routes import (
     api_people,
     caseloads,
     data,
+    glossary,
     overview,
     people,
     session,
@@ -22,6 +23,7 @@ ROUTERS = [
     people.router,
     data.router,
     admin.router,
+    glossary.router,
     api_census.router,
     api_people.router,
 ]
