@@ -222,6 +222,8 @@ TABLE: tuple[Row, ...] = (
     # their teams, the analyst, member and administrator any team (pseudonymised or figures
     # only), the social worker refused. (The README's one-line summary lists only leader and
     # team manager for "team and worker pages"; people.md is the detailed table.)
+    # Alerts (docs/web/overview.md "The alerts page"): named, so view_people only.
+    row("GET",  "/alerts",               403,    200,    200,    403,    403,    403),
     # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
     row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).

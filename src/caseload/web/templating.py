@@ -28,6 +28,7 @@ NAVIGATION = (
     ("/", "Overview", Permission.VIEW_AGGREGATES),
     ("/workforce", "Workforce", Permission.VIEW_AGGREGATES),
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
+    ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/allocation", "Allocation", Permission.ALLOCATE),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),

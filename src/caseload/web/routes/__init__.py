@@ -2,6 +2,7 @@
 
 from caseload.web.routes import (
     admin,
+    alerts,
     allocation,
     api_census,
     api_people,
@@ -19,6 +20,7 @@ ROUTERS = [
     overview.router,
     workforce.router,
     caseloads.router,
+    alerts.router,
     allocation.router,
     people.router,
     data.router,

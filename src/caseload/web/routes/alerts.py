@@ -1,0 +1,49 @@
+"""/alerts: every alert in the signed-in person's teams, filtered and a page at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from caseload.services.alerts_view import AlertFilter, alerts_view
+from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Query(max_length=120)]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    team: Text = "",
+    kind: Text = "",
+    severity: Text = "",
+    page: Page = 1,
+) -> HTMLResponse:
+    wanted = AlertFilter(team=team.strip(), kind=kind.strip(), severity=severity.strip())
+    context = alerts_view(engine, principal, wanted, page=page, as_at=as_at)
+    kept = [(k, v) for k, v in wanted.as_dict().items() if v]
+    if as_at is not None:
+        kept.append(("as_at", as_at.isoformat()))
+
+    def page_href(number: int) -> str:
+        return "/alerts?" + urlencode([*kept, ("page", str(number))])
+
+    return render(
+        request,
+        "alerts.html",
+        {
+            **context,
+            "previous_url": page_href(page - 1) if page > 1 else None,
+            "next_url": page_href(page + 1) if page < context["pages"] else None,
+            "clear_url": "/alerts" + (f"?as_at={as_at.isoformat()}" if as_at else ""),
+        },
+    )
