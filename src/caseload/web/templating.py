@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from caseload import __version__
 from caseload.auth.principal import Principal
-from caseload.auth.roles import Permission
+from caseload.auth.roles import AccountRole, Permission
 from caseload.domain.glossary import codes_in
 from caseload.web import formatting
 
@@ -41,7 +41,13 @@ NAVIGATION = (
 def navigation(principal: Principal | None) -> list[tuple[str, str]]:
     if principal is None:
         return []
-    return [(path, label) for path, label, needed in NAVIGATION if principal.can(needed)]
+    # A team manager's "/" is their team's page (see routes.overview.landing_page).
+    home = "My team" if principal.role is AccountRole.TEAM_MANAGER else "Overview"
+    return [
+        (path, home if path == "/" else label)
+        for path, label, needed in NAVIGATION
+        if principal.can(needed)
+    ]
 
 
 def render(
@@ -59,6 +65,8 @@ def render(
         # The header's search box, for the roles that open named records.
         "can_search": principal is not None and principal.can(Permission.VIEW_PEOPLE),
         "version": __version__,
+        # After a password change every landing page says so once.
+        "password_changed": request.query_params.get("password") == "changed",
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "current_path": request.url.path,
         # The reporting date form keeps the page's other choices (year, service area, ...).
