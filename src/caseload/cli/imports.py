@@ -36,6 +36,7 @@ from caseload.services.imports import (
     mapping_report,
     read_ssd,
 )
+from caseload.services.table_files import write_frame_csv, write_frame_xlsx
 
 app = typer.Typer(
     help="Load HR extracts, absences and the Standard Safeguarding Dataset.", no_args_is_help=True
@@ -84,7 +85,7 @@ UserOption = Annotated[
 ]
 ReportOption = Annotated[
     Path | None,
-    typer.Option("--report", help="Write every problem to this file (.csv or .json)."),
+    typer.Option("--report", help="Write every problem to this file (.csv, .xlsx or .json)."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
 EncodingOption = Annotated[
@@ -106,10 +107,16 @@ def _authority(code: str | None, name: str | None, region: str | None) -> Author
 
 
 def write_report(problems: pl.DataFrame, path: Path) -> None:
-    if path.suffix.lower() == ".json":
+    """Every problem to ``path``: JSON, an Excel workbook (``.xlsx``) or else CSV; the last two
+    through the shared writer, which neutralises cells a spreadsheet could run as formulas."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         path.write_text(json.dumps(problems.to_dicts(), indent=2, default=str) + "\n")
+    elif suffix == ".xlsx":
+        with path.open("wb") as stream:
+            write_frame_xlsx(problems, stream, "Problems")
     else:
-        problems.write_csv(path)
+        write_frame_csv(problems, path)
 
 
 def show_problems(problems: pl.DataFrame, *, to_stderr: bool) -> None:
