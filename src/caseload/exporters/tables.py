@@ -28,7 +28,6 @@ The API takes header labels and rows of values (``write_csv``, ``write_xlsx``) o
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -72,12 +71,25 @@ def csv_text(value: Cell) -> str:
     return neutralise(str(value))
 
 
+def csv_field(text: str) -> str:
+    """A cell's text in a CSV line: quoted (quotes doubled) when it holds a comma, a quote or a
+    line break, as RFC 4180 says and as Polars writes. (Python's csv module leaves a lone carriage
+    return unquoted when lines end in ``\\n``, which splits the row when read back.)"""
+    if any(character in text for character in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def write_csv(rows: Iterable[Sequence[Cell]], columns: Sequence[str], stream: IO[str]) -> None:
     """A header of ``columns`` and then ``rows``, as CSV (RFC 4180 quoting, ``\\n`` line ends)."""
-    writer = csv.writer(stream, lineterminator=LINE_END)
-    writer.writerow([neutralise(label) for label in columns])
+    stream.write(_csv_line([neutralise(label) for label in columns]))
     for row in rows:
-        writer.writerow([csv_text(value) for value in row])
+        stream.write(_csv_line([csv_text(value) for value in row]))
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    line = ",".join(csv_field(cell) for cell in cells)
+    return ('""' if cells and not line else line) + LINE_END  # one blank cell is not a blank line
 
 
 def csv_string(rows: Iterable[Sequence[Cell]], columns: Sequence[str]) -> str:

@@ -46,7 +46,7 @@ class ExportResult:
 
     def files(self) -> dict[str, int]:
         """Rows written, by file (``workers.csv``) or workbook sheet
-        (``pseudonymised.xlsx[workers]``)."""
+        (``pseudonymised.xlsx: workers``)."""
         return {_file_name(name, self.workbook): count for name, count in self.rows.items()}
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,7 +155,7 @@ def export_pseudonymised(
 
 
 def _file_name(table: str, workbook: bool) -> str:
-    return f"{WORKBOOK}[{table}]" if workbook else f"{table}.csv"
+    return f"{WORKBOOK}: {table}" if workbook else f"{table}.csv"
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
