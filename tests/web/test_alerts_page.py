@@ -3,8 +3,11 @@ page at a time, each linked to its record and to where the action is taken."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
+import openpyxl
 import polars as pl
 
 from caseload.auth.roles import AccountRole
@@ -96,3 +99,38 @@ def test_each_alert_links_to_its_record_and_the_view_is_recorded(
         assert f'href="/workers/{worker_id}"' in page.text
     recorded = [e for e in events(shared_council.engine, after=before) if e.target_type == "alerts"]
     assert [e.detail["kind"] for e in recorded] == ["unallocated_escalate", "over_case_cap"]
+
+
+def test_the_filtered_alerts_download_as_excel_and_csv_with_the_pages_rows(
+    shared_council: WebCouncil,
+) -> None:
+    alerts = report(shared_council).alerts
+    row = alerts.filter(pl.col("team").is_not_null()).row(0, named=True)
+    wanted = {"team": row["team"], "kind": row["kind"]}
+    client = shared_council.client(AccountRole.LEADER)
+    page = client.get("/alerts", params=wanted)
+    expected = alerts.filter((pl.col("team") == row["team"]) & (pl.col("kind") == row["kind"]))
+    before = last_event_id(shared_council.engine)
+    workbook = client.get("/alerts/download", params={**wanted, "format": "xlsx"})
+    assert workbook.status_code == 200
+    assert workbook.headers["content-disposition"].startswith('attachment; filename="alerts-')
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content))
+    sheet = book.active
+    assert sheet is not None
+    lines = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert lines[0] == ["Severity", "Alert", "Team", "About", "What is wrong", "What to do"]
+    assert [line[3] for line in lines[1:]] == expected["subject"].to_list()
+    assert [line[3] for line in lines[1 : 1 + PAGE_SIZE]] == _subjects(page.text)
+    assert {line[2] for line in lines[1:]} == {row["team"]}
+    text = client.get("/alerts/download", params={**wanted, "format": "csv"})
+    assert text.status_code == 200
+    assert text.content.startswith(b"\xef\xbb\xbf")
+    assert len(list(csv.reader(io.StringIO(text.text.lstrip("\ufeff"))))) == expected.height + 1
+    recorded = [e for e in events(shared_council.engine, after=before) if e.action == "export"]
+    assert [(e.target_type, e.detail["format"], e.detail["rows"]) for e in recorded] == [
+        ("alerts", "xlsx", expected.height),
+        ("alerts", "csv", expected.height),
+    ]
+    assert client.get("/alerts/download", params={"format": "pdf"}).status_code == 400
+    manager = shared_council.client(AccountRole.ANALYST)
+    assert manager.get("/alerts/download").status_code == 403

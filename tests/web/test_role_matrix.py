@@ -226,6 +226,7 @@ TABLE: tuple[Row, ...] = (
     # team manager for "team and worker pages"; people.md is the detailed table.)
     # Alerts (docs/web/overview.md "The alerts page"): named, so view_people only.
     row("GET",  "/alerts",               403,    200,    200,    403,    403,    403),
+    row("GET",  "/alerts/download",      403,    200,    200,    403,    403,    403),
     # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
     row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).

@@ -21,6 +21,7 @@ from caseload.caseloads.alerts import ALERT_LABELS, KIND_ORDER
 from caseload.errors import InvalidInputError
 from caseload.services import audit
 from caseload.services.caseload_views import ScopeFields, scope_dict, scoped_for
+from caseload.services.table_download import TableFile, table_file
 
 PAGE_SIZE = 50
 SEVERITIES = {"red": "Red: act now", "amber": "Amber: act soon"}
@@ -186,3 +187,40 @@ def alerts_view(
         "first": start + 1 if shown.height else 0,
         "last": start + shown.height,
     }
+
+
+DOWNLOAD_COLUMNS = ("Severity", "Alert", "Team", "About", "What is wrong", "What to do")
+
+
+def alerts_download(
+    engine: Engine,
+    principal: Principal,
+    wanted: AlertFilter,
+    file_format: str,
+    *,
+    as_at: date | None = None,
+) -> TableFile:
+    """Every alert matching ``wanted`` (all pages) as the alerts page shows them, as a file."""
+    scoped, matching, _ = filtered_alerts(engine, principal, wanted, as_at=as_at)
+    rows = [
+        [
+            SEVERITIES[row["severity"]].split(":")[0],
+            row["label"],
+            row["team"],
+            row["subject"],
+            row["message"],
+            row["action"],
+        ]
+        for row in alert_rows(matching)
+    ]
+    return table_file(
+        engine,
+        principal,
+        what="alerts",
+        title="Alerts",
+        day=scoped.scope.day,
+        columns=DOWNLOAD_COLUMNS,
+        rows=rows,
+        file_format=file_format,
+        detail=wanted.as_dict(),
+    )

@@ -6,10 +6,11 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
-from caseload.services.alerts_view import AlertFilter, alerts_view
+from caseload.services.alerts_view import AlertFilter, alerts_download, alerts_view
 from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.downloads import file_response
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -45,5 +46,24 @@ def alerts_page(
             "previous_url": page_href(page - 1) if page > 1 else None,
             "next_url": page_href(page + 1) if page < context["pages"] else None,
             "clear_url": "/alerts" + (f"?as_at={as_at.isoformat()}" if as_at else ""),
+            "downloads": {
+                kind: "/alerts/download?" + urlencode([*kept, ("format", kind)])
+                for kind in ("xlsx", "csv")
+            },
         },
     )
+
+
+@router.get("/alerts/download")
+def alerts_file(
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    team: Text = "",
+    kind: Text = "",
+    severity: Text = "",
+    file_format: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """Every alert the page's filters match, as an Excel workbook or a CSV file."""
+    wanted = AlertFilter(team=team.strip(), kind=kind.strip(), severity=severity.strip())
+    return file_response(alerts_download(engine, principal, wanted, file_format, as_at=as_at))
