@@ -20,7 +20,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 
 from ortools.sat.python import cp_model
@@ -79,8 +79,11 @@ class Goal:
 
 
 def merge(name: str, goals: list[Goal]) -> list[Goal]:
-    """Goals in order as one exact weighted goal (maximised), or as they are if too large."""
-    if len(goals) < 2:
+    """Goals in order as one exact weighted goal (maximised) named ``name``, or as they are if
+    too large."""
+    if len(goals) == 1:
+        return [replace(goals[0], name=name)]
+    if not goals:
         return goals
     weights: list[int] = []
     weight = 1

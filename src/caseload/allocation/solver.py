@@ -61,6 +61,13 @@ JOINT_LIMIT = 1500
 # Shares of the time limit by stage: coverage, waiting, continuity, highest utilisation, and
 # spread with experience (each stage also inherits what earlier ones left unused).
 STAGE_WEIGHTS = (3, 1, 1, 1, 5)
+STAGE_NAMES = (
+    "coverage",
+    "waiting",
+    "continuity",
+    "highest utilisation",
+    "spread and experience",
+)
 MIN_SOLVE_SECONDS = 0.05
 _WORST = {OPTIMAL: 0, ROUTED: 1, FEASIBLE: 2, KEPT: 3}
 
@@ -171,6 +178,15 @@ class _Tally:
         self.seconds[name] += seconds
 
     def stages(self) -> tuple[Stage, ...]:
+        for name in STAGE_NAMES:  # a stage with nothing to decide is settled
+            self.status.setdefault(name, OPTIMAL)
+        names = sorted(
+            self.status,
+            key=lambda name: (
+                next(i for i, stage in enumerate(STAGE_NAMES) if name.startswith(stage)),
+                name,
+            ),
+        )
         return tuple(
             Stage(
                 name,
@@ -180,7 +196,8 @@ class _Tally:
                 round(self.seconds[name], 3),
                 self.low[name],
             )
-            for name, status in self.status.items()
+            for name in names
+            for status in (self.status[name],)
         )
 
 
