@@ -453,8 +453,8 @@ def _workbench(run: AllocationRun, principal: Principal) -> WorkbenchContext:
         ],
         "waiting": [_waiting(w, run, eligibility, choices, principal) for w in plan.waiting],
         "solver": {
-            "status": "optimal" if plan.solve.optimal else "gap",
-            "summary": plan.solve.summary(),
+            "status": "optimal" if plan.solve.optimal else "not proven",
+            "summary": plan.solve.plain(),
             "seconds": round(plan.solve.seconds, 3),
         },
         "comparison": {"optimiser": _measures(plan.optimiser), "greedy": _measures(plan.greedy)},
