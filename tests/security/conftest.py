@@ -4,11 +4,16 @@ cost)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher, Type
 from sqlalchemy import Engine
 
 from caseload.auth import passwords
+from caseload.storage import schema
+from caseload.storage.engine import make_engine
 
 from .councils import Councils, two_councils
 
@@ -25,3 +30,12 @@ def probe_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def councils(engine: Engine) -> Councils:
     return two_councils(engine)
+
+
+@pytest.fixture
+def engine_of_another_installation(tmp_path: Path) -> Iterator[Engine]:
+    """A second installation (its own database, so its own secrets)."""
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    schema.upgrade(other)
+    yield other
+    other.dispose()
