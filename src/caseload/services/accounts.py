@@ -252,7 +252,7 @@ def add_user(
         session.flush()
         audit.record_in(
             session,
-            by,
+            audit.under(by, authority.id),
             "account_add",
             "account",
             name,
@@ -287,7 +287,13 @@ def disable_user(engine: Engine, by: Principal | Actor, username: str) -> Accoun
         account_queries.end_sessions(session, account.id, moment)
         for token in account_queries.tokens_of(session, account.id):
             token.revoked_at = token.revoked_at or moment
-        audit.record_in(session, by, "account_disable", "account", account.username)
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "account_disable",
+            "account",
+            account.username,
+        )
         return _view(session, account)
 
 
@@ -300,7 +306,13 @@ def enable_user(engine: Engine, by: Principal | Actor, username: str) -> Account
         account.disabled_at = None
         account.failed_attempts = 0
         account.locked_until = None
-        audit.record_in(session, by, "account_enable", "account", account.username)
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "account_enable",
+            "account",
+            account.username,
+        )
         return _view(session, account)
 
 
@@ -321,7 +333,13 @@ def reset_password(engine: Engine, by: Principal | Actor, username: str) -> str:
         account.failed_attempts = 0
         account.locked_until = None
         account_queries.end_sessions(session, account.id, now())
-        audit.record_in(session, by, "password_reset", "account", account.username)
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "password_reset",
+            "account",
+            account.username,
+        )
     return secret
 
 
@@ -618,7 +636,14 @@ def create_api_token(
                 expires_at=moment + timedelta(days=days) if days else None,
             )
         )
-        audit.record_in(session, by, "token_add", "account", account.username, {"name": name})
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "token_add",
+            "account",
+            account.username,
+            {"name": name},
+        )
     return token
 
 
@@ -633,7 +658,14 @@ def revoke_api_tokens(engine: Engine, by: Principal | Actor, username: str) -> i
             if token.revoked_at is None:
                 token.revoked_at = now()
                 count += 1
-        audit.record_in(session, by, "token_revoke", "account", account.username, {"count": count})
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "token_revoke",
+            "account",
+            account.username,
+            {"count": count},
+        )
     return count
 
 

@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final, Literal
 
-from sqlalchemy import Connection, Select, func, select, text
+from sqlalchemy import ColumnElement, Connection, Select, func, select, text, true
 from sqlalchemy.orm import Session
 
 from caseload.auth.audit_chain import GENESIS, event_body
@@ -135,15 +135,25 @@ class EventFilter:
     until: str | None = None
 
 
+# Whose events to read: one council's (its id), the installation's (None), or every event.
+EVERY_EVENT: Final = "every"
+EventScope = int | None | Literal["every"]
+
+
+def _in_scope(scope: EventScope) -> ColumnElement[bool]:
+    """A council's events only, never the installation's (authority NULL) nor another's."""
+    if scope == EVERY_EVENT:
+        return true()
+    if scope is None:
+        return AuditEvent.authority_id.is_(None)
+    return AuditEvent.authority_id == scope
+
+
 def filtered_events(
-    session: Session, authority_id: int | None, wanted: EventFilter, *, limit: int, offset: int
+    session: Session, scope: EventScope, wanted: EventFilter, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Events matching ``wanted``, newest first, and how many match in all."""
-    query: Select[tuple[AuditEvent]] = select(AuditEvent)
-    if authority_id is not None:
-        query = query.where(
-            (AuditEvent.authority_id == authority_id) | AuditEvent.authority_id.is_(None)
-        )
+    """Events of ``scope`` matching ``wanted``, newest first, and how many match in all."""
+    query: Select[tuple[AuditEvent]] = select(AuditEvent).where(_in_scope(scope))
     if wanted.actor:
         query = query.where(AuditEvent.actor == wanted.actor.casefold())
     for column, value in (
@@ -163,15 +173,10 @@ def filtered_events(
     return [event_dict(row) for row in rows], int(total)
 
 
-def event_choices(session: Session, authority_id: int | None) -> dict[str, list[str]]:
-    """The distinct actions and target types in the trail (for the audit page's filters)."""
-    visible = (
-        (AuditEvent.authority_id == authority_id) | AuditEvent.authority_id.is_(None)
-        if authority_id is not None
-        else AuditEvent.id.is_not(None)
-    )
+def event_choices(session: Session, scope: EventScope) -> dict[str, list[str]]:
+    """The distinct actions and target types of ``scope``'s events (the audit page's filters)."""
     return {
-        name: sorted(session.scalars(select(column).where(visible).distinct()))
+        name: sorted(session.scalars(select(column).where(_in_scope(scope)).distinct()))
         for name, column in (
             ("action", AuditEvent.action),
             ("target_type", AuditEvent.target_type),
