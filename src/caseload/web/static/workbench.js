@@ -42,7 +42,8 @@
   function send(form) {
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    return fetch(form.action, {
+    // getAttribute: the form has an input named "action", which hides the form.action property.
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "Accept": "application/json" },
