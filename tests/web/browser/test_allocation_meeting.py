@@ -76,7 +76,9 @@ def test_the_morning_meeting(browser: Browser, demo_server: LiveServer) -> None:
     assert "team=" in page.url
     homes = page.locator("tr.meeting-row td:nth-child(4)").all_inner_texts()
     proposed = page.locator("tr.meeting-row td:nth-child(5)").all_inner_texts()
-    assert homes and all(team in (h, p.split("\n")[-1]) for h, p in zip(homes, proposed, strict=True))
+    assert homes and all(
+        team in (h, p.split("\n")[-1]) for h, p in zip(homes, proposed, strict=True)
+    )
     page.goto("/allocation")
 
     # Accept five, one at a time: no page load, the row leaves, focus moves on.
