@@ -3,9 +3,10 @@
 ``n[k, w]`` is how many units of kind ``k`` (:mod:`caseload.allocation.kinds`) worker ``w`` takes,
 for the pairs that pass the hard rules on their own; ``p[k, i] = 1`` when the ``i``-th
 longest-waiting unit of the kind is placed (``p[k, i] >= p[k, i + 1]``, and the ``p`` of a kind
-add up to its ``n``). Each worker's new cases and points fit their room. ``level[w]`` is the
-worker's utilisation in whole percent after allocation, rounded up: the higher of cases / case cap
-and points / points cap.
+add up to its ``n``). Each worker's new cases and points fit their room. The highest-utilisation
+goal is a variable ``highest`` with ``cap * highest >= 100 * load`` for each worker's cases and
+points (utilisation in whole percent, rounded up). For the spread goal each worker's new load is
+also written in unary steps (:class:`Steps`), so the convex penalty is linear in them.
 
 Each goal has a linear expression for the model, a ``value`` function that measures any allocation
 (as counts) the same way, and the range its value can take. The coverage goals (one per priority
@@ -296,8 +297,8 @@ class GroupModel:
         """The worker's new load in unary ("order") form, built once, for cases and for points
         (each with a cap): any function of a load is then linear in the flags, its value at the
         present load plus its rise at each further step taken. For a convex function (the spread
-        penalty, utilisation's rounding up) the linear relaxation of that sum is exact, which is
-        what lets the solver prove the highest-utilisation and spread stages quickly."""
+        penalty) the linear relaxation of that sum is exact, which is what lets the solver prove
+        the spread stage quickly."""
         found = self._steps.get(worker.worker_id)
         if found is not None:
             return found
@@ -390,10 +391,6 @@ class GroupModel:
             return sum(spread_of(worker, *loads[worker.worker_id]) for worker in self.workers)
 
         return Goal("spread", False, sum(terms), value, low, high)
-
-
-def _percent(measure: str, load: int, cap: int) -> int:
-    return math.ceil(PERCENT * load / cap)
 
 
 def _spread_cost(measure: str, load: int, cap: int) -> int:

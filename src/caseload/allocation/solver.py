@@ -21,7 +21,14 @@ one:
    evens out across full- and part-timers); then the distance between each case's complexity
    and its worker's experience, as small as possible.
 
-Kinds split into independent groups (no eligible worker in common), each solved on its own. The
+Each worker's load enters the spread goal in unary steps (:meth:`GroupModel.steps`): the
+penalty's value at the present load plus its rise at each step taken. The penalty is convex, so
+the linear relaxation is exact at every load and a team's spread stage is proven in milliseconds.
+After a merged stage each of its goals is kept on its own (never the merged weights).
+
+Kinds split into independent groups (no eligible worker in common), each solved on its own, side
+by side on up to ``MAX_LANES`` processors (each solve single-threaded; groups share nothing, so the
+answer does not depend on the lanes unless a solve reaches the time limit). The
 stages run across all groups in turn, so every group's first goals are settled before any
 group's later ones; each stage has a share of the time limit, divided between groups by size.
 A group larger than ``joint_limit`` kind-worker pairs (children who may go to any team of a
@@ -72,7 +79,7 @@ STAGE_NAMES = (
     "highest utilisation",
     "spread and experience",
 )
-MIN_SOLVE_SECONDS = 0.05
+MIN_SOLVE_SECONDS = 0.25  # a group may run past its share this long (capped by the limit)
 MAX_LANES = 4
 _WORST = {OPTIMAL: 0, ROUTED: 1, FEASIBLE: 2, KEPT: 3}
 
