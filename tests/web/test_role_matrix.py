@@ -185,6 +185,7 @@ TABLE: tuple[Row, ...] = (
     # Caseloads and the queue (docs/web/caseloads.md "Who sees what"): social worker refused.
     row("GET",  "/caseloads",            200,    200,    200,    200,    403,    200),
     row("GET",  "/caseloads/queue",      200,    200,    200,    200,    403,    200),
+    row("GET",  "/caseloads/queue/download", 403, 200,    200,    200,    403,    403),
     # Every worker's caseload (docs/web/caseloads.md "Every worker"): rows, so named or
     # pseudonymised roles only (view_pseudonymised).
     row("GET",  "/caseloads/workers",    403,    200,    200,    200,    403,    403),

@@ -24,7 +24,7 @@ from caseload.caseloads.definitions import amber_share
 from caseload.caseloads.queue import waiting_by_home_team
 from caseload.caseloads.report import CaseloadReport
 from caseload.domain.dates import reference_date
-from caseload.errors import NotFoundError
+from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import audit, census_view
 from caseload.services.caseload_disclosure import (
     CensusYear,
@@ -45,6 +45,7 @@ from caseload.services.caseloads import (
 )
 from caseload.services.census import Breakdown, Source
 from caseload.services.pseudonyms import Pseudonyms, pseudonym_key
+from caseload.services.table_download import TableFile, table_file
 from caseload.services.view_rows import (
     BreachRow,
     Count,
@@ -450,13 +451,16 @@ def _caseloads(scoped: Scoped, principal: Principal, service: str | None) -> Cas
     return context
 
 
-def queue_view(engine: Engine, principal: Principal, *, as_at: date | None = None) -> QueueContext:
+def queue_view(
+    engine: Engine, principal: Principal, *, as_at: date | None = None, record: bool = True
+) -> QueueContext:
     """The children waiting for a worker in the principal's scope, most urgent first, with days
-    waiting and escalation; counts only for aggregate roles."""
+    waiting and escalation; counts only for aggregate roles. A named view is recorded (unless
+    ``record`` is off: a download records itself as an export)."""
     audit.require(engine, principal, Permission.VIEW_AGGREGATES, "unallocated queue")
     scoped = scoped_for(engine, principal, as_at)
     context = cached_view(scoped, principal, "queue", lambda: _queue(scoped, principal))
-    if context["children"] is not None and context["detail"] == Detail.NAMED.value:
+    if record and context["children"] is not None and context["detail"] == Detail.NAMED.value:
         audit.record(
             engine, principal, "view", "queue", None, {"children": len(context["children"])}
         )
@@ -519,3 +523,120 @@ def _queue(scoped: Scoped, principal: Principal) -> QueueContext:
         ),
     }
     return context
+
+
+# --- the queue's filters, pages and download --------------------------------------------------
+
+QUEUE_PAGE_SIZE = 50
+WAIT_LABELS = {"escalate": "Escalate", "review": "Review", "new": "New"}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which children waiting: a home team, a kind of case, an age of wait; empty means any."""
+
+    team: str = ""
+    case: str = ""
+    wait: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"team": self.team, "case": self.case, "wait": self.wait}
+
+    def matches(self, row: QueueRow) -> bool:
+        return (
+            (not self.team or row["home_team"] == self.team)
+            and (not self.case or row["case"].split(",")[0] == self.case)
+            and (not self.wait or row["escalation"] == self.wait)
+        )
+
+
+class QueuePage(TypedDict):
+    """The queue's rows after the filters, one page of them, and the choices."""
+
+    filters: dict[str, str]
+    teams: list[str]
+    cases: list[str]
+    waits: list[dict[str, str]]
+    rows: list[QueueRow]
+    matching: int
+    page: int
+    pages: int
+    first: int
+    last: int
+
+
+def queue_rows(context: QueueContext, wanted: QueueFilter, page: int = 1) -> QueuePage | None:
+    """The page of the queue's child rows that the filters keep (None for roles without rows)."""
+    children = context["children"]
+    if children is None:
+        return None
+    teams = sorted({row["home_team"] for row in children})
+    cases = sorted({row["case"].split(",")[0] for row in children})
+    if wanted.team and wanted.team not in teams:
+        raise InvalidInputError(f"no child waiting has {wanted.team!r} as home team; choose one")
+    if wanted.case and wanted.case not in cases:
+        raise InvalidInputError(f"no child waiting has a {wanted.case!r} case; choose one")
+    if wanted.wait and wanted.wait not in WAIT_LABELS:
+        raise InvalidInputError("choose new, review or escalate for the wait")
+    kept = [row for row in children if wanted.matches(row)]
+    pages = max(1, -(-len(kept) // QUEUE_PAGE_SIZE))
+    if page > pages:
+        raise InvalidInputError(f"there are only {pages} pages of children; choose 1 to {pages}")
+    start = (page - 1) * QUEUE_PAGE_SIZE
+    shown = kept[start : start + QUEUE_PAGE_SIZE]
+    return {
+        "filters": wanted.as_dict(),
+        "teams": teams,
+        "cases": cases,
+        "waits": [{"value": k, "label": v} for k, v in WAIT_LABELS.items()],
+        "rows": shown,
+        "matching": len(kept),
+        "page": page,
+        "pages": pages,
+        "first": start + 1 if shown else 0,
+        "last": start + len(shown),
+    }
+
+
+QUEUE_COLUMNS = ("Child", "Case", "Points", "Waiting since", "Days waiting", "Status", "Home team")
+
+
+def queue_download(
+    engine: Engine,
+    principal: Principal,
+    wanted: QueueFilter,
+    file_format: str,
+    *,
+    as_at: date | None = None,
+) -> TableFile:
+    """Every child waiting that the filters keep (all pages), as the queue page shows them."""
+    context = queue_view(engine, principal, as_at=as_at, record=False)
+    found = queue_rows(context, wanted, 1) if context["children"] is not None else None
+    if found is None:
+        raise audit.refuse(
+            engine, principal, "export", "queue", None, "your role sees counts, not children"
+        )
+    rows = [
+        [
+            row["child"],
+            row["case"],
+            row["points"],
+            row["waiting_since"],
+            row["days_waiting"],
+            row["escalation_label"],
+            row["home_team"],
+        ]
+        for row in context["children"] or []
+        if wanted.matches(row)
+    ]
+    return table_file(
+        engine,
+        principal,
+        what="queue",
+        title="Children waiting",
+        day=date.fromisoformat(context["as_at"]),
+        columns=QUEUE_COLUMNS,
+        rows=rows,
+        file_format=file_format,
+        detail={"detail": context["detail"], **wanted.as_dict()},
+    )

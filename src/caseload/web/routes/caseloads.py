@@ -15,7 +15,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caseload.auth.roles import Permission
-from caseload.services.caseload_views import caseloads_view, queue_view
+from caseload.services.caseload_views import (
+    QueueFilter,
+    caseloads_view,
+    queue_download,
+    queue_rows,
+    queue_view,
+)
 from caseload.services.snapshot import Snapshots
 from caseload.services.worker_list_view import WorkerFilter, workers_download, workers_view
 from caseload.web.deps import AsAt, CurrentUser, EngineDep
@@ -71,22 +77,76 @@ def caseloads_page(
     return render_page(request, "caseloads.html", "caseloads_content.html", context)
 
 
+Text = Annotated[str, Query(max_length=120)]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+
+
 @router.get("/caseloads/queue", response_class=HTMLResponse)
 def queue_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    team: Text = "",
+    case: Text = "",
+    wait: Text = "",
+    page: Page = 1,
 ) -> HTMLResponse:
     context = queue_view(engine, principal, as_at=as_at)
-    return render_page(
+    wanted = QueueFilter(team.strip(), case.strip(), wait.strip())
+    rows = queue_rows(context, wanted, page)
+    kept = [(k, v) for k, v in wanted.as_dict().items() if v]
+    if as_at is not None:
+        kept.append(("as_at", as_at.isoformat()))
+    extra: dict[str, Any] = {}
+    if rows is not None:
+        extra = {
+            "rows": rows,
+            "detail": context["detail"],
+            "can_allocate": principal.can(Permission.ALLOCATE),
+            "previous_url": _queue_href(kept, page - 1) if page > 1 else None,
+            "next_url": _queue_href(kept, page + 1) if page < rows["pages"] else None,
+            "downloads": {
+                kind: "/caseloads/queue/download?" + urlencode([*kept, ("format", kind)])
+                for kind in ("xlsx", "csv")
+            },
+        }
+    return render(
         request,
         "caseloads_queue.html",
-        "caseloads_queue_content.html",
-        context,
-        can_allocate=principal.can(Permission.ALLOCATE),
+        {
+            "title": context["title"],
+            "breadcrumbs": context.get("breadcrumbs", []),
+            "as_at": context.get("as_at"),
+            "data_date": context.get("data_date"),
+            "content": fragment(
+                request,
+                "caseloads_queue_content.html",
+                context,
+                can_allocate=principal.can(Permission.ALLOCATE),
+            ),
+            **extra,
+        },
     )
 
 
-Text = Annotated[str, Query(max_length=120)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
+def _queue_href(kept: list[tuple[str, str]], number: int) -> str:
+    return "/caseloads/queue?" + urlencode([*kept, ("page", str(number))])
+
+
+@router.get("/caseloads/queue/download")
+def queue_file(
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    team: Text = "",
+    case: Text = "",
+    wait: Text = "",
+    file_format: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """The children waiting that the page's filters keep, as an Excel workbook or a CSV file."""
+    wanted = QueueFilter(team.strip(), case.strip(), wait.strip())
+    return file_response(queue_download(engine, principal, wanted, file_format, as_at=as_at))
 
 
 @router.get("/caseloads/workers", response_class=HTMLResponse)
