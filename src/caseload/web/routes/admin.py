@@ -4,7 +4,6 @@ which checks the permission and writes the audit trail."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from caseload.auth.principal import Principal
 from caseload.auth.roles import ROLE_LABELS, AccountRole
 from caseload.errors import InvalidInputError, NotFoundError
-from caseload.services import accounts, audit
+from caseload.services import accounts, audit, audit_words
 from caseload.services.audit import EventFilter
 from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
 from caseload.web.formatting import sentence
@@ -223,20 +222,6 @@ def _day(value: str, label: str, problems: list[str]) -> date | None:
         return None
 
 
-def _detail(text: str) -> str:
-    """The event's detail (JSON of identifiers and counts) as 'key: value' pairs."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return text
-    if not isinstance(data, dict):
-        return text
-    return "; ".join(
-        f"{key}: {value if isinstance(value, str) else json.dumps(value)}"
-        for key, value in data.items()
-    )
-
-
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
@@ -286,13 +271,11 @@ def audit_page(
             e["id"],
             e["at"][:19].replace("T", " "),
             e["actor"],
-            e["role"],
-            e["action"],
-            e["outcome"],
-            e["target_type"],
-            e["target_id"] or "",
+            audit_words.role_words(e["role"]),
+            audit_words.sentence(e["action"], e["target_type"], e["target_id"], e["outcome"]),
+            audit_words.OUTCOMES.get(e["outcome"], e["outcome"]),
             e["source"],
-            _detail(e["detail"]),
+            audit_words.detail_words(e["detail"]),
         ]
         for e in events
     ]
@@ -316,6 +299,9 @@ def audit_page(
             "check_url": f"/admin/audit?{urlencode(kept | {'check': 'yes'})}",
             "filters": filters,
             "choices": choices,
+            "action_labels": {a: audit_words.action_words(a) for a in choices["action"]},
+            "target_labels": {t: audit_words.target_words(t) for t in choices["target_type"]},
+            "outcome_labels": audit_words.OUTCOMES,
             "outcomes": OUTCOMES,
             "problems": problems,
             "verification": verification,
