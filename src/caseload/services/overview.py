@@ -70,7 +70,7 @@ KEY_INDICATORS: tuple[str, ...] = (
     "caseload_fte",
     "absence_rate_fte",
 )
-NAMED_ALERTS_SHOWN = 10  # the most urgent; the alerts page has them all
+NAMED_ALERTS_SHOWN = 5  # the most urgent; the alerts page has them all
 
 
 class YearValue(TypedDict):

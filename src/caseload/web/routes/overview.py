@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole, Permission
-from caseload.services.overview import OverviewContext, overview_context
-from caseload.web import census_charts, page_bodies
-from caseload.web.charts import Chart
+from caseload.services.overview import overview_context
+from caseload.web import page_bodies
 from caseload.web.deps import AsAt, CurrentUser, EngineDep
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
-    """The page's charts, drawn from the context's own numbers."""
-    by_year: dict[int, dict[str, Any]] = {}
-    for indicator in context["indicators"]:
-        for point in indicator["trend"]:
-            by_year.setdefault(point["year"], {"year": point["year"]})[indicator["name"]] = point[
-                "value"
-            ]
-    bands = context["caseloads"]["bands"] if context["caseloads"] else []
-    return {
-        "rates": census_charts.rates_by_year(
-            list(by_year.values()), title="Rates by census year (%)"
-        ),
-        "bands": census_charts.bars(
-            [(band["band"], band["workers"]) for band in bands],
-            title="Workers in case-holding roles by number of cases held",
-            category="Cases held",
-            axis="Workers",
-        )
-        if not context["suppressed"]
-        else None,
-    }
 
 
 def landing_page(principal: Principal) -> str | None:
@@ -74,9 +49,7 @@ def overview_page(
         query = request.url.query
         return RedirectResponse(landing + (f"?{query}" if query else ""), status_code=303)
     context = overview_context(engine, principal, as_at=as_at, baseline_year=baseline_year)
-    main = page_bodies.body(
-        request, "overview_body.html", context, lambda: {"charts": overview_charts(context)}
-    )
+    main = page_bodies.body(request, "overview_body.html", context, dict)
     return render(
         request,
         "overview.html",
