@@ -578,7 +578,7 @@ def workbench_view(
             "recommended": _children_of(rows, "recommended"),
             "overflow": _children_of(rows, "overflow"),
             "none": _children_of(rows, "none"),
-            "shown": len(shown),
+            "shown": sum(len(r["children"]) for r in shown),
         },
         "filters": filters,
         "teams": [
