@@ -41,6 +41,8 @@ def serve_app(host: str, port: int, workers: int = 1) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        # No access log: addresses carry search terms and child references (personal data).
+        access_log=False,
         proxy_headers=True,
         server_header=False,
     )
