@@ -4,6 +4,7 @@ from caseload.web.routes import (
     admin,
     allocation,
     api_census,
+    api_docs,
     api_people,
     caseloads,
     data,
@@ -24,4 +25,5 @@ ROUTERS = [
     admin.router,
     api_census.router,
     api_people.router,
+    api_docs.router,
 ]

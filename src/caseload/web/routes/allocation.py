@@ -11,17 +11,34 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from caseload.domain.dates import parse_day
+from caseload.domain.numbers import RECORD_IDS, parse_whole_number
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import workbench
-from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.deps import (
+    CheckedForm,
+    CurrentUser,
+    EngineDep,
+    checked_day,
+    checked_number,
+    checked_numbers,
+)
 from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 STATUS = {InvalidInputError: 400, NotFoundError: 404, DataIntegrityError: 409}
-Decided = Annotated[list[str] | None, Query(description="Decisions just taken, to confirm.")]
-WorkerId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-Start = Annotated[date | None, Query(alias="from", description="First day with the new workers.")]
+Decided = Annotated[
+    list[int] | None,
+    checked_numbers("decided", RECORD_IDS),
+    Query(description="Decisions just taken, to confirm."),
+]
+WorkerId = Annotated[int | None, checked_number("worker_id", RECORD_IDS), Query()]
+Start = Annotated[
+    date | None,
+    checked_day("from"),
+    Query(alias="from", description="First day with the new workers."),
+]
 MoveReason = Annotated[str | None, Query(max_length=10)]
 
 
@@ -34,8 +51,9 @@ def _text(form: FormData, name: str, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 10 else None
+def _int(text: str, field: str = "worker_id") -> int | None:
+    """A record id from a form field, range-checked (``caseload.domain.numbers``)."""
+    return parse_whole_number(text, field, RECORD_IDS)
 
 
 def _back_to_workbench(decision_ids: list[int]) -> RedirectResponse:
@@ -53,8 +71,7 @@ WORKBENCH_DATE = (
 def workbench_page(
     request: Request, engine: EngineDep, principal: CurrentUser, decided: Decided = None
 ) -> HTMLResponse:
-    ids = workbench.decision_ids(decided or [])
-    context = dict(workbench.workbench_view(engine, principal, decided=ids))
+    context = dict(workbench.workbench_view(engine, principal, decided=decided or []))
     return render(request, "allocation.html", {**context, "date_note": WORKBENCH_DATE})
 
 
@@ -101,13 +118,11 @@ def apply_move(
     request: Request, engine: EngineDep, principal: CurrentUser, form: CheckedForm
 ) -> Response:
     """Make the planned move, then back to the workbench confirming each child's new worker."""
-    worker_id = _int(_text(form, "worker_id", 12))
     reason = _text(form, "reason", 10) or None
+    start: date | None = None
     try:
-        start = date.fromisoformat(_text(form, "from", 10))
-    except ValueError:
-        start = None
-    try:
+        worker_id = _int(_text(form, "worker_id", 12))
+        start = parse_day(_text(form, "from", 10), "the first day with the new workers")
         if worker_id is None or start is None:
             raise InvalidInputError("choose the worker and the first day with the new workers")
         outcome = workbench.apply_move(

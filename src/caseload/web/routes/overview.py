@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caseload.auth.roles import Permission
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.overview import OverviewContext, overview_context
 from caseload.web import census_charts, page_bodies
 from caseload.web.charts import Chart
-from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +44,8 @@ def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
 
 BaselineYear = Annotated[
     int | None,
-    Query(ge=2000, le=2100, description="A census year to compare the latest year with."),
+    checked_number("baseline_year", CENSUS_YEARS),
+    Query(description="A census year to compare the latest year with, e.g. 2024."),
 ]
 
 
