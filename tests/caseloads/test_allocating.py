@@ -153,9 +153,45 @@ def test_a_choice_over_the_cap_needs_an_explicit_override(engine: Engine, north:
     )
 
 
+def test_a_team_sees_its_share_of_the_council_plan(engine: Engine, north: Council) -> None:
+    # Q1 may go to any team of Service North; the council-wide plan gives it to Pat in Team A,
+    # so Team B's share holds neither child, and Team A's the same recommendations as the whole.
+    council = allocation.recommend(engine)
+    assert {r.child_ref: r.staff_number for r in council.plan.recommendations} == {
+        "Q1": "P1",
+        "Q2": "P1",
+    }
+    team_b = allocation.recommend(engine, teams=["Team B"])
+    assert (team_b.plan.recommendations, team_b.plan.waiting) == ((), ())
+    team_a = allocation.recommend(engine, teams=["Team A"])
+    assert team_a.plan.recommendations == council.plan.recommendations
+    with pytest.raises(NotFoundError, match="Q1 is not waiting for a worker"):
+        allocation.decide(
+            engine,
+            user="carol",
+            child_ref="Q1",
+            staff_number="R1",
+            reason="duty cover until Monday",
+            override=True,
+            teams=["Team B"],
+        )
+
+
 def test_a_manual_allocation_when_nothing_was_recommended(engine: Engine, north: Council) -> None:
-    run = allocation.recommend(engine, teams=["Team B"])
-    assert [(w.child_ref, w.rule) for w in run.plan.waiting] == [("Q1", "room")]
+    for worker in ("P1", "A1", "H1"):  # every worker with room, rejected in turn
+        recommended = allocation.recommend(engine).plan.recommendation_for("Q1")
+        assert recommended is not None and recommended.staff_number == worker
+        allocation.reject(engine, user="carol", child_ref="Q1", reason=f"not {worker}")
+    run = allocation.recommend(engine)
+    (waiting,) = [w for w in run.plan.waiting if w.child_ref == "Q1"]
+    assert waiting.rule == "room"
+    # Nobody left has room: the least overloaded eligible worker is proposed, over both caps.
+    assert waiting.overflow is not None
+    assert (waiting.overflow.staff_number, waiting.overflow.utilisation_after) == ("S1", 110.0)
+    assert [b.to_dict() for b in waiting.overflow.breaks] == [
+        {"cap": "cases", "limit": 20, "after": 22, "over": 2},
+        {"cap": "points", "limit": 22.0, "after": 22.5, "over": 0.5},
+    ]
     result = allocation.decide(
         engine,
         user="carol",
@@ -163,10 +199,9 @@ def test_a_manual_allocation_when_nothing_was_recommended(engine: Engine, north:
         staff_number="R1",
         reason="duty cover until Monday",
         override=True,
-        teams=["Team B"],
     )
     assert result.decision == "manual"
-    assert decisions(engine)[0][1] == "manual"
+    assert decisions(engine)[-1][1] == "manual"
 
 
 def test_rejecting_keeps_the_child_waiting(engine: Engine, north: Council) -> None:

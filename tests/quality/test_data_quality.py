@@ -44,7 +44,7 @@ def test_findings_name_the_records_to_fix(council: Engine) -> None:
         # The care leaver has had no allocated worker since their case opened: looked after from
         # 1 Jan 2019, a care leaver from 1 Apr 2022 with no break. Days waiting as the queue counts
         # them (caseloads.definitions.waiting_days): 30 Apr 2025 - 1 Jan 2019 = 2311.
-        ("unallocated_children", "child", "C4", "care_leaver case, unallocated since 2019-01-01", 2311),
+        ("unallocated_children", "child", "C4", "care leaver case, unallocated since 2019-01-01", 2311),
         # The worker created from the SSD has no employment spell.
         ("allocation_to_worker_not_in_post", "allocation", "I5", "allocated worker staff number X900 is not in post on 2025-04-30", None),
     ]  # fmt: skip

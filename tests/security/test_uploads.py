@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from caseload.services import uploads
 from caseload.web import create_app
-from security.conftest import UploadSite
+from security.upload_site import UploadSite
 
 CHUNK = 256 * 1024
 SSD = Path(__file__).resolve().parents[1] / "importers" / "fixtures" / "ssd"

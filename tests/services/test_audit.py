@@ -44,7 +44,7 @@ def drop_guard(engine: Engine) -> None:
 def write(engine: Engine, count: int, **overrides: Any) -> None:
     for number in range(count):
         fields: dict[str, Any] = {
-            "who": cli_actor("tester"),
+            "who": cli_actor("tester", 1),  # the command line, on council 1's data
             "action": "view",
             "target_type": "worker",
             "target_id": number + 1,
@@ -162,8 +162,9 @@ def test_search_filters_pages_and_keeps_to_the_council(engine: Engine) -> None:
     write(engine, 2, who=Actor("someone", "leader", 1, "10.0.0.2"), action="export")
     write(engine, 1, who=Actor("other", "leader", 2, "10.0.0.3"), action="export")
     audit.record(engine, admin(), "view", "worker", 7, outcome="refused")
+    write(engine, 1, who=cli_actor("operator"))  # the installation's: no council
     found, total = audit.search(engine, admin(), EventFilter(), limit=4, offset=0)
-    assert total == 6  # council 2's event is not shown; command-line events have no council
+    assert total == 6  # neither council 2's event nor the installation's is shown
     assert [e["id"] for e in found] == [7, 5, 4, 3]
     found, _ = audit.search(engine, admin(), EventFilter(), limit=4, offset=4)
     assert [e["id"] for e in found] == [2, 1]

@@ -391,7 +391,7 @@ def test_aggregate_regional_and_csv(imported: Engine) -> None:
     assert data["areas"][1]["rebuilt"]["turnover_rate_fte"] == 17.1
     assert data["areas"][2]["rebuilt"]["absence_rate_fte"] is None
     assert data["rates_differing"] == []
-    lines = result.to_csv().splitlines()
+    lines = result.csv_text().splitlines()
     assert lines[0] == (
         "time_period,geographic_level,region_code,region_name,indicator,rebuilt,published,"
         "difference,differs"

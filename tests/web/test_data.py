@@ -527,3 +527,25 @@ def test_a_bad_upload_limit_is_named(value: str) -> None:
         config.upload_max_bytes({"CASELOAD_UPLOAD_MAX_MB": value})
     assert config.upload_max_bytes({}) == 50 * 1024 * 1024
     assert config.upload_max_bytes({"CASELOAD_UPLOAD_MAX_MB": " 7 "}) == 7 * 1024 * 1024
+
+
+def test_a_mixed_encoding_file_is_refused_in_plain_words_without_command_advice(
+    site: Site,
+) -> None:
+    """UTF-8 with one Latin-1 byte (issue 11, item 7): the check names the line and byte and says
+    to save the file as UTF-8; the page gives no command-line advice and nothing loads."""
+    mixed = HR.read_text().replace("Assessment Team 1", "Équipe Un").encode()
+    mixed = mixed.replace(b"E002,SW100002,Ben,", b"E002,SW100002,Ren\xe9e,", 1)
+    offset = mixed.index(b"\xe9e,")
+    token = token_of(site.upload("hr", [("hr.csv", mixed)], mapping="generic"))
+    check = site.client.get(f"/data/uploads/{token}")
+    assert check.status_code == 200
+    assert "This upload cannot be loaded" in check.text
+    assert (
+        f"hr.csv: line 3 has the byte 0xE9 (at byte offset {offset:,} of the file), which is not "
+        "UTF-8, though the rest of the file is, so nothing was loaded; save the file as UTF-8 (in "
+        "Excel: Save As, &#39;CSV UTF-8&#39;) and load it again"
+    ) in check.text
+    assert "--encoding" not in check.text
+    assert "Confirm the load" not in check.text
+    assert (site.count("worker"), site.count("team")) == (0, 0)

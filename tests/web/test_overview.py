@@ -20,7 +20,7 @@ from caseload.errors import InvalidInputError
 from caseload.services.caseloads import caseload_report
 from caseload.services.census import census_indicators
 from caseload.services.generation import build_council
-from caseload.services.overview import HEADLINE, overview_context
+from caseload.services.overview import HEADLINE, NAMED_ALERTS_SHOWN, overview_context
 from caseload.services.workforce_view import indicator_table
 from caseload.storage import schema
 from caseload.storage.account_models import AuditEvent
@@ -143,7 +143,9 @@ def test_team_manager_sees_named_alerts_for_their_teams_only(shared_council: Web
     assert alerts["named_scope"] == "your teams"
     assert alerts["named_total"] == expected.height
     assert {row["team"] for row in alerts["named"]} <= teams
-    assert [row["subject"] for row in alerts["named"]] == expected["subject"].to_list()[:50]
+    assert [row["subject"] for row in alerts["named"]] == expected["subject"].to_list()[
+        :NAMED_ALERTS_SHOWN
+    ]
     # the counts by kind still cover the whole council
     assert alerts["total"] == report.alerts.height
 

@@ -167,8 +167,10 @@ TABLE: tuple[Row, ...] = (
     row("POST", "/account/password",     ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED,
         form={"current": "x", "new": "role matrix test", "again": "role matrix test"}),
 
-    # Overview (docs/web/overview.md): view_aggregates; a social worker is sent to /me.
-    row("GET",  "/",                     200,    200,    200,    200,    See("/me"), 200),
+    # Overview (docs/web/overview.md): view_aggregates; a social worker lands on /me and a team
+    # manager on their team's page (docs/web/README.md "Where each role lands").
+    row("GET",  "/",                     200,    200,    See("/teams/{own_team_id}"), 200,
+        See("/me"), 200),
     row("GET",  "/api/v1/overview",      200,    200,    200,    200,    403,    200),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
@@ -222,6 +224,14 @@ TABLE: tuple[Row, ...] = (
     # their teams, the analyst, member and administrator any team (pseudonymised or figures
     # only), the social worker refused. (The README's one-line summary lists only leader and
     # team manager for "team and worker pages"; people.md is the detailed table.)
+    # Alerts (docs/web/overview.md "The alerts page"): named, so view_people only.
+    row("GET",  "/alerts",               403,    200,    200,    403,    403,    403),
+    row("GET",  "/alerts/download",      403,    200,    200,    403,    403,    403),
+    # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
+    row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
+    # Search (docs/web/people.md "Search"): the roles that open named records (view_people).
+    row("GET",  "/search",               403,    200,    200,    403,    403,    403,
+        path="/search?q=team"),
     row("GET",  "/teams/{team_id}",      200,    200,    200,    200,    403,    200,
         path="/teams/{own_team_id}", target=("team", "{own_team_id}")),
     row("GET",  "/teams/{team_id}",      200,    200,    403,    200,    403,    200,
@@ -393,10 +403,12 @@ def _send(site: Site, entry: Row, role: AccountRole | None, address: str) -> htt
     return client.post(address, data=data, files=files)
 
 
-def _check_redirect(response: httpx.Response, expected: See, address: str) -> None:
+def _check_redirect(
+    response: httpx.Response, expected: See, address: str, values: Mapping[str, Any]
+) -> None:
     location = response.headers.get("location", "")
     if expected.location is not None:
-        assert location == expected.location
+        assert location == expected.location.format(**values)
         return
     parts = urlsplit(location)
     assert parts.path == "/sign-in", location
@@ -433,7 +445,7 @@ def test_each_role_is_answered_as_documented(
     wanted = 303 if isinstance(expected, See) else expected
     assert response.status_code == wanted, response.text[:500]
     if isinstance(expected, See):
-        _check_redirect(response, expected, address)
+        _check_redirect(response, expected, address, site.values)
     if wanted == 403 and role is not None:
         _check_refusal_recorded(site, entry, role, response, before)
 

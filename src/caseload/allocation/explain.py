@@ -33,6 +33,11 @@ def _role(role: str) -> str:
         return role.replace("_", " ")
 
 
+def _a(words: str) -> str:
+    """The words with their indefinite article: 'an experienced', 'a senior'."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
 def _names(workers: list[str]) -> str:
     shown = ", ".join(workers[:SHOWN])
     return shown + (f" and {len(workers) - SHOWN} more" if len(workers) > SHOWN else "")
@@ -177,8 +182,9 @@ class Explainer:
         if abs(complexity - worker.level) < abs(complexity - best.level):
             return (
                 "experience",
-                f"decided by experience: a {COMPLEXITY_NAMES[complexity]}-complexity case for a "
-                f"{LEVEL_NAMES[worker.level]} worker ({best.label} is {LEVEL_NAMES[best.level]})",
+                f"decided by experience: {_a(COMPLEXITY_NAMES[complexity] + '-complexity')} case "
+                f"suits {_a(LEVEL_NAMES[worker.level])} worker; {best.label} is "
+                f"{LEVEL_NAMES[best.level]}",
                 alternatives,
             )
         return (

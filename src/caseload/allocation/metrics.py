@@ -1,6 +1,7 @@
 """Measures of an allocation, the same for the optimiser and the greedy baseline: children
-allocated (and the most urgent among them), caps broken, the highest utilisation, sibling groups
-split, children kept with a worker they know, and the experience mismatch."""
+allocated (and the most urgent among them, and by priority class), the days waited by those
+allocated, caps broken, the highest utilisation, the spread penalty, sibling groups split,
+children kept with a worker they know, and the experience mismatch."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from caseload.allocation.eligibility import Eligibility
-from caseload.allocation.model import utilisation_percent
+from caseload.allocation.kinds import WAIT_CAP_DAYS
+from caseload.allocation.model import spread_of, utilisation_percent
 from caseload.allocation.problem import Problem, Unit
 
 
@@ -22,6 +24,11 @@ class Measures:
     siblings_split: int
     continuity_kept: int
     experience_mismatch: int
+    by_priority: tuple[
+        int, ...
+    ] = ()  # children allocated in each priority class, most urgent first
+    waiting_days: int = 0  # days waited by the children allocated, to a year each
+    spread: int = 0  # the spread penalty over the workers who could take any child
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,7 +55,8 @@ def measure(problem: Problem, placed: dict[int, int]) -> Measures:
     """Measure a child_id -> worker_id allocation of the problem."""
     eligibility = Eligibility(problem)
     added: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    kept = mismatch = urgent = 0
+    kept = mismatch = urgent = waited = 0
+    classes: dict[int, int] = defaultdict(int)
     for unit in problem.units:
         for child in unit.children:
             worker_id = placed.get(child.child_id)
@@ -59,6 +67,8 @@ def measure(problem: Problem, placed: dict[int, int]) -> Measures:
             kept += worker_id in child.known_workers
             mismatch += abs(child.complexity - problem.worker(worker_id).level)
             urgent += child.priority == 0
+            waited += min(child.days_waiting, WAIT_CAP_DAYS)
+            classes[child.priority] += 1
     breaches = sum(
         1
         for worker_id, (cases, points) in added.items()
@@ -93,4 +103,14 @@ def measure(problem: Problem, placed: dict[int, int]) -> Measures:
         ),
         continuity_kept=kept,
         experience_mismatch=mismatch,
+        by_priority=tuple(classes[rank] for rank in range(max(classes, default=-1) + 1)),
+        waiting_days=waited,
+        spread=sum(
+            spread_of(
+                problem.worker(w),
+                problem.worker(w).cases + added[w][0],
+                problem.worker(w).points + added[w][1],
+            )
+            for w in eligible
+        ),
     )

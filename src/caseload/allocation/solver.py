@@ -1,8 +1,12 @@
 """The optimiser: OR-Tools CP-SAT, solving the goals one after another (lexicographically).
 
-The model (:mod:`caseload.allocation.model`) holds the hard rules. The goals, in order; after each
-stage the model keeps what it achieved (``>=`` its value for a maximum, ``<=`` for a minimum), so a
-later goal can never undo an earlier one:
+The model (:mod:`caseload.allocation.model`) holds the hard rules. It decides how many units of
+each *kind* (alike units, :mod:`caseload.allocation.kinds`) each worker takes, not which unit:
+units alike in everything but their wait are interchangeable for every goal, and the longest
+waiting of a kind always go first, so counting them loses nothing and spares the solver the
+symmetry between them. The goals, in order; after each stage the model keeps what it achieved
+(``>=`` its value for a maximum, ``<=`` for a minimum), so a later goal can never undo an earlier
+one:
 
 1. coverage: as many children as possible of the most urgent priority class, then of the next,
    and so on (one stage, with exact lexicographic weights);
@@ -15,25 +19,25 @@ later goal can never undo an earlier one:
    of how far their cases and points go past every 5% step of their caps, as low as possible (a
    convex penalty that makes one heavy worker cost more than two moderate ones, so utilisation
    evens out across full- and part-timers); then the distance between each case's complexity
-   and its worker's experience, as small as possible. This last stage stops once it is within
-   0.5% of the best possible (of what is left to gain): these are tie-breaks, and proving them
-   exactly can take longer than everything before.
+   and its worker's experience, as small as possible.
 
-Units split into independent groups (no eligible worker in common), each solved on its own. The
+Kinds split into independent groups (no eligible worker in common), each solved on its own. The
 stages run across all groups in turn, so every group's first goals are settled before any
 group's later ones; each stage has a share of the time limit, divided between groups by size.
-A group larger than ``joint_limit`` pairs (children who may go to any team of a service area, or
-anywhere) is first split by routing each such child to one team (a min-cost flow, see
-:mod:`caseload.allocation.routing`), so every team is then solved exactly.
+A group larger than ``joint_limit`` kind-worker pairs (children who may go to any team of a
+service area, or anywhere, in a large council) is first split by routing each such child to one
+team (a min-cost flow, see :mod:`caseload.allocation.routing`); every team is then solved exactly,
+and its stages report ``routed`` rather than ``optimal``: proven for the teams as routed, not for
+the council as a whole.
 
 Every stage starts from the best allocation so far (first, the greedy allocation of whole sibling
 units), so a stage cut short by the time limit still returns an allocation at least as good as the
-one before; its gap to the solver's bound is reported. A stage whose starting allocation already
-reaches the best possible value is proven without a solve. A final pass places any unit that
-still fits with any eligible worker, so a child is left waiting only when no eligible worker has
-room.
+one before on that goal; its status is then ``feasible`` with its gap to the solver's bound, or
+``kept`` when no solve finished. A stage whose starting allocation already reaches the best
+possible value is proven without a solve. A final pass places any unit that still fits with any
+eligible worker, so a child is left waiting only when no eligible worker has room.
 
-Each solve is single-threaded by default, so the same data gives the same recommendations when
+Each solve is single-threaded and seeded, so the same data gives the same recommendations when
 no stage hits the time limit."""
 
 from __future__ import annotations
@@ -47,17 +51,25 @@ from ortools.sat.python import cp_model
 
 from caseload.allocation.eligibility import Eligibility
 from caseload.allocation.greedy import greedy
+from caseload.allocation.kinds import Counts, Kind, assignment_of, counts_of, kinds_of
 from caseload.allocation.model import Assignment, Goal, GroupModel, utilisation_percent
-from caseload.allocation.problem import Problem, Unit
+from caseload.allocation.problem import Problem
 from caseload.allocation.routing import route
 
-OPTIMAL, FEASIBLE, KEPT = "optimal", "feasible", "kept"
-JOINT_LIMIT = 3000
+OPTIMAL, ROUTED, FEASIBLE, KEPT = "optimal", "routed", "feasible", "kept"
+JOINT_LIMIT = 1500
 # Shares of the time limit by stage: coverage, waiting, continuity, highest utilisation, and
 # spread with experience (each stage also inherits what earlier ones left unused).
 STAGE_WEIGHTS = (3, 1, 1, 1, 5)
+STAGE_NAMES = (
+    "coverage",
+    "waiting",
+    "continuity",
+    "highest utilisation",
+    "spread and experience",
+)
 MIN_SOLVE_SECONDS = 0.05
-_WORST = {OPTIMAL: 0, FEASIBLE: 1, KEPT: 2}
+_WORST = {OPTIMAL: 0, ROUTED: 1, FEASIBLE: 2, KEPT: 3}
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,9 @@ class Stage:
     """One goal's solves, summed over the independent groups."""
 
     name: str
-    status: str  # optimal | feasible (stopped with a gap) | kept (no solve finished in time)
+    # optimal (proven) | routed (proven for the teams children were routed to) | feasible
+    # (stopped by the time limit with a gap) | kept (no solve finished in time)
+    status: str
     objective: float
     bound: float
     seconds: float
@@ -75,7 +89,7 @@ class Stage:
     def gap(self) -> float:
         """Distance between the value reached and the solver's bound, relative to the part of
         the value the allocation can change (0 when proven)."""
-        if self.status == OPTIMAL:
+        if self.status in (OPTIMAL, ROUTED):
             return 0.0
         return abs(self.bound - self.objective) / max(abs(self.objective - self.low), 1.0)
 
@@ -83,7 +97,7 @@ class Stage:
     def solver_gap(self) -> float:
         """The solver's own relative gap, ``|objective - bound| / |objective|``, as CP-SAT and most
         solvers report it (looser than :attr:`gap` for penalties far from zero)."""
-        if self.status == OPTIMAL:
+        if self.status in (OPTIMAL, ROUTED):
             return 0.0
         return abs(self.bound - self.objective) / max(abs(self.objective), 1.0)
 
@@ -106,16 +120,37 @@ class SolveResult:
         return max((stage.gap for stage in self.stages), default=0.0)
 
     def summary(self) -> str:
-        """'every goal proven optimal', or which goals were and the largest gap."""
+        """A technical summary for the command line and JSON: 'every goal proven optimal', or
+        each goal's status (with the gap of those stopped by the time limit)."""
         if self.optimal:
             return "every goal proven optimal"
-        proven = [stage.name for stage in self.stages if stage.status == OPTIMAL]
-        worst = max(self.stages, key=lambda stage: stage.gap)
-        first = f"{', '.join(proven)} proven optimal; " if proven else ""
+        parts = []
+        for stage in self.stages:
+            text = f"{stage.name} {stage.status}"
+            if stage.status in (FEASIBLE, KEPT):
+                text += f" (gap {100 * stage.gap:.2f}%)"
+            parts.append(text)
+        return "; ".join(parts)
+
+    def plain(self) -> str:
+        """How far the recommendations can be trusted, in a manager's words."""
+        statuses = {stage.status for stage in self.stages}
+        if statuses <= {OPTIMAL}:
+            return "These are the best recommendations the rules allow, checked in full."
+        if statuses <= {OPTIMAL, ROUTED}:
+            return (
+                "These are the best recommendations for each team, once the children who could go "
+                "to several teams were shared out between them."
+            )
         return (
-            f"{first}stopped within {100 * worst.gap:.2f}% of the best possible on {worst.name} "
-            "(time limit or the balance tolerance)"
+            "These recommendations keep every rule, but the time allowed ran out before they "
+            "could be checked as the best possible."
         )
+
+
+def _low(goal: Goal) -> int:
+    """Where a goal's gap is measured from: 0 for counts, the ideal for penalties."""
+    return 0 if goal.maximise else goal.low
 
 
 @dataclass
@@ -135,14 +170,23 @@ class _Tally:
         if name == "highest utilisation":  # the council's highest is the highest of any group
             self.objective[name] = max(self.objective[name], objective)
             self.bound[name] = max(self.bound[name], bound)
-            self.low[name] = max(self.low[name], goal.gap_reference)
+            self.low[name] = max(self.low[name], _low(goal))
         else:
             self.objective[name] += objective
             self.bound[name] += bound
-            self.low[name] += goal.gap_reference
+            self.low[name] += _low(goal)
         self.seconds[name] += seconds
 
     def stages(self) -> tuple[Stage, ...]:
+        for name in STAGE_NAMES:  # a stage with nothing to decide is settled
+            self.status.setdefault(name, OPTIMAL)
+        names = sorted(
+            self.status,
+            key=lambda name: (
+                next(i for i, stage in enumerate(STAGE_NAMES) if name.startswith(stage)),
+                name,
+            ),
+        )
         return tuple(
             Stage(
                 name,
@@ -152,38 +196,38 @@ class _Tally:
                 round(self.seconds[name], 3),
                 self.low[name],
             )
-            for name, status in self.status.items()
+            for name in names
+            for status in (self.status[name],)
         )
 
 
-def groups_of(units: Sequence[Unit], pairs: dict[str, list[int]]) -> list[list[Unit]]:
-    """Units connected through a shared eligible worker (units with none are left out)."""
-    parent: dict[tuple[str, object], tuple[str, object]] = {}
+def groups_of(kinds: Sequence[Kind]) -> list[list[Kind]]:
+    """Kinds connected through a shared eligible worker."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
 
-    def find(item: tuple[str, object]) -> tuple[str, object]:
+    def find(item: tuple[str, int]) -> tuple[str, int]:
         parent.setdefault(item, item)
         while parent[item] != item:
             parent[item] = parent[parent[item]]
             item = parent[item]
         return item
 
-    for unit in units:
-        for worker_id in pairs[unit.key]:
-            parent[find(("unit", unit.key))] = find(("worker", worker_id))
-    grouped: dict[tuple[str, object], list[Unit]] = defaultdict(list)
-    for unit in units:
-        if pairs[unit.key]:
-            grouped[find(("unit", unit.key))].append(unit)
-    return sorted(grouped.values(), key=lambda group: group[0].key)
+    for kind in kinds:
+        for worker_id in kind.workers:
+            parent[find(("kind", kind.index))] = find(("worker", worker_id))
+    grouped: dict[tuple[str, int], list[Kind]] = defaultdict(list)
+    for kind in kinds:
+        grouped[find(("kind", kind.index))].append(kind)
+    return sorted(grouped.values(), key=lambda group: group[0].index)
 
 
 def _solve_goal(
     group: GroupModel,
     goal: Goal,
-    incumbent: Assignment,
+    incumbent: Counts,
     seconds: float,
     threads: int,
-) -> tuple[Assignment, str, float]:
+) -> tuple[Counts, str, float]:
     """Improve ``incumbent`` on one goal; returns the allocation, status and bound."""
     before = goal.value(incumbent)
     if before == goal.proven_at:
@@ -195,20 +239,15 @@ def _solve_goal(
         model.maximize(goal.expression)
     else:
         model.minimize(goal.expression)
-    model.clear_hints()  # type: ignore[no-untyped-call]
-    for (key, worker_id), var in group.x.items():
-        model.add_hint(var, incumbent.get(key) == worker_id)
+    group.hint(incumbent)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = threads
     solver.parameters.random_seed = 0
-    if goal.tolerance:
-        room = abs(before - (goal.low if not goal.maximise else goal.high))
-        solver.parameters.absolute_gap_limit = max(goal.tolerance * room, 0.5)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return incumbent, KEPT, float(goal.proven_at)
-    found = {key: w for (key, w), var in group.x.items() if solver.boolean_value(var)}
+    found = {pair: int(solver.value(var)) for pair, var in group.n.items() if solver.value(var)}
     value = goal.value(found)
     better = value >= before if goal.maximise else value <= before
     chosen = found if better else incumbent
@@ -238,33 +277,29 @@ def solve(
     eligibility = Eligibility(problem)
     pairs = eligibility.eligible_pairs(problem.units)
     routed: dict[str, int] = {}
-    for connected in groups_of(problem.units, pairs):
-        if sum(len(pairs[unit.key]) for unit in connected) > joint_limit:
-            routed.update(route(connected, pairs, eligibility))
+    for connected in groups_of(kinds_of(problem.units, pairs)):
+        if sum(len(kind.workers) for kind in connected) > joint_limit:
+            units = [unit for kind in connected for unit in kind.units]
+            routed.update(route(units, pairs, eligibility))
     for key, team in routed.items():
         pairs[key] = [w for w in pairs[key] if problem.worker(w).team_id == team]
-    first = greedy(problem, keep_siblings=True)
-    start = {
-        unit.key: first[unit.children[0].child_id]
-        for unit in problem.units
-        if unit.children[0].child_id in first
-    }
+    kinds = kinds_of(problem.units, pairs)
+    start = greedy_assignment(problem)
+    counts = counts_of(kinds, start)
     # Smallest groups first: time they leave unused passes on to the larger ones.
     ordered = sorted(
-        groups_of(problem.units, pairs),
-        key=lambda units: (sum(len(pairs[unit.key]) for unit in units), units[0].key),
+        groups_of(kinds),
+        key=lambda found: (sum(len(kind.workers) for kind in found), found[0].index),
     )
-    groups = [GroupModel(problem, units, pairs) for units in ordered]
-    incumbents = [
-        group.canonical({key: w for key, w in start.items() if (key, w) in group.x})
-        for group in groups
-    ]
+    groups = [GroupModel(problem, found) for found in ordered]
+    incumbents = [{pair: n for pair, n in counts.items() if pair in group.n} for group in groups]
     stages = [group.stages() for group in groups]
-    sizes = [len(group.x) for group in groups]
+    crossed = [
+        any(unit.key in routed for kind in group.kinds for unit in kind.units) for group in groups
+    ]
+    sizes = [len(group.n) for group in groups]
     finish = started + time_limit
     tally = _Tally()
-    # Stage by stage across all groups, so every group's first goals are settled before any
-    # group's later ones: the time left is shared by stage weight, then by group size.
     for index, weight in enumerate(STAGE_WEIGHTS):
         stage_time = max(finish - time.perf_counter(), 0.0) * weight / sum(STAGE_WEIGHTS[index:])
         stage_end = time.perf_counter() + stage_time
@@ -279,12 +314,14 @@ def solve(
                     group, goal, incumbents[number], allowance, threads
                 )
                 achieved = goal.value(incumbent)
+                if status == OPTIMAL and crossed[number]:
+                    status = ROUTED
                 _fix(group, goal, achieved)
                 incumbents[number] = incumbent
                 tally.add(goal, status, achieved, bound, time.perf_counter() - began)
     assignment: Assignment = {}
-    for incumbent in incumbents:
-        assignment.update(incumbent)
+    for group, incumbent in zip(groups, incumbents, strict=True):
+        assignment.update(assignment_of(group.kinds, incumbent))
     repaired = fill(problem, eligibility, assignment)
     return SolveResult(
         assignment=assignment,
@@ -294,6 +331,16 @@ def solve(
         repaired=repaired,
         routed=routed,
     )
+
+
+def greedy_assignment(problem: Problem) -> Assignment:
+    """The greedy allocation of whole sibling units, by unit key."""
+    first = greedy(problem, keep_siblings=True)
+    return {
+        unit.key: first[unit.children[0].child_id]
+        for unit in problem.units
+        if unit.children[0].child_id in first
+    }
 
 
 def fill(problem: Problem, eligibility: Eligibility, assignment: Assignment) -> int:

@@ -20,6 +20,10 @@ ALERT_SCHEMA: dict[str, Any] = {
     "subject": pl.Utf8,
     "message": pl.Utf8,
     "action": pl.Utf8,
+    # What the alert is about, for links: the worker, the child, and the first day of a move.
+    "worker_id": pl.Int64,
+    "child_ref": pl.Utf8,
+    "move_from": pl.Date,
 }
 KIND_ORDER = (
     *RULE_ORDER[:2],
@@ -29,6 +33,26 @@ KIND_ORDER = (
     "long_absence_with_cases",
     "unallocated_review",
 )
+
+ALERT_LABELS = {  # each kind of alert as a manager names it
+    "asye_sole_protected": "ASYE holding a protected case without a co-worker",
+    "asye_over_cap": "ASYE above the protected caseload",
+    "over_case_cap": "Worker above the case cap",
+    "over_points_cap": "Worker above the workload points cap",
+    "unallocated_escalate": "Child waiting past the escalation age",
+    "cases_during_long_absence": "Worker on long absence still holding cases",
+    "allocated_after_leaving": "Worker who has left still holding cases",
+    "siblings_split": "Siblings allocated to different workers",
+    "allocated_while_absent": "Case allocated while the worker was absent",
+    "not_case_holding_role": "Cases held by someone in a role without a caseload",
+    "closed_case_allocated": "Allocation still open on a closed case",
+    "over_span_of_control": "Team above its managers' span of control",
+    "no_team_manager": "Team without a manager",
+    "asye_support": "Too few advanced practitioners for the team's ASYEs",
+    "leaving_with_cases": "Worker leaving soon while holding cases",
+    "long_absence_with_cases": "Worker starting a long absence while holding cases",
+    "unallocated_review": "Child waiting past the review age",
+}
 
 ACTIONS = {
     "asye_sole_protected": "add a co-worker in a protecting role, or move the case",
@@ -59,9 +83,8 @@ def build_alerts(
     rows: list[dict[str, Any]] = []
     for breach in breaches.iter_rows(named=True):
         subject = breach["worker"] or breach["child_ref"] or breach["team"]
-        action = ACTIONS.get(breach["rule"], "").format(
-            staff=staff.get(breach["worker_id"], "STAFF_NUMBER"), day=day
-        )
+        template = ACTIONS.get(breach["rule"], "")
+        action = template.format(staff=staff.get(breach["worker_id"], "STAFF_NUMBER"), day=day)
         rows.append(
             {
                 "severity": breach["severity"],
@@ -70,6 +93,9 @@ def build_alerts(
                 "subject": subject,
                 "message": breach["message"],
                 "action": action,
+                "worker_id": breach["worker_id"],
+                "child_ref": breach["child_ref"],
+                "move_from": day if "{day}" in template else None,
             }
         )
     overdue = queue.filter(pl.col("escalation") != "new")
@@ -87,6 +113,9 @@ def build_alerts(
                 "action": "escalate to the service manager and allocate"
                 if escalate
                 else "review at the weekly allocation meeting",
+                "worker_id": None,
+                "child_ref": child["child_ref"],
+                "move_from": None,
             }
         )
     rows.extend(_departures(caseloads, day, policy))
@@ -146,6 +175,9 @@ def _departures(caseloads: pl.DataFrame, day: date, policy: CaseloadPolicy) -> l
                 "subject": label,
                 "message": message,
                 "action": f"plan the move of {worker['staff_number']}'s caseload from {move_from}",
+                "worker_id": worker["worker_id"],
+                "child_ref": None,
+                "move_from": move_from,
             }
         )
     return rows

@@ -99,6 +99,8 @@ NUMBERS: dict[str, NumberFormat] = {
 TEXTS: dict[str, int] = {"SWENo": 20, "QualInst": 200}
 SWE_PATTERN = r"^[A-Za-z]{2}[0-9]{1,18}$"
 SWE_HINT = "write two letters then digits, e.g. SW123456"
+# How many other workers a shared SWE number's warning names (the rest are counted).
+SHOWN_OTHERS = 5
 DATES = ("PersonBirthDate", "RoleStartDate", "RoleEndDate")
 VACANCY_ITEMS = ("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount")
 
@@ -382,26 +384,40 @@ def _rule_problems(numbered: pl.DataFrame, rule: Rule) -> list[Problem]:
 
 
 def _duplicate_numbers(numbered: pl.DataFrame) -> list[Problem]:
-    given = numbered.filter(_given("SWENo"))
-    others = given.join(given.select("SWENo", pl.col("worker").alias("other")), on="SWENo")
-    others = (
-        others.filter(pl.col("other") != pl.col("worker"))
-        .group_by("worker", "SWENo")
-        .agg(pl.col("other").sort())
-        .sort("worker")
+    """A warning on each worker whose SWE number another worker also gives, naming at most
+    :data:`SHOWN_OTHERS` of the others. Found by grouping the numbers (time and memory grow with
+    the number of workers, not its square: a crafted return of thousands of workers sharing one
+    number must not exhaust memory)."""
+    shared = (
+        numbered.filter(_given("SWENo"))
+        .group_by("SWENo")
+        .agg(pl.col("worker").sort())
+        .filter(pl.col("worker").list.len() > 1)
     )
-    return [
-        Problem(
-            Severity.WARNING,
-            "SWENo",
-            f"is also on worker {', '.join(str(n) for n in row['other'])}; check these are "
-            "separate employments (e.g. a leaver who came back) and not a duplicated record",
-            value=row["SWENo"],
-            worker=row["worker"],
-            swe_no=row["SWENo"],
-        )
-        for row in others.iter_rows(named=True)
-    ]
+    problems: list[Problem] = []
+    for number, workers in shared.iter_rows():
+        for worker in workers:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "SWENo",
+                    f"is also on worker {_others(workers, worker)}; check these are separate "
+                    "employments (e.g. a leaver who came back) and not a duplicated record",
+                    value=number,
+                    worker=worker,
+                    swe_no=number,
+                )
+            )
+    problems.sort(key=lambda p: p.worker or 0)
+    return problems
+
+
+def _others(workers: Sequence[int], worker: int) -> str:
+    """'3', '2, 3, 4, 5, 6' or '2, 3, 4, 5, 6 and 1,994 more': the workers other than ``worker``."""
+    others = [other for other in workers[: SHOWN_OTHERS + 1] if other != worker][:SHOWN_OTHERS]
+    more = len(workers) - 1 - len(others)
+    listed = ", ".join(str(other) for other in others)
+    return f"{listed} and {more:,} more" if more else listed
 
 
 def _vacancy_problems(vacancies: pl.DataFrame, census_year: int) -> list[Problem]:

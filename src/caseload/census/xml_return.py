@@ -49,6 +49,12 @@ from caseload.domain.census_records import (
 from caseload.errors import InvalidInputError
 
 MAX_REPORT_LINES = 50
+# The largest return a council may send: the largest English council employs about 1,500
+# children's social workers, and a year's return (leavers and agency workers too) about 2,500
+# records of about 700 bytes each. The caps are ten times that, and keep the memory an import
+# needs bounded (a few hundred MB) whatever a file holds.
+MAX_RETURN_BYTES = 20 * 1024 * 1024
+MAX_RETURN_WORKERS = 25_000
 COLLECTION_ITEMS = ("Collection", "Year", "ReferenceDate")
 SOURCE_ITEMS = ("SourceLevel", "LEA", "SoftwareCode", "DateTime")
 SOFTWARE_CODE_LENGTH = 200
@@ -464,6 +470,8 @@ def _parser() -> etree.XMLParser:
 def _parse(data: bytes, source_name: str) -> etree._Element:
     if not data.strip():
         raise InvalidInputError(f"{source_name}: the file is empty; give the XML return")
+    if len(data) > MAX_RETURN_BYTES:
+        raise too_large(source_name)
     parser = _parser()
     try:
         root = etree.fromstring(data, parser)
@@ -486,7 +494,22 @@ def _parse(data: bytes, source_name: str) -> etree._Element:
             f"{source_name}: the root element is {str(root.tag)!r}, not 'Message'; this is not a "
             "CSWW return"
         )
+    workers = sum(1 for _ in root.iterchildren("CSWWWorker"))
+    if workers > MAX_RETURN_WORKERS:
+        raise InvalidInputError(
+            f"{source_name}: the return lists {workers:,} workers, more than the "
+            f"{MAX_RETURN_WORKERS:,} a return may hold; check it is one council's return for one "
+            "year"
+        )
     return root
+
+
+def too_large(source_name: str) -> InvalidInputError:
+    """The refusal of a file over :data:`MAX_RETURN_BYTES`."""
+    return InvalidInputError(
+        f"{source_name}: the file is over {MAX_RETURN_BYTES // (1024 * 1024)} MB, more than a "
+        "return may be; check it is one council's CSWW return for one year"
+    )
 
 
 def _schema_problems(root: etree._Element) -> list[Problem]:

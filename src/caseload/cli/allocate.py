@@ -17,6 +17,7 @@ from caseload.domain import WorkerChangeReason
 from caseload.errors import DataIntegrityError, InvalidInputError
 from caseload.services import allocation
 from caseload.services.allocation import AllocationPlan, AllocationRun, DecisionResult
+from caseload.services.table_files import Cell, write_csv
 
 TimeLimitOption = Annotated[
     float, typer.Option("--time-limit", help="Seconds the optimiser may take (default 10).")
@@ -110,44 +111,40 @@ def show_plan(run: AllocationRun, title: str, explain: bool) -> None:
 
 
 def _write_csv(run: AllocationRun) -> None:
-    import csv
-
-    writer = csv.writer(sys.stdout)
-    writer.writerow(
+    columns = [
+        "child",
+        "case",
+        "days_waiting",
+        "worker",
+        "staff_number",
+        "team",
+        "co_worker",
+        "decided_by",
+        "why",
+        "rule",
+        "reason",
+    ]
+    rows: list[list[Cell]] = [
         [
-            "child",
-            "case",
-            "days_waiting",
-            "worker",
-            "staff_number",
-            "team",
-            "co_worker",
-            "decided_by",
-            "why",
-            "rule",
-            "reason",
+            r.child_ref,
+            r.case,
+            r.days_waiting,
+            r.worker,
+            r.staff_number,
+            r.team or "",
+            r.co_worker or "",
+            r.decided_by,
+            r.reasons[-1],
+            "",
+            "",
         ]
-    )
-    for r in run.plan.recommendations:
-        writer.writerow(
-            [
-                r.child_ref,
-                r.case,
-                r.days_waiting,
-                r.worker,
-                r.staff_number,
-                r.team or "",
-                r.co_worker or "",
-                r.decided_by,
-                r.reasons[-1],
-                "",
-                "",
-            ]
-        )
-    for w in run.plan.waiting:
-        writer.writerow(
-            [w.child_ref, w.case, w.days_waiting, "", "", "", "", "", "", w.rule, w.reason]
-        )
+        for r in run.plan.recommendations
+    ]
+    rows += [
+        [w.child_ref, w.case, w.days_waiting, "", "", "", "", "", "", w.rule, w.reason]
+        for w in run.plan.waiting
+    ]
+    write_csv(rows, columns, sys.stdout)
 
 
 def _show_decisions(results: list[DecisionResult], output: Format, extra: dict[str, Any]) -> None:

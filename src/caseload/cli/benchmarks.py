@@ -194,7 +194,7 @@ def aggregate_command(
     if output is AggregateFormat.json:
         print_json(result.to_dict())
     elif output is AggregateFormat.csv:
-        sys.stdout.write(result.to_csv())
+        sys.stdout.write(result.csv_text())
     else:
         _show_aggregation(result)
 

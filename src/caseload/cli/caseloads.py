@@ -15,6 +15,7 @@ from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.caseloads import CaseloadReport, Scope, caseload_report
+from caseload.services.table_files import frame_csv
 
 
 class Format(str, Enum):
@@ -84,12 +85,9 @@ def jsonable(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def write_csv(frame: pl.DataFrame) -> None:
-    flat = frame.with_columns(
-        pl.col(name).cast(pl.List(pl.Utf8)).list.join(";")
-        for name, dtype in frame.schema.items()
-        if isinstance(dtype, pl.List)
-    )
-    sys.stdout.write(flat.write_csv())
+    """The frame as CSV on standard output, through the shared writer (lists joined with ``;``,
+    cells a spreadsheet could run as formulas neutralised)."""
+    sys.stdout.write(frame_csv(frame))
 
 
 def part_frame(report: CaseloadReport, part: Part) -> pl.DataFrame:

@@ -31,6 +31,7 @@ from caseload.services.census import (
     monthly_series,
     series_changes,
 )
+from caseload.services.table_files import frame_csv, write_frame_csv
 
 app = typer.Typer(
     help="The workforce census: returns, indicators, validation.", no_args_is_help=True
@@ -103,7 +104,7 @@ def show_frame(frame: pl.DataFrame, keys: list[str], output: TableFormat, title:
     if output is TableFormat.json:
         print_json(frame.to_dicts())
     elif output is TableFormat.csv:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(frame_csv(frame))
     else:
         groups = [" ".join(str(row[k]) for k in keys) for row in frame.iter_rows(named=True)]
         columns = [c for c in frame.columns if c not in keys and c != "Year"]
@@ -162,7 +163,7 @@ def indicators(
                 for lea, rows in trends.trends.items()
                 for trend in rows
             ]
-            sys.stdout.write(pl.DataFrame(flat).write_csv())
+            sys.stdout.write(frame_csv(pl.DataFrame(flat)))
         return
     table = census_indicators(
         engine(), census_year=year, authority_code=authority, by=by, source=source
@@ -191,9 +192,9 @@ def derive(
         engine(), census_year=year, authority_code=authority, source=Source.DERIVED
     )
     if out is None:
-        sys.stdout.write(census.records.write_csv())
+        sys.stdout.write(frame_csv(census.records))
         return
-    census.records.write_csv(out)
+    write_frame_csv(census.records, out)
     console.print(f"Wrote {census.records.height:,} census records for {year} to {out}.")
 
 

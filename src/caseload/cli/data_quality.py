@@ -66,7 +66,7 @@ def data_quality(
         # A written report names records to fix: it is an export, recorded like the others.
         audit.record(
             engine(),
-            cli_actor(acting_user(user)),
+            audit.council_actor(engine(), cli_actor(acting_user(user)), authority),
             "export",
             "data_quality",
             authority or "all",

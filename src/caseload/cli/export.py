@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,9 +19,14 @@ from caseload.services.pseudonymised_export import export_pseudonymised
 app = typer.Typer(help="Export data for analysts.", no_args_is_help=True)
 
 
+class FileFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 @app.command("pseudonymised")
 def pseudonymised(
-    out: Annotated[Path, typer.Option("--out", help="A new or empty folder for the CSV files.")],
+    out: Annotated[Path, typer.Option("--out", help="A new or empty folder for the files.")],
     authority: Annotated[
         str | None, typer.Option("--authority", help="3-digit code; default: every authority.")
     ] = None,
@@ -37,6 +43,12 @@ def pseudonymised(
         ),
     ] = DEFAULT_MIN_GROUP,
     user: Annotated[str | None, typer.Option("--user", help="Who is exporting.")] = None,
+    output: Annotated[
+        FileFormat,
+        typer.Option(
+            "--format", help="csv (one file per table) or xlsx (one workbook, a sheet per table)."
+        ),
+    ] = FileFormat.csv,
 ) -> None:
     """Workers, spells, absences, teams, children, referrals, statuses and allocations with keyed
     pseudonyms, age bands instead of birth dates, no names, and small groups suppressed."""
@@ -49,8 +61,9 @@ def pseudonymised(
         authority_code=authority,
         as_at=parse_date(as_at, "--as-at"),
         min_group=min_group,
+        workbook=output is FileFormat.xlsx,
     )
-    rows = [[f"{name}.csv", count] for name, count in result.rows.items()]
+    rows = [[name, count] for name, count in result.files().items()]
     print_table(f"Pseudonymised export as at {result.as_at.isoformat()}", ["File", "Rows"], rows)
     hidden = sum(result.suppressed.values())
     console.print(

@@ -37,6 +37,7 @@ from caseload.services.imports import (
     mapping_report,
     read_ssd,
 )
+from caseload.services.table_files import write_frame_csv, write_frame_xlsx
 
 app = typer.Typer(
     help="Load HR extracts, absences and the Standard Safeguarding Dataset.", no_args_is_help=True
@@ -85,9 +86,17 @@ UserOption = Annotated[
 ]
 ReportOption = Annotated[
     Path | None,
-    typer.Option("--report", help="Write every problem to this file (.csv or .json)."),
+    typer.Option("--report", help="Write every problem to this file (.csv, .xlsx or .json)."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="The CSV's character encoding, e.g. utf-8 or cp1252; default: detected (UTF-8, or "
+        "a Windows-1252 file; UTF-8 with stray bytes is refused).",
+    ),
+]
 
 
 def _as_at(value: str | None) -> date:
@@ -99,10 +108,16 @@ def _authority(code: str | None, name: str | None, region: str | None) -> Author
 
 
 def write_report(problems: pl.DataFrame, path: Path) -> None:
-    if path.suffix.lower() == ".json":
+    """Every problem to ``path``: JSON, an Excel workbook (``.xlsx``) or else CSV; the last two
+    through the shared writer, which neutralises cells a spreadsheet could run as formulas."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         path.write_text(json.dumps(problems.to_dicts(), indent=2, default=str) + "\n")
+    elif suffix == ".xlsx":
+        with path.open("wb") as stream:
+            write_frame_xlsx(problems, stream, "Problems")
     else:
-        problems.write_csv(path)
+        write_frame_csv(problems, path)
 
 
 def show_problems(problems: pl.DataFrame, *, to_stderr: bool) -> None:
@@ -195,6 +210,7 @@ def hr(
     user: UserOption = None,
     report: ReportOption = None,
     output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
 ) -> None:
     """Load an HR extract through a saved column mapping (teams, posts, workers, spells)."""
     loaded_by = acting_user(user)
@@ -213,6 +229,7 @@ def hr(
             allow_mass_ending=allow_mass_ending,
             mappings_dir=folder,
             actor=cli_actor(loaded_by),
+            encoding=encoding,
         ),
         output,
         report,
@@ -230,6 +247,7 @@ def absences(
     user: UserOption = None,
     report: ReportOption = None,
     output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
 ) -> None:
     """Load absence episodes for workers already loaded from the HR extract."""
     loaded_by = acting_user(user)
@@ -247,6 +265,7 @@ def absences(
             strict=strict,
             mappings_dir=folder,
             actor=cli_actor(loaded_by),
+            encoding=encoding,
         ),
         output,
         report,
@@ -283,6 +302,7 @@ def ssd(
     user: UserOption = None,
     report: ReportOption = None,
     output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
 ) -> None:
     """Load the Standard Safeguarding Dataset: teams, children, statuses and allocations."""
     loaded_by = acting_user(user)
@@ -290,7 +310,7 @@ def ssd(
     options = SsdOptions(co_worker_roles=tuple(co_worker_role or ()))
 
     def load() -> ImportResult:
-        source = read_ssd(folder=from_dir, url=from_url, schema=schema)
+        source = read_ssd(folder=from_dir, url=from_url, schema=schema, encoding=encoding)
         return import_ssd(
             engine(),
             source=source,
@@ -350,11 +370,16 @@ def check(
     mapping: MappingOption,
     as_at: AsAtOption = None,
     output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
 ) -> None:
     """Show how each column and value of FILE would map, and what is unmapped; loads nothing.
     Exits 0 when everything maps cleanly, 3 when something is unmapped or would be a problem."""
     result = mapping_report(
-        path=file, mapping=mapping, as_at=_as_at(as_at), mappings_dir=mappings_dir()
+        path=file,
+        mapping=mapping,
+        as_at=_as_at(as_at),
+        mappings_dir=mappings_dir(),
+        encoding=encoding,
     )
     if output is Format.json:
         print_json(result.to_dict())

@@ -15,7 +15,8 @@ class CaseloadData:
     """The frames for one authority that caseloads and allocation read.
 
     - teams: team_id, team, kind, external_id, parent_id, parent
-    - workers: worker_id, staff_number, name, qualification_date
+    - workers: worker_id, staff_number, name, qualification_date (and swe_number when read from
+      the database, for the search box)
     - spells: worker_id, contract, role, fte, team (name), start_date, end_date, end_reason
     - managers: team_id, worker_id, start_date, end_date
     - absences: worker_id, start_date, end_date, reason

@@ -58,7 +58,7 @@ def _source(name: str, tables: dict[str, RawTable]) -> SsdSource:
     return SsdSource(name, tables, digest.hexdigest(), rows)
 
 
-def read_ssd_folder(folder: Path) -> SsdSource:
+def read_ssd_folder(folder: Path, *, encoding: str | None = None) -> SsdSource:
     if not folder.is_dir():
         raise InvalidInputError(f"{folder}: is not a folder; give the folder holding the SSD CSVs")
     found: dict[str, RawTable] = {}
@@ -67,7 +67,7 @@ def read_ssd_folder(folder: Path) -> SsdSource:
             continue
         table_name = path.stem.lower()
         if table_name in ALL_TABLES:
-            found[table_name] = read_source(path)
+            found[table_name] = read_source(path, encoding=encoding)
     return _source(str(folder), found)
 
 

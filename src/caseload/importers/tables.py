@@ -1,11 +1,12 @@
 """Sniffing and reading source files into frames of text.
 
 Sniff: the file's kind from its first bytes (an ``.xlsx`` workbook is a zip; an old ``.xls`` is
-refused with advice), then for text its encoding (UTF-8 with or without BOM, UTF-16, else
-Windows-1252) and delimiter (comma, semicolon, tab or bar). Read: every cell as text with outer
-spaces removed and blank cells null, plus ``_row``, the row number a spreadsheet would show.
-Header rows above the data may be several (Excel merged headers): the upper rows are carried
-across blank (merged) cells and joined to the last row with a space."""
+refused with advice), then for text its encoding (:mod:`caseload.importers.encodings`: UTF-8
+with or without BOM, UTF-16, a legacy Windows-1252 file, or the encoding the user names; UTF-8
+with stray bytes is refused) and delimiter (comma, semicolon, tab or bar). Read: every cell as
+text with outer spaces removed and blank cells null, plus ``_row``, the row number a spreadsheet
+would show. Header rows above the data may be several (Excel merged headers): the upper rows are
+carried across blank (merged) cells and joined to the last row with a space."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from caseload.errors import InvalidInputError
+from caseload.importers.encodings import decode_text
 
 ROW = "_row"
 XLSX_MAGIC = b"PK\x03\x04"
@@ -53,8 +55,10 @@ def read_source(
     skip_rows: int = 0,
     header_rows: int = 1,
     name: str | None = None,
+    encoding: str | None = None,
 ) -> RawTable:
-    """Read a CSV or XLSX file; raises InvalidInputError naming the file when it cannot."""
+    """Read a CSV or XLSX file; raises InvalidInputError naming the file when it cannot.
+    ``encoding`` is a CSV's character encoding (default: detected)."""
     shown = name or path.name
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -67,7 +71,12 @@ def read_source(
     except PermissionError:
         raise InvalidInputError(f"{shown}: cannot be read (permission denied)") from None
     return read_bytes(
-        content, name=shown, sheet=sheet, skip_rows=skip_rows, header_rows=header_rows
+        content,
+        name=shown,
+        sheet=sheet,
+        skip_rows=skip_rows,
+        header_rows=header_rows,
+        encoding=encoding,
     )
 
 
@@ -78,6 +87,7 @@ def read_bytes(
     sheet: str | int | None = None,
     skip_rows: int = 0,
     header_rows: int = 1,
+    encoding: str | None = None,
 ) -> RawTable:
     digest = hashlib.sha256(content).hexdigest()
     if not content.strip():
@@ -90,7 +100,7 @@ def read_bytes(
     if content.startswith(XLSX_MAGIC):
         rows, merged = _xlsx_rows(content, name, sheet)
     else:
-        rows = _csv_rows(_decode(content, name), name)
+        rows = _csv_rows(decode_text(content, name=name, encoding=encoding), name)
     return _table(
         rows,
         name=name,
@@ -99,17 +109,6 @@ def read_bytes(
         header_rows=header_rows,
         merged=merged,
     )
-
-
-def _decode(content: bytes, name: str) -> str:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
-    if b"\x00" in content[:4096]:
-        raise InvalidInputError(f"{name}: is not a CSV or XLSX file (it holds binary data)")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
 
 
 def _csv_rows(text: str, name: str) -> list[list[str]]:

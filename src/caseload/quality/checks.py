@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from caseload.caseloads.definitions import CENSUS_ROLES, waiting_days
+from caseload.caseloads.position import CASE_LABELS
 from caseload.caseloads.queue import waiting_since
 from caseload.domain import AllocationRole, ContractType, SpellEndReason
 
@@ -284,7 +285,11 @@ def unallocated_children(data: QualityData) -> pl.DataFrame:
         ),
         "unallocated_children",
         "child",
-        detail=pl.format("{} case, unallocated since {}", pl.col("status"), pl.col("_since")),
+        detail=pl.format(
+            "{} case, unallocated since {}",
+            pl.col("status").replace_strict(CASE_LABELS, default=pl.col("status")),
+            pl.col("_since"),
+        ),
         days=pl.col("_days"),
     )
 

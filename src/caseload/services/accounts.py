@@ -7,8 +7,6 @@ sign-on can later produce the same ``Principal`` without touching the pages."""
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,8 +21,7 @@ from caseload.auth.roles import ALL_TEAMS_ROLES, AccountRole, Permission
 from caseload.errors import AccessDeniedError, AuthenticationError, InvalidInputError, NotFoundError
 from caseload.services import audit
 from caseload.services.audit import Actor
-from caseload.services.report_cache import engine_token
-from caseload.storage import account_queries, queries
+from caseload.storage import account_queries, queries, sign_in_writes
 from caseload.storage.account_models import ApiToken, UserAccount, UserSession
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
@@ -255,7 +252,7 @@ def add_user(
         session.flush()
         audit.record_in(
             session,
-            by,
+            audit.under(by, authority.id),
             "account_add",
             "account",
             name,
@@ -290,7 +287,13 @@ def disable_user(engine: Engine, by: Principal | Actor, username: str) -> Accoun
         account_queries.end_sessions(session, account.id, moment)
         for token in account_queries.tokens_of(session, account.id):
             token.revoked_at = token.revoked_at or moment
-        audit.record_in(session, by, "account_disable", "account", account.username)
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "account_disable",
+            "account",
+            account.username,
+        )
         return _view(session, account)
 
 
@@ -303,7 +306,13 @@ def enable_user(engine: Engine, by: Principal | Actor, username: str) -> Account
         account.disabled_at = None
         account.failed_attempts = 0
         account.locked_until = None
-        audit.record_in(session, by, "account_enable", "account", account.username)
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "account_enable",
+            "account",
+            account.username,
+        )
         return _view(session, account)
 
 
@@ -324,7 +333,13 @@ def reset_password(engine: Engine, by: Principal | Actor, username: str) -> str:
         account.failed_attempts = 0
         account.locked_until = None
         account_queries.end_sessions(session, account.id, now())
-        audit.record_in(session, by, "password_reset", "account", account.username)
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "password_reset",
+            "account",
+            account.username,
+        )
     return secret
 
 
@@ -389,45 +404,40 @@ class SignedIn:
     must_change_password: bool
 
 
-class SourceThrottle:
-    """Failed sign-ins per network address, kept by each server process: after
-    ``MAX_FAILURES_PER_SOURCE`` failures within ``SOURCE_WINDOW`` the address may not try again
-    until the oldest of them is that old. This slows guessing across many accounts, which the
-    per-account lock-out alone does not."""
-
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], moment: datetime) -> deque[datetime]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= moment - SOURCE_WINDOW:
-            failures.popleft()
-        return failures
-
-    def blocked(self, key: tuple[str, str], moment: datetime) -> bool:
-        with self._lock:
-            return len(self._recent(key, moment)) >= MAX_FAILURES_PER_SOURCE
-
-    def failed(self, key: tuple[str, str], moment: datetime) -> None:
-        with self._lock:
-            if len(self._failures) > 10_000:
-                self._failures.clear()
-            self._recent(key, moment).append(moment)
+ADDRESS = "address"
 
 
-THROTTLE = SourceThrottle()
+def _start_attempt(engine: Engine, source: str, moment: datetime) -> int | None:
+    """Note a sign-in attempt from ``source`` in the database, where every server worker counts
+    it; None (and the note removed) when the address already has ``MAX_FAILURES_PER_SOURCE``
+    failures or attempts in flight within ``SOURCE_WINDOW``. An attempt is counted from the
+    moment it starts, so a burst of parallel guesses cannot all pass the check before any of
+    them has failed."""
+    with session_scope(engine) as session:
+        sign_in_writes.prune_attempts(session, before=moment - SOURCE_WINDOW)
+        attempt = sign_in_writes.add_attempt(session, ADDRESS, source, moment=moment)
+    with session_scope(engine) as session:
+        recent = sign_in_writes.attempts_since(session, ADDRESS, source, moment - SOURCE_WINDOW)
+        if recent <= MAX_FAILURES_PER_SOURCE:
+            return attempt
+        sign_in_writes.forget_attempt(session, attempt)
+    return None
 
 
 def sign_in(engine: Engine, username: str, password: str, *, source: str) -> SignedIn:
     """Check a password and open a browser session. Five failures in a row lock the account for
     15 minutes, and 20 failures from one address within 15 minutes stop that address trying;
-    the message never says whether the name exists."""
+    the message never says whether the name exists.
+
+    Both limits hold however many attempts arrive at once, on any number of server workers:
+    failures are counted by the database in one statement (``storage.sign_in_writes``), a
+    sign-in is accepted only if the account is still unlocked as it is written, and the
+    attempts by address are rows every worker counts."""
     require_current(engine)
     name = username.strip().casefold()[:80]
     moment = now()
-    place = (engine_token(engine), source)
-    if THROTTLE.blocked(place, moment):
+    attempt = _start_attempt(engine, source, moment)
+    if attempt is None:
         audit.record(
             engine,
             Actor("(throttled)", "unknown", None, source),
@@ -449,58 +459,80 @@ def sign_in(engine: Engine, username: str, password: str, *, source: str) -> Sig
             and account.disabled_at is None
             and (locked_until is None or locked_until <= moment)
         )
-        if account is None or not usable or not matches:
-            # An unknown name is not recorded: people type passwords into the name box, and
-            # the trail can never be cleaned.
-            failure = Actor(
-                name if account is not None else "(unknown)" if name else "(blank)",
-                account.role if account else "unknown",
-                account.authority_id if account else None,
-                source,
-            )
-            detail: dict[str, Any] = {"reason": "unknown user" if account is None else ""}
-            if account is not None:
-                if usable:
-                    account.failed_attempts += 1
-                    if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
-                        account.locked_until = moment + LOCK_OUT
-                        account.failed_attempts = 0
-                        detail["locked_until"] = account.locked_until.isoformat()
-                    detail["reason"] = "wrong password"
-                else:
-                    detail["reason"] = "disabled, locked or service account"
-            THROTTLE.failed(place, moment)
-            audit.record_in(
-                session,
-                failure,
-                "sign_in",
-                "account",
-                account.username if account is not None else None,
-                detail,
-                outcome="failed",
-            )
-        else:
-            if stored is not None and passwords.needs_rehash(stored):
-                account.password_hash = passwords.hash_password(password)
-            account.failed_attempts = 0
-            account.locked_until = None
-            account.last_sign_in_at = moment
-            token, csrf = tokens.new_token(), tokens.new_token()
-            session.add(
-                UserSession(
-                    token_sha256=tokens.token_digest(token),
-                    user_id=account.id,
-                    csrf_token=csrf,
-                    created_at=moment,
-                    last_seen_at=moment,
-                    expires_at=moment + SESSION_LIFETIME,
-                    source=source[:64],
-                )
-            )
-            principal = principal_of(session, account, source)
-            audit.record_in(session, principal, "sign_in", "account", account.username)
-            return SignedIn(principal, token, csrf, account.must_change_password)
+        if account is not None and usable and matches:
+            if sign_in_writes.accept_sign_in(session, account.id, moment=moment):
+                sign_in_writes.forget_attempt(session, attempt)
+                return _open_session(session, account, password, source, moment)
+            usable = False  # locked by parallel failures since it was read
+        _record_failure(session, account, name, source, moment, usable=usable)
     raise AuthenticationError(SIGN_IN_FAILED)
+
+
+def _open_session(
+    session: Session, account: UserAccount, password: str, source: str, moment: datetime
+) -> SignedIn:
+    if account.password_hash is not None and passwords.needs_rehash(account.password_hash):
+        account.password_hash = passwords.hash_password(password)
+    token, csrf = tokens.new_token(), tokens.new_token()
+    session.add(
+        UserSession(
+            token_sha256=tokens.token_digest(token),
+            user_id=account.id,
+            csrf_token=csrf,
+            created_at=moment,
+            last_seen_at=moment,
+            expires_at=moment + SESSION_LIFETIME,
+            source=source[:64],
+        )
+    )
+    principal = principal_of(session, account, source)
+    audit.record_in(session, principal, "sign_in", "account", account.username)
+    return SignedIn(principal, token, csrf, account.must_change_password)
+
+
+def _record_failure(
+    session: Session,
+    account: UserAccount | None,
+    name: str,
+    source: str,
+    moment: datetime,
+    *,
+    usable: bool,
+) -> None:
+    """Count a wrong password against a usable account (locking it at the limit) and record the
+    failure: under the account's council, or the installation's for an unknown name (which is
+    not recorded: people type passwords into the name box, and the trail can never be
+    cleaned)."""
+    if account is None:
+        actor = Actor("(unknown)" if name else "(blank)", "unknown", None, source)
+        detail: dict[str, Any] = {"reason": "unknown user"}
+    else:
+        actor = Actor(name, account.role, account.authority_id, source)
+        detail = {"reason": "disabled, locked or service account"}
+        counted = (
+            sign_in_writes.count_failure(
+                session,
+                account.id,
+                moment=moment,
+                limit=MAX_FAILED_ATTEMPTS,
+                lock_until=moment + LOCK_OUT,
+            )
+            if usable
+            else None
+        )
+        if counted is not None:
+            detail["reason"] = "wrong password"
+            if counted.locked_until is not None:
+                detail["locked_until"] = counted.locked_until.isoformat()
+    audit.record_in(
+        session,
+        actor,
+        "sign_in",
+        "account",
+        account.username if account is not None else None,
+        detail,
+        outcome="failed",
+    )
 
 
 @dataclass(frozen=True)
@@ -604,7 +636,14 @@ def create_api_token(
                 expires_at=moment + timedelta(days=days) if days else None,
             )
         )
-        audit.record_in(session, by, "token_add", "account", account.username, {"name": name})
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "token_add",
+            "account",
+            account.username,
+            {"name": name},
+        )
     return token
 
 
@@ -619,7 +658,14 @@ def revoke_api_tokens(engine: Engine, by: Principal | Actor, username: str) -> i
             if token.revoked_at is None:
                 token.revoked_at = now()
                 count += 1
-        audit.record_in(session, by, "token_revoke", "account", account.username, {"count": count})
+        audit.record_in(
+            session,
+            audit.under(by, account.authority_id),
+            "token_revoke",
+            "account",
+            account.username,
+            {"count": count},
+        )
     return count
 
 

@@ -23,7 +23,7 @@ from caseload.allocation.build import build_problem
 from caseload.allocation.eligibility import Eligibility, Rule
 from caseload.allocation.pending import with_decisions_since
 from caseload.allocation.plan import AllocationPlan as AllocationPlan
-from caseload.allocation.plan import Recommendation, make_plan
+from caseload.allocation.plan import CouncilPlan, Recommendation, make_plan, plan_for_council
 from caseload.allocation.problem import Problem
 from caseload.auth.principal import Principal
 from caseload.caseloads.report import position_on
@@ -53,6 +53,9 @@ class Move:
 
 @dataclass(frozen=True)
 class AllocationRun:
+    """A plan for a scope: ``problem`` is the council's (every child waiting and every worker),
+    ``plan`` the scope's share of the council's plan."""
+
     scope: Scope
     problem: Problem
     plan: AllocationPlan
@@ -106,10 +109,6 @@ def _check_time_limit(time_limit: float) -> None:
         )
 
 
-def _team_key(team_ids: Sequence[int] | None) -> tuple[int, ...] | None:
-    return None if team_ids is None else tuple(team_ids)
-
-
 def plan_for(council: CouncilData, scope: Scope, time_limit: float = 10.0) -> AllocationRun:
     """The recommendations for a scope of the council's (cached) data, planned once per data
     fingerprint."""
@@ -118,23 +117,19 @@ def plan_for(council: CouncilData, scope: Scope, time_limit: float = 10.0) -> Al
 
 
 def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRun:
-    key: tuple[Hashable, ...] = (
-        *council.key,
-        "plan",
-        scope.day,
-        _team_key(scope.team_ids),
-        time_limit,
-    )
+    """The council-wide plan for the day, made once per data fingerprint, and the scope's share
+    of it: a team manager's recommendations are the leader's for the same children."""
+    key: tuple[Hashable, ...] = (*council.key, "council plan", scope.day, time_limit)
 
-    def build() -> AllocationRun:
+    def build() -> CouncilPlan:
         policy = scope.policy.policy
         data = with_decisions_since(council.data, scope.day)
         position = position_on(data, scope.day, policy)
-        problem = build_problem(data, position, policy, team_ids=scope.team_ids)
-        return AllocationRun(scope, problem, make_plan(problem, time_limit=time_limit))
+        problem = build_problem(data, position, policy)
+        return plan_for_council(problem, time_limit=time_limit)
 
-    run: AllocationRun = council.snapshots.plans.get_or_build(key, build)
-    return run
+    whole: CouncilPlan = council.snapshots.plans.get_or_build(key, build)
+    return AllocationRun(scope, whole.problem, whole.for_teams(scope.team_ids))
 
 
 def recommend(
@@ -488,8 +483,11 @@ def apply_reallocation(
 def _rules_broken(run: AllocationRun, child_ref: str, worker_id: int) -> list[str]:
     """The hard rules a manual choice breaks, described."""
     problem = run.problem
+    shown = {r.child_ref for r in run.plan.recommendations} | {
+        w.child_ref for w in run.plan.waiting
+    }
     unit = next((u for u in problem.units for c in u.children if c.child_ref == child_ref), None)
-    if unit is None:
+    if unit is None or child_ref not in shown:
         raise NotFoundError(f"{child_ref} is not waiting for a worker on {run.scope.day}")
     if worker_id not in {w.worker_id for w in problem.workers}:
         return ["the worker is not a case holder in the teams planned"]

@@ -2,12 +2,20 @@
 the chain, and searching it.
 
 Events hold identifiers (worker id, child id, team id, file name), never names or other personal
-details, so the trail itself can be shown to an administrator."""
+details, so the trail itself can be shown to an administrator.
+
+Every event belongs to a council (``authority_id``) or to the installation (NULL): what a
+signed-in person does is their council's; what the command line does to a council's data or
+accounts is that council's (:func:`under`); what concerns no council (a failed sign-in with an
+unknown name, an address stopped for too many failures, a policy for every council, an export
+across councils) is the installation's. A council's administrator sees their council's events
+only; the installation's are read on the command line (``caseload audit events``), since the
+web has no installation-wide account."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine
@@ -18,7 +26,7 @@ from caseload.auth.audit_chain import ChainBreak, verify_chain
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import AccessDeniedError, InvalidInputError
-from caseload.storage import audit_writes
+from caseload.storage import audit_writes, queries
 from caseload.storage.audit_writes import EventFilter as EventFilter
 from caseload.storage.audit_writes import NewEvent
 from caseload.storage.engine import session_scope
@@ -44,6 +52,23 @@ def actor_of(principal: Principal) -> Actor:
 
 def cli_actor(name: str, authority_id: int | None = None) -> Actor:
     return Actor(name.casefold(), "cli", authority_id, "cli")
+
+
+def under(who: Principal | Actor, authority_id: int | None) -> Principal | Actor:
+    """``who``, acting on council ``authority_id``'s data or accounts: a command-line actor's
+    event is placed under that council (a signed-in person's is always their own council's)."""
+    if isinstance(who, Actor) and who.authority_id is None:
+        return replace(who, authority_id=authority_id)
+    return who
+
+
+def council_actor(engine: Engine, who: Actor, authority_code: str | None) -> Actor:
+    """A command-line actor placed under the council with ``authority_code`` (the installation's
+    when no code is given)."""
+    if authority_code is None or who.authority_id is not None:
+        return who
+    with session_scope(engine) as session:
+        return replace(who, authority_id=queries.authorities(session, authority_code)[0].id)
 
 
 def _event(
@@ -209,9 +234,35 @@ def search(
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Events for the audit page (administrators only), newest first."""
+    """Events of the administrator's council for the audit page, newest first (never another
+    council's nor the installation's)."""
     require(engine, principal, Permission.VIEW_AUDIT, "audit trail")
     with session_scope(engine) as session:
         return audit_writes.filtered_events(
             session, principal.authority_id, wanted, limit=limit, offset=offset
         )
+
+
+def operator_search(
+    engine: Engine,
+    *,
+    authority_code: str | None = None,
+    installation: bool = False,
+    wanted: EventFilter = EventFilter(),
+    limit: int = 100,
+) -> tuple[list[dict[str, Any]], int]:
+    """Events for the command line (the operator holds the database, so sees every event):
+    one council's with ``authority_code``, the installation's with ``installation``, else
+    all; newest first."""
+    require_current(engine)
+    if authority_code is not None and installation:
+        raise InvalidInputError("choose either --authority or --installation, not both")
+    with session_scope(engine) as session:
+        scope: audit_writes.EventScope = (
+            queries.authorities(session, authority_code)[0].id
+            if authority_code is not None
+            else None
+            if installation
+            else audit_writes.EVERY_EVENT
+        )
+        return audit_writes.filtered_events(session, scope, wanted, limit=limit, offset=0)

@@ -8,8 +8,6 @@ The analysis is in :mod:`caseload.census.benchmarking`, the queries in
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -56,6 +54,7 @@ from caseload.census.definitions import round_published
 from caseload.errors import ConfigurationError, InvalidInputError, NotFoundError
 from caseload.services.census import council_indicators
 from caseload.services.generation import DEMO_SPEC
+from caseload.services.table_files import csv_string
 from caseload.storage import benchmark_queries as queries
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
@@ -451,14 +450,11 @@ class Aggregation:
             ],
         }
 
-    def to_csv(self) -> str:
-        """The rows as CSV (``differs`` written true or false)."""
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in self.rows():
-            writer.writerow(row | {"differs": "true" if row["differs"] else "false"})
-        return out.getvalue()
+    def csv_text(self) -> str:
+        """The rows as CSV (``differs`` written true or false), through the shared writer."""
+        return csv_string(
+            ([row[column] for column in CSV_COLUMNS] for row in self.rows()), CSV_COLUMNS
+        )
 
 
 def aggregate(

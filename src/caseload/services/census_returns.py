@@ -26,9 +26,11 @@ from caseload.census.validation import validate_return
 from caseload.census.validation import warnings_in as warnings_in
 from caseload.census.xml_return import (
     MAX_REPORT_LINES,
+    MAX_RETURN_BYTES,
     ParsedReturn,
     read_return,
     schema_errors,
+    too_large,
     write_return,
 )
 from caseload.errors import InvalidInputError
@@ -76,10 +78,15 @@ class _Loaded:
 
 
 def _load_file(path: Path) -> _Loaded:
+    """Reads at most one byte more than a return may have, so a huge file (or a device that never
+    ends) is refused without being read into memory."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_RETURN_BYTES + 1)
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if len(data) > MAX_RETURN_BYTES:
+        raise too_large(path.name)
     parsed = read_return(data, source_name=path.name)
     return _Loaded(path, parsed, hashlib.sha256(data).hexdigest())
 

@@ -22,6 +22,7 @@ from caseload.auth.principal import Principal
 from caseload.domain.dates import check_day, day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.importers.absences import check_absences, plan_absences, write_absence_plan
+from caseload.importers.encodings import check_encoding
 from caseload.importers.hr import check_hr
 from caseload.importers.hr_plan import hr_state, plan_hr
 from caseload.importers.load import write_hr
@@ -329,9 +330,14 @@ def _mapping(name: str, kind: str, mappings_dir: Path | None) -> Mapping:
     return mapping
 
 
-def _read(path: Path, mapping: Mapping) -> RawTable:
+def _read(path: Path, mapping: Mapping, encoding: str | None) -> RawTable:
+    check_encoding(encoding)  # a bad --encoding is refused even for a workbook
     return read_source(
-        path, sheet=mapping.sheet, skip_rows=mapping.skip_rows, header_rows=mapping.header_rows
+        path,
+        sheet=mapping.sheet,
+        skip_rows=mapping.skip_rows,
+        header_rows=mapping.header_rows,
+        encoding=encoding,
     )
 
 
@@ -349,12 +355,14 @@ def import_hr(
     mappings_dir: Path | None = None,
     now: datetime | None = None,
     actor: Principal | Actor | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Load an HR extract (CSV or XLSX) through a saved column mapping. ``actor`` is written to
-    the audit trail (default: the command-line user ``loaded_by``)."""
+    the audit trail (default: the command-line user ``loaded_by``). ``encoding`` is a CSV's
+    character encoding (default: detected, :mod:`caseload.importers.encodings`)."""
     require_current(engine)
     chosen = _mapping(mapping, "hr", mappings_dir)
-    table = _read(path, chosen)
+    table = _read(path, chosen, encoding)
     extract = check_hr(read_fields(table, chosen), chosen, as_at=as_at)
 
     def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
@@ -406,11 +414,13 @@ def import_absences(
     mappings_dir: Path | None = None,
     now: datetime | None = None,
     actor: Principal | Actor | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """Load absence episodes for workers already loaded from the HR extract."""
+    """Load absence episodes for workers already loaded from the HR extract (``encoding``: as
+    for :func:`import_hr`)."""
     require_current(engine)
     chosen = _mapping(mapping, "absences", mappings_dir)
-    table = _read(path, chosen)
+    table = _read(path, chosen, encoding)
     extract = check_absences(read_fields(table, chosen), as_at=as_at)
 
     def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
@@ -442,12 +452,18 @@ def import_absences(
 
 
 def read_ssd(
-    *, folder: Path | None = None, url: str | None = None, schema: str | None = None
+    *,
+    folder: Path | None = None,
+    url: str | None = None,
+    schema: str | None = None,
+    encoding: str | None = None,
 ) -> SsdSource:
+    """The SSD tables from a folder of CSVs (in ``encoding``, default detected) or a database."""
     if (folder is None) == (url is None):
         raise InvalidInputError("give exactly one of --from-dir DIR or --from-url URL")
+    check_encoding(encoding)
     if folder is not None:
-        return read_ssd_folder(folder)
+        return read_ssd_folder(folder, encoding=encoding)
     assert url is not None
     return read_ssd_url(url, schema=schema)
 
@@ -509,11 +525,16 @@ def import_runs(
 
 
 def mapping_report(
-    *, path: Path, mapping: str, as_at: date, mappings_dir: Path | None = None
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    mappings_dir: Path | None = None,
+    encoding: str | None = None,
 ) -> MappingReport:
     """How ``path``'s columns and values would map through ``mapping``; nothing is loaded."""
     chosen = load_mapping(mapping, mappings_dir=mappings_dir)
-    return check_mapping(_read(path, chosen), chosen, as_at=as_at)
+    return check_mapping(_read(path, chosen, encoding), chosen, as_at=as_at)
 
 
 def mapping_names(mappings_dir: Path | None = None) -> list[Mapping]:

@@ -25,11 +25,13 @@ from typing_extensions import TypedDict
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.caseloads.alerts import ALERT_LABELS, ALERT_SCHEMA
 from caseload.caseloads.definitions import waiting_at_least
 from caseload.census.trends import indicator_trend
 from caseload.domain.disclosure import SUPPRESSED
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import audit, caseload_views, caseloads, census_view
+from caseload.services.alerts_view import AlertRow, alert_rows
 from caseload.services.caseload_disclosure import OPEN, Shield, council_cell
 from caseload.services.census_view import (
     AuthorityInfo,
@@ -68,26 +70,7 @@ KEY_INDICATORS: tuple[str, ...] = (
     "caseload_fte",
     "absence_rate_fte",
 )
-NAMED_ALERTS_SHOWN = 50
-ALERT_LABELS = {
-    "asye_sole_protected": "ASYE holding a protected case without a co-worker",
-    "asye_over_cap": "ASYE above the protected caseload",
-    "over_case_cap": "Worker above the case cap",
-    "over_points_cap": "Worker above the workload points cap",
-    "unallocated_escalate": "Child waiting past the escalation age",
-    "cases_during_long_absence": "Worker on long absence still holding cases",
-    "allocated_after_leaving": "Worker who has left still holding cases",
-    "siblings_split": "Siblings allocated to different workers",
-    "allocated_while_absent": "Case allocated while the worker was absent",
-    "not_case_holding_role": "Cases held by someone in a role without a caseload",
-    "closed_case_allocated": "Allocation still open on a closed case",
-    "over_span_of_control": "Team above its managers' span of control",
-    "no_team_manager": "Team without a manager",
-    "asye_support": "Too few advanced practitioners for the team's ASYEs",
-    "leaving_with_cases": "Worker leaving soon while holding cases",
-    "long_absence_with_cases": "Worker starting a long absence while holding cases",
-    "unallocated_review": "Child waiting past the review age",
-}
+NAMED_ALERTS_SHOWN = 10  # the most urgent; the alerts page has them all
 
 
 class YearValue(TypedDict):
@@ -157,22 +140,12 @@ class AlertKind(TypedDict):
     count: Count
 
 
-class NamedAlert(TypedDict):
-    severity: str
-    kind: str
-    label: str
-    team: str | None
-    subject: str | None
-    message: str
-    action: str
-
-
 class Alerts(TypedDict):
     total: Count
     red: Count
     amber: Count
     by_kind: list[AlertKind]
-    named: list[NamedAlert] | None
+    named: list[AlertRow] | None
     named_total: int
     named_scope: str | None
 
@@ -425,7 +398,7 @@ def _alerts(position: dict[str, Any], principal: Principal, shield: Shield) -> A
         }
         for row in summary["by_kind"]
     ]
-    named: list[NamedAlert] | None = None
+    named: list[AlertRow] | None = None
     named_total = 0
     scope = None
     if principal.can(Permission.VIEW_PEOPLE):
@@ -439,18 +412,7 @@ def _alerts(position: dict[str, Any], principal: Principal, shield: Shield) -> A
             )
             mine = [rows[index] for index in indexes]
         named_total = len(mine)
-        named = [
-            {
-                "severity": row["severity"],
-                "kind": row["kind"],
-                "label": ALERT_LABELS.get(row["kind"], row["kind"]),
-                "team": row["team"],
-                "subject": row["subject"],
-                "message": row["message"],
-                "action": row["action"],
-            }
-            for row in mine[:NAMED_ALERTS_SHOWN]
-        ]
+        named = alert_rows(pl.DataFrame(mine[:NAMED_ALERTS_SHOWN], schema=ALERT_SCHEMA))
         scope = "every team" if principal.all_teams else "your teams"
     return {
         "total": cast(Count, shield.show(("alerts", "total"), summary["total"])),

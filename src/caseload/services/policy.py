@@ -156,7 +156,7 @@ def set_policy(
         )
         session.add(version)
         session.flush()
-        who = actor if actor is not None else audit.cli_actor(user, authority_id)
+        who = audit.under(actor or audit.cli_actor(user), authority_id)
         audit.record_in(
             session,
             who,

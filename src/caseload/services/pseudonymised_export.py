@@ -25,12 +25,14 @@ from caseload.exporters.pseudonymised import SourceFrames, build_export
 from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.services.pseudonyms import pseudonym_key
+from caseload.services.table_files import write_frame_csv, write_frames_xlsx
 from caseload.storage import quality_queries as q
 from caseload.storage import queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
 
 MANIFEST = "manifest.json"
+WORKBOOK = "pseudonymised.xlsx"
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,18 @@ class ExportResult:
     rows: dict[str, int]
     suppressed: dict[str, int]
     min_group: int
+    workbook: bool = False
+
+    def files(self) -> dict[str, int]:
+        """Rows written, by file (``workers.csv``) or workbook sheet
+        (``pseudonymised.xlsx: workers``)."""
+        return {_file_name(name, self.workbook): count for name, count in self.rows.items()}
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "folder": str(self.folder),
             "as_at": self.as_at.isoformat(),
-            "files": {f"{name}.csv": count for name, count in self.rows.items()},
+            "files": self.files(),
             "min_group": self.min_group,
             "suppressed": self.suppressed,
         }
@@ -62,9 +70,13 @@ def export_pseudonymised(
     min_group: int = DEFAULT_MIN_GROUP,
     now: datetime | None = None,
     actor: Principal | Actor | None = None,
+    workbook: bool = False,
 ) -> ExportResult:
     """Write the export into ``out`` and record it in the audit trail (``actor``, default the
-    command-line user ``exported_by``): folder and file names, counts and the as-at date.
+    command-line user ``exported_by``): folder and file names, counts and the as-at date. The
+    tables are CSV files, or with ``workbook`` the sheets of one Excel workbook; either way
+    through the shared writer (:mod:`caseload.services.table_files`), which neutralises cells a
+    spreadsheet could run as formulas.
     ``secret`` is the pseudonyms' key (default: the installation's, from
     :func:`caseload.services.pseudonyms.pseudonym_key`)."""
     if min_group < DEFAULT_MIN_GROUP:
@@ -100,10 +112,14 @@ def export_pseudonymised(
     key = secret if secret is not None else pseudonym_key(engine)
     export = build_export(source, secret=key, as_at=day, min_group=min_group)
     out.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, int] = {}
-    for name, frame in export.files.items():
-        frame.write_csv(out / f"{name}.csv")
-        rows[name] = frame.height
+    rows = {name: frame.height for name, frame in export.files.items()}
+    if workbook:
+        with (out / WORKBOOK).open("wb") as stream:
+            write_frames_xlsx(export.files, stream)
+    else:
+        for name, frame in export.files.items():
+            write_frame_csv(frame, out / f"{name}.csv")
+    files = {_file_name(name, workbook): count for name, count in rows.items()}
     manifest = {
         "authorities": [a.code for a in found],
         "as_at": day.isoformat(),
@@ -115,7 +131,7 @@ def export_pseudonymised(
         ),
         "min_group": min_group,
         "suppressed_values": export.suppressed,
-        "files": {f"{name}.csv": count for name, count in rows.items()},
+        "files": files,
         "not_included": "names, staff numbers, SWE numbers, child references, birth dates",
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -135,7 +151,11 @@ def export_pseudonymised(
             "min_group": min_group,
         },
     )
-    return ExportResult(out, day, rows, export.suppressed, min_group)
+    return ExportResult(out, day, rows, export.suppressed, min_group, workbook)
+
+
+def _file_name(table: str, workbook: bool) -> str:
+    return f"{WORKBOOK}: {table}" if workbook else f"{table}.csv"
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

@@ -93,7 +93,8 @@ def _row(
 def quality_for(
     engine: Engine, principal: Principal, *, shown_per_check: int = SHOWN_PER_CHECK
 ) -> QualityPage:
-    """The principal's council's findings, check by check (at most ``shown_per_check`` each)."""
+    """The principal's council's findings, check by check (at most ``shown_per_check`` each).
+    A view showing the records' references is written to the audit trail."""
     audit.require(engine, principal, Permission.VIEW_DATA_QUALITY, "data quality")
     with session_scope(engine) as session:
         code = session.get_one(Authority, principal.authority_id).code
@@ -116,6 +117,11 @@ def quality_for(
             for row in rows.head(shown_per_check).iter_rows(named=True)
         ]
         more[name] = max(rows.height - shown_per_check, 0)
+    shown = sum(len(rows) for rows in findings.values())
+    if references and shown:
+        # The findings name the records to fix (staff numbers, child references, names): a
+        # person-level view, recorded like a worker page's.
+        audit.record(engine, principal, "view", "data_quality", None, {"findings_shown": shown})
     return QualityPage(
         authority=code,
         as_at=report.authorities[0]["as_at"] if report.authorities else None,

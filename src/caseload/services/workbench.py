@@ -453,8 +453,8 @@ def _workbench(run: AllocationRun, principal: Principal) -> WorkbenchContext:
         ],
         "waiting": [_waiting(w, run, eligibility, choices, principal) for w in plan.waiting],
         "solver": {
-            "status": "optimal" if plan.solve.optimal else "gap",
-            "summary": plan.solve.summary(),
+            "status": "optimal" if plan.solve.optimal else "not proven",
+            "summary": plan.solve.plain(),
             "seconds": round(plan.solve.seconds, 3),
         },
         "comparison": {"optimiser": _measures(plan.optimiser), "greedy": _measures(plan.greedy)},
@@ -607,7 +607,8 @@ def move_view(
     reason: str | None = None,
 ) -> MoveContext:
     """The form for planning a caseload move and, once a worker is chosen, the plan: a new
-    worker per child with the explanation, and the children nobody has room for."""
+    worker per child with the explanation, and the children nobody has room for. The form lists
+    workers by name, so every view is recorded (with the worker chosen, if any)."""
     audit.require(engine, principal, Permission.ALLOCATE, "caseload moves")
     scope, _ = report_for(engine, principal)
     first = scope.day + timedelta(days=1)
@@ -627,7 +628,9 @@ def move_view(
         "plan": None,
         "error": None,
     }
+    listed = {"workers_listed": len(context["choices"])}
     if worker_id is None:
+        audit.record(engine, principal, "view", "move", None, listed)
         return context
     code = _move_reason(reason)
     access.check_worker(engine, principal, worker_id, day=scope.day, action="allocate")
@@ -644,6 +647,7 @@ def move_view(
         context["error"] = str(exc).replace(
             "pass --reason LEFTRL or --reason ABSENC", "choose the reason for the move"
         )
+        audit.record(engine, principal, "view", "move", worker_id, listed)
         return context
     assert run.move is not None
     context["plan"] = {
@@ -671,7 +675,12 @@ def move_view(
         ],
     }
     audit.record(
-        engine, principal, "view", "move", worker_id, {"from": day.isoformat(), "reason": code}
+        engine,
+        principal,
+        "view",
+        "move",
+        worker_id,
+        listed | {"from": day.isoformat(), "reason": code},
     )
     return context
 

@@ -87,6 +87,23 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SignInAttempt(Base):
+    """A sign-in tried from a network address within the last few minutes: written as the
+    attempt starts, removed when it succeeds or was refused unchecked, so the rows are the
+    failures and the attempts in flight, which every server worker counts alike. Rows older than
+    the window are pruned as new ones come."""
+
+    __tablename__ = "sign_in_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), comment="what key is: 'address'")
+    key: Mapped[str] = mapped_column(String(100))
+    tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        Index("ix_sign_in_attempt_kind_key_tried_at", "kind", "key", "tried_at"),
+        Index("ix_sign_in_attempt_tried_at", "tried_at"),
+    )
+
+
 class AuditEvent(Base):
     """One entry of the audit trail: a view of a person-level record, an export, a change, a
     sign-in or a refusal. Rows are never updated or deleted (triggers refuse it); each row's hash

@@ -1,11 +1,13 @@
 """Appending to the audit trail and reading it back.
 
-On PostgreSQL one statement appends an event: the database function ``audit_append`` (migration
-0004) takes a transaction-level advisory lock, reads the last event and inserts the next with its
-hash, so concurrent writers queue inside the database for microseconds rather than across several
-round trips. On SQLite the next id and previous hash are read in the writing transaction, which the
-database's single writer serialises. The unique ``prev_hash`` makes a fork impossible either way: a
-writer that lost a race fails and retries."""
+One statement appends an event, reading the chain's head and inserting the next event with its
+hash, so no other writer can take the same place between the read and the write. On PostgreSQL it
+is the database function ``audit_append`` (migration 0004), which takes a transaction-level
+advisory lock first, so concurrent writers queue inside the database for microseconds. On SQLite it
+is one ``INSERT ... SELECT`` computing the hash with ``caseload_sha256`` (a function every SQLite
+connection of :func:`caseload.storage.engine.make_engine` has): a writing statement holds the
+database's single write lock while it reads, so it always sees the newest head. The unique
+``prev_hash`` makes a fork impossible either way."""
 
 from __future__ import annotations
 
@@ -13,12 +15,12 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final, Literal
 
-from sqlalchemy import Connection, Select, func, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Select, func, select, text, true
 from sqlalchemy.orm import Session
 
-from caseload.auth.audit_chain import GENESIS, event_body, event_hash
+from caseload.auth.audit_chain import GENESIS, event_body
 from caseload.storage.account_models import AuditEvent
 
 
@@ -61,6 +63,19 @@ APPEND = text(
     ":target_id, :source, :detail, :body)"
 )
 
+# The same digest as caseload.auth.audit_chain.chained_hash: previous hash, LF, id, LF, body.
+SQLITE_APPEND = text(
+    "INSERT INTO audit_event (id, at, actor, role, authority_id, action, outcome, target_type, "
+    "target_id, source, detail, prev_hash, hash) "
+    "SELECT head.next_id, :at, :actor, :role, :authority_id, :action, :outcome, :target_type, "
+    ":target_id, :source, :detail, head.prev, "
+    "caseload_sha256(head.prev || char(10) || head.next_id || char(10) || :body) "
+    "FROM (SELECT coalesce(max(id), 0) + 1 AS next_id, "
+    "coalesce((SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1), :genesis) AS prev "
+    "FROM audit_event) AS head "
+    "RETURNING id"
+)
+
 
 def append_event(executor: Session | Connection, event: NewEvent) -> int:
     """Add ``event`` at the end of the chain in the executor's transaction; returns its id."""
@@ -69,15 +84,10 @@ def append_event(executor: Session | Connection, event: NewEvent) -> int:
     if bind.dialect.name == "postgresql":
         new_id = executor.execute(APPEND, fields | {"body": event_body(fields)}).scalar_one()
         return int(new_id)
-    last = executor.execute(
-        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    next_id, previous = (1, GENESIS) if last is None else (last.id + 1, last.hash)
-    row = fields | {"id": next_id}
-    executor.execute(
-        insert(AuditEvent).values(**row, prev_hash=previous, hash=event_hash(previous, row))
-    )
-    return next_id
+    new_id = executor.execute(
+        SQLITE_APPEND, fields | {"body": event_body(fields), "genesis": GENESIS}
+    ).scalar_one()
+    return int(new_id)
 
 
 def event_dict(row: AuditEvent) -> dict[str, Any]:
@@ -125,15 +135,25 @@ class EventFilter:
     until: str | None = None
 
 
+# Whose events to read: one council's (its id), the installation's (None), or every event.
+EVERY_EVENT: Final = "every"
+EventScope = int | None | Literal["every"]
+
+
+def _in_scope(scope: EventScope) -> ColumnElement[bool]:
+    """A council's events only, never the installation's (authority NULL) nor another's."""
+    if scope == EVERY_EVENT:
+        return true()
+    if scope is None:
+        return AuditEvent.authority_id.is_(None)
+    return AuditEvent.authority_id == scope
+
+
 def filtered_events(
-    session: Session, authority_id: int | None, wanted: EventFilter, *, limit: int, offset: int
+    session: Session, scope: EventScope, wanted: EventFilter, *, limit: int, offset: int
 ) -> tuple[list[dict[str, Any]], int]:
-    """Events matching ``wanted``, newest first, and how many match in all."""
-    query: Select[tuple[AuditEvent]] = select(AuditEvent)
-    if authority_id is not None:
-        query = query.where(
-            (AuditEvent.authority_id == authority_id) | AuditEvent.authority_id.is_(None)
-        )
+    """Events of ``scope`` matching ``wanted``, newest first, and how many match in all."""
+    query: Select[tuple[AuditEvent]] = select(AuditEvent).where(_in_scope(scope))
     if wanted.actor:
         query = query.where(AuditEvent.actor == wanted.actor.casefold())
     for column, value in (
@@ -153,15 +173,10 @@ def filtered_events(
     return [event_dict(row) for row in rows], int(total)
 
 
-def event_choices(session: Session, authority_id: int | None) -> dict[str, list[str]]:
-    """The distinct actions and target types in the trail (for the audit page's filters)."""
-    visible = (
-        (AuditEvent.authority_id == authority_id) | AuditEvent.authority_id.is_(None)
-        if authority_id is not None
-        else AuditEvent.id.is_not(None)
-    )
+def event_choices(session: Session, scope: EventScope) -> dict[str, list[str]]:
+    """The distinct actions and target types of ``scope``'s events (the audit page's filters)."""
     return {
-        name: sorted(session.scalars(select(column).where(visible).distinct()))
+        name: sorted(session.scalars(select(column).where(_in_scope(scope)).distinct()))
         for name, column in (
             ("action", AuditEvent.action),
             ("target_type", AuditEvent.target_type),

@@ -56,15 +56,16 @@ def teams_frame(session: Session, authority_id: int) -> pl.DataFrame:
 def worker_details_frame(session: Session, authority_id: int) -> pl.DataFrame:
     """The names and numbers a manager knows people by, and their qualification date."""
     w = Worker
-    query = select(w.id, w.staff_number, w.first_name, w.last_name, w.qualification_date).where(
-        w.authority_id == authority_id
-    )
+    query = select(
+        w.id, w.staff_number, w.swe_number, w.first_name, w.last_name, w.qualification_date
+    ).where(w.authority_id == authority_id)
     frame = read_frame(
         session,
         query,
         {
             "worker_id": pl.Int64,
             "staff_number": pl.Utf8,
+            "swe_number": pl.Utf8,
             "first_name": pl.Utf8,
             "last_name": pl.Utf8,
             "qualification_date": pl.Date,
@@ -75,6 +76,7 @@ def worker_details_frame(session: Session, authority_id: int) -> pl.DataFrame:
         "staff_number",
         pl.concat_str("first_name", "last_name", separator=" ").alias("name"),
         "qualification_date",
+        "swe_number",
     )
 
 

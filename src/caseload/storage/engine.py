@@ -1,7 +1,9 @@
-"""Engines and sessions. SQLite gets foreign keys switched on for every connection."""
+"""Engines and sessions. SQLite gets foreign keys switched on for every connection, and the
+function ``caseload_sha256`` with which the audit trail appends an event in one statement."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -41,6 +43,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+    dbapi_connection.create_function("caseload_sha256", 1, _sha256_hex, deterministic=True)
+
+
+def _sha256_hex(text: str | None) -> str | None:
+    """SHA-256 of UTF-8 text as lower-case hex (PostgreSQL's
+    ``encode(sha256(convert_to(text, 'UTF8')), 'hex')``)."""
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def check_connection(engine: Engine) -> None:

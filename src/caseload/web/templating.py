@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -10,8 +12,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from caseload import __version__
 from caseload.auth.principal import Principal
-from caseload.auth.roles import Permission
+from caseload.auth.roles import AccountRole, Permission
+from caseload.domain.glossary import codes_in
 from caseload.web import formatting
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -24,6 +28,7 @@ NAVIGATION = (
     ("/", "Overview", Permission.VIEW_AGGREGATES),
     ("/workforce", "Workforce", Permission.VIEW_AGGREGATES),
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
+    ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/allocation", "Allocation", Permission.ALLOCATE),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),
@@ -36,7 +41,13 @@ NAVIGATION = (
 def navigation(principal: Principal | None) -> list[tuple[str, str]]:
     if principal is None:
         return []
-    return [(path, label) for path, label, needed in NAVIGATION if principal.can(needed)]
+    # A team manager's "/" is their team's page (see routes.overview.landing_page).
+    home = "My team" if principal.role is AccountRole.TEAM_MANAGER else "Overview"
+    return [
+        (path, home if path == "/" else label)
+        for path, label, needed in NAVIGATION
+        if principal.can(needed)
+    ]
 
 
 def render(
@@ -51,6 +62,11 @@ def render(
     full = {
         "principal": principal,
         "navigation": navigation(principal),
+        # The header's search box, for the roles that open named records.
+        "can_search": principal is not None and principal.can(Permission.VIEW_PEOPLE),
+        "version": __version__,
+        # After a password change every landing page says so once.
+        "password_changed": request.query_params.get("password") == "changed",
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "current_path": request.url.path,
         # The reporting date form keeps the page's other choices (year, service area, ...).
@@ -64,4 +80,35 @@ def render(
         ),
         **context,
     }
-    return TEMPLATES.TemplateResponse(request, template, full, status_code=status_code)
+    page = TEMPLATES.get_template(template).render({"request": request, **full})
+    return HTMLResponse(with_codes_explained(page), status_code=status_code)
+
+
+_HIDDEN = re.compile(r"<(script|style|title)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+_FOOTER = "<footer"
+
+
+def visible_text(page: str) -> str:
+    """The words a reader sees on a page: no markup, scripts, styles or attribute values."""
+    return html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", page)))
+
+
+def with_codes_explained(page: str) -> str:
+    """The page with a list of the codes and abbreviations it shows and what each means, above
+    the footer (the glossary page lists them all)."""
+    at = page.rfind(_FOOTER)
+    if at < 0:
+        return page
+    found = codes_in([visible_text(page[:at])])
+    if not found:
+        return page
+    items = "".join(
+        f"<dt>{html.escape(code)}</dt><dd>{html.escape(meaning)}</dd>" for code, meaning in found
+    )
+    box = (
+        '<aside class="codes-used" aria-labelledby="codes-used-title">'
+        '<h2 id="codes-used-title">Codes on this page</h2>'
+        f'<dl>{items}</dl><p><a href="/glossary">All codes and what they mean</a></p></aside>\n'
+    )
+    return page[:at] + box + page[at:]

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 Open = Callable[[AccountRole | None], Visitor]
 
-HOME = dict.fromkeys(AccountRole, "/") | {AccountRole.SOCIAL_WORKER: "/me"}
+# Where each role lands after signing in; {team} is the team manager's one team.
+HOME = dict.fromkeys(AccountRole, "/") | {
+    AccountRole.SOCIAL_WORKER: "/me",
+    AccountRole.TEAM_MANAGER: "/teams/{team}",
+}
 # Pages reached from other pages rather than the menu, visited by the service leader (who sees
 # every team); {team} and {worker} are filled with ids from the test council.
 LEADER_EXTRA_PAGES = {
@@ -50,8 +54,9 @@ def test_each_role_lands_on_their_home_page_and_can_open_their_menu(
     v = visitor(role)
     v.screenshot("home")
     assert v.landing is not None
-    assert path_of(v.page.url) == HOME[role]
-    assert v.landing.status == 200, f"{HOME[role]}: {v.landing.status} {v.heading()}"
+    home = HOME[role].format(team=v.council.own_team_id)
+    assert path_of(v.page.url) == home
+    assert v.landing.status == 200, f"{home}: {v.landing.status} {v.heading()}"
     assert v.heading()
     links = v.page.locator('nav[aria-label="Main"] a')
     hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]

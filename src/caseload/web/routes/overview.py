@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from caseload.auth.roles import Permission
+from caseload.auth.principal import Principal
+from caseload.auth.roles import AccountRole, Permission
 from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.overview import OverviewContext, overview_context
 from caseload.web import census_charts, page_bodies
@@ -42,6 +43,19 @@ def overview_charts(context: OverviewContext) -> dict[str, Chart | None]:
     }
 
 
+def landing_page(principal: Principal) -> str | None:
+    """Where a role lands instead of the council overview: a social worker on their own
+    caseload; a team manager on their team's page (with several teams, on the caseloads of
+    their teams). The service leader, analyst, administrator and elected member land here."""
+    if not principal.can(Permission.VIEW_AGGREGATES) and principal.can(Permission.VIEW_OWN_RECORD):
+        return "/me"
+    if principal.role is AccountRole.TEAM_MANAGER and principal.team_ids:
+        if len(principal.team_ids) == 1:
+            return f"/teams/{next(iter(principal.team_ids))}"
+        return "/caseloads"
+    return None
+
+
 BaselineYear = Annotated[
     int | None,
     checked_number("baseline_year", CENSUS_YEARS),
@@ -57,8 +71,10 @@ def overview_page(
     as_at: AsAt,
     baseline_year: BaselineYear = None,
 ) -> Response:
-    if not principal.can(Permission.VIEW_AGGREGATES) and principal.can(Permission.VIEW_OWN_RECORD):
-        return RedirectResponse("/me", status_code=303)
+    landing = landing_page(principal)
+    if landing is not None:
+        query = request.url.query
+        return RedirectResponse(landing + (f"?{query}" if query else ""), status_code=303)
     context = overview_context(engine, principal, as_at=as_at, baseline_year=baseline_year)
     main = page_bodies.body(
         request, "overview_body.html", context, lambda: {"charts": overview_charts(context)}
@@ -69,6 +85,5 @@ def overview_page(
         {
             **context,
             "body": main,
-            "password_changed": request.query_params.get("password") == "changed",
         },
     )

@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import Engine
 
-from caseload.auth.tokens import new_token, same_token
 from caseload.errors import AuthenticationError, InvalidInputError
-from caseload.services import accounts
+from caseload.services import accounts, sign_in_forms
 from caseload.web.deps import (
     PRESIGN_COOKIE,
     SESSION_COOKIE,
@@ -39,9 +39,13 @@ def _secure(request: Request) -> bool:
 
 
 def _sign_in_page(
-    request: Request, next_path: str, error: str | None = None, status_code: int = 200
+    request: Request,
+    engine: Engine,
+    next_path: str,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
-    presign = new_token()
+    presign = sign_in_forms.issue(engine)
     response = render(
         request,
         "sign_in.html",
@@ -54,7 +58,7 @@ def _sign_in_page(
         httponly=True,
         samesite="strict",
         secure=_secure(request),
-        max_age=3600,
+        max_age=int(sign_in_forms.FORM_LIFETIME.total_seconds()),
     )
     return response
 
@@ -66,8 +70,8 @@ def health() -> JSONResponse:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_form(request: Request, next: str = "/") -> HTMLResponse:
-    return _sign_in_page(request, next)
+def sign_in_form(request: Request, engine: EngineDep, next: str = "/") -> HTMLResponse:
+    return _sign_in_page(request, engine, next)
 
 
 @router.post("/sign-in")
@@ -79,14 +83,18 @@ def sign_in(
     presign: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    if not same_token(presign, request.cookies.get(PRESIGN_COOKIE, "") or "\x00"):
+    if not sign_in_forms.is_valid(engine, presign, request.cookies.get(PRESIGN_COOKIE)):
         return _sign_in_page(
-            request, next, "The sign-in form expired. Please try again.", status_code=400
+            request,
+            engine,
+            next,
+            "The sign-in form has expired or did not come from this site. Please try again.",
+            status_code=400,
         )
     try:
         signed = accounts.sign_in(engine, username, password, source=client_source(request))
     except AuthenticationError as exc:
-        return _sign_in_page(request, next, f"Sign-in failed: {exc}.", status_code=401)
+        return _sign_in_page(request, engine, next, f"Sign-in failed: {exc}.", status_code=401)
     target = "/account/password" if signed.must_change_password else safe_next(next)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
