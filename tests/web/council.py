@@ -73,9 +73,9 @@ def sign_in(client: TestClient, username: str, password: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def populate(engine: Engine, *, seed: int = 5) -> WebCouncil:
-    build_council(engine, WEB_SPEC, years=1, seed=seed)
-    _, report = caseload_report(engine, authority_code=WEB_SPEC.code)
+def populate(engine: Engine, *, seed: int = 5, spec: CouncilSpec = WEB_SPEC) -> WebCouncil:
+    build_council(engine, spec, years=1, seed=seed)
+    _, report = caseload_report(engine, authority_code=spec.code)
     teams = report.teams
     own_team_id = busiest_waiting_team(report.queue, teams)
     own_team = str(teams.filter(pl.col("team_id") == own_team_id)["team"][0])
@@ -98,14 +98,14 @@ def populate(engine: Engine, *, seed: int = 5) -> WebCouncil:
             username=username,
             display_name=f"Test {role.label.lower()}",
             role=role,
-            authority_code=WEB_SPEC.code,
+            authority_code=spec.code,
             teams=[own_team] if role is AccountRole.TEAM_MANAGER else [],
             staff_number=staff_number if role is AccountRole.SOCIAL_WORKER else None,
             password=PASSWORD,
         )
     return WebCouncil(
         engine=engine,
-        code=WEB_SPEC.code,
+        code=spec.code,
         own_team_id=own_team_id,
         own_team=own_team,
         own_worker_id=int(own_worker["worker_id"][0]),

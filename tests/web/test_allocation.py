@@ -3,11 +3,14 @@ caseload, each written with its audit event in one transaction, and the scope ru
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +19,7 @@ from caseload.domain import AllocationRole
 from caseload.services import allocation
 from caseload.storage.models import Allocation, Child, Worker
 from caseload.storage.operations_models import AllocationDecision
+from caseload.web.templating import visible_text
 
 from .council import WebCouncil
 from .people_helpers import csrf_token, events, last_event_id, report
@@ -63,21 +67,68 @@ def label(council: WebCouncil, worker_id: int) -> str:
         return f"{worker.first_name} {worker.last_name} ({worker.staff_number})"
 
 
-def test_the_workbench_shows_each_recommendation_with_its_forms(shared_council: WebCouncil) -> None:
+def recommended(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the meeting with a worker who has room."""
+    return [row for row in data["rows"] if row["proposal"]["kind"] == "recommended"]
+
+
+def accept_form(client: TestClient, row: dict[str, Any], **extra: str) -> dict[str, str]:
+    """The row's Accept form, as the page sends it."""
+    return {
+        "csrf_token": csrf_token(client, "/allocation"),
+        "child_ref": row["children"][0]["child"],
+        "action": "accept",
+        "worker_id": str(row["proposal"]["worker_id"]),
+        "version": row["proposal"]["version"],
+        **extra,
+    }
+
+
+def options(client: TestClient, child: str) -> list[tuple[int, str]]:
+    """The workers offered on the child's decision page."""
+    page = client.get(f"/allocation/children/{child}")
+    assert page.status_code == 200, page.text[:300]
+    return [
+        (int(v), text)
+        for v, text in re.findall(r'<option value="(\d+)">([^<]*)</option>', page.text)
+    ]
+
+
+def test_the_meeting_shows_one_compact_row_per_child_or_group(shared_council: WebCouncil) -> None:
     client = shared_council.client(AccountRole.TEAM_MANAGER)
     page = client.get("/allocation")
     assert page.status_code == 200
     data = client.get("/api/v1/allocations").json()
-    assert len(data["recommendations"]) >= 2, "the web council should have children to allocate"
-    for row in data["recommendations"]:
-        assert f'<tr data-child="{row["child"]}">' in page.text
-        assert row["reasons"] and row["why"] == row["reasons"][-1]
-        assert all(o["worker_id"] != row["worker_id"] for o in row["options"])
-    assert page.text.count('<button type="submit">Accept</button>') == len(data["recommendations"])
-    assert ">Choose another worker</label>" in page.text
-    assert ">Reason</label>" in page.text
-    assert ">Override</button>" in page.text and ">Reject</button>" in page.text
-    assert 'name="worker_id"' in page.text and 'name="reason"' in page.text
+    rows = recommended(data)
+    assert len(rows) >= 2, "the web council should have children to allocate"
+    for row in data["rows"]:
+        assert f'<tr id="{row["anchor"]}"' in page.text
+        assert f'href="/allocation/children/{row["children"][0]["child"]}"' in page.text
+    for row in rows:
+        proposal = row["proposal"]
+        first = proposal["worker"].split(" ", 1)[0]
+        assert proposal["why"].startswith(
+            f"{first} has room: {proposal['cases_after']} of {proposal['cap_cases']} cases after"
+        )
+        assert proposal["cases_after"] == proposal["cases_now"] + len(row["children"])
+    assert page.text.count('<button type="submit">Accept</button>') == len(rows)
+    assert page.text.count('name="selected" form="accept-selected"') == len(rows)
+    # No solver words and no command-line hints on the page.
+    text = visible_text(page.text).lower()
+    for jargon in ("objective", "bound", "cp-sat", "proven optimal", "--", "caseload allocate"):
+        assert jargon not in text, jargon
+    assert len(text.split()) < 2000
+
+
+def test_the_child_page_offers_other_workers_and_reasons(shared_council: WebCouncil) -> None:
+    client = shared_council.client(AccountRole.TEAM_MANAGER)
+    row = recommended(client.get("/api/v1/allocations").json())[0]
+    page = client.get(f"/allocation/children/{row['children'][0]['child']}")
+    assert page.status_code == 200
+    assert ">Choose another worker</h3>" in page.text and ">Reject " in page.text
+    assert "<option>Knows the child or family</option>" in page.text
+    offered = options(client, row["children"][0]["child"])
+    assert offered and all(worker != row["proposal"]["worker_id"] for worker, _ in offered)
 
 
 def test_accepting_allocates_records_and_confirms(
@@ -86,75 +137,96 @@ def test_accepting_allocates_records_and_confirms(
     decide_on_data_date(council.engine)
     client = council.client(AccountRole.TEAM_MANAGER)
     workbench = client.get("/api/v1/allocations").json()
-    first = workbench["recommendations"][0]
-    ref = first["child"]
+    first = recommended(workbench)[0]
+    second = recommended(workbench)[1]
+    ref = first["children"][0]["child"]
+    worker = first["proposal"]
     before = last_event_id(council.engine)
-    # The token comes from the workbench's own form, as a browser sends it.
     response = client.post(
-        "/allocation/decisions",
-        data={
-            "csrf_token": csrf_token(client, "/allocation"),
-            "child_ref": ref,
-            "action": "accept",
-        },
+        "/allocation/decisions", data=accept_form(client, first, next_anchor=second["anchor"])
     )
     assert response.status_code == 303
     assert response.headers["location"].startswith("/allocation?decided=")
+    assert response.headers["location"].endswith(f"#{second['anchor']}")
     page = client.get(response.headers["location"])
     as_at = date.fromisoformat(workbench["as_at"])
-    assert f"{ref} is allocated to {first['worker']} from {as_at:%-d %b %Y}." in page.text
-    assert f'<tr data-child="{ref}">' not in page.text
-    assert allocations(council, ref) == [(first["worker_id"], "allocated", as_at, None)]
-    group = [ref, *first["siblings"]]
+    assert f"{ref} is allocated to {worker['worker']} from {as_at:%-d %b %Y}." in page.text
+    assert f'<tr id="{first["anchor"]}"' not in page.text
+    assert allocations(council, ref) == [(worker["worker_id"], "allocated", as_at, None)]
+    group = [c["child"] for c in first["children"]]
     assert sorted(decisions(council)) == sorted((c, "accepted", None, "manager") for c in group)
     changes = [e for e in events(council.engine, after=before) if e.action == "allocate"]
     assert len(changes) == len(group)
     mine = next(e for e in changes if e.target_id == str(child_id(council, ref)))
     assert (mine.actor, mine.outcome, mine.target_type) == ("manager", "allowed", "child")
     assert mine.detail["decision"] == "accepted"
-    assert mine.detail["worker_id"] == first["worker_id"]
+    assert mine.detail["worker_id"] == worker["worker_id"]
     assert all(isinstance(v, int | str | None) for v in mine.detail.values())
-    assert first["worker"] not in str(mine.detail)  # ids only, never names
+    assert worker["worker"] not in str(mine.detail)  # ids only, never names
+    # Every other recommendation stays as it was: the plan was kept, not made again.
+    after = client.get("/api/v1/allocations").json()
+    kept = {r["anchor"]: r["proposal"]["version"] for r in recommended(after)}
+    assert kept == {
+        r["anchor"]: r["proposal"]["version"] for r in recommended(workbench) if r is not first
+    }
 
 
-def test_a_decision_after_the_data_date_says_which_figures_it_was_made_on(
-    council: WebCouncil, decide_on: Callable[[date], None]
+def test_a_stale_accept_is_refused_with_the_fresh_recommendation(council: WebCouncil) -> None:
+    client = council.client(AccountRole.TEAM_MANAGER)
+    row = recommended(client.get("/api/v1/allocations").json())[0]
+    ref = row["children"][0]["child"]
+    offered = options(client, ref)
+    other = next(worker for worker, _ in offered)
+    # What the manager saw: another worker (a page shown before the plan changed).
+    seen = accept_form(client, row, worker_id=str(other))
+    response = client.post("/allocation/decisions", data=seen)
+    assert response.status_code == 409
+    assert f"The recommendation for {ref} has changed since the page was shown" in response.text
+    assert f"it is now {row['proposal']['worker']}" in response.text
+    assert decisions(council) == []
+    answer = client.post("/allocation/decisions", data=seen, headers={"Accept": "application/json"})
+    assert answer.status_code == 409
+    stale = answer.json()["stale"]
+    assert [s["child"] for s in stale] == [ref]
+    assert f'<tr id="{row["anchor"]}"' in stale[0]["row_html"]
+    assert f'value="{row["proposal"]["version"]}"' in stale[0]["row_html"]
+    old = client.post("/allocation/decisions", data=accept_form(client, row, version="0" * 12))
+    assert old.status_code == 409
+    assert decisions(council) == []
+
+
+def test_accept_selected_takes_the_rows_ticked_and_reports_changed_ones(
+    council: WebCouncil,
 ) -> None:
     client = council.client(AccountRole.TEAM_MANAGER)
-    workbench = client.get("/api/v1/allocations").json()
-    as_at = date.fromisoformat(workbench["as_at"])
-    later = as_at + timedelta(days=68)
-    decide_on(later)
-    first = workbench["recommendations"][0]
-    ref = first["child"]
+    rows = recommended(client.get("/api/v1/allocations").json())[:3]
+    ticked = [
+        f"{r['children'][0]['child']}|{r['proposal']['worker_id']}|{r['proposal']['version']}"
+        for r in rows
+    ]
+    ticked[-1] = ticked[-1].rsplit("|", 1)[0] + "|stale"
     response = client.post(
-        "/allocation/decisions",
-        data={
-            "csrf_token": csrf_token(client, "/allocation"),
-            "child_ref": ref,
-            "action": "accept",
-        },
+        "/allocation/decisions/selected",
+        data={"csrf_token": csrf_token(client, "/allocation"), "selected": ticked},
+        headers={"Accept": "application/json"},
     )
-    assert response.status_code == 303
-    page = client.get(response.headers["location"])
-    assert (
-        f"{ref} is allocated to {first['worker']} from {later:%-d %b %Y}, decided on the figures "
-        f"of {as_at:%-d %b %Y}."
-    ) in page.text
-    assert allocations(council, ref) == [(first["worker_id"], "allocated", later, None)]
-    # The meeting goes on from the data date without the child.
-    again = client.get("/api/v1/allocations").json()
-    assert again["as_at"] == as_at.isoformat()
-    assert ref not in {row["child"] for row in again["recommendations"]}
+    assert response.status_code == 409
+    answer = response.json()
+    done = sorted(c["child"] for r in rows[:-1] for c in r["children"])
+    assert answer["decided"] == done
+    assert [s["child"] for s in answer["stale"]] == [rows[-1]["children"][0]["child"]]
+    assert sorted(d[0] for d in decisions(council)) == done
+    assert len(answer["messages"]) == len(done)
 
 
 def test_an_override_needs_a_reason_and_records_it(council: WebCouncil) -> None:
     client = council.client(AccountRole.TEAM_MANAGER)
-    row = client.get("/api/v1/allocations").json()["recommendations"][0]
-    other = row["options"][-1]["worker_id"]
+    row = recommended(client.get("/api/v1/allocations").json())[0]
+    ref = row["children"][0]["child"]
+    other, _ = options(client, ref)[-1]
     form = {
         "csrf_token": csrf_token(client),
-        "child_ref": row["child"],
+        "child_ref": ref,
         "action": "override",
         "worker_id": str(other),
         "reason": "   ",
@@ -162,24 +234,25 @@ def test_an_override_needs_a_reason_and_records_it(council: WebCouncil) -> None:
     refused = client.post("/allocation/decisions", data=form)
     assert refused.status_code == 400
     assert (
-        f"Give a reason for choosing another worker for {row['child']}: it is recorded with "
+        f"Give a reason for choosing another worker for {ref}: it is recorded with "
         "the decision." in refused.text
     )
     assert decisions(council) == []
-    done = client.post("/allocation/decisions", data=form | {"reason": "Knows the family."})
+    picked = form | {"reason_choice": "Knows the child or family", "reason": "Met them in May."}
+    done = client.post("/allocation/decisions", data=picked)
     assert done.status_code == 303
-    (recorded,) = [d for d in decisions(council) if d[0] == row["child"]]
+    (recorded,) = [d for d in decisions(council) if d[0] == ref]
     assert recorded[1] == "overridden"
-    assert recorded[2] is not None and recorded[2].startswith("Knows the family.")
-    if row["options"][-1]["breaks"]:
-        assert "[rules overridden: " in recorded[2]
+    assert recorded[2] is not None
+    assert recorded[2].startswith("Knows the child or family: Met them in May.")
     page = client.get(done.headers["location"])
-    assert f"{row['child']} is allocated to {label(council, other)}" in page.text
+    assert f"{ref} is allocated to {label(council, other)}" in page.text
 
 
 def test_a_choice_breaking_rules_records_them_with_the_reason(council: WebCouncil) -> None:
     client = council.client(AccountRole.LEADER)
-    row = client.get("/api/v1/allocations").json()["recommendations"][0]
+    first = recommended(client.get("/api/v1/allocations").json())[0]
+    row = {"child": first["children"][0]["child"], "worker_id": first["proposal"]["worker_id"]}
     full = report(council)
     fullest = full.workers.filter(
         (pl.col("cases") > 0) & ~pl.col("absent") & (pl.col("worker_id") != row["worker_id"])
@@ -205,23 +278,23 @@ def test_a_choice_breaking_rules_records_them_with_the_reason(council: WebCounci
 
 def test_rejecting_keeps_the_child_waiting(council: WebCouncil) -> None:
     client = council.client(AccountRole.TEAM_MANAGER)
-    row = client.get("/api/v1/allocations").json()["recommendations"][0]
+    row = recommended(client.get("/api/v1/allocations").json())[0]
+    ref = row["children"][0]["child"]
     token = csrf_token(client)
-    form = {"csrf_token": token, "child_ref": row["child"], "action": "reject", "reason": ""}
+    form = {"csrf_token": token, "child_ref": ref, "action": "reject", "reason": ""}
     refused = client.post("/allocation/decisions", data=form)
     assert refused.status_code == 400
     assert "Give a reason for rejecting the recommendation" in refused.text
     done = client.post("/allocation/decisions", data=form | {"reason": "Needs a senior."})
     assert done.status_code == 303
-    assert decisions(council) == [(row["child"], "rejected", "Needs a senior.", "manager")]
-    assert allocations(council, row["child"]) == []
+    assert decisions(council) == [(ref, "rejected", "Needs a senior.", "manager")]
+    assert allocations(council, ref) == []
     page = client.get(done.headers["location"])
-    assert f"you rejected {row['worker']} for {row['child']}" in page.text
+    assert f"you rejected {row['proposal']['worker']} for {ref}" in page.text
     after = client.get("/api/v1/allocations").json()
-    still = [r for r in after["recommendations"] if r["child"] == row["child"]]
-    still_waiting = [w for w in after["waiting"] if w["child"] == row["child"]]
-    assert still or still_waiting
-    assert all(r["worker_id"] != row["worker_id"] for r in still)
+    still = [r for r in after["rows"] if ref in [c["child"] for c in r["children"]]]
+    assert still, "the child is still waiting"
+    assert all(r["proposal"]["worker_id"] != row["proposal"]["worker_id"] for r in still)
 
 
 def test_a_team_manager_cannot_decide_for_another_teams_child(council: WebCouncil) -> None:

@@ -206,6 +206,17 @@ TABLE: tuple[Row, ...] = (
     row("POST", "/allocation/decisions", 403,    ALLOWED, 403,   403,    403,    403,
         variant="another team's worker", form=OVERRIDE_OTHER_WORKER,
         target=("worker", "{other_worker_id}"), target_roles=(TM,)),
+    row("POST", "/allocation/decisions/selected", 403, ALLOWED, ALLOWED, 403, 403,  403,
+        form={"selected": "{child_ref}|{own_worker_id}|stale"}),
+    row("GET",  "/allocation/children/{child_ref}", 403, 200, 200, 403,   403,    403,
+        path="/allocation/children/{child_ref}"),
+    row("GET",  "/allocation/children/{child_ref}", 403, 200, 403, 403,   403,    403,
+        path="/allocation/children/{other_child_ref}", variant="another team's child",
+        target=("child", "{other_child_id}"), target_roles=(TM,)),
+    row("POST", "/allocation/children/{child_ref}/requests", 403, ALLOWED, ALLOWED, 403, 403,
+        403, path="/allocation/children/{child_ref}/requests", form={"kind": "holding"}),
+    row("POST", "/allocation/requests/{request_id}", 403, ALLOWED, 403, 403, 403, 403,
+        path="/allocation/requests/1", form={"answer": "agree", "reason": "Role matrix."}),
     row("POST", "/allocation/moves",     403,    ALLOWED, ALLOWED, 403,  403,    403,
         form=MOVE),
     row("POST", "/allocation/moves",     403,    ALLOWED, 403,   403,    403,    403,
@@ -359,14 +370,14 @@ def _children(
     everyone = clients[LEADER].get("/api/v1/allocations").json()
 
     def refs(workbench: dict[str, Any]) -> list[str]:
-        return [r["child"] for r in workbench["recommendations"] + workbench["waiting"]]
+        return [c["child"] for r in workbench["rows"] for c in r["children"]]
 
     other = next(ref for ref in refs(everyone) if ref not in refs(mine))
     queue = report(council).queue
     other_id = queue.filter(pl.col("child_ref") == other)["child_id"][0]
     as_at = date.fromisoformat(mine["as_at"])
     return {
-        "child_ref": mine["recommendations"][0]["child"],
+        "child_ref": refs(mine)[0],
         "other_child_ref": other,
         "other_child_id": str(other_id),
         "move_from": (as_at + timedelta(days=1)).isoformat(),

@@ -9,11 +9,11 @@ decision is checked against until the data changes."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from dataclasses import replace as replaced
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import Engine
@@ -24,17 +24,26 @@ from caseload.allocation.eligibility import Eligibility, Rule
 from caseload.allocation.pending import with_decisions_since
 from caseload.allocation.plan import AllocationPlan as AllocationPlan
 from caseload.allocation.plan import CouncilPlan, Recommendation, make_plan, plan_for_council
-from caseload.allocation.problem import Problem
+from caseload.allocation.problem import POINTS_SCALE, Problem
+from caseload.allocation.problem import Worker as ProblemWorker
 from caseload.auth.principal import Principal
 from caseload.caseloads.report import position_on
 from caseload.domain import WorkerChangeReason
 from caseload.domain.dates import day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
-from caseload.services import audit
+from caseload.services import audit, report_cache
 from caseload.services.audit import Actor
-from caseload.services.caseloads import CouncilData, Scope, council_data, make_scope
-from caseload.storage import allocation_writes, caseload_queries
+from caseload.services.caseloads import (
+    CouncilData,
+    Scope,
+    council_data,
+    make_scope,
+    one_authority,
+)
+from caseload.services.snapshot import snapshots
+from caseload.storage import allocation_writes, caseload_queries, fingerprint, workbench_queries
 from caseload.storage.engine import session_scope
+from caseload.storage.fingerprint import Fingerprint
 from caseload.storage.models import Worker
 
 MOVE_REASONS = (WorkerChangeReason.LEFTRL, WorkerChangeReason.ABSENC)
@@ -119,6 +128,11 @@ def plan_for(council: CouncilData, scope: Scope, time_limit: float = 10.0) -> Al
 def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRun:
     """The council-wide plan for the day, made once per data fingerprint, and the scope's share
     of it: a team manager's recommendations are the leader's for the same children."""
+    whole = _council_plan(council, scope, time_limit)
+    return AllocationRun(scope, whole.problem, whole.for_teams(scope.team_ids))
+
+
+def _council_plan(council: CouncilData, scope: Scope, time_limit: float) -> CouncilPlan:
     key: tuple[Hashable, ...] = (*council.key, "council plan", scope.day, time_limit)
 
     def build() -> CouncilPlan:
@@ -129,7 +143,105 @@ def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRu
         return plan_for_council(problem, time_limit=time_limit)
 
     whole: CouncilPlan = council.snapshots.plans.get_or_build(key, build)
-    return AllocationRun(scope, whole.problem, whole.for_teams(scope.team_ids))
+    return whole
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """The council's plan for the allocation meeting on its data date, kept while nothing but
+    recommendations accepted as made changes the data: each such decision takes its children out
+    of the plan and adds them to the worker's load (``taken``), and every other recommendation
+    stays as it was, because the plan already counted those children with that worker. Any other
+    change (an override, a rejection, a move, an import) makes a new plan.
+
+    ``stamp`` is the data fingerprint the plan is in step with (decisions after its highest
+    decision id are the ones not yet counted)."""
+
+    council: CouncilData
+    stamp: Fingerprint
+    whole: CouncilPlan
+    taken: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+    """Cases and points (hundredths) accepted for each worker since the plan was made."""
+
+    def load(self, worker: ProblemWorker) -> tuple[int, int]:
+        """A worker's cases and points (hundredths) now, with what was accepted since."""
+        cases, points = self.taken.get(worker.worker_id, (0, 0))
+        return worker.cases + cases, worker.points + points
+
+
+def _meeting_key(engine: Engine, authority_id: int, time_limit: float) -> tuple[Hashable, ...]:
+    stamp = report_cache.policy_file_stamp()  # a changed policy file makes a new plan
+    return ("meeting", report_cache.engine_token(engine), authority_id, time_limit, stamp)
+
+
+def _kept_in_step(engine: Engine, kept: MeetingPlan, stamp: Fingerprint) -> MeetingPlan | None:
+    """``kept`` with the decisions made since it was planned taken out, when every one of them
+    accepted a recommendation as made; None when anything else changed."""
+    if not fingerprint.changed_only_by_decisions(kept.stamp, stamp):
+        return None
+    with session_scope(engine) as session:
+        since = workbench_queries.decisions_after(
+            session, kept.council.authority.id, kept.stamp[5] or 0
+        )
+    recommended = {r.child_id: r for r in kept.whole.plan.recommendations}
+    accepted: list[Recommendation] = []
+    for decision in since:
+        found = recommended.get(decision["child_id"])
+        if (
+            decision["decision"] != "accepted"
+            or found is None
+            or decision["chosen_worker_id"] != found.worker_id
+        ):
+            return None
+        accepted.append(found)
+    if fingerprint.open_allocated(stamp) - fingerprint.open_allocated(kept.stamp) != len(accepted):
+        return None  # an allocation was made or ended some other way
+    gone = {r.child_id for r in accepted}
+    taken = dict(kept.taken)
+    for r in accepted:
+        cases, points = taken.get(r.worker_id, (0, 0))
+        taken[r.worker_id] = (cases + 1, points + round(r.points * POINTS_SCALE))
+    plan = replaced(
+        kept.whole.plan,
+        recommendations=tuple(r for r in kept.whole.plan.recommendations if r.child_id not in gone),
+    )
+    return replaced(kept, stamp=stamp, whole=CouncilPlan(kept.whole.problem, plan), taken=taken)
+
+
+def meeting_plan(engine: Engine, authority_id: int, time_limit: float = 10.0) -> MeetingPlan:
+    """The plan for the allocation meeting on the data date: kept and repaired as
+    recommendations are accepted (see :class:`MeetingPlan`), made afresh on any other change."""
+    _check_time_limit(time_limit)
+    stamp = report_cache.current_fingerprint(engine, authority_id)
+    store = snapshots(engine).plans
+    key = _meeting_key(engine, authority_id, time_limit)
+    kept: MeetingPlan | None = store.get(key)
+    if kept is not None and kept.stamp == stamp:
+        return kept
+    meeting = _kept_in_step(engine, kept, stamp) if kept is not None else None
+    if meeting is None:
+        council = council_data(engine, authority_id=authority_id)
+        scope = make_scope(council, as_at=None)
+        whole = _council_plan(council, scope, time_limit)
+        meeting = MeetingPlan(council, cast(Fingerprint, council.key[2]), whole)
+    store.put(key, meeting)
+    return meeting
+
+
+def meeting_run(
+    engine: Engine,
+    *,
+    authority_id: int,
+    teams: Sequence[str] = (),
+    team_ids: Collection[int] | None = None,
+    time_limit: float = 10.0,
+) -> tuple[AllocationRun, MeetingPlan]:
+    """The meeting's plan and the share of it for the teams named (or the ids of an account's
+    teams, or all)."""
+    meeting = meeting_plan(engine, authority_id, time_limit)
+    scope = make_scope(meeting.council, as_at=None, teams=teams, team_ids=team_ids)
+    run = AllocationRun(scope, meeting.whole.problem, meeting.whole.for_teams(scope.team_ids))
+    return run, meeting
 
 
 def recommend(
@@ -143,8 +255,20 @@ def recommend(
     authority_id: int | None = None,
 ) -> AllocationRun:
     """Recommendations for every child waiting on ``as_at`` (in the named teams, or the team ids
-    of an account's scope, or all)."""
+    of an account's scope, or all); on the data date, the allocation meeting's plan."""
     _check_time_limit(time_limit)
+    if as_at is None:
+        if authority_id is None:
+            with session_scope(engine) as session:
+                authority_id = one_authority(session, authority_code).id
+        run, _ = meeting_run(
+            engine,
+            authority_id=authority_id,
+            teams=teams,
+            team_ids=team_ids,
+            time_limit=time_limit,
+        )
+        return run
     council = council_data(engine, authority_code=authority_code, authority_id=authority_id)
     scope = make_scope(council, as_at=as_at, teams=teams, team_ids=team_ids)
     return _plan(council, scope, time_limit)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from caseload.domain import AllocationRole, WorkerChangeReason
 from caseload.errors import DataIntegrityError
 from caseload.storage import caseload_queries
+from caseload.storage.allocation_requests import end_open_requests
 from caseload.storage.models import Allocation, Child, Worker
 from caseload.storage.operations_models import AllocationDecision
 
@@ -115,6 +116,7 @@ def allocate(
     )
     session.add(record)
     session.flush()
+    end_open_requests(session, child.id, user, now)  # an overflow request or hold is done
     return allocation, record
 
 

@@ -79,3 +79,23 @@ def data_fingerprint(session: Session, authority_id: int) -> Fingerprint:
     )
     row = session.execute(statement).one()
     return tuple(None if value is None else int(value) for value in row)
+
+
+# The parts of a fingerprint an allocation decision moves: the highest allocation and decision
+# ids, the open allocated-worker allocations and the authority's decisions.
+DECISION_PARTS = frozenset({0, 5, 8, 12})
+
+
+def changed_only_by_decisions(before: Fingerprint, after: Fingerprint) -> bool:
+    """True when nothing but allocation decisions (and the allocations they made) can have changed
+    between two fingerprints of one authority."""
+    return len(before) == len(after) and all(
+        old == new
+        for part, (old, new) in enumerate(zip(before, after, strict=True))
+        if part not in DECISION_PARTS
+    )
+
+
+def open_allocated(stamp: Fingerprint) -> int:
+    """The open allocated-worker allocations counted in a fingerprint."""
+    return int(stamp[8] or 0)

@@ -74,3 +74,31 @@ class CaseloadPolicyVersion(Base):
     document: Mapped[str] = mapped_column(Text, comment="the policy as YAML, as it was set")
     set_by: Mapped[str | None] = mapped_column(String(80))
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AllocationRequest(Base):
+    """What happens to a child nobody has room for while they wait: an overflow proposal sent to
+    the service manager to agree (``kind`` 'overflow', with the worker proposed over cap), or a
+    team manager holding the child's case themselves (``kind`` 'holding'). The answer is written
+    once (agreed, declined, or ended when the child is allocated or the hold is given up)."""
+
+    __tablename__ = "allocation_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("kind IN ('overflow', 'holding')", name="kind"),
+        CheckConstraint(
+            "answer IS NULL OR answer IN ('agreed', 'declined', 'ended')", name="answer"
+        ),
+        Index("ix_allocation_request_open", "authority_id", "answer"),
+    )

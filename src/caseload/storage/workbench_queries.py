@@ -1,12 +1,12 @@
 """Reads for the allocation workbench: the decisions a user has just taken, for the page's
-confirmation."""
+confirmation, and the decisions since a plan was made, to keep the plan in step."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.storage.models import Child, Worker
@@ -61,3 +61,38 @@ def decisions_by(
         }
         for row in rows
     ]
+
+
+def decisions_after(session: Session, authority_id: int, after_id: int) -> list[dict[str, Any]]:
+    """The authority's decisions with an id above ``after_id``, oldest first: what, for which
+    child, the worker recommended and the worker chosen."""
+    d = AllocationDecision
+    rows = session.execute(
+        select(d.id, d.child_id, d.decision, d.recommended_worker_id, d.chosen_worker_id)
+        .where(d.authority_id == authority_id, d.id > after_id)
+        .order_by(d.id)
+    ).all()
+    return [
+        {
+            "decision_id": row[0],
+            "child_id": row[1],
+            "decision": row[2],
+            "recommended_worker_id": row[3],
+            "chosen_worker_id": row[4],
+        }
+        for row in rows
+    ]
+
+
+def last_decision_id(session: Session, authority_id: int) -> int:
+    """The highest decision id of the authority (0 before any)."""
+    d = AllocationDecision
+    found = session.scalar(select(func.max(d.id)).where(d.authority_id == authority_id))
+    return int(found or 0)
+
+
+def child_ref_of(session: Session, child_id: int) -> str:
+    found = session.scalar(select(Child.child_ref).where(Child.id == child_id))
+    if found is None:
+        raise ValueError(f"no child {child_id}")
+    return str(found)

@@ -23,6 +23,7 @@ from caseload.errors import (
     AccessDeniedError,
     AuthenticationError,
     CaseloadError,
+    DataIntegrityError,
     NotFoundError,
 )
 from caseload.services import uploads
@@ -147,6 +148,11 @@ def create_app(engine: Engine) -> FastAPI:
     @app.exception_handler(NotFoundError)
     async def missing(request: Request, exc: NotFoundError) -> Response:
         return _error(request, 404, "Not found", str(exc))
+
+    @app.exception_handler(DataIntegrityError)
+    async def changed_meanwhile(request: Request, exc: DataIntegrityError) -> Response:
+        # Someone else's decision (or a newer recommendation) got there first: 409 Conflict.
+        return _error(request, 409, "Changed meanwhile", str(exc))
 
     @app.exception_handler(CaseloadError)
     async def bad_input(request: Request, exc: CaseloadError) -> Response:

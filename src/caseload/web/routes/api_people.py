@@ -49,15 +49,23 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class DecisionRequest(BaseModel):
-    """A decision on one waiting child's recommendation: ``accept`` it, ``override`` it with
-    another worker (``worker_id``) and a ``reason``, or ``reject`` it with a ``reason``."""
+    """A decision on one waiting child's recommendation: ``accept`` it (``worker_id``: the worker
+    recommended, and the recommendation's ``version``, as ``GET /allocations`` gave them; a
+    recommendation changed since is refused with 409), ``override`` it with another worker
+    (``worker_id``) and a ``reason``, or ``reject`` it with a ``reason``."""
 
     model_config = ConfigDict(extra="forbid")
 
     child_ref: str = Field(min_length=1, max_length=40, description="The child's reference.")
     action: Literal["accept", "override", "reject"]
     worker_id: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="The worker chosen (override only)."
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The worker recommended (accept) or chosen (override).",
+    )
+    version: str | None = Field(
+        default=None, max_length=40, description="The recommendation's version (accept)."
     )
     reason: str | None = Field(
         default=None, max_length=2000, description="Why (override and reject need one)."
@@ -135,6 +143,7 @@ def decide(
         action=decision.action,
         worker_id=decision.worker_id,
         reason=decision.reason,
+        version=decision.version,
     )
 
 
