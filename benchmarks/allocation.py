@@ -11,9 +11,10 @@ against two greedy baselines (least-loaded eligible worker first, child by child
 sibling groups whole) on every measure: children allocated by priority class, total days waited,
 children kept with a worker they know, highest utilisation, spread, caps broken, sibling groups
 split. Beside each, the figures of the optimiser before kinds (commit 4dc4089, measured on
-2026-12-07 on this 2-core machine, seed 1, time limit 10 s). With ``--council`` it also times
-``caseload allocate``'s plan on the demo councils (typical and struggling, seed 1) and on a
-600-FTE struggling council, and counts the overflow proposals.
+2026-12-07 on this 2-core machine, seed 1, time limit 10 s) and before unary loads and groups
+solved side by side (commit 5c07463), and the time with one group at a time (``lanes=1``).
+With ``--council`` it also times ``caseload allocate``'s plan on the demo councils (typical and
+struggling, seed 1) and on a 600-FTE struggling council, and counts the overflow proposals.
 
 Targets: every stage proven optimal; the typical demo under 0.5 s and 600 workers x 2,000
 children under 2 s; never worse than greedy on any measure.
@@ -47,6 +48,16 @@ BASELINE = {
     "struggling": "solve 0.17 s (1.21 s end to end); every goal optimal; 164 left waiting with no "
     "proposal",
     "struggling 600": "solve 0.02 s (1.52 s end to end); 257 left waiting with no proposal",
+}
+# The optimiser at commit 5c07463 (kinds, before unary loads and side-by-side groups), measured on
+# 2026-12-07 on this 2-core machine (shared, so a little slower than idle), seed 1, limit 10 s.
+PREVIOUS = {
+    (8, 20): "0.05 s; every goal optimal",
+    (40, 120): "0.33 s; every goal optimal",
+    (150, 500): "3.27 s; coverage to highest utilisation routed; spread and experience feasible "
+    "(gap 0.00%)",
+    (600, 2000): "7.67 s; coverage, waiting, continuity routed; highest utilisation feasible, "
+    "spread and experience feasible (gap 0.01%)",
 }
 
 
@@ -114,6 +125,13 @@ def bench_instance(workers: int, children: int, seed: int, time_limit: float) ->
         f"{status(result)}"
     )
     print(f"  before (4dc4089): {BASELINE.get((workers, children), 'not measured')}")
+    print(f"  before (5c07463): {PREVIOUS.get((workers, children), 'not measured')}")
+    started = time.perf_counter()
+    alone = solve(problem, time_limit=time_limit, lanes=1)
+    print(
+        f"  one group at a time: {time.perf_counter() - started:.2f} s, {status(alone)}"
+        f"{'' if alone.assignment == result.assignment else ' (a different answer)'}"
+    )
     for stage in result.stages:
         print(
             f"    {stage.name:<24} {stage.status:<9} gap {100 * stage.gap:6.2f}% "

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
 from caseload.auth.roles import AccountRole
+from caseload.services import allocation
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Child, Worker
 from caseload.web import create_app
@@ -66,10 +67,12 @@ def served_routes(app: FastAPI) -> list[Any]:
 def get_paths(council: WebCouncil) -> list[str]:
     """Every GET route with its path filled in (and, for the moves form, with a worker
     chosen too)."""
+    run = allocation.recommend(council.engine, authority_code=council.code)
     ids = {
         "{worker_id}": str(council.own_worker_id),
         "{team_id}": str(council.own_team_id),
         "{username}": "analyst",
+        "{child_ref}": run.plan.recommendations[0].child_ref,
     }
     paths: list[str] = []
     for route in served_routes(create_app(council.engine)):

@@ -4,6 +4,8 @@ recommendations the leader sees for those children."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import Engine
 
@@ -44,8 +46,18 @@ def test_the_mash_managers_recommendations_are_the_leaders_for_the_same_children
         for child in unit.children
     }
     assert shared, "the demo has children who may go to several teams"
-    everyone = {r["child"]: r for r in workbench_view(demo, leader)["recommendations"]}
-    mine = {r["child"]: r for r in workbench_view(demo, manager)["recommendations"]}
+
+    def recommended(principal: Principal) -> dict[str, dict[str, Any]]:
+        """Each child with a recommended worker on the principal's meeting, and the proposal."""
+        return {
+            child["child"]: dict(row["proposal"])
+            for row in workbench_view(demo, principal)["rows"]
+            if row["proposal"]["kind"] == "recommended"
+            for child in row["children"]
+        }
+
+    everyone = recommended(leader)
+    mine = recommended(manager)
     problem_team = {w.worker_id: w.team_id for w in run.problem.workers}
     # The manager sees exactly the leader's recommendations to MASH workers, worker for worker.
     assert {child: row["worker_id"] for child, row in mine.items()} == {

@@ -185,6 +185,10 @@ TABLE: tuple[Row, ...] = (
     # Caseloads and the queue (docs/web/caseloads.md "Who sees what"): social worker refused.
     row("GET",  "/caseloads",            200,    200,    200,    200,    403,    200),
     row("GET",  "/caseloads/queue",      200,    200,    200,    200,    403,    200),
+    # Every worker's caseload (docs/web/caseloads.md "Every worker"): rows, so named or
+    # pseudonymised roles only (view_pseudonymised).
+    row("GET",  "/caseloads/workers",    403,    200,    200,    200,    403,    403),
+    row("GET",  "/caseloads/workers/download", 403, 200,  200,    200,    403,    403),
     row("GET",  "/api/v1/caseloads",     200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/caseloads/queue", 200,  200,    200,    200,    403,    200),
 

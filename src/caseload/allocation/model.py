@@ -3,9 +3,10 @@
 ``n[k, w]`` is how many units of kind ``k`` (:mod:`caseload.allocation.kinds`) worker ``w`` takes,
 for the pairs that pass the hard rules on their own; ``p[k, i] = 1`` when the ``i``-th
 longest-waiting unit of the kind is placed (``p[k, i] >= p[k, i + 1]``, and the ``p`` of a kind
-add up to its ``n``). Each worker's new cases and points fit their room. ``level[w]`` is the
-worker's utilisation in whole percent after allocation, rounded up: the higher of cases / case cap
-and points / points cap.
+add up to its ``n``). Each worker's new cases and points fit their room. The highest-utilisation
+goal is a variable ``highest`` with ``cap * highest >= 100 * load`` for each worker's cases and
+points (utilisation in whole percent, rounded up). For the spread goal each worker's new load is
+also written in unary steps (:class:`Steps`), so the convex penalty is linear in them.
 
 Each goal has a linear expression for the model, a ``value`` function that measures any allocation
 (as counts) the same way, and the range its value can take. The coverage goals (one per priority
@@ -33,6 +34,20 @@ SPREAD_STEP = 5  # percent: the spread penalty bends at every 5% of utilisation
 EXACT_LIMIT = 2**52  # merged objectives stay below this, so the solver's arithmetic is exact
 
 Assignment = dict[str, int]  # unit key -> worker id
+CASES, POINTS = "cases", "points"
+
+
+@dataclass(frozen=True)
+class Steps:
+    """One measure of a worker's load (cases, or points in steps of ``unit`` hundredths) in
+    unary form: ``flags[i]`` is true when the worker takes at least ``i + 1`` steps on top of
+    ``base`` (``flags[i + 1]`` implies ``flags[i]``)."""
+
+    measure: str
+    base: int
+    cap: int
+    unit: int
+    flags: list[cp_model.IntVar]
 
 
 def utilisation_percent(worker: Worker, cases: int, points: int) -> int:
@@ -71,6 +86,7 @@ class Goal:
     value: Callable[[Counts], int]
     low: int
     high: int
+    parts: tuple[Goal, ...] = ()  # the goals merged into this one, in order
 
     @property
     def proven_at(self) -> int:
@@ -112,7 +128,7 @@ def merge(name: str, goals: list[Goal]) -> list[Goal]:
         w * (goal.low if goal.maximise else -goal.high)
         for w, goal in zip(weights, goals, strict=True)
     )
-    return [Goal(name, True, expression, value, low, high)]
+    return [Goal(name, True, expression, value, low, high, tuple(goals))]
 
 
 class GroupModel:
@@ -124,8 +140,10 @@ class GroupModel:
         self.model = cp_model.CpModel()
         self.n: dict[tuple[int, int], cp_model.IntVar] = {}
         self.p: dict[int, list[cp_model.IntVar]] = {}
+        self.most: dict[tuple[int, int], int] = {}  # the most units of a kind a worker may take
         self.taken: dict[int, list[tuple[Kind, cp_model.IntVar]]] = defaultdict(list)
         unit = reduce(math.gcd, (kind.points for kind in kinds), 0) or 1
+        self.point_step = unit
         for kind in self.kinds:
             for worker_id in kind.workers:
                 worker = problem.worker(worker_id)
@@ -136,6 +154,7 @@ class GroupModel:
                 )
                 var = self.model.new_int_var(0, most, f"n[{kind.index},{worker_id}]")
                 self.n[kind.index, worker_id] = var
+                self.most[kind.index, worker_id] = most
                 self.taken[worker_id].append((kind, var))
             placed = sum(self.n[kind.index, w] for w in kind.workers)
             if len(set(kind.waits)) > 1:
@@ -155,7 +174,7 @@ class GroupModel:
                     sum((kind.points // unit) * var for kind, var in mine)
                     <= worker.room_points // unit
                 )
-        self._level: dict[int, cp_model.IntVar] = {}
+        self._steps: dict[int, list[Steps]] = {}
 
     def placed(self, kind: Kind) -> cp_model.LinearExprT:
         return sum(self.n[kind.index, w] for w in kind.workers)
@@ -189,6 +208,15 @@ class GroupModel:
             number = placed_in(self.kinds_by_index[index], counts)
             for i, flag in enumerate(flags):
                 self.model.add_hint(flag, i < number)
+        if self._steps:
+            loads = self.loads(counts)
+            for worker_id, measures in self._steps.items():
+                cases, points = loads[worker_id]
+                for steps in measures:
+                    load = cases if steps.measure == CASES else points
+                    taken = (load - steps.base) // steps.unit
+                    for i, flag in enumerate(steps.flags):
+                        self.model.add_hint(flag, i < taken)
 
     def stages(self) -> list[Callable[[], list[Goal]]]:
         """The goals in lexicographic order, grouped into stages, each built on demand."""
@@ -265,26 +293,74 @@ class GroupModel:
             return []
         return [self._linear("experience", weights, worst, False)]
 
-    def level(self, worker: Worker) -> cp_model.IntVar:
-        """The worker's utilisation percent after allocation, as a model variable."""
-        if worker.worker_id not in self._level:
-            mine = self.taken[worker.worker_id]
-            cases = worker.cases + sum(kind.cases * var for kind, var in mine)
-            points = worker.points + sum(kind.points * var for kind, var in mine)
-            base = utilisation_percent(worker, worker.cases, worker.points)
-            var = self.model.new_int_var(base, max(base, PERCENT), f"level[{worker.worker_id}]")
-            if worker.cap_cases > 0:
-                self.model.add(worker.cap_cases * var >= PERCENT * cases)
-            if worker.cap_points > 0:
-                self.model.add(worker.cap_points * var >= PERCENT * points)
-            self._level[worker.worker_id] = var
-        return self._level[worker.worker_id]
+    def steps(self, worker: Worker) -> list[Steps]:
+        """The worker's new load in unary ("order") form, built once, for cases and for points
+        (each with a cap): any function of a load is then linear in the flags, its value at the
+        present load plus its rise at each further step taken. For a convex function (the spread
+        penalty) the linear relaxation of that sum is exact, which is what lets the solver prove
+        the spread stage quickly."""
+        found = self._steps.get(worker.worker_id)
+        if found is not None:
+            return found
+        mine = [
+            (kind, self.most[kind.index, worker.worker_id], var)
+            for kind, var in self.taken[worker.worker_id]
+        ]
+        step = self.point_step
+        measures = (
+            (CASES, worker.cases, worker.cap_cases, 1, [(k.cases, most, v) for k, most, v in mine]),
+            (
+                POINTS,
+                worker.points,
+                worker.cap_points,
+                step,
+                [(k.points // step, most, v) for k, most, v in mine],
+            ),
+        )
+        found = []
+        for measure, base, cap, unit, added in measures:
+            if cap <= 0:
+                continue
+            reach = sum(size * most for size, most, _ in added)
+            count = min(max(cap - base, 0) // unit, reach)
+            flags = [
+                self.model.new_bool_var(f"{measure}[{worker.worker_id},{i}]") for i in range(count)
+            ]
+            for lower, higher in itertools.pairwise(flags):
+                self.model.add_implication(higher, lower)
+            self.model.add(sum(size * var for size, _, var in added) == sum(flags))
+            found.append(Steps(measure, base, cap, unit, flags))
+        self._steps[worker.worker_id] = found
+        return found
+
+    def rises(
+        self, worker: Worker, cost: Callable[[str, int, int], int]
+    ) -> list[cp_model.LinearExprT]:
+        """``cost(measure, load, cap)`` of the worker's cases and of their points after
+        allocation, each linear in the worker's steps."""
+        terms: list[cp_model.LinearExprT] = []
+        for steps in self.steps(worker):
+            before = cost(steps.measure, steps.base, steps.cap)
+            parts: list[cp_model.LinearExprT] = [before]
+            for number, flag in enumerate(steps.flags, start=1):
+                after = cost(steps.measure, steps.base + number * steps.unit, steps.cap)
+                if after != before:
+                    parts.append((after - before) * flag)
+                before = after
+            terms.append(sum(parts))
+        return terms
 
     def _highest(self) -> Goal:
         floor = max((utilisation_percent(w, w.cases, w.points) for w in self.workers), default=0)
         top = self.model.new_int_var(floor, max(floor, PERCENT), "highest")
         for worker in self.workers:
-            self.model.add(top >= self.level(worker))
+            mine = self.taken[worker.worker_id]
+            if worker.cap_cases > 0:
+                cases = worker.cases + sum(kind.cases * var for kind, var in mine)
+                self.model.add(worker.cap_cases * top >= PERCENT * cases)
+            if worker.cap_points > 0:
+                points = worker.points + sum(kind.points * var for kind, var in mine)
+                self.model.add(worker.cap_points * top >= PERCENT * points)
 
         def value(counts: Counts) -> int:
             return max(
@@ -304,34 +380,19 @@ class GroupModel:
         terms: list[cp_model.LinearExprT] = []
         low = high = 0
         for worker in self.workers:
-            mine = self.taken[worker.worker_id]
-            loads = (
-                (worker.cases, worker.cap_cases, POINTS_SCALE, [(k.cases, v) for k, v in mine]),
-                (worker.points, worker.cap_points, 1, [(k.points, v) for k, v in mine]),
+            low += spread_of(worker, worker.cases, worker.points)
+            high += spread_of(
+                worker, max(worker.cases, worker.cap_cases), max(worker.points, worker.cap_points)
             )
-            for base, cap, scale, added in loads:
-                if cap <= 0:
-                    continue
-                load = base + sum(size * var for size, var in added)
-                low += scale * spread_excess(base, cap)
-                high += scale * spread_excess(max(base, cap), cap)
-                for step in range(0, PERCENT, SPREAD_STEP):
-                    if PERCENT * base >= step * cap:  # always past this step: exactly linear
-                        terms.append(scale * (PERCENT * load - step * cap))
-                        continue
-                    excess = self.model.new_int_var(
-                        0, PERCENT * cap, f"excess[{worker.worker_id},{scale},{step}]"
-                    )
-                    self.model.add(excess >= PERCENT * load - step * cap)
-                    terms.append(scale * excess)
+            terms.extend(self.rises(worker, _spread_cost))
 
         def value(counts: Counts) -> int:
-            total = 0
             loads = self.loads(counts)
-            for worker in self.workers:
-                cases, points = loads[worker.worker_id]
-                total += POINTS_SCALE * spread_excess(cases, worker.cap_cases)
-                total += spread_excess(points, worker.cap_points)
-            return total
+            return sum(spread_of(worker, *loads[worker.worker_id]) for worker in self.workers)
 
         return Goal("spread", False, sum(terms), value, low, high)
+
+
+def _spread_cost(measure: str, load: int, cap: int) -> int:
+    scale = POINTS_SCALE if measure == CASES else 1
+    return scale * spread_excess(load, cap)

@@ -18,7 +18,7 @@ from caseload.web.templating import NAVIGATION
 from .conftest import Visitor, page_name
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator
+    pass
 
 Open = Callable[[AccountRole | None], Visitor]
 
@@ -35,7 +35,6 @@ LEADER_EXTRA_PAGES = {
     "/workers/{worker}": "worker",
     "/allocation/moves": "allocation-moves",
 }
-OVERRIDE_REASON = "Knows the family from an earlier assessment; the recommended worker is new."
 
 
 def path_of(url: str) -> str:
@@ -92,51 +91,6 @@ def test_the_first_tab_focuses_the_skip_link(visitor: Open, path: str) -> None:
     v.page.keyboard.press("Enter")
     assert v.page.evaluate("() => document.activeElement.id") == "main"
     assert v.page.url.endswith("#main")
-
-
-def _row_with_recommendation(v: Visitor, skip: set[str]) -> tuple[str, Locator]:
-    rows = v.page.locator("tr[data-child]").filter(
-        has=v.page.get_by_role("button", name="Accept", exact=True)
-    )
-    for i in range(rows.count()):
-        child = rows.nth(i).get_attribute("data-child") or ""
-        if child and child not in skip:
-            return child, rows.nth(i)
-    raise AssertionError(f"no waiting child with a recommendation to decide (skipped {skip})")
-
-
-def test_team_manager_accepts_one_recommendation_and_overrides_another(visitor: Open) -> None:
-    v = visitor(AccountRole.TEAM_MANAGER)
-    response = v.visit("/allocation")
-    assert response.status == 200, v.heading()
-    page = v.page
-    accepted, row = _row_with_recommendation(v, set())
-    with page.expect_navigation():
-        row.get_by_role("button", name="Accept", exact=True).click()
-    v.screenshot("allocation-accepted")
-    assert path_of(page.url) == "/allocation"
-    assert accepted in page.locator("main").inner_text(), "no confirmation naming the child"
-    assert page.locator(f'tr[data-child="{accepted}"]').count() == 0, "still shown as waiting"
-
-    overridden, row = _row_with_recommendation(v, {accepted})
-    choose = row.get_by_label("Choose another worker")
-    if not choose.is_visible():  # the override form may sit in a closed <details>
-        row.locator("details").filter(has=choose).locator("summary").first.click()
-    values = [
-        value
-        for value in choose.locator("option").evaluate_all("os => os.map(o => o.value)")
-        if value
-    ]
-    assert values, f"no other worker offered for {overridden}"
-    choose.select_option(values[-1])
-    row.get_by_label("Reason").fill(OVERRIDE_REASON)
-    with page.expect_navigation():
-        row.get_by_role("button", name="Override", exact=True).click()
-    v.screenshot("allocation-overridden")
-    assert path_of(page.url) == "/allocation"
-    assert overridden in page.locator("main").inner_text(), "no confirmation naming the child"
-    assert page.locator(f'tr[data-child="{overridden}"]').count() == 0, "still shown as waiting"
-    assert not v.problems
 
 
 def test_leader_downloads_the_census_return(visitor: Open, tmp_path: Path) -> None:

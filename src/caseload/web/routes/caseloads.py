@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from caseload.auth.roles import Permission
 from caseload.services.caseload_views import caseloads_view, queue_view
 from caseload.services.snapshot import Snapshots
+from caseload.services.worker_list_view import WorkerFilter, workers_download, workers_view
 from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.downloads import file_response
 from caseload.web.templating import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
@@ -80,3 +83,62 @@ def queue_page(
         context,
         can_allocate=principal.can(Permission.ALLOCATE),
     )
+
+
+Text = Annotated[str, Query(max_length=120)]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+
+
+@router.get("/caseloads/workers", response_class=HTMLResponse)
+def workers_page(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    team: Text = "",
+    service: Text = "",
+    role: Text = "",
+    band: Text = "",
+    contract: Text = "",
+    page: Page = 1,
+) -> HTMLResponse:
+    """Every worker's caseload, filtered and a page at a time, with downloads."""
+    wanted = WorkerFilter(team.strip(), service.strip(), role.strip(), band.strip(), contract)
+    context = workers_view(engine, principal, wanted, page=page, as_at=as_at)
+    kept = [(k, v) for k, v in wanted.as_dict().items() if v]
+    if as_at is not None:
+        kept.append(("as_at", as_at.isoformat()))
+
+    def page_href(number: int) -> str:
+        return "/caseloads/workers?" + urlencode([*kept, ("page", str(number))])
+
+    return render(
+        request,
+        "caseloads_workers.html",
+        {
+            **context,
+            "previous_url": page_href(page - 1) if page > 1 else None,
+            "next_url": page_href(page + 1) if page < context["pages"] else None,
+            "downloads": {
+                kind: "/caseloads/workers/download?" + urlencode([*kept, ("format", kind)])
+                for kind in ("xlsx", "csv")
+            },
+        },
+    )
+
+
+@router.get("/caseloads/workers/download")
+def workers_file(
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    team: Text = "",
+    service: Text = "",
+    role: Text = "",
+    band: Text = "",
+    contract: Text = "",
+    file_format: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """The workers the page's filters match, as an Excel workbook or a CSV file."""
+    wanted = WorkerFilter(team.strip(), service.strip(), role.strip(), band.strip(), contract)
+    return file_response(workers_download(engine, principal, wanted, file_format, as_at=as_at))
