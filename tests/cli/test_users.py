@@ -256,7 +256,7 @@ def test_mistakes_are_one_line_with_exit_2(
     ("args", "start"),
     [
         (["users", "add", "x", "--role", "boss"], "error: Invalid value for '--role'"),
-        (["users", "token", "x", "--days", "0"], "error: Invalid value for '--days'"),
+        (["users", "token", "x", "--days", "0"], "error: --days must be a whole number"),
         (["users", "disable"], "error: Missing argument 'USERNAME'"),
     ],
 )

@@ -1,6 +1,8 @@
 """Fixtures of the security probes: two councils with an administrator and an analyst each, on
 each backend, with cheap password hashes (the probes are about who may do what, not the hash's
-cost); and a database address a separate process can use."""
+cost); a database address a separate process can use; the web tests' council (one account per
+role) built once on SQLite for the probes that only read (the walks); and a council with no data
+yet on each backend for the probes of uploads."""
 
 from __future__ import annotations
 
@@ -15,10 +17,16 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from caseload.auth import passwords
+from caseload.auth.roles import AccountRole
+from caseload.services import accounts
+from caseload.services.audit import cli_actor
 from caseload.storage import schema
-from caseload.storage.engine import make_engine
+from caseload.storage.engine import make_engine, session_scope
+from caseload.storage.models import Authority
+from web.council import PASSWORD, WebCouncil, populate
 
 from .councils import Councils, two_councils
+from .upload_site import UploadSite
 
 POSTGRES_ENV = "CASELOAD_TEST_DATABASE_URL"
 # Cheap, but slow enough (a few milliseconds) that parallel attempts overlap as they would on a
@@ -72,3 +80,34 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def probed_council(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCouncil]:
+    """The web tests' council (one account per role), on SQLite, for probes that only read."""
+    path: Path = tmp_path_factory.mktemp("security") / "council.db"
+    engine = make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    yield populate(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def upload_site(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> UploadSite:
+    folder = tmp_path / "uploads"
+    monkeypatch.setenv("CASELOAD_UPLOAD_DIR", str(folder))
+    monkeypatch.delenv("CASELOAD_MAPPINGS_DIR", raising=False)
+    monkeypatch.delenv("CASELOAD_UPLOAD_MAX_MB", raising=False)
+    with session_scope(engine) as session:
+        session.add(Authority(code="301", name="Testshire Council", region="North West"))
+    for username, role in (("admin", AccountRole.ADMIN), ("analyst", AccountRole.ANALYST)):
+        accounts.add_user(
+            engine,
+            cli_actor("tests"),
+            username=username,
+            display_name=username,
+            role=role,
+            authority_code="301",
+            password=PASSWORD,
+        )
+    return UploadSite(engine, folder)

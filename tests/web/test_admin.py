@@ -329,7 +329,7 @@ def test_api_tokens_are_shown_once_and_can_be_revoked(site: Site) -> None:
         accounts.principal_for_token(site.engine, token, source="t")
     bad = site.post("/admin/users/feed/token", name="x", days="0")
     assert bad.status_code == 400
-    assert "a token lasts from 1 to 3650 days, not 0" in bad.text
+    assert "the days the token lasts must be a whole number from 1 to 3650, not 0" in bad.text
 
 
 def test_forms_without_the_csrf_token_change_nothing(site: Site) -> None:

@@ -144,7 +144,7 @@ def test_unknown_year_and_bad_breakdown(shared_council: WebCouncil) -> None:
     api = client.get("/api/v1/census/indicators?year=2019")
     assert api.status_code == 404
     assert client.get("/api/v1/census/indicators?by=service").status_code == 422
-    assert client.get("/workforce?year=banana").status_code == 422
+    assert client.get("/workforce?year=banana").status_code == 400
 
 
 def test_social_worker_is_refused_the_workforce(shared_council: WebCouncil) -> None:

@@ -11,7 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from caseload.cli.context import engine
+from caseload.cli.options import WholeNumber
 from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.benchmarks import (
     COMPARATORS_SETTING,
     INDICATOR_COLUMNS,
@@ -38,7 +40,14 @@ class AggregateFormat(str, Enum):
     csv = "csv"
 
 
-Year = Annotated[int, typer.Option("--year", help="Census year, e.g. 2024 (Oct 2023 to Sep 2024).")]
+Year = Annotated[
+    int,
+    typer.Option(
+        "--year",
+        click_type=WholeNumber(CENSUS_YEARS),
+        help="Census year, e.g. 2024 (Oct 2023 to Sep 2024).",
+    ),
+]
 Release = Annotated[
     str | None,
     typer.Option(help="Release label; default: the newest imported release with that year."),

@@ -12,8 +12,9 @@ import typer
 
 from caseload.cli import census_returns
 from caseload.cli.context import engine
-from caseload.cli.options import parse_date
+from caseload.cli.options import WholeNumber, parse_date
 from caseload.cli.output import console, print_json, print_table
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.census import (
     INDICATOR_COLUMNS,
     RATE_BY_NAME,
@@ -44,7 +45,12 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
-YearOption = Annotated[int, typer.Option("--year", help="Census year (1 Oct Y-1 to 30 Sep Y).")]
+YearOption = Annotated[
+    int,
+    typer.Option(
+        "--year", click_type=WholeNumber(CENSUS_YEARS), help="Census year (1 Oct Y-1 to 30 Sep Y)."
+    ),
+]
 AuthorityOption = Annotated[
     str | None, typer.Option("--authority", help="3-digit authority code; default: every one.")
 ]
@@ -53,6 +59,7 @@ BaselineOption = Annotated[
     int | None,
     typer.Option(
         "--baseline-year",
+        click_type=WholeNumber(CENSUS_YEARS),
         help="Also show each change against this census year (and always on the previous year).",
     ),
 ]
@@ -205,6 +212,7 @@ def series(
         int | None,
         typer.Option(
             "--baseline-year",
+            click_type=WholeNumber(CENSUS_YEARS),
             help="Show each month's change against 30 September of this census year.",
         ),
     ] = None,

@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from caseload.cli.context import acting_user, engine
+from caseload.cli.options import WholeNumber
 from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.errors import InvalidInputError
 from caseload.services import census_returns
 from caseload.services.audit import cli_actor
@@ -22,7 +24,12 @@ class ReturnHasErrorsError(InvalidInputError):
 
 
 YearOption = Annotated[
-    int, typer.Option("--year", help="Census year, e.g. 2025 (1 Oct 2024 to 30 Sep 2025).")
+    int,
+    typer.Option(
+        "--year",
+        click_type=WholeNumber(CENSUS_YEARS),
+        help="Census year, e.g. 2025 (1 Oct 2024 to 30 Sep 2025).",
+    ),
 ]
 AuthorityOption = Annotated[
     str, typer.Option("--authority", help="The council's 3-digit DfE authority code.")

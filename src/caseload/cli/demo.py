@@ -8,9 +8,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from caseload.cli.context import engine
+from caseload.cli.options import WholeNumber
 from caseload.cli.output import OutputFormat, console, print_table
 from caseload.cli.serve import serve_app
 from caseload.cli.summary import show_summary
+from caseload.domain.numbers import GENERATED_COUNCILS, SEEDS, SIMULATED_YEARS
 from caseload.services.benchmarks import import_published, statistical_neighbours
 from caseload.services.demo_accounts import create_demo_accounts
 from caseload.services.generation import DEMO_SPEC, build_demo, build_national, check_preset
@@ -19,12 +21,21 @@ from caseload.services.summary import council_summary
 
 def demo(
     seed: Annotated[
-        int, typer.Option(help="Random seed; the same seed gives the same council.")
+        int,
+        typer.Option(
+            click_type=WholeNumber(SEEDS), help="Random seed; the same seed gives the same council."
+        ),
     ] = 1,
     preset: Annotated[
         str, typer.Option(help="typical, struggling or recovering.")
     ] = DEMO_SPEC.preset,
-    years: Annotated[int, typer.Option(help="Census years to simulate (ending 30 Sep 2026).")] = 3,
+    years: Annotated[
+        int,
+        typer.Option(
+            click_type=WholeNumber(SIMULATED_YEARS),
+            help="Census years to simulate (ending 30 Sep 2026).",
+        ),
+    ] = 3,
     no_serve: Annotated[
         bool,
         typer.Option("--no-serve", help="Only build the council and its accounts; do not serve."),
@@ -66,9 +77,22 @@ def demo(
 
 
 def generate(
-    authorities: Annotated[int, typer.Option(help="Number of councils to generate.")] = 150,
-    years: Annotated[int, typer.Option(help="Census years to simulate (ending 30 Sep 2026).")] = 5,
-    seed: Annotated[int, typer.Option(help="Random seed for the whole set.")] = 1,
+    authorities: Annotated[
+        int,
+        typer.Option(
+            click_type=WholeNumber(GENERATED_COUNCILS), help="Number of councils to generate."
+        ),
+    ] = 150,
+    years: Annotated[
+        int,
+        typer.Option(
+            click_type=WholeNumber(SIMULATED_YEARS),
+            help="Census years to simulate (ending 30 Sep 2026).",
+        ),
+    ] = 5,
+    seed: Annotated[
+        int, typer.Option(click_type=WholeNumber(SEEDS), help="Random seed for the whole set.")
+    ] = 1,
 ) -> None:
     """Generate a large synthetic set (many councils) into CASELOAD_DATABASE_URL."""
     database = engine()

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from caseload.cli.context import acting_user, engine
-from caseload.cli.options import parse_date
+from caseload.cli.options import WholeNumber, parse_date
 from caseload.cli.output import console, print_table
 from caseload.domain.disclosure import DEFAULT_THRESHOLD as DEFAULT_MIN_GROUP
+from caseload.domain.numbers import GROUP_SIZES
 from caseload.services.audit import cli_actor
 from caseload.services.pseudonymised_export import export_pseudonymised
 
@@ -35,7 +36,11 @@ def pseudonymised(
     ] = None,
     min_group: Annotated[
         int,
-        typer.Option("--min-group", help=f"Smallest group shown (at least {DEFAULT_MIN_GROUP})."),
+        typer.Option(
+            "--min-group",
+            click_type=WholeNumber(GROUP_SIZES),
+            help=f"Smallest group shown (at least {DEFAULT_MIN_GROUP}).",
+        ),
     ] = DEFAULT_MIN_GROUP,
     user: Annotated[str | None, typer.Option("--user", help="Who is exporting.")] = None,
     output: Annotated[

@@ -17,9 +17,10 @@ import polars as pl
 import typer
 
 from caseload.cli.context import acting_user, engine
-from caseload.cli.options import parse_date
+from caseload.cli.options import WholeNumber, parse_date
 from caseload.cli.output import console, errors, print_json, print_table
 from caseload.config import mappings_dir
+from caseload.domain.numbers import LIST_LIMITS
 from caseload.errors import InvalidInputError
 from caseload.services.audit import cli_actor
 from caseload.services.imports import (
@@ -328,7 +329,10 @@ def ssd(
 @app.command("runs")
 def runs(
     authority: AuthorityOption = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many runs to show.")] = 20,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", click_type=WholeNumber(LIST_LIMITS), help="How many runs to show."),
+    ] = 20,
     output: FormatOption = Format.table,
 ) -> None:
     """The latest loads: what each added, changed and ended, who loaded it and when."""

@@ -8,7 +8,9 @@ import typer
 
 from caseload.auth.roles import AccountRole
 from caseload.cli.context import acting_user, engine
+from caseload.cli.options import WholeNumber
 from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.domain.numbers import TOKEN_DAYS
 from caseload.errors import InvalidInputError
 from caseload.services import accounts
 from caseload.services.audit import cli_actor
@@ -116,7 +118,9 @@ def reset_password(username: Annotated[str, typer.Argument()], user: UserOption 
 def token(
     username: Annotated[str, typer.Argument()],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "api",
-    days: Annotated[int, typer.Option(help="Days until it expires.", min=1, max=3650)] = 365,
+    days: Annotated[
+        int, typer.Option(click_type=WholeNumber(TOKEN_DAYS), help="Days until it expires.")
+    ] = 365,
     revoke: Annotated[
         bool, typer.Option("--revoke", help="Revoke all the account's tokens instead.")
     ] = False,

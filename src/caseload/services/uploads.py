@@ -4,8 +4,10 @@ An upload waits in a folder of its own, named by a random token, inside a privat
 0700, owned by the server's user). The token is bound to the account and the browser session that
 uploaded it: anyone else asking for it is told it does not exist. The SHA-256 of every file is
 taken when it arrives and checked again before the load, so what is loaded is exactly what was
-checked. The folder is removed after the load, when the upload is discarded, or an hour after it
-arrived (``sweep`` runs whenever the Data page is used).
+checked. The folder is removed as soon as the load ends or fails, when the upload is discarded, or
+an hour after it arrived (``sweep`` runs whenever the Data page is used). A load holds a lock on
+its folder; a folder left by a load that no process is running any more (the server stopped in
+the middle) is removed by the next sweep and when the server starts (``remove_leftovers``).
 
 Only the file names, counts and ids go to the audit trail (the load itself is recorded by
 ``caseload.services.imports``)."""
@@ -21,7 +23,9 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -49,6 +53,11 @@ from caseload.services.imports import (
 )
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: stale loads are swept after an hour
+    fcntl = None  # type: ignore[assignment]
 
 UPLOAD_LIFETIME = timedelta(hours=1)
 KINDS = {"hr": "HR extract", "absences": "absences file", "ssd": "SSD tables"}
@@ -260,11 +269,28 @@ def _unpack_zip(path: Path, shown: str, target: Path, budget: int) -> list[str]:
                 raise InvalidInputError(f"{shown} is password-protected; zip it without one")
             if (target / name).exists() or name in names:
                 raise InvalidInputError(f"{shown} holds {name} twice; keep one of them")
-            with archive.open(member) as source:
-                too_big = InvalidInputError(f"{shown}: {name} is larger than the .zip says")
-                _copy_limited(source, target / name, member.file_size, too_big)
+            too_big = InvalidInputError(
+                f"{shown}: {name} is larger than the .zip says; the archive is damaged, so "
+                "zip the tables again"
+            )
+            try:
+                with archive.open(member) as source:
+                    _copy_limited(source, target / name, member.file_size, too_big)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise InvalidInputError(_damaged(shown, name, exc)) from None
             names.append(name)
     return names
+
+
+def _damaged(shown: str, name: str, exc: Exception) -> str:
+    """Why a member of a .zip could not be unpacked, in plain words."""
+    if isinstance(exc, NotImplementedError):
+        problem = "is packed with a compression method Caseload cannot read"
+    elif "CRC" in str(exc):
+        problem = "does not match its checksum (CRC)"
+    else:
+        problem = "cannot be unpacked"
+    return f"{shown}: {name} {problem}; the archive is damaged, so zip the tables again"
 
 
 def _store_files(
@@ -324,6 +350,12 @@ def mappings_by_kind(engine: Engine, principal: Principal) -> dict[str, list[Map
     for mapping in mapping_names(config.mappings_dir()):
         found.setdefault(mapping.kind, []).append(mapping)
     return found
+
+
+def require_upload_permission(engine: Engine, principal: Principal) -> None:
+    """Refuse (and record) someone whose role may not upload data: called before an upload's
+    body is read, so a refused upload never reaches the disk."""
+    audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
 
 
 def recent_runs(engine: Engine, principal: Principal, *, limit: int = 20) -> pl.DataFrame:
@@ -566,11 +598,12 @@ def confirm(
         raise _gone() from None
     staged = replace(found, folder=claimed)
     try:
-        _unchanged(staged)
-        try:
-            return _load(engine, principal, staged, dry_run=False)
-        except (pl.exceptions.PolarsError, UnicodeError, OSError, ValueError) as exc:
-            raise InvalidInputError(_unreadable(exc)) from None
+        with _loading(claimed):
+            _unchanged(staged)
+            try:
+                return _load(engine, principal, staged, dry_run=False)
+            except (pl.exceptions.PolarsError, UnicodeError, OSError, ValueError) as exc:
+                raise InvalidInputError(_unreadable(exc)) from None
     finally:
         shutil.rmtree(staged.folder, ignore_errors=True)
 
@@ -590,14 +623,52 @@ def discard(
     shutil.rmtree(staged.folder, ignore_errors=True)
 
 
+@contextmanager
+def _loading(place: Path) -> Iterator[None]:
+    """Holds a lock on a claimed upload's folder while it loads, so a sweep (in this process or
+    another of the server's) can tell a load in progress from one a stopped server left."""
+    with (place / META).open("rb") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
+def _abandoned(place: Path) -> bool:
+    """Whether a claimed upload's load has ended without removing it (nothing holds its lock).
+    Where locks are not available, only an upload past its hour counts as abandoned."""
+    if fcntl is None:
+        return False
+    try:
+        with (place / META).open("rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            return True
+    except FileNotFoundError:
+        return True  # the folder is being removed, or never got its description
+
+
+def remove_leftovers(root: Path | None = None, *, now: datetime | None = None) -> int:
+    """At start-up: remove what a stopped server left in the upload folder (loads it did not
+    finish, uploads past their hour); returns how many uploads were removed."""
+    return sweep(root, now=now)
+
+
 def sweep(root: Path | None = None, *, now: datetime | None = None) -> int:
-    """Remove uploads older than an hour; returns how many were removed."""
+    """Remove uploads older than an hour and loads no process is running any more; returns how
+    many were removed."""
     folder = upload_root(root)
     moment = _now(now)
     removed = 0
     for place in folder.iterdir():
         name = place.name.removesuffix(CLAIMED)
         if not place.is_dir() or place.is_symlink() or not TOKEN.match(name):
+            continue
+        if place.name.endswith(CLAIMED) and _abandoned(place):
+            shutil.rmtree(place, ignore_errors=True)
+            removed += 1
             continue
         try:
             created = datetime.fromisoformat(_read_meta(place)["created_at"])

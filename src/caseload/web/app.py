@@ -4,6 +4,8 @@ translation of service errors into pages or JSON."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,6 +26,7 @@ from caseload.errors import (
     DataIntegrityError,
     NotFoundError,
 )
+from caseload.services import uploads
 from caseload.services.snapshot import snapshots
 from caseload.web.deps import CsrfError, PasswordChangeRequiredError
 from caseload.web.routes import ROUTERS
@@ -76,6 +79,19 @@ def _error(request: Request, status: int, title: str, message: str) -> Response:
     return render(request, "error.html", {"title": title, "message": message}, status_code=status)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up, remove the uploads a stopped server left behind (personal data)."""
+    try:
+        removed = uploads.remove_leftovers()
+    except CaseloadError as exc:  # an unusable upload folder is reported when one is made
+        log.warning("upload folder not swept at start-up: %s", type(exc).__name__)
+    else:
+        if removed:
+            log.info("removed %d uploads left from before the start", removed)
+    yield
+
+
 def create_app(engine: Engine) -> FastAPI:
     """The application serving ``engine``'s database."""
     app = FastAPI(
@@ -83,10 +99,12 @@ def create_app(engine: Engine) -> FastAPI:
         version=__version__,
         description="Children's social care workforce and caseloads: the JSON API. Sign in "
         "with a service account's token ('Authorization: Bearer TOKEN').",
-        docs_url="/api/docs",
+        # No Swagger UI: it loads its scripts from a CDN, which the site's own policy (and a
+        # council's network) blocks. /api/docs is a plain page of the app's own (routes/api_docs).
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
-        swagger_ui_parameters={"syntaxHighlight": False},
+        lifespan=_lifespan,
     )
     app.state.engine = engine
     # The one cache of the council snapshots, owned by the application (see docs/architecture.md).
@@ -150,7 +168,7 @@ def create_app(engine: Engine) -> FastAPI:
             f"{error.get('msg', 'invalid')}"
             for error in exc.errors()[:5]
         )
-        return _error(request, 422, "Invalid request", f"Please check the address: {problems}.")
+        return _error(request, 400, "Invalid request", f"Please check the address: {problems}.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

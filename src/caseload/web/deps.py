@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from pydantic import BeforeValidator
 from sqlalchemy import Engine
 from starlette.datastructures import FormData
 
 from caseload.auth.principal import Principal
 from caseload.auth.tokens import same_token
 from caseload.domain.dates import parse_day
-from caseload.errors import AuthenticationError
+from caseload.domain.numbers import RECORD_IDS, NumberRange, parse_whole_number
+from caseload.errors import AuthenticationError, InvalidInputError, NotFoundError
 from caseload.services import accounts
 from caseload.services.accounts import ActiveSession
 
@@ -100,19 +103,108 @@ def api_principal(request: Request, engine: EngineDep) -> Principal:
 ApiUser = Annotated[Principal, Depends(api_principal)]
 
 
+# --- numbers and days in the address ----------------------------------------------------------
+# Every number or day a route reads from the address is declared with one of these, so it is
+# parsed and range-checked where it enters (``caseload.domain.numbers``, ``caseload.domain.dates``)
+# and a bad value is answered 400 (404 for a record id in the path) with the usual error page or
+# JSON body, never FastAPI's 422 or a 500. ``tests/security/test_ranges.py`` walks every route and
+# fails on a parameter declared otherwise.
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """Reads a query or path value as a whole number in ``allowed`` (``None`` when not given)."""
+
+    field: str
+    allowed: NumberRange
+
+    def __call__(self, value: object) -> int | None:
+        return None if value is None else parse_whole_number(str(value), self.field, self.allowed)
+
+
+@dataclass(frozen=True)
+class NumbersCheck:
+    """Reads a repeated query value (``?decided=1&decided=2``) as whole numbers in ``allowed``;
+    at most ``MOST_REPEATS`` are read."""
+
+    field: str
+    allowed: NumberRange
+
+    def __call__(self, values: object) -> list[int] | None:
+        if values is None:
+            return None
+        given = list(values) if isinstance(values, list | tuple) else [values]
+        one = NumberCheck(self.field, self.allowed)
+        return [n for n in (one(value) for value in given[:MOST_REPEATS]) if n is not None]
+
+
+@dataclass(frozen=True)
+class RecordIdCheck:
+    """Reads a record's id from the path; an id that cannot exist names no record (404)."""
+
+    what: str
+
+    def __call__(self, value: object) -> int:
+        try:
+            found = parse_whole_number(str(value), "id", RECORD_IDS)
+        except InvalidInputError:
+            found = None
+        if found is None:
+            raise NotFoundError(f"there is no {self.what} with the id {str(value)[:20]!r}")
+        return found
+
+
+@dataclass(frozen=True)
+class DayCheck:
+    """Reads a query value as a day YYYY-MM-DD between 2000 and 2099 (``None`` when not given)."""
+
+    field: str
+
+    def __call__(self, value: object) -> date | None:
+        return parse_day(None if value is None else str(value), self.field)
+
+
+MOST_REPEATS = 200
+RANGE_CHECKS = (NumberCheck, NumbersCheck, RecordIdCheck, DayCheck)
+
+
+def checked_number(field: str, allowed: NumberRange) -> BeforeValidator:
+    """Reads a query parameter as a whole number in ``allowed``:
+    ``Annotated[int | None, checked_number("year", CENSUS_YEARS), Query(...)]``."""
+    return BeforeValidator(NumberCheck(field, allowed))
+
+
+def checked_numbers(field: str, allowed: NumberRange) -> BeforeValidator:
+    """Reads a repeated query parameter as whole numbers in ``allowed``:
+    ``Annotated[list[int] | None, checked_numbers("decided", RECORD_IDS), Query(...)]``."""
+    return BeforeValidator(NumbersCheck(field, allowed))
+
+
+def checked_day(field: str) -> BeforeValidator:
+    """Reads a query parameter as a day in Caseload's range:
+    ``Annotated[date | None, checked_day("from"), Query(alias="from")]``."""
+    return BeforeValidator(DayCheck(field))
+
+
+def checked_record_id(what: str) -> BeforeValidator:
+    """Reads a record's id in the path, a bad one naming no record:
+    ``Annotated[int, checked_record_id("worker"), Path()]``."""
+    return BeforeValidator(RecordIdCheck(what))
+
+
 def reporting_day(
     as_at: Annotated[
-        str | None,
+        date | None,
+        checked_day("as_at"),
         Query(
             description="The day the figures answer for, YYYY-MM-DD; default the council's data "
             "date (the last day its data covers). A later day is refused.",
-            max_length=40,
         ),
     ] = None,
 ) -> date | None:
-    """The reporting date asked for in the address (``?as_at=``), range-checked here, where it
-    enters; the service checks it against the council's data date."""
-    return parse_day(as_at, "as_at")
+    """The reporting date asked for in the address (``?as_at=``), range-checked where it enters
+    (``DayCheck``); the service checks it against the council's data date."""
+    return as_at
 
 
 AsAt = Annotated[date | None, Depends(reporting_day)]

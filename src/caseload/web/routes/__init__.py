@@ -5,6 +5,7 @@ from caseload.web.routes import (
     alerts,
     allocation,
     api_census,
+    api_docs,
     api_people,
     caseloads,
     data,
@@ -28,4 +29,5 @@ ROUTERS = [
     glossary.router,
     api_census.router,
     api_people.router,
+    api_docs.router,
 ]

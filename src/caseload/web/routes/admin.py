@@ -5,23 +5,26 @@ which checks the permission and writes the audit trail."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import ROLE_LABELS, AccountRole
+from caseload.domain.dates import parse_day
+from caseload.domain.numbers import PAGE_NUMBERS, TOKEN_DAYS, parse_whole_number
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import accounts, audit, audit_words
 from caseload.services.audit import EventFilter
-from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.deps import CheckedForm, CurrentUser, EngineDep, checked_number
 from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+Page = Annotated[int | None, checked_number("page", PAGE_NUMBERS), Query()]
 OUTCOMES = ("allowed", "refused", "failed")
 DONE = {
     "disabled": "The account was disabled: its sessions were ended and its API tokens revoked.",
@@ -185,10 +188,11 @@ def create_token(
     request: Request, engine: EngineDep, user: CurrentUser, form: CheckedForm, username: str
 ) -> HTMLResponse:
     name = str(form.get("name", "")).strip() or "api"
-    days_text = str(form.get("days", "365")).strip()
-    if not days_text.isdigit():
+    days = parse_whole_number(str(form.get("days", "365")), "the days the token lasts", TOKEN_DAYS)
+    if days is None:
         raise InvalidInputError("give the number of days the token lasts, from 1 to 3650")
-    secret = accounts.create_api_token(engine, user, username, name=name, days=int(days_text))
+    days_text = str(days)
+    secret = accounts.create_api_token(engine, user, username, name=name, days=days)
     account, _ = accounts.account_for(engine, user, username)
     return render(
         request,
@@ -216,8 +220,8 @@ def _day(value: str, label: str, problems: list[str]) -> date | None:
     if not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
+        return parse_day(value, label)
+    except InvalidInputError:
         problems.append(f"{label} must be a date; it was left out of the search.")
         return None
 
@@ -234,7 +238,7 @@ def audit_page(
     target_id: str = "",
     date_from: str = "",
     date_to: str = "",
-    page: int = 1,
+    page: Page = None,
     check: str = "",
 ) -> HTMLResponse:
     problems: list[str] = []
@@ -249,7 +253,7 @@ def audit_page(
         since=since.isoformat() if since else None,
         until=(until + timedelta(days=1)).isoformat() if until else None,
     )
-    page = max(page, 1)
+    page = page or 1
     events, total = audit.search(
         engine, user, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )

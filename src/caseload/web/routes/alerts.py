@@ -8,14 +8,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from caseload.domain.numbers import PAGE_NUMBERS
 from caseload.services.alerts_view import AlertFilter, alerts_download, alerts_view
-from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
 from caseload.web.downloads import file_response
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Query(max_length=120)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
+Page = Annotated[int | None, checked_number("page", PAGE_NUMBERS), Query()]
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -27,8 +28,9 @@ def alerts_page(
     team: Text = "",
     kind: Text = "",
     severity: Text = "",
-    page: Page = 1,
+    page: Page = None,
 ) -> HTMLResponse:
+    page = page or 1
     wanted = AlertFilter(team=team.strip(), kind=kind.strip(), severity=severity.strip())
     context = alerts_view(engine, principal, wanted, page=page, as_at=as_at)
     kept = [(k, v) for k, v in wanted.as_dict().items() if v]

@@ -11,17 +11,35 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from caseload.domain.dates import parse_day
+from caseload.domain.numbers import RECORD_IDS, parse_whole_number
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import workbench
-from caseload.web.deps import CheckedForm, CurrentUser, EngineDep
+from caseload.web.deps import (
+    CheckedForm,
+    CurrentUser,
+    EngineDep,
+    checked_day,
+    checked_number,
+    checked_numbers,
+    checked_record_id,
+)
 from caseload.web.formatting import sentence
 from caseload.web.templating import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
 STATUS = {InvalidInputError: 400, NotFoundError: 404, DataIntegrityError: 409}
-Decided = Annotated[list[str] | None, Query(description="Decisions just taken, to confirm.")]
-WorkerId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-Start = Annotated[date | None, Query(alias="from", description="First day with the new workers.")]
+Decided = Annotated[
+    list[int] | None,
+    checked_numbers("decided", RECORD_IDS),
+    Query(description="Decisions just taken, to confirm."),
+]
+WorkerId = Annotated[int | None, checked_number("worker_id", RECORD_IDS), Query()]
+Start = Annotated[
+    date | None,
+    checked_day("from"),
+    Query(alias="from", description="First day with the new workers."),
+]
 MoveReason = Annotated[str | None, Query(max_length=10)]
 
 
@@ -34,8 +52,9 @@ def _text(form: FormData, name: str, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 10 else None
+def _int(text: str, field: str = "worker_id") -> int | None:
+    """A record id from a form field, range-checked (``caseload.domain.numbers``)."""
+    return parse_whole_number(text, field, RECORD_IDS)
 
 
 def _back_to_workbench(decision_ids: list[int]) -> RedirectResponse:
@@ -49,7 +68,7 @@ WORKBENCH_DATE = (
 )
 Filter = Annotated[str, Query(max_length=120)]
 ChildRef = Annotated[str, Path(min_length=1, max_length=40)]
-RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RequestId = Annotated[int, checked_record_id("request"), Path()]
 
 
 def wants_json(request: Request) -> bool:
@@ -131,7 +150,7 @@ def workbench_page(
     status: Filter = "",
     wait: Filter = "",
 ) -> HTMLResponse:
-    ids = workbench.decision_ids(decided or [])
+    ids = decided or []
     context = dict(
         workbench.workbench_view(
             engine, principal, decided=ids, team=team, status=status, wait=wait
@@ -172,7 +191,10 @@ def _selected(form: FormData) -> list[tuple[str, int, str]]:
     found = []
     for value in form.getlist("selected")[: workbench.MAX_SELECTED + 1]:
         parts = value.split("|") if isinstance(value, str) else []
-        worker = _int(parts[1]) if len(parts) == 3 else None
+        try:
+            worker = _int(parts[1]) if len(parts) == 3 else None
+        except InvalidInputError:
+            worker = None
         if worker is None:
             raise InvalidInputError("a selected row was not understood; refresh the page")
         found.append((parts[0][:40], worker, parts[2][:40]))
@@ -280,13 +302,11 @@ def apply_move(
     request: Request, engine: EngineDep, principal: CurrentUser, form: CheckedForm
 ) -> Response:
     """Make the planned move, then back to the workbench confirming each child's new worker."""
-    worker_id = _int(_text(form, "worker_id", 12))
     reason = _text(form, "reason", 10) or None
+    start: date | None = None
     try:
-        start = date.fromisoformat(_text(form, "from", 10))
-    except ValueError:
-        start = None
-    try:
+        worker_id = _int(_text(form, "worker_id", 12))
+        start = parse_day(_text(form, "from", 10), "the first day with the new workers")
         if worker_id is None or start is None:
             raise InvalidInputError("choose the worker and the first day with the new workers")
         outcome = workbench.apply_move(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Security
 from fastapi.security import HTTPBearer
 from typing_extensions import TypedDict
 
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.overview import OverviewContext, overview_context
 from caseload.services.workforce_view import (
     IndicatorTable,
@@ -16,7 +17,7 @@ from caseload.services.workforce_view import (
     indicator_table,
     workforce_context,
 )
-from caseload.web.deps import ApiUser, AsAt, EngineDep
+from caseload.web.deps import ApiUser, AsAt, EngineDep, checked_number
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -32,13 +33,20 @@ class ApiError(TypedDict):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError, "description": "A year or date out of range (see detail)."},
     401: {"model": ApiError, "description": "No valid token or session."},
     403: {"model": ApiError, "description": "Your role cannot see these figures (recorded)."},
     404: {"model": ApiError, "description": "No census figures for that year."},
 }
 Year = Annotated[
     int | None,
-    Query(ge=2000, le=2100, description="Census year (1 Oct to 30 Sep), e.g. 2025."),
+    checked_number("year", CENSUS_YEARS),
+    Query(description="Census year (1 Oct to 30 Sep), e.g. 2025; from 2000 to 2100."),
+]
+BaselineYear = Annotated[
+    int | None,
+    checked_number("baseline_year", CENSUS_YEARS),
+    Query(description="A census year to compare the latest year with; from 2000 to 2100."),
 ]
 
 
@@ -65,10 +73,7 @@ def overview(
     engine: EngineDep,
     principal: ApiUser,
     as_at: AsAt,
-    baseline_year: Annotated[
-        int | None,
-        Query(ge=2000, le=2100, description="A census year to compare the latest year with."),
-    ] = None,
+    baseline_year: BaselineYear = None,
 ) -> OverviewContext:
     """The overview page's figures: key indicators with trends and ratings against England and
     the region, caseload bands, children waiting and alerts."""

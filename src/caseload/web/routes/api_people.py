@@ -20,7 +20,7 @@ from caseload.services.caseload_views import (
 )
 from caseload.services.people import TeamContext, TeamList, WorkerContext, WorkerList
 from caseload.services.workbench import DecisionOutcome, WorkbenchContext
-from caseload.web.deps import ApiUser, AsAt, EngineDep
+from caseload.web.deps import ApiUser, AsAt, EngineDep, checked_record_id
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -28,7 +28,8 @@ BEARER = HTTPBearer(
     description="A service account's API token: 'Authorization: Bearer TOKEN'.",
 )
 router = APIRouter(prefix="/api/v1", tags=["people"], dependencies=[Security(BEARER)])
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+WorkerId = Annotated[int, checked_record_id("worker"), Path(description="The worker's id.")]
+TeamId = Annotated[int, checked_record_id("team"), Path(description="The team's id.")]
 
 
 class ApiError(TypedDict):
@@ -80,7 +81,9 @@ def workers(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> WorkerList:
 
 
 @router.get("/workers/{worker_id}", response_model=WorkerContext, responses=ERRORS)
-def worker(engine: EngineDep, principal: ApiUser, worker_id: Id, as_at: AsAt) -> WorkerContext:
+def worker(
+    engine: EngineDep, principal: ApiUser, worker_id: WorkerId, as_at: AsAt
+) -> WorkerContext:
     """A worker's record: caseload, children, rules broken, month-end history, spells and
     absences (reasons only for the leader, their team manager and themself)."""
     return people.worker_view(engine, principal, worker_id, as_at=as_at)
@@ -94,7 +97,7 @@ def teams(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> TeamList:
 
 
 @router.get("/teams/{team_id}", response_model=TeamContext, responses=ERRORS)
-def team(engine: EngineDep, principal: ApiUser, team_id: Id, as_at: AsAt) -> TeamContext:
+def team(engine: EngineDep, principal: ApiUser, team_id: TeamId, as_at: AsAt) -> TeamContext:
     """A team (or a service area with its teams): figures, history, and by role its workers,
     waiting children and rules broken."""
     return people.team_view(engine, principal, team_id, as_at=as_at)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caseload.auth.roles import Permission
+from caseload.domain.numbers import PAGE_NUMBERS
 from caseload.services.caseload_views import (
     QueueFilter,
     caseloads_view,
@@ -24,7 +25,7 @@ from caseload.services.caseload_views import (
 )
 from caseload.services.snapshot import Snapshots
 from caseload.services.worker_list_view import WorkerFilter, workers_download, workers_view
-from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
 from caseload.web.downloads import file_response
 from caseload.web.templating import TEMPLATES, render
 
@@ -78,7 +79,7 @@ def caseloads_page(
 
 
 Text = Annotated[str, Query(max_length=120)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
+Page = Annotated[int | None, checked_number("page", PAGE_NUMBERS), Query()]
 
 
 @router.get("/caseloads/queue", response_class=HTMLResponse)
@@ -90,8 +91,9 @@ def queue_page(
     team: Text = "",
     case: Text = "",
     wait: Text = "",
-    page: Page = 1,
+    page: Page = None,
 ) -> HTMLResponse:
+    page = page or 1
     context = queue_view(engine, principal, as_at=as_at)
     wanted = QueueFilter(team.strip(), case.strip(), wait.strip())
     rows = queue_rows(context, wanted, page)
@@ -160,9 +162,10 @@ def workers_page(
     role: Text = "",
     band: Text = "",
     contract: Text = "",
-    page: Page = 1,
+    page: Page = None,
 ) -> HTMLResponse:
     """Every worker's caseload, filtered and a page at a time, with downloads."""
+    page = page or 1
     wanted = WorkerFilter(team.strip(), service.strip(), role.strip(), band.strip(), contract)
     context = workers_view(engine, principal, wanted, page=page, as_at=as_at)
     kept = [(k, v) for k, v in wanted.as_dict().items() if v]

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
+from starlette.types import Message, Receive
 
 from caseload import config
 from caseload.auth.principal import Principal
@@ -29,7 +30,6 @@ from caseload.web.deps import (
     CsrfError,
     CurrentUser,
     EngineDep,
-    SessionDep,
 )
 from caseload.web.formatting import sentence
 from caseload.web.templating import render
@@ -44,20 +44,54 @@ def session_key(request: Request) -> str:
     return token_digest(request.cookies.get(SESSION_COOKIE, ""))
 
 
-async def upload_form(request: Request, active: SessionDep) -> FormData:
-    """The posted upload form: refused before reading when the declared size is over the limit,
-    then checked for the session's CSRF token like every other form."""
+class UploadTooLargeError(Exception):
+    """The upload's body went past the limit while it arrived."""
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(
+        413,
+        f"The upload is larger than {limit // (1024 * 1024)} MB, so it was not kept. Split it, "
+        "or ask the server's administrator to raise CASELOAD_UPLOAD_MAX_MB.",
+    )
+
+
+def limited_receive(receive: Receive, most: int) -> Receive:
+    """``receive``, counting the body's bytes as they arrive and stopping past ``most``: the
+    limit holds whether or not the browser declared the size (a chunked upload does not)."""
+    arrived = 0
+
+    async def counted() -> Message:
+        nonlocal arrived
+        message = await receive()
+        if message["type"] == "http.request":
+            arrived += len(message.get("body", b""))
+            if arrived > most:
+                raise UploadTooLargeError()
+        return message
+
+    return counted
+
+
+async def upload_form(request: Request, engine: EngineDep, user: CurrentUser) -> FormData:
+    """The posted upload form. Before any of the body is read, the person's role must allow
+    uploads (refused and recorded otherwise) and a declared size must be within the limit; the
+    body is then read counting its bytes, stopping at the limit, and the form is checked for
+    the session's CSRF token like every other form."""
+    uploads.require_upload_permission(engine, user)
     limit = config.upload_max_bytes()
+    most = limit + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-        raise HTTPException(
-            413,
-            f"The upload is larger than {limit // (1024 * 1024)} MB. Split it, or ask the "
-            "server's administrator to raise CASELOAD_UPLOAD_MAX_MB.",
-        )
-    form = await request.form(max_files=MAX_FILES, max_fields=20)
+    if declared.isdigit() and int(declared) > most:
+        raise _too_large(limit)
+    counted = Request(request.scope, receive=limited_receive(request.receive, most))
+    try:
+        form = await counted.form(max_files=MAX_FILES, max_fields=20)
+    except UploadTooLargeError:
+        raise _too_large(limit) from None
     given = form.get(CSRF_FIELD)
-    if not same_token(given if isinstance(given, str) else None, active.csrf_token):
+    if not same_token(given if isinstance(given, str) else None, request.state.csrf_token):
+        await form.close()
         raise CsrfError()
     return form
 

@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole, Permission
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.overview import overview_context
 from caseload.web import page_bodies
-from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +33,8 @@ def landing_page(principal: Principal) -> str | None:
 
 BaselineYear = Annotated[
     int | None,
-    Query(ge=2000, le=2100, description="A census year to compare the latest year with."),
+    checked_number("baseline_year", CENSUS_YEARS),
+    Query(description="A census year to compare the latest year with, e.g. 2024."),
 ]
 
 

@@ -12,19 +12,20 @@ from caseload.auth.roles import Permission
 from caseload.errors import InvalidInputError
 from caseload.services import search
 from caseload.services.people import me_view, team_view, worker_view
-from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_record_id
 from caseload.web.formatting import sentence
 from caseload.web.routes.caseloads import render_page
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+WorkerId = Annotated[int, checked_record_id("worker"), Path(description="The worker's id.")]
+TeamId = Annotated[int, checked_record_id("team"), Path(description="The team's id.")]
 Typed = Annotated[str | None, Query(alias="q", max_length=200)]
 
 
 @router.get("/teams/{team_id}", response_class=HTMLResponse)
 def team_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, team_id: Id, as_at: AsAt
+    request: Request, engine: EngineDep, principal: CurrentUser, team_id: TeamId, as_at: AsAt
 ) -> HTMLResponse:
     context = team_view(engine, principal, team_id, as_at=as_at)
     return render_page(request, "team.html", "team_content.html", context)
@@ -32,7 +33,7 @@ def team_page(
 
 @router.get("/workers/{worker_id}", response_class=HTMLResponse)
 def worker_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, worker_id: Id, as_at: AsAt
+    request: Request, engine: EngineDep, principal: CurrentUser, worker_id: WorkerId, as_at: AsAt
 ) -> HTMLResponse:
     context = worker_view(engine, principal, worker_id, as_at=as_at)
     return render(request, "worker.html", dict(context))

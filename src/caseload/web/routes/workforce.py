@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.workforce_view import (
     WorkforceContext,
     census_return_download,
@@ -15,11 +16,13 @@ from caseload.services.workforce_view import (
 )
 from caseload.web import census_charts, page_bodies
 from caseload.web.charts import Chart
-from caseload.web.deps import AsAt, CurrentUser, EngineDep
+from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Year = Annotated[int | None, Query(ge=2000, le=2100, description="Census year, e.g. 2025.")]
+Year = Annotated[
+    int | None, checked_number("year", CENSUS_YEARS), Query(description="Census year, e.g. 2025.")
+]
 
 # Columns of the team and role tables on the page (the API has every indicator).
 BREAKDOWN_COLUMNS = (
