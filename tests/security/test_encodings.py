@@ -211,3 +211,12 @@ def test_a_legacy_file_with_a_byte_windows_1252_leaves_undefined_is_refused() ->
         "x.csv: line 2 has the byte 0x81 (at byte offset 17 of the file), which is neither UTF-8 "
         "nor Windows-1252, so nothing was loaded;"
     )
+
+
+def test_a_stray_byte_just_after_the_byte_order_mark_is_named_where_it_is() -> None:
+    """The case hypothesis found: the mark, then a stray byte, then UTF-8."""
+    with pytest.raises(InvalidInputError) as refused:
+        decode_text(b"\xef\xbb\xbf\x80\xc3\xa9", name="x.csv")
+    assert str(refused.value).startswith(
+        "x.csv: line 1 has the byte 0x80 (at byte offset 3 of the file), which is not UTF-8"
+    )

@@ -60,6 +60,9 @@ def check_encoding(name: str | None) -> str | None:
     return info.name
 
 
+UTF8_MARK = b"\xef\xbb\xbf"
+
+
 def decode_text(content: bytes, *, name: str, encoding: str | None = None) -> str:
     """The text of a file's bytes by the rule above; ``name`` is what refusals call the file."""
     chosen = check_encoding(encoding)
@@ -71,12 +74,18 @@ def decode_text(content: bytes, *, name: str, encoding: str | None = None) -> st
         return _strict(content, "utf-16", name, "which is not UTF-16")
     if b"\x00" in content[:4096]:
         raise InvalidInputError(f"{name}: is not a CSV or XLSX file (it holds binary data)")
+    # The byte-order mark is not part of the first header; it is taken off here rather than by
+    # the 'utf-8-sig' codec, which reports a bad byte just after the mark at offset 0.
+    mark = len(UTF8_MARK) if content.startswith(UTF8_MARK) else 0
     try:
-        return content.decode("utf-8-sig")
+        return content[mark:].decode("utf-8")
     except UnicodeDecodeError as exc:
         if UTF8_MULTIBYTE.search(content):
             raise _stray(
-                content, exc.start, name, "which is not UTF-8, though the rest of the file is"
+                content,
+                mark + exc.start,
+                name,
+                "which is not UTF-8, though the rest of the file is",
             ) from None
     return _strict(content, LEGACY, name, "which is neither UTF-8 nor Windows-1252")
 
