@@ -14,12 +14,13 @@ from typing import Any
 import fastapi.routing
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from caseload.auth.roles import AccountRole
 from caseload.services import allocation
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Child, Worker
+from caseload.storage.operations_models import ImportRun
 from caseload.web import create_app
 from web.council import PASSWORD, USERNAMES, WebCouncil, populate, sign_in
 
@@ -64,6 +65,13 @@ def served_routes(app: FastAPI) -> list[Any]:
     return list(flatten(app.routes)) if flatten else list(app.routes)
 
 
+def _latest_run(council: WebCouncil) -> int:
+    """The council's latest load (1 when the synthetic council records none)."""
+    with session_scope(council.engine) as session:
+        found = session.scalar(select(func.max(ImportRun.id)))
+    return int(found or 1)
+
+
 def get_paths(council: WebCouncil) -> list[str]:
     """Every GET route with its path filled in (and, for the moves form, with a worker
     chosen too)."""
@@ -73,6 +81,7 @@ def get_paths(council: WebCouncil) -> list[str]:
         "{team_id}": str(council.own_team_id),
         "{username}": "analyst",
         "{child_ref}": run.plan.recommendations[0].child_ref,
+        "{run_id}": str(_latest_run(council)),
     }
     paths: list[str] = []
     for route in served_routes(create_app(council.engine)):

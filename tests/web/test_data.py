@@ -136,10 +136,15 @@ def token_of(response: httpx.Response) -> str:
 
 
 def confirm(site: Site, token: str, client: TestClient | None = None) -> httpx.Response:
+    """Confirm the upload; a load that succeeds is sent to its result page (post/redirect/get),
+    which is returned."""
     page = f"/data/uploads/{token}"
-    return (client or site.client).post(
-        f"{page}/confirm", data={"csrf_token": site.csrf(client, page)}
-    )
+    browser = client or site.client
+    answer = browser.post(f"{page}/confirm", data={"csrf_token": site.csrf(client, page)})
+    if answer.status_code == 303:
+        assert answer.headers["location"].startswith("/data/runs/"), answer.headers["location"]
+        return browser.get(answer.headers["location"])
+    return answer
 
 
 def test_the_data_page_offers_the_three_uploads(site: Site) -> None:
@@ -155,6 +160,25 @@ def test_the_data_page_offers_the_three_uploads(site: Site) -> None:
         assert label in page.text
     assert "Files can be up to 50 MB" in page.text
     assert site.count("import_run") == 0
+
+
+def test_refreshing_the_result_of_a_load_does_not_load_again(site: Site) -> None:
+    """Post/redirect/get: the confirming form sends the browser to the load's own page."""
+    token = token_of(site.upload("hr", [("hr_awkward.csv", HR.read_bytes())], mapping="generic"))
+    page = f"/data/uploads/{token}"
+    answer = site.client.post(f"{page}/confirm", data={"csrf_token": site.csrf(None, page)})
+    assert answer.status_code == 303
+    result = answer.headers["location"]
+    assert re.fullmatch(r"/data/runs/\d+", result)
+    for _ in range(2):  # a refresh of the result page
+        shown = site.client.get(result)
+        assert shown.status_code == 200
+        assert "Loaded hr_awkward.csv as run" in shown.text
+    assert site.count("import_run") == 1
+    assert site.client.get("/data/runs/999999").status_code == 404
+    again = site.client.post(f"{page}/confirm", data={"csrf_token": site.csrf(None, page)})
+    assert again.status_code == 404  # the form resent by hand: the upload is gone
+    assert site.count("import_run") == 1
 
 
 def test_upload_check_confirm_and_load(site: Site) -> None:

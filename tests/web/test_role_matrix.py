@@ -293,6 +293,9 @@ TABLE: tuple[Row, ...] = (
         path="/data/uploads/{upload_token}/confirm", form={}),
     row("POST", "/data/uploads/{token}/discard", ALLOWED, 403, 403, 403,  403,    403,
         path="/data/uploads/{upload_token}/discard", form={}),
+    # A load's result (docs/web/data.md): the administrator's; no such load here, so 404.
+    row("GET",  "/data/runs/{run_id}",   404,    403,    403,    403,    403,    403,
+        path="/data/runs/999999"),
     row("GET",  "/data/quality",         200,    200,    403,    200,    403,    403),
 
     # Accounts and the audit trail (docs/web/admin.md): administrators only, "every other role

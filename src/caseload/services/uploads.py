@@ -39,7 +39,12 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import CaseloadError, ConfigurationError, InvalidInputError, NotFoundError
 from caseload.importers.mapping import Mapping
-from caseload.importers.problems import ImportRejectedError, errors_in, warnings_in
+from caseload.importers.problems import (
+    ImportRejectedError,
+    errors_in,
+    no_problems,
+    warnings_in,
+)
 from caseload.importers.ssd_sources import ALL_TABLES, REQUIRED_TABLES, read_ssd_folder
 from caseload.services import audit
 from caseload.services.imports import (
@@ -51,6 +56,7 @@ from caseload.services.imports import (
     import_ssd,
     mapping_names,
 )
+from caseload.storage import import_writes
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 
@@ -356,6 +362,41 @@ def require_upload_permission(engine: Engine, principal: Principal) -> None:
     """Refuse (and record) someone whose role may not upload data: called before an upload's
     body is read, so a refused upload never reaches the disk."""
     audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
+
+
+@dataclass(frozen=True)
+class LoadedRun:
+    """A load as its result page shows it (after the confirming form, the browser is sent to
+    this page, so a refresh shows it again instead of loading twice)."""
+
+    run_id: int
+    source: str
+    added: int
+    changed: int
+    ended: int
+    warnings: int
+    counts: dict[str, dict[str, int]]
+    problems: pl.DataFrame
+
+
+def loaded_run(engine: Engine, principal: Principal, run_id: int) -> LoadedRun:
+    """One of the council's loads, with its counts by table and the warnings kept."""
+    audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
+    with engine.connect() as connection:
+        found = import_writes.run_record(connection, principal.authority_id, run_id)
+    if found is None:
+        raise NotFoundError(f"there is no load {run_id} for your council")
+    problems = pl.DataFrame(found["problems"]) if found["problems"] else no_problems()
+    return LoadedRun(
+        run_id=found["run_id"],
+        source=found["source"],
+        added=found["added"],
+        changed=found["changed"],
+        ended=found["ended"],
+        warnings=found["warnings"],
+        counts=found["tables"],
+        problems=problems,
+    )
 
 
 def recent_runs(engine: Engine, principal: Principal, *, limit: int = 20) -> pl.DataFrame:

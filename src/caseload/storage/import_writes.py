@@ -441,3 +441,36 @@ def update_frame(connection: Connection, table_name: str, frame: pl.DataFrame) -
     for batch in renamed.iter_slices(BATCH_ROWS):
         connection.execute(statement, batch.to_dicts())
     return frame.height
+
+
+def run_record(connection: Connection, authority: int, run_id: int) -> dict[str, Any] | None:
+    """One load of the authority: what, when, by whom, its counts and the warnings kept."""
+    r = ImportRun
+    row = connection.execute(
+        select(
+            r.id,
+            r.source_name,
+            r.kind,
+            r.loaded_at,
+            r.added,
+            r.changed,
+            r.ended,
+            r.warnings,
+            r.details,
+        ).where(r.id == run_id, r.authority_id == authority)
+    ).one_or_none()
+    if row is None:
+        return None
+    details = json.loads(row[8] or "{}")
+    return {
+        "run_id": row[0],
+        "source": row[1],
+        "kind": row[2],
+        "loaded_at": row[3],
+        "added": row[4],
+        "changed": row[5],
+        "ended": row[6],
+        "warnings": row[7],
+        "tables": details.get("tables", {}),
+        "problems": details.get("warnings", []),
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message, Receive
@@ -17,9 +17,9 @@ from caseload.auth.tokens import same_token, token_digest
 from caseload.domain.dates import parse_day
 from caseload.errors import AccessDeniedError, CaseloadError, InvalidInputError, NotFoundError
 from caseload.services import quality_view, uploads
+from caseload.services.imports import ImportResult
 from caseload.services.imports import (
     ImportRejectedError,
-    ImportResult,
     council_today,
     errors_in,
     warnings_in,
@@ -30,11 +30,13 @@ from caseload.web.deps import (
     CsrfError,
     CurrentUser,
     EngineDep,
+    checked_record_id,
 )
 from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+RunId = Annotated[int, checked_record_id("load"), Path()]
 MAX_FILES = 20
 FORM_OVERHEAD = 64 * 1024  # room for the form's other fields and multipart boundaries
 
@@ -207,7 +209,7 @@ def _problem_columns(problems: list[dict[str, Any]]) -> list[list[Any]]:
     ]
 
 
-def _counts(result: ImportResult) -> list[list[Any]]:
+def _counts(result: uploads.LoadedRun | ImportResult) -> list[list[Any]]:
     return [
         [table, counts["added"], counts["changed"], counts["ended"]]
         for table, counts in result.counts.items()
@@ -233,14 +235,14 @@ def check_upload(
     )
 
 
-@router.post("/data/uploads/{token}/confirm", response_class=HTMLResponse)
+@router.post("/data/uploads/{token}/confirm")
 def confirm_upload(
     request: Request,
     engine: EngineDep,
     user: CurrentUser,
     form: Annotated[FormData, Depends(upload_form)],
     token: str,
-) -> HTMLResponse:
+) -> Response:
     context: dict[str, Any] = {"title": "Load result", "result": None, "error": None}
     status = 200
     try:
@@ -260,13 +262,26 @@ def confirm_upload(
         status = 404 if isinstance(exc, NotFoundError) else 400
         context["error"] = f"Nothing was loaded. {sentence(str(exc))}"
     else:
-        context |= {
-            "result": result,
-            "counts": _counts(result),
-            "problem_rows": _problem_columns(uploads.shown_problems(result.problems)),
-            "total_problems": result.problems.height,
-        }
+        # Post/redirect/get: the result has its own address, so a refresh does not load again.
+        return RedirectResponse(f"/data/runs/{result.run_id}", status_code=303)
     return render(request, "data_result.html", context, status_code=status)
+
+
+@router.get("/data/runs/{run_id}", response_class=HTMLResponse)
+def load_result(
+    request: Request, engine: EngineDep, user: CurrentUser, run_id: RunId
+) -> HTMLResponse:
+    """What a load did, table by table, with its warnings."""
+    found = uploads.loaded_run(engine, user, run_id)
+    context = {
+        "title": "Load result",
+        "error": None,
+        "result": found,
+        "counts": _counts(found),
+        "problem_rows": _problem_columns(uploads.shown_problems(found.problems)),
+        "total_problems": found.problems.height,
+    }
+    return render(request, "data_result.html", context)
 
 
 @router.post("/data/uploads/{token}/discard")
