@@ -50,7 +50,7 @@ DAY_OR_NUMBER = re.compile(
 # Audit-trail filters that are left out of the search with a note, never used as they are.
 LEFT_OUT_WITH_A_NOTE = {("/admin/audit", "date_from"), ("/admin/audit", "date_to")}
 # Named like a number but holding text: the audit trail's target ids are user names, tokens, ...
-TEXT_NOT_A_NUMBER = {("/admin/audit", "target_id")}
+TEXT_NOT_A_NUMBER = {("/admin/audit", "target_id"), ("/admin/audit/download", "target_id")}
 LEFT_OUT_NOTE = "must be a date; it was left out of the search."
 
 

@@ -428,3 +428,20 @@ def test_the_chain_check_reports_intact_and_broken(site: Site) -> None:
     broken = site.client.get("/admin/audit?check=yes").text
     assert "The chain is broken" in broken
     assert "<li>Event 2 its contents were changed after writing</li>" in broken
+
+
+def test_the_filtered_audit_trail_downloads_in_words(site: Site) -> None:
+    ours = Actor("robot", "cli", 1, "cli")
+    for number in range(3):
+        audit.record(site.engine, ours, "view", "worker", number)
+    page = site.client.get("/admin/audit?actor=robot")
+    assert 'href="/admin/audit/download?actor=robot&amp;format=xlsx"' in page.text
+    text = site.client.get("/admin/audit/download?actor=robot&format=csv")
+    assert text.status_code == 200
+    lines = text.text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "Event,When (UTC),User,Role,What happened,Outcome,From,Detail"
+    assert [line.split(",")[4] for line in lines[1:]] == [
+        f"Viewed the record of worker {n}" for n in (2, 1, 0)
+    ]
+    exported = site.events("export")
+    assert [(e[0], e[4]["rows"], e[4]["actor"]) for e in exported] == [("admin", 3, "robot")]

@@ -317,6 +317,7 @@ TABLE: tuple[Row, ...] = (
     row("POST", "/admin/users/{username}/revoke-tokens", ALLOWED, 403, 403, 403, 403, 403,
         form={}),
     row("GET",  "/admin/audit",          200,    403,    403,    403,    403,    403),
+    row("GET",  "/admin/audit/download", 200,    403,    403,    403,    403,    403),
 )
 # fmt: on
 

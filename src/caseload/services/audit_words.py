@@ -7,6 +7,7 @@ kind and id; role codes become their labels."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from caseload.auth.roles import ROLE_LABELS, AccountRole
 
@@ -110,3 +111,20 @@ def detail_words(text: str) -> str:
         for key, value in data.items()
         if value not in ("", None)
     )
+
+
+COLUMNS = ("Event", "When (UTC)", "User", "Role", "What happened", "Outcome", "From", "Detail")
+
+
+def event_row(event: dict[str, Any]) -> list[Any]:
+    """An event as the audit page and its download show it."""
+    return [
+        event["id"],
+        event["at"][:19].replace("T", " "),
+        event["actor"],
+        role_words(event["role"]),
+        sentence(event["action"], event["target_type"], event["target_id"], event["outcome"]),
+        OUTCOMES.get(event["outcome"], event["outcome"]),
+        event["source"],
+        detail_words(event["detail"]),
+    ]

@@ -17,9 +17,9 @@ from caseload.auth.tokens import same_token, token_digest
 from caseload.domain.dates import parse_day
 from caseload.errors import AccessDeniedError, CaseloadError, InvalidInputError, NotFoundError
 from caseload.services import quality_view, uploads
-from caseload.services.imports import ImportResult
 from caseload.services.imports import (
     ImportRejectedError,
+    ImportResult,
     council_today,
     errors_in,
     warnings_in,
