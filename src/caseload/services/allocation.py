@@ -118,13 +118,6 @@ def _check_time_limit(time_limit: float) -> None:
         )
 
 
-def plan_for(council: CouncilData, scope: Scope, time_limit: float = 10.0) -> AllocationRun:
-    """The recommendations for a scope of the council's (cached) data, planned once per data
-    fingerprint."""
-    _check_time_limit(time_limit)
-    return _plan(council, scope, time_limit)
-
-
 def _plan(council: CouncilData, scope: Scope, time_limit: float) -> AllocationRun:
     """The council-wide plan for the day, made once per data fingerprint, and the scope's share
     of it: a team manager's recommendations are the leader's for the same children."""
