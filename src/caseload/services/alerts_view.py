@@ -21,6 +21,7 @@ from caseload.caseloads.alerts import ALERT_LABELS, KIND_ORDER
 from caseload.errors import InvalidInputError
 from caseload.services import audit
 from caseload.services.caseload_views import ScopeFields, scope_dict, scoped_for
+from caseload.services.paging import Page, PageFields
 from caseload.services.table_download import TableFile, table_file
 
 PAGE_SIZE = 50
@@ -53,7 +54,7 @@ class AlertRow(TypedDict):
     action_href: str | None
 
 
-class AlertsContext(ScopeFields):
+class AlertsContext(ScopeFields, PageFields):
     title: str
     filters: dict[str, str]
     teams: list[Choice]
@@ -62,10 +63,6 @@ class AlertsContext(ScopeFields):
     rows: list[AlertRow]
     total: int
     matching: int
-    page: int
-    pages: int
-    first: int
-    last: int
 
 
 @dataclass(frozen=True)
@@ -154,11 +151,8 @@ def alerts_view(
     as_at: date | None = None,
 ) -> AlertsContext:
     scoped, matching, teams = filtered_alerts(engine, principal, wanted, as_at=as_at)
-    pages = max(1, -(-matching.height // PAGE_SIZE))
-    if page > pages:
-        raise InvalidInputError(f"there are only {pages} pages of alerts; choose page 1 to {pages}")
-    start = (page - 1) * PAGE_SIZE
-    shown = matching.slice(start, PAGE_SIZE)
+    where = Page.of(matching.height, page, PAGE_SIZE, "alerts")
+    shown = matching.slice(where.start, PAGE_SIZE)
     present = set(scoped.report.alerts["kind"].to_list())
     audit.record(
         engine,
@@ -182,10 +176,7 @@ def alerts_view(
         "rows": alert_rows(shown),
         "total": scoped.report.alerts.height,
         "matching": matching.height,
-        "page": page,
-        "pages": pages,
-        "first": start + 1 if shown.height else 0,
-        "last": start + shown.height,
+        **where.bounds(shown.height),
     }
 
 

@@ -44,6 +44,7 @@ from caseload.services.caseloads import (
     scoped_report,
 )
 from caseload.services.census import Breakdown, Source
+from caseload.services.paging import Page, PageFields
 from caseload.services.pseudonyms import Pseudonyms, pseudonym_key
 from caseload.services.table_download import TableFile, table_file
 from caseload.services.view_rows import (
@@ -550,7 +551,7 @@ class QueueFilter:
         )
 
 
-class QueuePage(TypedDict):
+class QueuePage(PageFields):
     """The queue's rows after the filters, one page of them, and the choices."""
 
     filters: dict[str, str]
@@ -559,10 +560,6 @@ class QueuePage(TypedDict):
     waits: list[dict[str, str]]
     rows: list[QueueRow]
     matching: int
-    page: int
-    pages: int
-    first: int
-    last: int
 
 
 def queue_rows(context: QueueContext, wanted: QueueFilter, page: int = 1) -> QueuePage | None:
@@ -579,11 +576,8 @@ def queue_rows(context: QueueContext, wanted: QueueFilter, page: int = 1) -> Que
     if wanted.wait and wanted.wait not in WAIT_LABELS:
         raise InvalidInputError("choose new, review or escalate for the wait")
     kept = [row for row in children if wanted.matches(row)]
-    pages = max(1, -(-len(kept) // QUEUE_PAGE_SIZE))
-    if page > pages:
-        raise InvalidInputError(f"there are only {pages} pages of children; choose 1 to {pages}")
-    start = (page - 1) * QUEUE_PAGE_SIZE
-    shown = kept[start : start + QUEUE_PAGE_SIZE]
+    where = Page.of(len(kept), page, QUEUE_PAGE_SIZE, "children")
+    shown = kept[where.start : where.start + QUEUE_PAGE_SIZE]
     return {
         "filters": wanted.as_dict(),
         "teams": teams,
@@ -591,10 +585,7 @@ def queue_rows(context: QueueContext, wanted: QueueFilter, page: int = 1) -> Que
         "waits": [{"value": k, "label": v} for k, v in WAIT_LABELS.items()],
         "rows": shown,
         "matching": len(kept),
-        "page": page,
-        "pages": pages,
-        "first": start + 1 if shown else 0,
-        "last": start + len(shown),
+        **where.bounds(len(shown)),
     }
 
 

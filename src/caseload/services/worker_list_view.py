@@ -20,6 +20,7 @@ from caseload.auth.roles import Permission
 from caseload.errors import InvalidInputError
 from caseload.services import audit
 from caseload.services.caseload_views import Scoped, ScopeFields, scope_dict, scoped_for
+from caseload.services.paging import Page, PageFields
 from caseload.services.table_download import TableFile, table_file
 from caseload.services.view_rows import Detail, WorkerRow, detail_for, role_text, worker_row
 
@@ -33,7 +34,7 @@ class Choice(TypedDict):
     label: str
 
 
-class WorkersContext(ScopeFields):
+class WorkersContext(ScopeFields, PageFields):
     title: str
     detail: str
     filters: dict[str, str]
@@ -45,10 +46,6 @@ class WorkersContext(ScopeFields):
     workers: list[WorkerRow]
     total: int
     matching: int
-    page: int
-    pages: int
-    first: int
-    last: int
 
 
 @dataclass(frozen=True)
@@ -114,11 +111,8 @@ def workers_view(
     as_at: date | None = None,
 ) -> WorkersContext:
     scoped, detail, everyone, matching = _scoped(engine, principal, wanted, as_at)
-    pages = max(1, -(-matching.height // PAGE_SIZE))
-    if page > pages:
-        raise InvalidInputError(f"there are only {pages} pages of workers; choose 1 to {pages}")
-    start = (page - 1) * PAGE_SIZE
-    shown = matching.slice(start, PAGE_SIZE)
+    where = Page.of(matching.height, page, PAGE_SIZE, "workers")
+    shown = matching.slice(where.start, PAGE_SIZE)
     if detail is Detail.NAMED:
         audit.record(
             engine,
@@ -141,10 +135,7 @@ def workers_view(
         "workers": [worker_row(row, detail, scoped.names) for row in shown.iter_rows(named=True)],
         "total": everyone.height,
         "matching": matching.height,
-        "page": page,
-        "pages": pages,
-        "first": start + 1 if shown.height else 0,
-        "last": start + shown.height,
+        **where.bounds(shown.height),
     }
 
 
