@@ -141,14 +141,20 @@ def test_a_manager_asks_the_service_manager_who_agrees_over_cap(
     )
     assert agreed.status_code == 303
     with Session(council.engine) as session:
-        decision = session.scalars(select(AllocationDecision)).one()
-    assert decision.chosen_worker_id == row["proposal"]["worker_id"]
-    assert decision.reason is not None
-    assert decision.reason.startswith(
-        "Agreed over cap by the service manager: Agency cover starts next week."
-    )
-    assert "[rules overridden: " in decision.reason
-    assert _requests(council)[0][2:] == ("agreed", "leader")
+        made = session.scalars(select(AllocationDecision)).all()
+        chosen = sorted(
+            session.scalar(select(Child.child_ref).where(Child.id == d.child_id)) or ""
+            for d in made
+        )
+    assert chosen == sorted(c["child"] for c in row["children"])  # siblings together
+    for decision in made:
+        assert decision.chosen_worker_id == row["proposal"]["worker_id"]
+        assert decision.reason is not None
+        assert decision.reason.startswith(
+            "Agreed over cap by the service manager: Agency cover starts next week."
+        )
+        assert "[rules overridden: " in decision.reason
+    assert {r[2:] for r in _requests(council)} == {("agreed", "leader")}
     recorded = [(e.actor, e.action) for e in events(council.engine, after=before)]
     assert ("manager", "request") in recorded
     assert ("leader", "agree") in recorded
@@ -195,3 +201,44 @@ def test_a_manager_holds_the_case_and_the_leader_can_decline(struggling_each: We
         assert session.scalars(select(AllocationDecision)).all() == []
     kinds = sorted((k, a) for child, k, a, _by in _requests(council) if child == ref)
     assert ("holding", None) in kinds and ("overflow", "declined") in kinds
+
+
+def test_the_api_asks_and_the_leader_answers(struggling_each: WebCouncil) -> None:
+    council = struggling_each
+    row = _overflow_row(council)
+    ref = row["children"][0]["child"]
+    manager = council.client(AccountRole.TEAM_MANAGER)
+    headers = {"X-CSRF-Token": csrf_token(manager)}
+    asked = manager.post(
+        "/api/v1/allocations/requests",
+        json={"child_ref": ref, "kind": "overflow"},
+        headers=headers,
+    )
+    assert asked.status_code == 200, asked.text
+    assert asked.json()["message"].startswith("The service manager has been asked to agree ")
+    again = manager.post(
+        "/api/v1/allocations/requests", json={"child_ref": ref, "kind": "overflow"}, headers=headers
+    )
+    assert again.status_code == 409
+    leader = council.client(AccountRole.LEADER)
+    pending = leader.get("/api/v1/allocations").json()["requests"][0]
+    siblings = [c["child"] for c in row["children"]]
+    refused = manager.post(
+        f"/api/v1/allocations/requests/{pending['request_id']}",
+        json={"answer": "agree", "reason": "x"},
+        headers=headers,
+    )
+    assert refused.status_code == 403
+    agreed = leader.post(
+        f"/api/v1/allocations/requests/{pending['request_id']}",
+        json={"answer": "agree", "reason": "Cover from next week."},
+        headers={"X-CSRF-Token": csrf_token(leader)},
+    )
+    assert agreed.status_code == 200, agreed.text
+    decided = agreed.json()["decisions"]
+    # Siblings asked about together are agreed and allocated together.
+    assert sorted((d["child"], d["decision"]) for d in decided) == sorted(
+        (child, "manual")
+        for child in siblings  # over cap: there was no recommendation
+    )
+    assert {r[2:] for r in _requests(council)} == {("agreed", "leader")}

@@ -318,7 +318,8 @@ class Meeting:
     run: AllocationRun
     meeting: MeetingPlan
     births: dict[int, date | None]
-    requests: dict[int, dict[str, Any]]
+    requests: dict[int, dict[str, Any]]  # each child's latest open request
+    open_requests: list[dict[str, Any]]  # every open request, oldest first
 
     def load(self, worker: Worker) -> tuple[int, int]:
         return self.meeting.load(worker)
@@ -331,11 +332,8 @@ def _meeting(engine: Engine, principal: Principal) -> Meeting:
     children = meeting.council.data.children
     births = dict(children.select("child_id", "birth_date").iter_rows())
     with session_scope(engine) as session:
-        requests = {
-            row["child_id"]: row
-            for row in allocation_requests.open_requests(session, principal.authority_id)
-        }
-    return Meeting(run, meeting, births, requests)
+        found = allocation_requests.open_requests(session, principal.authority_id)
+    return Meeting(run, meeting, births, {row["child_id"]: row for row in found}, found)
 
 
 def _worker_link(principal: Principal, worker: Worker | None) -> str | None:
@@ -546,7 +544,7 @@ def _pending(m: Meeting, principal: Principal) -> list[PendingRequest]:
             "text": row["reason"],
             "requested_by": row["requested_by"],
         }
-        for row in m.requests.values()
+        for row in m.open_requests
         if row["kind"] == "overflow"
     ]
 
@@ -999,8 +997,9 @@ def answer_request(
     agree: bool,
     reason: str | None,
 ) -> DecisionOutcome:
-    """The service leader agrees an overflow proposal (the child is allocated over cap, with the
-    agreement recorded as the reason) or declines it (with a reason)."""
+    """The service leader agrees an overflow proposal (the child, with any siblings asked about
+    for the same worker, is allocated over cap, the agreement recorded as the reason) or
+    declines it (with a reason)."""
     audit.require(engine, principal, Permission.ALLOCATE, "allocation")
     if not principal.all_teams:
         raise audit.refuse(
@@ -1014,42 +1013,69 @@ def answer_request(
     words = (reason or "").strip()
     if not words or len(words) > REASON_LIMIT or "\x00" in words:
         raise InvalidInputError("give the reason for your answer (it is recorded)")
+    m = _meeting(engine, principal)
+    pending = m.open_requests
+    asked = next((r for r in pending if r["request_id"] == request_id), None)
+    group = [asked] if asked is not None else []
+    if asked is not None and asked["kind"] == "overflow":
+        # Siblings go together: their requests for the same worker are answered as one.
+        try:
+            unit = m.meeting.whole.problem.unit_of(asked["child_id"])
+            together = {child.child_id for child in unit.children}
+        except KeyError:
+            together = {asked["child_id"]}
+        group += [
+            r
+            for r in pending
+            if r is not asked
+            and r["kind"] == "overflow"
+            and r["child_id"] in together
+            and r["worker_id"] == asked["worker_id"]
+        ]
+    answered: list[tuple[str, int | None]] = []
     with session_scope(engine) as session:
-        request = allocation_requests.answer_request(
-            session,
-            authority_id=principal.authority_id,
-            request_id=request_id,
-            answer="agreed" if agree else "declined",
-            by=principal.username,
-            reason=words,
-            now=_now(),
-        )
-        child_id, worker_id = request.child_id, request.worker_id
-        audit.record_in(
-            session,
-            audit.actor_of(principal),
-            "agree" if agree else "decline",
-            "allocation_request",
-            request_id,
-            {"child_id": child_id, "worker_id": worker_id},
-        )
-        child_ref = workbench_queries.child_ref_of(session, child_id)
-    if not agree or worker_id is None:
+        for one in group or [{"request_id": request_id}]:
+            request = allocation_requests.answer_request(
+                session,
+                authority_id=principal.authority_id,
+                request_id=one["request_id"],
+                answer="agreed" if agree else "declined",
+                by=principal.username,
+                reason=words,
+                now=_now(),
+            )
+            audit.record_in(
+                session,
+                audit.actor_of(principal),
+                "agree" if agree else "decline",
+                "allocation_request",
+                request.id,
+                {"child_id": request.child_id, "worker_id": request.worker_id},
+            )
+            answered.append(
+                (workbench_queries.child_ref_of(session, request.child_id), request.worker_id)
+            )
+    if not agree:
+        names = ", ".join(ref for ref, _ in answered)
         return {
             "decisions": [],
-            "messages": [f"Declined: {child_ref} stays in the queue."],
+            "messages": [f"Declined: {names} stay{'s' if len(answered) == 1 else ''} waiting."],
             "decided": [],
             "stale": [],
         }
-    result = allocation.decide(
-        engine,
-        child_ref=child_ref,
-        worker_id=worker_id,
-        reason=f"Agreed over cap by the service manager: {words}",
-        override=True,
-        **_common(principal),
-    )
-    return _outcome(engine, principal, [result])
+    results = [
+        allocation.decide(
+            engine,
+            child_ref=child_ref,
+            worker_id=worker_id,
+            reason=f"Agreed over cap by the service manager: {words}",
+            override=True,
+            **_common(principal),
+        )
+        for child_ref, worker_id in answered
+        if worker_id is not None
+    ]
+    return _outcome(engine, principal, results)
 
 
 def confirmations(engine: Engine, principal: Principal, decision_ids: Collection[int]) -> list[str]:

@@ -147,6 +147,63 @@ def decide(
     )
 
 
+class HelpRequest(BaseModel):
+    """When nobody has room for a child: ask the service manager to agree the worker proposed
+    over cap (``overflow``), or hold the case yourself (``holding``, with how)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    child_ref: str = Field(min_length=1, max_length=40, description="The child's reference.")
+    kind: Literal["overflow", "holding"]
+    reason: str | None = Field(default=None, max_length=2000, description="Why, or how.")
+
+
+class RequestAnswer(BaseModel):
+    """The service leader's answer to a request over cap: ``agree`` (the child is allocated to
+    the worker proposed, over cap) or ``decline``, with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer: Literal["agree", "decline"]
+    reason: str = Field(min_length=1, max_length=2000, description="Why (recorded).")
+
+
+class RequestMade(TypedDict):
+    message: str
+
+
+RequestId = Annotated[int, checked_record_id("request"), Path()]
+
+
+@router.post("/allocations/requests", response_model=RequestMade, responses=ERRORS)
+def request_help(
+    engine: EngineDep, principal: ApiUser, wanted: Annotated[HelpRequest, Body()]
+) -> RequestMade:
+    """Ask the service manager to agree a worker over cap, or hold a child's case yourself,
+    when nobody has room; recorded with the audit trail."""
+    message = workbench.request_help(
+        engine, principal, child_ref=wanted.child_ref, kind=wanted.kind, reason=wanted.reason
+    )
+    return {"message": message}
+
+
+@router.post("/allocations/requests/{request_id}", response_model=DecisionOutcome, responses=ERRORS)
+def answer_request(
+    engine: EngineDep,
+    principal: ApiUser,
+    request_id: RequestId,
+    answer: Annotated[RequestAnswer, Body()],
+) -> DecisionOutcome:
+    """The service leader agrees (allocating over cap) or declines a request."""
+    return workbench.answer_request(
+        engine,
+        principal,
+        request_id=request_id,
+        agree=answer.answer == "agree",
+        reason=answer.reason,
+    )
+
+
 @router.get("/me", response_model=WorkerContext, responses=ERRORS)
 def me(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> WorkerContext:
     """Your own record and caseload (a social worker's account linked to their record)."""
