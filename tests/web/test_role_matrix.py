@@ -179,6 +179,7 @@ TABLE: tuple[Row, ...] = (
     # has neither permission.
     row("GET",  "/workforce",            200,    200,    200,    200,    403,    200),
     row("GET",  "/workforce/return.xml", 200,    200,    403,    403,    403,    403),
+    row("GET",  "/workforce/download",   200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/workforce",     200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/census/indicators", 200, 200,   200,    200,    403,    200),
 

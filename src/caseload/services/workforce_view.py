@@ -44,6 +44,7 @@ from caseload.services.census_view import (
     yearly_rows,
     years_by,
 )
+from caseload.services.table_download import TableFile, table_file
 
 PROBLEMS_SHOWN = 200
 DOWNLOAD_LINK = "Download the census return (XML)"
@@ -321,3 +322,47 @@ def census_return_download(
         )
         data = out.read_bytes()
     return ReturnDownload(filename, data, report)
+
+
+BREAKDOWN_HEADINGS: dict[str | None, tuple[str, str]] = {
+    None: ("year", "Census year"),
+    "team": ("team", "Team"),
+    "role": ("role", "Role"),
+}
+
+
+def indicator_download(
+    engine: Engine,
+    principal: Principal,
+    file_format: str,
+    *,
+    year: int | None = None,
+    by: str | None = None,
+    as_at: date | None = None,
+) -> TableFile:
+    """A census indicator table of the workforce page (by year, or by team or role in a year),
+    as the page shows it (small numbers hidden for elected members), as a file."""
+    if by not in BREAKDOWN_HEADINGS:
+        raise InvalidInputError("choose the table by year, by team or by role")
+    council = census_view.open_council(engine, principal, "census indicators")
+    reporting = reporting_day(council, as_at, principal)
+    table = indicator_table(engine, principal, year=year, by=by, as_at=as_at)
+    if reporting is None or not table["rows"]:
+        raise NotFoundError("there are no census figures to download yet")
+    key, heading = BREAKDOWN_HEADINGS[by]
+    indicators = table["indicators"]
+    rows = [
+        [row.get(key), *(row.get(info["name"]) for info in indicators)] for row in table["rows"]
+    ]
+    name = "census-" + (f"{by}-{table['year']}" if by else "years")
+    return table_file(
+        engine,
+        principal,
+        what=name,
+        title="Census indicators" + (f" by {by}, {table['year']}" if by else ""),
+        day=reporting.as_at,
+        columns=[heading, *(info["label"] for info in indicators)],
+        rows=rows,
+        file_format=file_format,
+        detail={"table": by or "years", "year": table["year"]},
+    )

@@ -12,11 +12,13 @@ from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.workforce_view import (
     WorkforceContext,
     census_return_download,
+    indicator_download,
     workforce_context,
 )
 from caseload.web import census_charts, page_bodies
 from caseload.web.charts import Chart
 from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
+from caseload.web.downloads import file_response
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -133,3 +135,17 @@ def census_return_xml(
         media_type="application/xml",
         headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
     )
+
+
+@router.get("/workforce/download")
+def indicators_file(
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    year: Year = None,
+    by: Annotated[str | None, Query(max_length=8)] = None,
+    file_format: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """A census indicator table (by year, or by team or role in a year), as Excel or CSV."""
+    found = indicator_download(engine, principal, file_format, year=year, by=by, as_at=as_at)
+    return file_response(found)
