@@ -302,6 +302,7 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/data/runs/{run_id}",   404,    403,    403,    403,    403,    403,
         path="/data/runs/999999"),
     row("GET",  "/data/quality",         200,    200,    403,    200,    403,    403),
+    row("GET",  "/data/quality/download", 200,   200,    403,    200,    403,    403),
 
     # Accounts and the audit trail (docs/web/admin.md): administrators only, "every other role
     # is refused (and the refusal recorded)".

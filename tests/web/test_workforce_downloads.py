@@ -45,3 +45,27 @@ def test_a_members_team_table_keeps_small_numbers_hidden(shared_council: WebCoun
     hidden = sum(1 for row in api["rows"] for value in row.values() if value == "c")
     assert sum(1 for row in rows[1:] for value in row if value == "c") == hidden
     assert member.get("/workforce/download", params={"by": "wizard"}).status_code == 400
+
+
+def test_the_data_quality_findings_download_as_the_role_sees_them(
+    shared_council: WebCouncil,
+) -> None:
+    leader = shared_council.client(AccountRole.LEADER)
+    shown = leader.get("/api/v1/workforce")  # any page: the session works
+    assert shown.status_code == 200
+    before = last_event_id(shared_council.engine)
+    answer = leader.get("/data/quality/download", params={"format": "csv"})
+    assert answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert rows[0] == ["Check", "Record", "Reference", "What is wrong", "Days"]
+    recorded = [e for e in events(shared_council.engine, after=before) if e.action == "export"]
+    assert [(e.target_type, e.detail["rows"]) for e in recorded] == [
+        ("data-quality", len(rows) - 1)
+    ]
+    analyst = shared_council.client(AccountRole.ANALYST)
+    hidden = list(csv.reader(io.StringIO(analyst.get("/data/quality/download?format=csv").text)))
+    references = {row[2] for row in rows[1:] if row[2]}
+    assert not references & {row[2] for row in hidden[1:]}
+    assert (
+        shared_council.client(AccountRole.MEMBER).get("/data/quality/download").status_code == 403
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -28,10 +29,12 @@ from caseload.quality import CHECKS
 from caseload.services import audit
 from caseload.services.data_quality import data_quality
 from caseload.services.pseudonyms import pseudonym_key
+from caseload.services.table_download import TableFile, table_file
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 
 SHOWN_PER_CHECK = 200
+MAX_DOWNLOADED = 100_000  # findings of one check a download holds at most
 IDENTIFIERS = re.compile(r"\b(staff number|SWE number) \S+")
 # Pages for named records, for roles that may open them (workers have a page; children not yet).
 RECORD_LINKS = {"worker": "/workers/{id}"}
@@ -91,10 +94,15 @@ def _row(
 
 
 def quality_for(
-    engine: Engine, principal: Principal, *, shown_per_check: int = SHOWN_PER_CHECK
+    engine: Engine,
+    principal: Principal,
+    *,
+    shown_per_check: int = SHOWN_PER_CHECK,
+    record: bool = True,
 ) -> QualityPage:
     """The principal's council's findings, check by check (at most ``shown_per_check`` each).
-    A view showing the records' references is written to the audit trail."""
+    A view showing the records' references is written to the audit trail (unless ``record`` is
+    off: a download records itself as an export)."""
     audit.require(engine, principal, Permission.VIEW_DATA_QUALITY, "data quality")
     with session_scope(engine) as session:
         code = session.get_one(Authority, principal.authority_id).code
@@ -118,7 +126,7 @@ def quality_for(
         ]
         more[name] = max(rows.height - shown_per_check, 0)
     shown = sum(len(rows) for rows in findings.values())
-    if references and shown:
+    if record and references and shown:
         # The findings name the records to fix (staff numbers, child references, names): a
         # person-level view, recorded like a worker page's.
         audit.record(engine, principal, "view", "data_quality", None, {"findings_shown": shown})
@@ -130,4 +138,35 @@ def quality_for(
         findings=findings,
         more=more,
         shows_references=references,
+    )
+
+
+QUALITY_COLUMNS = ("Check", "Record", "Reference", "What is wrong", "Days")
+
+
+def quality_download(engine: Engine, principal: Principal, file_format: str) -> TableFile:
+    """Every finding, check by check, as the page shows them (references or pseudonyms as the
+    role sees them), as a file."""
+    page = quality_for(engine, principal, shown_per_check=MAX_DOWNLOADED, record=False)
+    rows = [
+        [
+            CHECKS[name].title,
+            row["record"],
+            row["reference"] if page.shows_references else row["pseudonym"],
+            row["detail"],
+            row["days"],
+        ]
+        for name, found in page.findings.items()
+        for row in found
+    ]
+    return table_file(
+        engine,
+        principal,
+        what="data-quality",
+        title="Data quality",
+        day=page.as_at or date.today(),
+        columns=QUALITY_COLUMNS,
+        rows=rows,
+        file_format=file_format,
+        detail={"references": page.shows_references},
     )

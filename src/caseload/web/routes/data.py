@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message, Receive
@@ -32,6 +32,7 @@ from caseload.web.deps import (
     EngineDep,
     checked_record_id,
 )
+from caseload.web.downloads import file_response
 from caseload.web.formatting import sentence
 from caseload.web.templating import render
 
@@ -294,6 +295,16 @@ def discard_upload(
 ) -> Response:
     uploads.discard(engine, user, token, session_key=session_key(request))
     return RedirectResponse("/data?discarded=1", status_code=303)
+
+
+@router.get("/data/quality/download")
+def quality_file(
+    engine: EngineDep,
+    user: CurrentUser,
+    file_format: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """Every data-quality finding, as Excel or CSV."""
+    return file_response(quality_view.quality_download(engine, user, file_format))
 
 
 @router.get("/data/quality", response_class=HTMLResponse)
