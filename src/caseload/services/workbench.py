@@ -50,6 +50,7 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.caseloads.definitions import escalation_of
 from caseload.domain import WorkerChangeReason
+from caseload.domain.dates import day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import access, allocation, audit
 from caseload.services.allocation import AllocationRun, DecisionResult, MeetingPlan
@@ -418,7 +419,10 @@ def _waiting_proposal(m: Meeting, principal: Principal, waiting: Waiting) -> Pro
 def _request_info(request: dict[str, Any] | None) -> RequestInfo | None:
     if request is None:
         return None
-    since = request["requested_at"].astimezone(UTC).strftime("%-d %b")
+    asked = request["requested_at"]
+    if asked.tzinfo is None:  # SQLite gives back the stored UTC time without its zone
+        asked = asked.replace(tzinfo=UTC)
+    since = day_in_england(asked).strftime("%-d %b")
     if request["kind"] == "holding":
         text = f"Held by {request['requested_by']} since {since}"
     else:
