@@ -258,12 +258,6 @@ def band(policy: CaseloadPolicy) -> pl.Expr:
     )
 
 
-def average_band(caseload: float, policy: CaseloadPolicy) -> str:
-    """The council's or a team's average caseload (cases per case-holding FTE) against the
-    policy's bands: green up to ``bands.green``, amber up to ``bands.amber``, red above."""
-    return policy.band(caseload)
-
-
 # --- ASYE ---------------------------------------------------------------------------------------
 
 

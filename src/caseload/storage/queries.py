@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from caseload.errors import NotFoundError
-from caseload.storage.frames import as_float, as_text, read_frame
+from caseload.storage.frames import as_text, read_frame
 from caseload.storage.models import (
     Allocation,
     Authority,
@@ -44,31 +44,6 @@ def _active_on(
 ) -> ColumnElement[bool]:
     """Inclusive spell test: started on or before ``day`` and not ended before it."""
     return and_(start <= day, or_(end.is_(None), end >= day))
-
-
-def spells_active_on(session: Session, authority_ids: Sequence[int], day: date) -> pl.DataFrame:
-    """Employment spells active on ``day``: one row per spell."""
-    s = EmploymentSpell
-    query = select(
-        s.authority_id,
-        s.worker_id,
-        as_text(s.contract),
-        as_text(s.role),
-        as_float(s.fte),
-        s.team_id,
-    ).where(s.authority_id.in_(authority_ids), _active_on(s.start_date, s.end_date, day))
-    return read_frame(
-        session,
-        query,
-        {
-            "authority_id": pl.Int64,
-            "worker_id": pl.Int64,
-            "contract": pl.Utf8,
-            "role": pl.Utf8,
-            "fte": pl.Float64,
-            "team_id": pl.Int64,
-        },
-    )
 
 
 def statuses_active_on(session: Session, authority_ids: Sequence[int], day: date) -> pl.DataFrame:

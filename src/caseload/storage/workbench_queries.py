@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.storage.models import Child, Worker
@@ -82,13 +82,6 @@ def decisions_after(session: Session, authority_id: int, after_id: int) -> list[
         }
         for row in rows
     ]
-
-
-def last_decision_id(session: Session, authority_id: int) -> int:
-    """The highest decision id of the authority (0 before any)."""
-    d = AllocationDecision
-    found = session.scalar(select(func.max(d.id)).where(d.authority_id == authority_id))
-    return int(found or 0)
 
 
 def child_ref_of(session: Session, child_id: int) -> str:
