@@ -445,3 +445,12 @@ def test_the_filtered_audit_trail_downloads_in_words(site: Site) -> None:
     ]
     exported = site.events("export")
     assert [(e[0], e[4]["rows"], e[4]["actor"]) for e in exported] == [("admin", 3, "robot")]
+
+
+def test_viewing_the_accounts_is_recorded(site: Site) -> None:
+    before = len(site.events("view"))
+    assert site.client.get("/admin/users").status_code == 200
+    assert site.client.get("/admin/users/analyst").status_code == 200
+    views = site.events("view")[before:]
+    assert [(e[0], e[2]) for e in views] == [("admin", "view"), ("admin", "view")]
+    assert views[0][4]["accounts_shown"] >= 2

@@ -199,6 +199,11 @@ def test_upload_check_confirm_and_load(site: Site) -> None:
     assert "Asha" not in check.text and "Khan" not in check.text
     assert (site.count("worker"), site.count("import_run")) == (0, 0)
 
+    with session_scope(site.engine) as session:
+        checked = [
+            e["target_type"] for e in audit_writes.all_events(session) if e["action"] == "view"
+        ]
+    assert checked == ["upload_check"]  # the check quoted a row's values: a recorded view
     loaded = confirm(site, token)
     assert loaded.status_code == 200
     assert "Loaded hr_awkward.csv as run" in loaded.text

@@ -356,9 +356,12 @@ def list_users_for(engine: Engine, principal: Principal) -> list[AccountView]:
     """The accounts page: administrators only."""
     audit.require(engine, principal, Permission.MANAGE_USERS, "accounts")
     with session_scope(engine) as session:
-        return [
+        found = [
             _view(session, a) for a in account_queries.accounts(session, principal.authority_id)
         ]
+    # Accounts carry staff names: a person-level view, recorded like a worker page's.
+    audit.record(engine, principal, "view", "accounts", None, {"accounts_shown": len(found)})
+    return found
 
 
 def account_for(
@@ -368,7 +371,9 @@ def account_for(
     audit.require(engine, principal, Permission.MANAGE_USERS, "accounts")
     with session_scope(engine) as session:
         account = _account(session, username, principal.authority_id)
-        return _view(session, account), _token_views(session, account.id)
+        found = _view(session, account), _token_views(session, account.id)
+    audit.record(engine, principal, "view", "account", account.id, {})
+    return found
 
 
 def team_names_for(engine: Engine, principal: Principal) -> list[str]:

@@ -38,6 +38,8 @@ TARGETS = {
     "child": "child",
     "team": "team",
     "account": "account",
+    "accounts": "the accounts",
+    "upload_check": "the check of an upload",
     "alerts": "alerts",
     "workers": "the workers' caseloads",
     "queue": "the children waiting",

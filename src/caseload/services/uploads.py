@@ -594,6 +594,16 @@ def check(
     Nothing is written."""
     audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
     staged = find(principal, token, session_key=session_key, root=root, now=now)
+    checked = _check(engine, principal, staged)
+    if checked.problems:
+        # Problem rows can quote a file's values (staff numbers, references): a view, recorded.
+        audit.record(
+            engine, principal, "view", "upload_check", None, {"problems": len(checked.problems)}
+        )
+    return checked
+
+
+def _check(engine: Engine, principal: Principal, staged: StagedUpload) -> UploadCheck:
     try:
         _unchanged(staged)
         result = _load(engine, principal, staged, dry_run=True)
