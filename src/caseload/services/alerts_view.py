@@ -23,6 +23,7 @@ from caseload.services import audit
 from caseload.services.caseload_views import ScopeFields, scope_dict, scoped_for
 from caseload.services.paging import Page, PageFields
 from caseload.services.table_download import TableFile, table_file
+from caseload.services.view_rows import Choice
 
 PAGE_SIZE = 50
 SEVERITIES = {"red": "Red: act now", "amber": "Amber: act soon"}
@@ -35,11 +36,6 @@ MOVE_KINDS = frozenset(
     }
 )
 WAITING_KINDS = frozenset({"unallocated_escalate", "unallocated_review"})
-
-
-class Choice(TypedDict):
-    value: str
-    label: str
 
 
 class AlertRow(TypedDict):

@@ -59,6 +59,13 @@ class Crumb(TypedDict):
     href: str | None
 
 
+class Choice(TypedDict):
+    """One option of a page's filter: the value sent and the words shown."""
+
+    value: str
+    label: str
+
+
 class WorkerRow(TypedDict):
     """A worker's caseload on the day (as in the council's report). Pseudonymised rows have
     ``label`` the worker's pseudonym (W-...) and no id, name, staff number or link."""

@@ -55,7 +55,7 @@ from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.services import access, allocation, audit
 from caseload.services.allocation import AllocationRun, DecisionResult, MeetingPlan
 from caseload.services.caseload_views import ScopeFields, report_for, scope_dict
-from caseload.services.view_rows import Crumb, flags
+from caseload.services.view_rows import Choice, Crumb, flags
 from caseload.storage import allocation_requests, workbench_queries
 from caseload.storage.engine import session_scope
 
@@ -156,11 +156,6 @@ class Filters(TypedDict):
     team: str
     status: str
     wait: str
-
-
-class Choice(TypedDict):
-    value: str
-    label: str
 
 
 class SolverInfo(TypedDict):

@@ -13,7 +13,6 @@ from datetime import date
 
 import polars as pl
 from sqlalchemy import Engine
-from typing_extensions import TypedDict
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
@@ -22,16 +21,11 @@ from caseload.services import audit
 from caseload.services.caseload_views import Scoped, ScopeFields, scope_dict, scoped_for
 from caseload.services.paging import Page, PageFields
 from caseload.services.table_download import TableFile, table_file
-from caseload.services.view_rows import Detail, WorkerRow, detail_for, role_text, worker_row
+from caseload.services.view_rows import Choice, Detail, WorkerRow, detail_for, role_text, worker_row
 
 PAGE_SIZE = 50
 BANDS = {"red": "Red", "amber": "Amber", "green": "Green"}
 CONTRACTS = {"own": "Own staff", "agency": "Agency"}
-
-
-class Choice(TypedDict):
-    value: str
-    label: str
 
 
 class WorkersContext(ScopeFields, PageFields):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -11,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from caseload.domain.numbers import PAGE_NUMBERS
 from caseload.services.alerts_view import AlertFilter, alerts_download, alerts_view
 from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
-from caseload.web.downloads import file_response
+from caseload.web.downloads import file_response, table_links
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -33,25 +32,14 @@ def alerts_page(
     page = page or 1
     wanted = AlertFilter(team=team.strip(), kind=kind.strip(), severity=severity.strip())
     context = alerts_view(engine, principal, wanted, page=page, as_at=as_at)
-    kept = [(k, v) for k, v in wanted.as_dict().items() if v]
-    if as_at is not None:
-        kept.append(("as_at", as_at.isoformat()))
-
-    def page_href(number: int) -> str:
-        return "/alerts?" + urlencode([*kept, ("page", str(number))])
-
+    links = table_links("/alerts", wanted.as_dict(), as_at, page, context["pages"])
     return render(
         request,
         "alerts.html",
         {
             **context,
-            "previous_url": page_href(page - 1) if page > 1 else None,
-            "next_url": page_href(page + 1) if page < context["pages"] else None,
+            **links,
             "clear_url": "/alerts" + (f"?as_at={as_at.isoformat()}" if as_at else ""),
-            "downloads": {
-                kind: "/alerts/download?" + urlencode([*kept, ("format", kind)])
-                for kind in ("xlsx", "csv")
-            },
         },
     )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,7 +25,7 @@ from caseload.services.caseload_views import (
 from caseload.services.snapshot import Snapshots
 from caseload.services.worker_list_view import WorkerFilter, workers_download, workers_view
 from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_number
-from caseload.web.downloads import file_response
+from caseload.web.downloads import file_response, table_links
 from caseload.web.templating import TEMPLATES, render
 
 router = APIRouter(include_in_schema=False)
@@ -97,21 +96,13 @@ def queue_page(
     context = queue_view(engine, principal, as_at=as_at)
     wanted = QueueFilter(team.strip(), case.strip(), wait.strip())
     rows = queue_rows(context, wanted, page)
-    kept = [(k, v) for k, v in wanted.as_dict().items() if v]
-    if as_at is not None:
-        kept.append(("as_at", as_at.isoformat()))
     extra: dict[str, Any] = {}
     if rows is not None:
         extra = {
             "rows": rows,
             "detail": context["detail"],
             "can_allocate": principal.can(Permission.ALLOCATE),
-            "previous_url": _queue_href(kept, page - 1) if page > 1 else None,
-            "next_url": _queue_href(kept, page + 1) if page < rows["pages"] else None,
-            "downloads": {
-                kind: "/caseloads/queue/download?" + urlencode([*kept, ("format", kind)])
-                for kind in ("xlsx", "csv")
-            },
+            **table_links("/caseloads/queue", wanted.as_dict(), as_at, page, rows["pages"]),
         }
     return render(
         request,
@@ -130,10 +121,6 @@ def queue_page(
             **extra,
         },
     )
-
-
-def _queue_href(kept: list[tuple[str, str]], number: int) -> str:
-    return "/caseloads/queue?" + urlencode([*kept, ("page", str(number))])
 
 
 @router.get("/caseloads/queue/download")
@@ -168,26 +155,8 @@ def workers_page(
     page = page or 1
     wanted = WorkerFilter(team.strip(), service.strip(), role.strip(), band.strip(), contract)
     context = workers_view(engine, principal, wanted, page=page, as_at=as_at)
-    kept = [(k, v) for k, v in wanted.as_dict().items() if v]
-    if as_at is not None:
-        kept.append(("as_at", as_at.isoformat()))
-
-    def page_href(number: int) -> str:
-        return "/caseloads/workers?" + urlencode([*kept, ("page", str(number))])
-
-    return render(
-        request,
-        "caseloads_workers.html",
-        {
-            **context,
-            "previous_url": page_href(page - 1) if page > 1 else None,
-            "next_url": page_href(page + 1) if page < context["pages"] else None,
-            "downloads": {
-                kind: "/caseloads/workers/download?" + urlencode([*kept, ("format", kind)])
-                for kind in ("xlsx", "csv")
-            },
-        },
-    )
+    links = table_links("/caseloads/workers", wanted.as_dict(), as_at, page, context["pages"])
+    return render(request, "caseloads_workers.html", {**context, **links})
 
 
 @router.get("/caseloads/workers/download")
