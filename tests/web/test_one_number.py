@@ -195,3 +195,20 @@ def test_every_surface_shows_the_same_figures(
         assert printed(position["average"], 1) in overview_page
         assert printed(summary["dfe_average"], 1) in caseloads_page
     assert re.search(rf"\b{waiting['children']}\b", overview_page)
+
+    # The alerts page, the workers' table and the downloads count the same as the API and CLI.
+    alerts_total = len(cli_alerts["alerts"])
+    assert overview["alerts"]["total"] == alerts_total
+    alerts_page = at.page("/alerts")
+    assert f"{alerts_total:,} alert{'s' if alerts_total != 1 else ''} in every team" in alerts_page
+    workers_file = at.client.get(
+        "/caseloads/workers/download", params={"format": "csv", "as_at": day.isoformat()}
+    )
+    workers = list(csv.DictReader(io.StringIO(workers_file.text.lstrip("\ufeff"))))
+    assert sum(int(row["Cases"]) for row in workers) == sum(
+        int(row["cases"]) for row in cli_caseloads["workers"]
+    )
+    queue_file = at.client.get(
+        "/caseloads/queue/download", params={"format": "csv", "as_at": day.isoformat()}
+    )
+    assert len(queue_file.text.strip().splitlines()) - 1 == waiting["children"] == len(queue)
