@@ -42,6 +42,12 @@ def test_a_members_team_table_keeps_small_numbers_hidden(shared_council: WebCoun
     answer = member.get("/workforce/download", params={"by": "team", "year": year, "format": "csv"})
     assert answer.status_code == 200
     rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    names = [info["name"] for info in api["indicators"]]
+    # Every cell is the member's API figure: suppressed ones stay 'c'.
+    assert rows[1:] == [
+        ["" if v is None else str(v) for v in [row["team"], *(row.get(n) for n in names)]]
+        for row in api["rows"]
+    ]
     hidden = sum(1 for row in api["rows"] for value in row.values() if value == "c")
     assert sum(1 for row in rows[1:] for value in row if value == "c") == hidden
     assert member.get("/workforce/download", params={"by": "wizard"}).status_code == 400
