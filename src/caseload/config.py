@@ -60,6 +60,12 @@ SETTINGS = (
         "pseudonym.",
     ),
     Setting(
+        "CASELOAD_TARGETS",
+        "the built-in targets (reference/workforce_targets.yaml)",
+        "Path of the council's own workforce targets (YAML, as the built-in file), which the "
+        "board pack and the scrutiny report rate their headline measures against.",
+    ),
+    Setting(
         "CASELOAD_UPLOAD_MAX_MB",
         "50",
         "Largest file (or .zip) the web application's Data page accepts, in MB (1 to 500).",

@@ -51,6 +51,10 @@ class Permission(StrEnum):
     IMPORT_DATA = "import_data"
     """Upload HR extracts, absences and SSD folders."""
     VIEW_DATA_QUALITY = "view_data_quality"
+    PUBLIC_REPORTS = "public_reports"
+    """The board pack and scrutiny report prepared for publication (small numbers hidden)."""
+    INTERNAL_REPORTS = "internal_reports"
+    """The board pack and scrutiny report with team and service figures in full."""
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
@@ -65,6 +69,8 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_RETURN_CHECKS,
             _P.IMPORT_DATA,
             _P.VIEW_DATA_QUALITY,
+            _P.PUBLIC_REPORTS,
+            _P.INTERNAL_REPORTS,
             _P.MANAGE_USERS,
             _P.MANAGE_POLICY,
             _P.VIEW_AUDIT,
@@ -79,6 +85,8 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.DOWNLOAD_RETURN,
             _P.VIEW_RETURN_CHECKS,
             _P.VIEW_DATA_QUALITY,
+            _P.PUBLIC_REPORTS,
+            _P.INTERNAL_REPORTS,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
@@ -88,7 +96,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
         {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_RETURN_CHECKS, _P.VIEW_DATA_QUALITY}
     ),
     AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
-    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES}),
+    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),
 }
 
 # Roles that see every team; the others are limited to their own teams or their own record.

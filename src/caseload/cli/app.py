@@ -58,6 +58,9 @@ COMMANDS: dict[str, CommandEntry] = {
         "imports", "app", "Load HR extracts, absences and the Standard Safeguarding Dataset."
     ),
     "export": CommandEntry("export", "app", "Export data for analysts."),
+    "report": CommandEntry(
+        "reports", "app", "The Workforce Steering Group pack and the scrutiny report."
+    ),
     "policy": CommandEntry("policy", "app", "The caseload policy: points, caps, bands, ages."),
     "users": CommandEntry("users", "app", "Accounts and API tokens."),
     "audit": CommandEntry("audit", "app", "Check the audit trail's hash chain."),

@@ -148,4 +148,6 @@ class Report:
 
     def file_name(self, file_format: FileFormat) -> str:
         day = self.as_at.isoformat() if self.as_at else "undated"
-        return f"{self.kind.value}-{self.council_code}-{day}-{self.audience.value}.{file_format.value}"
+        return (
+            f"{self.kind.value}-{self.council_code}-{day}-{self.audience.value}.{file_format.value}"
+        )

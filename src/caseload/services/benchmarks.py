@@ -475,3 +475,31 @@ def aggregate(
     frame = against_published(rebuilt, _level(rows, chosen.published))
     counts = dict(zip(rebuilt["region_code"], rebuilt["councils"], strict=True))
     return Aggregation(release=label, year=year, level=chosen, frame=frame, councils=counts)
+
+
+def published_years(engine: Engine) -> list[int]:
+    """Every census year some imported release holds figures for, oldest first."""
+    require_current(engine)
+    with session_scope(engine) as session:
+        known = queries.releases(session)
+        years: set[int] = set()
+        for label in known["release"].to_list():
+            years.update(queries.release_years(session, str(label)))
+    return sorted(years)
+
+
+def published_council(engine: Engine, code: str) -> dict[str, str | None] | None:
+    """The council's name and region as the newest imported release prints them, or None when
+    no release has a row for the code."""
+    years = published_years(engine)
+    for year in reversed(years):
+        label, rows = _year_rows(engine, year, None)
+        found = _level(rows, LOCAL_AUTHORITY).filter(la_code_matches(code))
+        if found.height:
+            return {
+                "code": code,
+                "name": found["la_name"][0],
+                "region": found["region_name"][0],
+                "release": label,
+            }
+    return None

@@ -102,3 +102,21 @@ class AllocationRequest(Base):
         ),
         Index("ix_allocation_request_open", "authority_id", "answer"),
     )
+
+
+class ScorecardSnapshot(Base):
+    """The headline scorecard of a reporting date as it was reported (the Workforce Steering
+    Group's history): each measure's value, stored so later corrections to the data do not
+    rewrite what the group was told. ``measures`` is JSON. Taking a date again (on purpose)
+    appends a row; the newest row of a date is the one reports use."""
+
+    __tablename__ = "scorecard_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id", ondelete="CASCADE"))
+    as_at: Mapped[date]
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    taken_by: Mapped[str] = mapped_column(String(80))
+    measures: Mapped[str] = mapped_column(Text, comment="measure name -> value, as JSON")
+    __table_args__ = (
+        Index("ix_scorecard_snapshot_day", "authority_id", "as_at"),
+    )

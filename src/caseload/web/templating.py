@@ -30,6 +30,7 @@ NAVIGATION = (
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/allocation", "Allocation", Permission.ALLOCATE),
+    ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),
     ("/data/quality", "Data quality", Permission.VIEW_DATA_QUALITY),

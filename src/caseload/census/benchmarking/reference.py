@@ -141,3 +141,34 @@ def neighbours_of(code: str, neighbours: pl.DataFrame | None = None) -> tuple[st
     table = shipped_neighbours() if neighbours is None else neighbours
     rows = table.filter(pl.col("la_code") == code).sort("rank")
     return tuple(rows["neighbour_code"].to_list())
+
+
+CONTINUITY_FILE = "cla_social_worker_changes_2024.csv.gz"
+CONTINUITY_YEAR = 2024
+CONTINUITY_SCHEMA: dict[str, pl.DataType] = {
+    "time_period": pl.Int64(),
+    "geographic_level": pl.Utf8(),
+    "region_name": pl.Utf8(),
+    "la_code": pl.Utf8(),
+    "la_name": pl.Utf8(),
+    "children": pl.Int64(),
+    "three_or_more": pl.Int64(),
+    "percentage": pl.Float64(),
+}
+
+
+@cache
+def shipped_continuity() -> pl.DataFrame:
+    """DfE's children looked after on 31 March 2024 and how many had three or more social workers
+    during the year, for England, each region and each council (*Children looked after in
+    England including adoptions*, ``cla_social_worker_changes.csv``): the benchmark for a
+    council's continuity. Suppressed council cells are null."""
+    frame = pl.read_csv(
+        _folder() / CONTINUITY_FILE,
+        schema_overrides={"la_code": pl.Utf8},
+        null_values=["c", "x", "z", "u", "low", ""],
+        infer_schema_length=0,
+    )
+    return frame.select(
+        pl.col(name).cast(dtype, strict=False) for name, dtype in CONTINUITY_SCHEMA.items()
+    )

@@ -12,6 +12,7 @@ from caseload.web.routes import (
     glossary,
     overview,
     people,
+    reports,
     session,
     workforce,
 )
@@ -24,6 +25,7 @@ ROUTERS = [
     alerts.router,
     allocation.router,
     people.router,
+    reports.router,
     data.router,
     admin.router,
     glossary.router,
