@@ -105,6 +105,19 @@ def employments(spells: pl.DataFrame) -> pl.DataFrame:
 
 def derive_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
     """Census records for every window, in record shape plus an ``AsAt`` column."""
+    records = employment_records(data, windows)
+    return (
+        conform_records(records)
+        .with_columns(records["AsAt"])
+        .sort("LEA", "Year", "AgencyWorker", "SWENo", "RoleStartDate", nulls_last=True)
+    )
+
+
+def employment_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
+    """The census records of :func:`derive_records` before they take the return's shape: one row
+    per employment and window, the record items beside ``worker_id``, ``employment``,
+    ``PeriodStart`` and ``AsAt``. Figures that follow a census starter or leaver back to the
+    worker (recruitment by origin, leavers by reason) start here, so they count the same people."""
     spells = employments(data.spells)
     by_employment = spells.group_by("employment").agg(
         pl.col("LEA").first(),
@@ -176,12 +189,7 @@ def derive_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFrame:
     )
     records = _add_people(records, data.workers)
     records = _add_cases(records, data.allocations)
-    records = _add_absence(records, data.absences)
-    return (
-        conform_records(records)
-        .with_columns(records["AsAt"])
-        .sort("LEA", "Year", "AgencyWorker", "SWENo", "RoleStartDate", nulls_last=True)
-    )
+    return _add_absence(records, data.absences)
 
 
 def _with_asye(current: pl.DataFrame, data: DayToDay) -> pl.DataFrame:

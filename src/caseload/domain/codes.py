@@ -166,6 +166,11 @@ class StartOrigin(IntEnum):
     NOT_KNOWN = 9
     NOT_YET_COLLECTED = 10
 
+    @property
+    def label(self) -> str:
+        """The code's meaning as the census guide words it, in plain English."""
+        return _START_ORIGIN_LABELS[self]
+
 
 class LeaverDestination(IntEnum):
     OTHER_ENGLISH_COUNCIL = 1
@@ -177,6 +182,11 @@ class LeaverDestination(IntEnum):
     OTHER = 7
     NOT_KNOWN = 8
     NOT_YET_COLLECTED = 9
+
+    @property
+    def label(self) -> str:
+        """The code's meaning as the census guide words it, in plain English."""
+        return _LEAVER_DESTINATION_LABELS[self]
 
 
 class ReasonLeave(IntEnum):
@@ -191,6 +201,11 @@ class ReasonLeave(IntEnum):
     NOT_KNOWN = 9
     NOT_YET_COLLECTED = 10
 
+    @property
+    def label(self) -> str:
+        """The code's meaning as the census guide words it, in plain English."""
+        return _REASON_LEAVE_LABELS[self]
+
 
 class AbsenceReason(str, Enum):
     """Census ``ReasonAbsence`` codes."""
@@ -202,3 +217,46 @@ class AbsenceReason(str, Enum):
     TRN = "TRN"
     UNA = "UNA"
     UNP = "UNP"
+
+
+_START_ORIGIN_LABELS: dict[StartOrigin, str] = {
+    StartOrigin.NEWLY_QUALIFIED: "Newly qualified",
+    StartOrigin.OTHER_ENGLISH_COUNCIL: "Social work in another English council",
+    StartOrigin.OUTSIDE_ENGLAND: "Social work outside England",
+    StartOrigin.AGENCY_OR_CONSULTANCY: "Agency or consultancy social work in England",
+    StartOrigin.OTHER_SOCIAL_WORK: "Other social work, not a council",
+    StartOrigin.OTHER_SOCIAL_CARE: "Another social care role",
+    StartOrigin.NON_SOCIAL_CARE_OR_BREAK: (
+        "A role outside social care, outside England, no employment or a career break"
+    ),
+    StartOrigin.OTHER: "Other",
+    StartOrigin.NOT_KNOWN: "Not known",
+    StartOrigin.NOT_YET_COLLECTED: "Not yet collected",
+}
+_LEAVER_DESTINATION_LABELS: dict[LeaverDestination, str] = {
+    LeaverDestination.OTHER_ENGLISH_COUNCIL: "Social work in another English council",
+    LeaverDestination.OUTSIDE_ENGLAND: "Social work outside England",
+    LeaverDestination.AGENCY_OR_CONSULTANCY: "Agency or consultancy social work",
+    LeaverDestination.OTHER_SOCIAL_WORK: "Other social work, not a council",
+    LeaverDestination.OTHER_SOCIAL_CARE: "Another social care role",
+    LeaverDestination.NON_SOCIAL_CARE_OR_BREAK: (
+        "A role outside social care, no employment or a career break"
+    ),
+    LeaverDestination.OTHER: "Other",
+    LeaverDestination.NOT_KNOWN: "Not known",
+    LeaverDestination.NOT_YET_COLLECTED: "Not yet collected",
+}
+_REASON_LEAVE_LABELS: dict[ReasonLeave, str] = {
+    ReasonLeave.RESIGNATION: "Resignation",
+    ReasonLeave.VOLUNTARY_REDUNDANCY: "Voluntary redundancy",
+    ReasonLeave.COMPULSORY_REDUNDANCY: "Compulsory redundancy",
+    ReasonLeave.DISMISSED: "Dismissed",
+    ReasonLeave.RETIRED: "Retired",
+    ReasonLeave.DECEASED: "Died",
+    ReasonLeave.MOVED_WITHIN_COUNCIL: (
+        "Moved to a role outside children's social work in the council"
+    ),
+    ReasonLeave.OTHER: "Other",
+    ReasonLeave.NOT_KNOWN: "Not known",
+    ReasonLeave.NOT_YET_COLLECTED: "Not yet collected",
+}
