@@ -15,7 +15,7 @@ import polars as pl
 from caseload.domain.codes import Role
 from caseload.domain.dates import reference_date
 from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Grid
-from caseload.reports import commentary, people_flows
+from caseload.reports import people_flows
 from caseload.reports.model import (
     Audience,
     Cell,
@@ -109,9 +109,16 @@ def establishment(figures: ReportFigures, *, detailed: bool) -> Section | None:
         totals = posts.group_by("day").agg(pl.col("funded_fte").sum())
         values = dict(zip(totals["day"].to_list(), totals["funded_fte"].to_list(), strict=True))
         rows.append(
-            {"name": "All posts", **{k: round(values.get(d, 0.0), 1) for k, d in zip(keys, days, strict=True)}}
+            {
+                "name": "All posts",
+                **{k: round(values.get(d, 0.0), 1) for k, d in zip(keys, days, strict=True)},
+            }
         )
-        return Table(f"Funded posts (FTE) by {label}", (Column("name", label.capitalize()), *day_columns), tuple(rows))
+        return Table(
+            f"Funded posts (FTE) by {label}",
+            (Column("name", label.capitalize()), *day_columns),
+            tuple(rows),
+        )
 
     tables = [by("role", "role", ROLE_LABELS)]
     if detailed:
@@ -222,9 +229,16 @@ def establishment(figures: ReportFigures, *, detailed: bool) -> Section | None:
         "Census year",
         "FTE",
         (
-            Series("Funded posts", tuple((row["year"], _float(row["funded"])) for row in yearly_rows)),  # type: ignore[misc]
-            Series("Own staff in post", tuple((row["year"], _float(row["inpost"])) for row in yearly_rows)),  # type: ignore[misc]
-            Series("Agency workers", tuple((row["year"], _float(row["agency"])) for row in yearly_rows)),  # type: ignore[misc]
+            Series(
+                "Funded posts", tuple((row["year"], _float(row["funded"])) for row in yearly_rows)
+            ),  # type: ignore[misc]
+            Series(
+                "Own staff in post",
+                tuple((row["year"], _float(row["inpost"])) for row in yearly_rows),
+            ),  # type: ignore[misc]
+            Series(
+                "Agency workers", tuple((row["year"], _float(row["agency"])) for row in yearly_rows)
+            ),  # type: ignore[misc]
         ),
     )
     return Section(
@@ -297,10 +311,7 @@ def protect_counts(
             grid.add_sum(total, [(index, column) for index in range(len(parts))])
     hidden = grid.protect(DEFAULT_THRESHOLD).hidden
     return [
-        {
-            key: SUPPRESSED if (index, key) in hidden else value
-            for key, value in row.items()
-        }
+        {key: SUPPRESSED if (index, key) in hidden else value for key, value in row.items()}
         for index, row in enumerate(rows)
     ]
 
@@ -316,7 +327,14 @@ def people(figures: ReportFigures) -> Section | None:
     spells, workers = council.data.spells, council.census.workers
     services = people_flows.team_services(council.data.teams)
 
-    def table(title: str, label: str, rows: list[dict[str, Cell]], note: str | None = None, *, total: bool = True) -> Table:
+    def table(
+        title: str,
+        label: str,
+        rows: list[dict[str, Cell]],
+        note: str | None = None,
+        *,
+        total: bool = True,
+    ) -> Table:
         shown = protect_counts(rows, keys, total_row=total) if public else rows
         return Table(title, (Column("name", label), *year_columns), tuple(shown), note)
 
@@ -326,16 +344,12 @@ def people(figures: ReportFigures) -> Section | None:
         table(
             "Own-staff starters by origin, by census year",
             "Origin",
-            _by_year(starters, "origin", "starters", years, order=origin_order, total="All starters"),
+            _by_year(
+                starters, "origin", "starters", years, order=origin_order, total="All starters"
+            ),
         )
     ]
-    progressed = people_flows.progression(spells, years).with_columns(
-        (
-            pl.col("from_role").replace_strict(ROLE_LABELS, default=pl.col("from_role"))
-            + " to "
-            + pl.col("to_role").replace_strict(ROLE_LABELS, default=pl.col("to_role"))
-        ).alias("move")
-    )
+    progressed = people_flows.progression(spells, years)
     if progressed.height:
         tables.append(
             table(
@@ -355,30 +369,49 @@ def people(figures: ReportFigures) -> Section | None:
                 _by_year(moves, "move", "people", years, total="All moves"),
             )
         )
-    reasons = people_flows.leavers_by_reason(spells, years)
+    reasons = people_flows.leavers_by_reason(spells, workers, years).drop("reason")
+    reasons = reasons.rename({"label": "reason"})
     tables.append(
         table(
             "Own-staff leavers by reason, by census year",
             "Reason for leaving",
-            _by_year(reasons, "reason", "leavers", years, order=list(dict.fromkeys(reasons["reason"].to_list())), total="All leavers"),
+            _by_year(
+                reasons,
+                "reason",
+                "leavers",
+                years,
+                order=list(dict.fromkeys(reasons["reason"].to_list())),
+                total="All leavers",
+            ),
         )
     )
-    destinations = people_flows.leavers_by_destination(spells, years)
+    destinations = people_flows.leavers_by_destination(spells, workers, years).drop("destination")
+    destinations = destinations.rename({"label": "destination"})
     tables.append(
         table(
             "Own-staff leavers by destination, by census year",
             "Where they went",
-            _by_year(destinations, "destination", "leavers", years, order=list(dict.fromkeys(destinations["destination"].to_list())), total="All leavers"),
+            _by_year(
+                destinations,
+                "destination",
+                "leavers",
+                years,
+                order=list(dict.fromkeys(destinations["destination"].to_list())),
+                total="All leavers",
+            ),
         )
     )
-    length = people_flows.service_length(spells, workers, figures.as_at)
+    length = people_flows.service_length(spells, figures.as_at)
     length_rows: list[dict[str, Cell]] = [
         {"name": row["band"], "headcount": row["headcount"], "fte": row["fte"]}
         for row in length.iter_rows(named=True)
     ]
     if public:
         protected = protect_counts(
-            [*length_rows, {"name": "All", "headcount": sum(int(r["headcount"] or 0) for r in length_rows)}],
+            [
+                *length_rows,
+                {"name": "All", "headcount": sum(int(r["headcount"] or 0) for r in length_rows)},
+            ],
             ["headcount"],
             total_row=True,
         )[:-1]
@@ -408,15 +441,14 @@ def people(figures: ReportFigures) -> Section | None:
         lines.append(
             f"In {latest}, {total_starters} own staff started, {newly} of them newly qualified."
         )
-    approaching = people_flows.approaching_two_years(spells, figures.as_at)
-    count = _approaching_count(approaching)
-    if count is not None and not (public and 0 < count < DEFAULT_THRESHOLD):
+    count = people_flows.approaching_two_years(spells, figures.as_at).approaching_count
+    if not (public and 0 < count < DEFAULT_THRESHOLD):
         lines.append(
             f"{count} own {'member of staff reaches' if count == 1 else 'staff reach'} two years' "
             "service in the next six months: the point after which councils lose most social "
             "workers, and the time for a stay conversation."
         )
-    stability = people_flows.stability_index(spells, workers, figures.as_at)
+    stability = people_flows.stability_index(spells, workers, figures.as_at).row(0, named=True)
     if stability["share"] is not None and not public:
         lines.append(
             f"{stability['share']:.1f}% of own-staff social workers have more than two years' "
@@ -428,13 +460,3 @@ def people(figures: ReportFigures) -> Section | None:
         tuple(commentary_line for commentary_line in lines if commentary_line),
         tuple(tables),
     )
-
-
-def _approaching_count(found: object) -> int | None:
-    if isinstance(found, int):
-        return found
-    if isinstance(found, tuple) and found and isinstance(found[0], int):
-        return found[0]
-    if isinstance(found, pl.DataFrame):
-        return found.height
-    return None

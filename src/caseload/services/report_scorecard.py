@@ -152,7 +152,7 @@ def day_values(figures: ReportFigures) -> dict[str, Value]:
         frames = figures.council
         stability = people_flows.stability_index(
             frames.data.spells, frames.census.workers, figures.as_at
-        )
+        ).row(0, named=True)
         hidden = figures.audience is Audience.PUBLIC and (
             is_small(stability["numerator"])
             or is_small(stability["denominator"] - stability["numerator"])

@@ -70,8 +70,12 @@ ABSENCE: tuple[str, ...] = ("absence_rate_fte", "days_lost_per_fte", "working_da
 
 
 def _label(name: str) -> str:
-    info = indicator_info(name)
-    return f"{info['label']} ({info['unit']})" if info["unit"] else info["label"]
+    return indicator_info(name)["label"]
+
+
+def short_label(name: str) -> str:
+    """The indicator's label without its bracketed detail, for sentences."""
+    return indicator_info(name)["label"].split(" (")[0]
 
 
 def _places(name: str) -> int:
@@ -193,7 +197,7 @@ def indicators(figures: ReportFigures) -> Section:
         if start is not None and end is not None and len(years) > 1:
             row["change"] = round(end - start, info["places"])
             row["change_pct"] = round(100.0 * (end - start) / start, 1) if start else None
-        if published is not None:
+        if published is not None and info["kind"] in ("rate", "ratio", "days"):
             own = figures.value(name, published.year)
             others = [v for v in published.neighbours.get(name, {}).values() if v is not None]
             row["england"] = published.england.get(name)
@@ -224,14 +228,15 @@ def indicators(figures: ReportFigures) -> Section:
             "Rates change in percentage points; 'Change (%)' is the change as a share of the "
             f"{first} figure. Quartile 1 is the best quarter of the council and its neighbours. "
             "England, the region and the neighbours are DfE's published figures for the latest "
-            "year DfE has published."
+            "year DfE has published, shown for rates and averages (counts depend on a council's "
+            "size)."
         ),
     )
     lines: list[str] = []
     for name in KEY_INDICATORS:
         info = indicator_info(name)
         moved = commentary.change_sentence(
-            info["label"],
+            short_label(name),
             first=figures.value(name, first),
             latest=figures.value(name, latest),
             first_year=first,
@@ -246,7 +251,7 @@ def indicators(figures: ReportFigures) -> Section:
             others = [v for v in published.neighbours.get(name, {}).values() if v is not None]
             own = figures.value(name, published.year)
             standing = commentary.standing_sentence(
-                info["label"],
+                short_label(name),
                 value=own,
                 year=published.year,
                 better_than=better_than(info["better"] or "lower", own, others),
@@ -423,7 +428,7 @@ def absence(figures: ReportFigures) -> Section | None:
     )
     info = indicator_info("absence_rate_fte")
     line = commentary.change_sentence(
-        info["label"],
+        short_label("absence_rate_fte"),
         first=figures.value("absence_rate_fte", years[0]),
         latest=figures.value("absence_rate_fte", years[-1]),
         first_year=years[0],
