@@ -29,6 +29,10 @@ ALLOWED = {
         "rebuilds the DfE reference files shipped in the package (maintainers only), which the "
         "product reads back as data with Polars, never opened in a spreadsheet"
     ),
+    "reports/model.py": (
+        "names the report workbook's media type (FileFormat.media_type) for the download; the "
+        "workbook itself is written by reports.workbook through the writer"
+    ),
     "importers/ssd_sources.py": (
         "renders a table read from a database as CSV text only to hash it (the load's content "
         "fingerprint); nothing is written"

@@ -24,19 +24,25 @@ generator itself (see ``tests/security/test_one_writer.py`` for the modules allo
 files another way, and why).
 
 The API takes header labels and rows of values (``write_csv``, ``write_xlsx``) or a Polars frame
-(``frame_csv``, ``write_frame_csv``, ``write_frame_xlsx``)."""
+(``frame_csv``, ``write_frame_csv``, ``write_frame_xlsx``); ``write_formatted_workbook`` writes
+sheets for people to read (titles, bold headers, number formats, frozen headers), such as the
+reports' workbooks."""
 
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TypeAlias
+from typing import IO, TYPE_CHECKING, TypeAlias
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -157,41 +163,145 @@ def write_xlsx(
     write_workbook({sheet_title: (columns, rows)}, stream)
 
 
-def write_workbook(
-    sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]], stream: IO[bytes]
-) -> None:
-    """A workbook with one sheet per entry (title: header labels and rows), in order."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    book = Workbook(write_only=True)
+def sheet_titles(titles: Sequence[str]) -> list[str]:
+    """The names sheets with these titles get, in order: :func:`sheet_title` of each, and a
+    repeated name (Excel ignores case) numbered ``(2)``, ``(3)``..."""
     used: set[str] = set()
-    for title, (columns, rows) in sheets.items():
+    names: list[str] = []
+    for title in titles:
         name = sheet_title(title)
         copy = 1
         while name.casefold() in used:
             copy += 1
             name = f"{sheet_title(title)[: MAX_SHEET_TITLE - 4]} ({copy})"
         used.add(name.casefold())
-        sheet: Worksheet = book.create_sheet(name)
+        names.append(name)
+    return names
 
-        def cells(values: Iterable[object], target: Worksheet = sheet) -> list[object]:
-            out: list[object] = []
-            for value in values:
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(target, value=XML_ILLEGAL.sub("", value))
-                    cell.data_type = "s"  # openpyxl would make "=..." a formula
-                    if is_formula_like(value):
-                        cell.quotePrefix = True
-                    out.append(cell)
-                else:
-                    out.append(_workbook_value(value))  # type: ignore[arg-type]
-            return out
 
-        sheet.append(cells(columns))
+def _sheet_cell(
+    sheet: WriteOnlyWorksheet,
+    value: Cell | timedelta,
+    *,
+    number_format: str | None = None,
+    bold: bool = False,
+) -> object:
+    """What a write-only sheet is given for one value: text always as a string cell (never a
+    formula; quote prefix set when it could be taken for one), other values as they are, in a
+    cell of their own when they are bold or numbers with a format."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=XML_ILLEGAL.sub("", value))
+        cell.data_type = "s"  # openpyxl would make "=..." a formula
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    elif bold or (number_format and _is_number(value)):
+        cell = WriteOnlyCell(sheet, value=_workbook_value(value))  # type: ignore[arg-type]
+        if number_format and _is_number(value):
+            cell.number_format = number_format
+    else:
+        return _workbook_value(value)
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def write_workbook(
+    sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]], stream: IO[bytes]
+) -> None:
+    """A workbook with one sheet per entry (title: header labels and rows), in order."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for name, (columns, rows) in zip(sheet_titles(list(sheets)), sheets.values(), strict=True):
+        sheet = book.create_sheet(name)
+        sheet.append([_sheet_cell(sheet, label) for label in columns])
         for row in rows:
-            sheet.append(cells(row))
+            sheet.append([_sheet_cell(sheet, value) for value in row])
+    book.save(stream)
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of a formatted table: its header, Excel's number format for the numbers in it
+    (``"#,##0"``, ``'0.0"%"'``...; text is never formatted) and its width in characters."""
+
+    label: str
+    number_format: str | None = None
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """A table on a formatted sheet: heading lines above it (the first, its title, in bold),
+    a bold header row, then the rows."""
+
+    heading: Sequence[str]
+    columns: Sequence[SheetColumn]
+    rows: Iterable[Sequence[Cell]]
+
+
+@dataclass(frozen=True)
+class FormattedSheet:
+    """A sheet people read: lines of text at the top (the first in bold), then its tables one
+    under another with a blank row between. With ``freeze_header``, the rows down to the first
+    table's header stay in view when scrolling."""
+
+    title: str
+    tables: Sequence[SheetTable]
+    lead: Sequence[str] = ()
+    freeze_header: bool = True
+
+
+def _first_header_row(sheet: FormattedSheet) -> int:
+    """The row number (from 1) of the first table's header."""
+    lead = len(sheet.lead) + 1 if sheet.lead else 0
+    return lead + len(sheet.tables[0].heading) + 1
+
+
+def write_formatted_workbook(sheets: Sequence[FormattedSheet], stream: IO[bytes]) -> None:
+    """A workbook of formatted sheets, in order (names from :func:`sheet_titles`): bold titles
+    and headers, number formats on numbers, column widths, frozen header rows; no merged cells.
+    Text is guarded as in :func:`write_workbook`."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    for name, spec in zip(sheet_titles([sheet.title for sheet in sheets]), sheets, strict=True):
+        sheet = book.create_sheet(name)
+        widths: dict[int, float] = {}
+        for table in spec.tables:
+            for index, column in enumerate(table.columns, start=1):
+                if column.width is not None:
+                    widths[index] = max(widths.get(index, 0.0), column.width)
+        for index, width in widths.items():
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if spec.freeze_header and spec.tables:
+            sheet.freeze_panes = f"A{_first_header_row(spec) + 1}"
+        for number, line in enumerate(spec.lead):
+            sheet.append([_sheet_cell(sheet, line, bold=number == 0)])
+        if spec.lead:
+            sheet.append([])
+        for number, table in enumerate(spec.tables):
+            if number:
+                sheet.append([])
+            for line_number, line in enumerate(table.heading):
+                sheet.append([_sheet_cell(sheet, line, bold=line_number == 0)])
+            sheet.append([_sheet_cell(sheet, column.label, bold=True) for column in table.columns])
+            formats = [column.number_format for column in table.columns]
+            for row in table.rows:
+                sheet.append(
+                    [
+                        _sheet_cell(sheet, value, number_format=number_format)
+                        for value, number_format in zip(row, formats, strict=False)
+                    ]
+                )
     book.save(stream)
 
 

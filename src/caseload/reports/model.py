@@ -20,8 +20,8 @@ class ReportKind(str, Enum):
     BOARD_PACK = "board-pack"
     SCRUTINY = "scrutiny"
 
-    @property
-    def title(self) -> str:
+    @property  # the report's title, in place of str.title (never called on a kind)
+    def title(self) -> str:  # type: ignore[override]
         return {
             ReportKind.BOARD_PACK: "Workforce Steering Group pack",
             ReportKind.SCRUTINY: "Children's social work workforce: scrutiny report",
