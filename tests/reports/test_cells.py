@@ -29,7 +29,8 @@ RAG = Column("a", "A", ColumnKind.RAG)
         (0, COUNT, "0"),
         (12.0, COUNT, "12"),
         (17.25, NUMBER, "17.3"),  # halves away from zero, as Excel shows 17.25 to one place
-        (7, NUMBER, "7.0"),
+        (7, NUMBER, "7"),  # a whole number among decimals is a count
+        (7.0, NUMBER, "7.0"),
         (1234.5, NUMBER, "1,234.5"),
         (-0.04, NUMBER, "0.0"),
         (3.14159, NUMBER_2, "3.14"),

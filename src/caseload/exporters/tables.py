@@ -200,7 +200,9 @@ def _sheet_cell(
     elif bold or (number_format and _is_number(value)):
         cell = WriteOnlyCell(sheet, value=_workbook_value(value))  # type: ignore[arg-type]
         if number_format and _is_number(value):
-            cell.number_format = number_format
+            # A whole number in a column of decimals is a count (people, children).
+            whole = isinstance(value, int) and number_format.startswith("#,##0.")
+            cell.number_format = "#,##0" if whole else number_format
     else:
         return _workbook_value(value)
     if bold:

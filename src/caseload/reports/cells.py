@@ -44,7 +44,8 @@ def signed(value: float, places: int) -> str:
 
 def format_cell(value: Cell, column: Column) -> str:
     """``value`` as the report prints it in ``column``: counts with thousands separators
-    (``1,234``), decimals and per cent values to the column's places (``12.5%``), changes signed
+    (``1,234``), decimals and per cent values to the column's places (a whole number among
+    decimals is a count: no places) (``12.5%``), changes signed
     (``+4.1``), RAG ratings as the word (``Amber``), no figure as an en dash and a suppressed
     figure as ``c``; a value that is not a finite number is no figure either. Text is printed as
     it is."""
@@ -57,7 +58,8 @@ def format_cell(value: Cell, column: Column) -> str:
     if column.kind is ColumnKind.COUNT:
         return fixed(value, 0)
     if column.kind is ColumnKind.NUMBER:
-        return fixed(value, column.places)
+        # A whole number in a column of decimals is a count (people, children): no decimals.
+        return fixed(value, 0 if isinstance(value, int) else column.places)
     if column.kind is ColumnKind.PERCENT:
         return fixed(value, column.places) + "%"
     if column.kind is ColumnKind.POINTS:

@@ -84,6 +84,15 @@ class ReportFigures:
     stored: list[StoredScorecard] = field(default_factory=list)
 
     @property
+    def short_name(self) -> str:
+        """The council's name for a chart's legend: "Demoshire" for "Demoshire Council
+        (synthetic)"."""
+        name = self.name.split(" (")[0]
+        for ending in (" City Council", " County Council", " Borough Council", " Council"):
+            name = name.removesuffix(ending)
+        return name or self.name
+
+    @property
     def latest_year(self) -> int | None:
         return self.years[-1] if self.years else None
 
@@ -121,7 +130,7 @@ def gather(
     if authority_id is None and authority_code is None:
         authority_code = only_council(engine)
     with session_scope(engine) as session:
-        if authority_id is None:
+        if authority_id is None and authority_code is not None:
             found = stored_authority(session, authority_code)
             authority_id = found.id if found is not None else None
         holds_data = (

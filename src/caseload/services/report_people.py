@@ -229,16 +229,9 @@ def establishment(figures: ReportFigures, *, detailed: bool) -> Section | None:
         "Census year",
         "FTE",
         (
-            Series(
-                "Funded posts", tuple((row["year"], _float(row["funded"])) for row in yearly_rows)
-            ),  # type: ignore[misc]
-            Series(
-                "Own staff in post",
-                tuple((row["year"], _float(row["inpost"])) for row in yearly_rows),
-            ),  # type: ignore[misc]
-            Series(
-                "Agency workers", tuple((row["year"], _float(row["agency"])) for row in yearly_rows)
-            ),  # type: ignore[misc]
+            _series("Funded posts", yearly_rows, "funded"),
+            _series("Own staff in post", yearly_rows, "inpost"),
+            _series("Agency workers", yearly_rows, "agency"),
         ),
     )
     return Section(
@@ -248,6 +241,10 @@ def establishment(figures: ReportFigures, *, detailed: bool) -> Section | None:
         tuple(tables),
         (chart,),
     )
+
+
+def _series(name: str, rows: Sequence[dict[str, Cell]], key: str) -> Series:
+    return Series(name, tuple((str(row["year"]), _float(row[key])) for row in rows))
 
 
 def _role_order(name: object) -> tuple[int, str]:

@@ -246,7 +246,7 @@ def scorecard(figures: ReportFigures) -> list[Measure]:
 
 
 def _trend(figures: ReportFigures, spec: MeasureSpec) -> tuple[tuple[tuple[str, Value], ...], str]:
-    stored = [
+    stored: list[tuple[str, Value]] = [
         (item.as_at.strftime("%b %Y"), item.measures.get(spec.key))
         for item in figures.stored
         if spec.key in item.measures
@@ -298,10 +298,8 @@ def take_snapshot(
             f"council {figures.code} holds no day-to-day data in Caseload, so it has no "
             "scorecard to store"
         )
-    values = {
-        key: value
-        for key, value in current_values(figures).items()
-        if value is None or isinstance(value, int | float)
+    values: dict[str, float | int | None] = {
+        key: value for key, value in current_values(figures).items() if not isinstance(value, str)
     }
     with session_scope(engine) as session:
         authority = scorecard_store.authority_id_of(session, figures.code)

@@ -6,7 +6,8 @@ the same values, and writes the sentences about them (:mod:`caseload.reports.com
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import cast
 
 from caseload.census.definitions import Kind, kind_of
 from caseload.reports import commentary
@@ -20,7 +21,6 @@ from caseload.reports.model import (
     Series,
     Table,
 )
-from caseload.services import rag
 from caseload.services.census_view import indicator_info
 from caseload.services.report_figures import ReportFigures
 from caseload.services.report_scorecard import (
@@ -94,23 +94,41 @@ def _trend_text(points: Sequence[tuple[str, Cell]], unit: str, places: int) -> s
 # --- the five areas -------------------------------------------------------------------------
 
 
+HEADLINE_COLUMNS = (
+    Column("measure", "Measure"),
+    Column("value", "Figure", NUMBER, 1),
+    Column("target", "Target", NUMBER, 1),
+    Column("rag_target", "Against target", RAG),
+    Column("england", "England", NUMBER, 1),
+    Column("rag_england", "Against England", RAG),
+    Column("neighbours", "Neighbours (median)", NUMBER, 1),
+    Column("better_than", "Better than"),
+    Column("trend", "Trend"),
+)
+
+
+def _whole(value: float | None, places: int) -> Cell:
+    """A target or benchmark as the measure's figures read: whole for a count."""
+    if value is None:
+        return None
+    return round(value) if places == 0 else value
+
+
 def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
-    rows: list[dict[str, Cell]] = []
+    tables: list[Table] = []
     for area in AREAS:
         mine = [measure for measure in measures if measure.spec.area == area]
         if not mine:
-            reason = NO_DATA_YET.get(area, "no figures for this council yet")
-            rows.append({"area": area, "measure": f"No data yet: {reason}"})
             continue
+        rows: list[dict[str, Cell]] = []
         for measure in mine:
             spec = measure.spec
             unit = f", {spec.unit}" if spec.unit else ""
             rows.append(
                 {
-                    "area": area,
                     "measure": f"{spec.label}{unit} ({measure.as_of})",
                     "value": measure.value,
-                    "target": measure.target,
+                    "target": _whole(measure.target, spec.places),
                     "rag_target": measure.rag_target,
                     "england": measure.england,
                     "rag_england": measure.rag_england,
@@ -123,27 +141,7 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
                     "trend": _trend_text(measure.trend, spec.unit, spec.places),
                 }
             )
-    table = Table(
-        "The five areas: each measure against the council's target, England and the "
-        "statistical neighbours",
-        (
-            Column("area", "Area"),
-            Column("measure", "Measure"),
-            Column("value", "Figure", NUMBER, 1),
-            Column("target", "Target", NUMBER, 1),
-            Column("rag_target", "Against target", RAG),
-            Column("england", "England", NUMBER, 1),
-            Column("rag_england", "Against England", RAG),
-            Column("neighbours", "Neighbours' median", NUMBER, 1),
-            Column("better_than", "Better than neighbours"),
-            Column("trend", "Trend (oldest to latest)"),
-        ),
-        tuple(rows),
-        note=(
-            "Rated green at or better than the target (or England), amber when a little worse, "
-            "red when clearly worse. " + rag.rule_text()
-        ),
-    )
+        tables.append(Table(area, HEADLINE_COLUMNS, tuple(rows)))
     lines = [
         commentary.rag_summary([m.rag_target for m in measures], "the council's own target"),
         commentary.rag_summary([m.rag_england for m in measures], "England's figure or better"),
@@ -154,12 +152,17 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
     missing = [area for area in AREAS if not any(m.spec.area == area for m in measures)]
     if missing:
         lines.append(
-            f"No data yet for {commentary.listed([area.lower() for area in missing])}: these "
-            "areas appear here when their records are loaded."
+            f"No data yet for {commentary.listed([area.lower() for area in missing])}: "
+            + "; ".join(
+                f"{area.lower()} {NO_DATA_YET.get(area, 'needs records')}" for area in missing
+            )
+            + "."
         )
-    stored = [m for m in measures if m.trend_source == "stored"]
-    notes = []
-    if stored and figures.stored:
+    notes = [
+        "Green: at or better than the target (or England); amber: a little worse; red: clearly "
+        "worse. The margins are in the council's targets and in Caseload's benchmark thresholds."
+    ]
+    if figures.stored:
         first = figures.stored[0].as_at.strftime("%-d %B %Y")
         notes.append(
             f"Trends use the {len(figures.stored)} scorecards stored since {first}, as they were "
@@ -174,7 +177,7 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
         "headline",
         "The five areas at a glance",
         tuple(line for line in lines if line),
-        (table,),
+        tuple(tables),
         notes=tuple(notes),
     )
 
@@ -191,11 +194,13 @@ def indicators(figures: ReportFigures) -> Section:
         info = indicator_info(name)
         values = {year: figures.value(name, year) for year in years}
         row: dict[str, Cell] = {"indicator": _label(name)}
+        count = kind_of(name) is Kind.COUNT
         for year in years:
-            row[f"y{year}"] = values[year]
+            value = values[year]
+            row[f"y{year}"] = int(value) if count and value is not None else value
         start, end = values[first], values[latest]
         if start is not None and end is not None and len(years) > 1:
-            row["change"] = round(end - start, info["places"])
+            row["change"] = int(end - start) if count else round(end - start, info["places"])
             row["change_pct"] = round(100.0 * (end - start) / start, 1) if start else None
         if published is not None and info["kind"] in ("rate", "ratio", "days"):
             own = figures.value(name, published.year)
@@ -302,7 +307,7 @@ def _trend_chart(figures: ReportFigures, name: str) -> Chart:
         for year in years
         for comparison in [figures.comparisons.get(year)]
     )
-    series = [Series(figures.name, tuple((str(y), figures.value(name, y)) for y in years))]
+    series = [Series(figures.short_name, tuple((str(y), figures.value(name, y)) for y in years))]
     if any(value is not None for _, value in england):
         series.append(Series("England", england))
     if any(value is not None for _, value in region):
@@ -426,7 +431,6 @@ def absence(figures: ReportFigures) -> Section | None:
             "days per FTE divides the same days by the FTE in post."
         ),
     )
-    info = indicator_info("absence_rate_fte")
     line = commentary.change_sentence(
         short_label("absence_rate_fte"),
         first=figures.value("absence_rate_fte", years[0]),
@@ -497,10 +501,7 @@ def caseloads(figures: ReportFigures, *, with_teams: bool) -> Section | None:
     services = Table(
         "Caseloads by service",
         service_columns,
-        tuple(
-            {column.key: row[column.key] for column in service_columns}
-            for row in context["services"]
-        ),  # type: ignore[literal-required]
+        tuple(_pick(row, service_columns) for row in context["services"]),
         note=(
             f"A worker is red over their role's cap, amber above {bands['worker_amber_share']:.0%} "
             "of it, green otherwise (the council's caseload policy)."
@@ -522,10 +523,7 @@ def caseloads(figures: ReportFigures, *, with_teams: bool) -> Section | None:
             Table(
                 "Caseloads by team",
                 team_columns,
-                tuple(
-                    {column.key: row[column.key] for column in team_columns}
-                    for row in context["teams"]
-                ),  # type: ignore[literal-required]
+                tuple(_pick(row, team_columns) for row in context["teams"]),
             )
         )
     tables.append(
@@ -586,6 +584,11 @@ def caseloads(figures: ReportFigures, *, with_teams: bool) -> Section | None:
         tuple(lines),
         tuple(tables),
     )
+
+
+def _pick(row: Mapping[str, object], columns: Sequence[Column]) -> dict[str, Cell]:
+    """A page's row, cut to the report's columns."""
+    return {column.key: cast(Cell, row[column.key]) for column in columns}
 
 
 def _continuity_table(figures: ReportFigures) -> tuple[Table, str | None] | None:

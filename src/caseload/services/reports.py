@@ -23,15 +23,11 @@ from sqlalchemy import Engine
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.census.definitions import RATE_BY_NAME, STOCK_BY_NAME
-from caseload.reports.model import (
-    Audience,
-    Definition,
-    FileFormat,
-    Report,
-    ReportKind,
-    Section,
-)
 from caseload.domain.dates import reference_date
+from caseload.reports.model import Audience as Audience
+from caseload.reports.model import Definition, Report, Section
+from caseload.reports.model import FileFormat as FileFormat
+from caseload.reports.model import ReportKind as ReportKind
 from caseload.services import audit, census_view, report_people, report_sections
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE

@@ -117,6 +117,4 @@ class ScorecardSnapshot(Base):
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     taken_by: Mapped[str] = mapped_column(String(80))
     measures: Mapped[str] = mapped_column(Text, comment="measure name -> value, as JSON")
-    __table_args__ = (
-        Index("ix_scorecard_snapshot_day", "authority_id", "as_at"),
-    )
+    __table_args__ = (Index("ix_scorecard_snapshot_day", "authority_id", "as_at"),)
