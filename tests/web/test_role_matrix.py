@@ -248,6 +248,13 @@ TABLE: tuple[Row, ...] = (
     # Alerts (docs/web/overview.md "The alerts page"): named, so view_people only.
     row("GET",  "/alerts",               403,    200,    200,    403,    403,    403),
     row("GET",  "/alerts/download",      403,    200,    200,    403,    403,    403),
+    # Reports (docs/web/reports.md "Who produces which"): leader and administrator, both
+    # audiences; the elected member, the public version only.
+    row("GET",  "/reports",              200,    200,    403,    403,    403,    200),
+    row("GET",  "/reports/download",     200,    200,    403,    403,    403,    200,
+        path="/reports/download?format=html&audience=public"),
+    row("GET",  "/reports/download",     200,    200,    403,    403,    403,    403,
+        path="/reports/download?format=html&audience=internal"),
     # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
     row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).
