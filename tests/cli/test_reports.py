@@ -57,7 +57,7 @@ def test_each_format_is_written_where_asked(env: Path, capsys: pytest.CaptureFix
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report", "board-pack", "--baseline-year", "2019"], "--baseline-year 2019"),
+        (["report", "board-pack", "--baseline-year", "2019"], "baseline year 2019"),
         (["report", "board-pack", "--baseline-year", "19"], "--baseline-year"),
         (["report", "board-pack", "--as-at", "2026-02-30"], "--as-at"),
         (["report", "board-pack", "--format", "docx"], "docx"),

@@ -248,7 +248,7 @@ def test_a_council_known_only_from_dfe_gets_the_census_and_its_neighbours(
 
 
 def test_a_wrong_baseline_year_names_the_years_there_are(small: Engine) -> None:
-    with pytest.raises(InvalidInputError, match=r"--baseline-year 2019: .*earlier years"):
+    with pytest.raises(InvalidInputError, match=r"baseline year 2019: .*earlier years"):
         build_report(
             small,
             ReportRequest(ReportKind.BOARD_PACK, baseline_year=2019),

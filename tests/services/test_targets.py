@@ -61,5 +61,5 @@ def test_a_mistake_names_the_file_and_the_entry(text: str, message: str) -> None
 
 
 def test_a_missing_file_is_named_with_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="CASELOAD_TARGETS names .*cannot be read"):
+    with pytest.raises(ConfigurationError, match=r"CASELOAD_TARGETS names .*cannot be read"):
         workforce_targets({"CASELOAD_TARGETS": str(tmp_path / "nope.yaml")})

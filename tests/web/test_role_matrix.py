@@ -255,6 +255,8 @@ TABLE: tuple[Row, ...] = (
         path="/reports/download?format=html&audience=public"),
     row("GET",  "/reports/download",     200,    200,    403,    403,    403,    403,
         path="/reports/download?format=html&audience=internal"),
+    row("POST", "/reports/scorecards",   ALLOWED, ALLOWED, 403,  403,    403,    403,
+        form={}),
     # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
     row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).

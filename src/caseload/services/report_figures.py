@@ -159,8 +159,8 @@ def _years_from(available: list[int], baseline_year: int | None) -> tuple[list[i
         if baseline_year not in available or baseline_year == latest:
             earlier = ", ".join(str(year) for year in available if year != latest) or "none"
             raise InvalidInputError(
-                f"--baseline-year {baseline_year}: there are no census figures for it to compare "
-                f"{latest} with; earlier years with figures: {earlier}"
+                f"baseline year {baseline_year}: there are no census figures for it to compare "
+                f"{latest} with; choose one of the earlier years with figures: {earlier}"
             )
         baseline = baseline_year
     return [year for year in available if year >= baseline], baseline
@@ -279,8 +279,8 @@ def _published(
         )
     if as_at is not None:
         raise InvalidInputError(
-            f"council {code} has only DfE's published figures, which are for census years: "
-            "leave out --as-at"
+            f"council {code} has only DfE's published figures, which are for census years, "
+            "so a report for it has no reporting date: leave the date out"
         )
     years, baseline = _years_from(benchmarks.published_years(engine), baseline_year)
     comparisons: dict[int, YearComparison] = {}

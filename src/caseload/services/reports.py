@@ -33,7 +33,13 @@ from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.census_view import indicator_info
 from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather, only_council
-from caseload.services.report_scorecard import AREAS, NO_DATA_YET, scorecard
+from caseload.services.report_scorecard import (
+    AREAS,
+    NO_DATA_YET,
+    StoredSnapshot,
+    scorecard,
+    take_snapshot,
+)
 from caseload.services.targets import TARGETS_SETTING
 from caseload.storage import scorecard_store
 from caseload.storage.engine import session_scope
@@ -286,4 +292,18 @@ def reports_page(engine: Engine, principal: Principal) -> ReportsPage:
         baseline_years=years[:-1],
         default_baseline=shown[0] if len(shown) > 1 else None,
         stored=stored,
+    )
+
+
+def store_scorecard_for(engine: Engine, principal: Principal) -> StoredSnapshot:
+    """Store the scorecard of the council's data date from the Reports page (the leader or the
+    administrator, after a Steering Group meeting): what ``caseload report snapshot`` does."""
+    audit.require(engine, principal, Permission.INTERNAL_REPORTS, "scorecards")
+    code = census_view.open_council(engine, principal, "scorecards").code
+    return take_snapshot(
+        engine,
+        authority_code=code,
+        as_at=None,
+        actor=audit.actor_of(principal),
+        taken_at=datetime.now(UTC),
     )

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caseload.domain.numbers import CENSUS_YEARS
+from caseload.errors import InvalidInputError
 from caseload.services.reports import (
     Audience,
     FileFormat,
@@ -17,8 +18,9 @@ from caseload.services.reports import (
     ReportRequest,
     report_file_for,
     reports_page,
+    store_scorecard_for,
 )
-from caseload.web.deps import CurrentUser, EngineDep, checked_day, checked_number
+from caseload.web.deps import CheckedForm, CurrentUser, EngineDep, checked_day, checked_number
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,8 +51,18 @@ FORMAT_TEXT = {
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def reports(request: Request, principal: CurrentUser, engine: EngineDep) -> HTMLResponse:
+def reports(
+    request: Request,
+    principal: CurrentUser,
+    engine: EngineDep,
+    stored: Annotated[str | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
     page = reports_page(engine, principal)
+    notice = None
+    if stored == "already":
+        notice = "The scorecard of the data date is stored already: the stored one is kept."
+    elif stored:
+        notice = "The scorecard of the data date is stored: the reports' trends now include it."
     return render(
         request,
         "reports.html",
@@ -60,8 +72,21 @@ def reports(request: Request, principal: CurrentUser, engine: EngineDep) -> HTML
             "kinds": [(kind.value, kind.title, KIND_TEXT[kind]) for kind in page.kinds],
             "audiences": [(item.value, AUDIENCE_TEXT[item]) for item in page.audiences],
             "formats": [(item.value, FORMAT_TEXT[item]) for item in page.formats],
+            "notice": notice,
         },
     )
+
+
+@router.post("/reports/scorecards")
+def store_scorecard(
+    request: Request, principal: CurrentUser, engine: EngineDep, form: CheckedForm
+) -> Response:
+    """Store the scorecard of the data date; a date already stored is kept (the page says so)."""
+    try:
+        stored = store_scorecard_for(engine, principal)
+    except InvalidInputError:
+        return RedirectResponse("/reports?stored=already", status_code=303)
+    return RedirectResponse(f"/reports?stored={stored.as_at.isoformat()}", status_code=303)
 
 
 @router.get("/reports/download")
