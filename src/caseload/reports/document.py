@@ -10,7 +10,7 @@ from typing import Any
 
 from caseload.reports.cells import format_cell, is_numeric
 from caseload.reports.charts import RAG_COLOURS, chart_table
-from caseload.reports.model import Audience, Chart, ColumnKind, Report, Table
+from caseload.reports.model import Audience, Chart, Column, ColumnKind, Report, Table
 
 AUDIENCE_NOTES = {
     Audience.INTERNAL: (
@@ -35,27 +35,51 @@ def report_charts(report: Report) -> list[Chart]:
     return [chart for section in report.sections for chart in section.charts]
 
 
+SHORT_TEXT = 16  # characters: a label this long or shorter never wraps
+
+
 def table_data(table: Table) -> dict[str, Any]:
     """A table with its cells as printed: each cell's text, and its RAG rating (for the coloured
     marker beside the word) in a RAG column."""
+    texts = [
+        [format_cell(row.get(column.key), column) for column in table.columns] for row in table.rows
+    ]
+    rows = [
+        [
+            {
+                "text": format_cell(row.get(column.key), column),
+                "rag": _rag(row.get(column.key)) if column.kind is ColumnKind.RAG else None,
+            }
+            for column in table.columns
+        ]
+        for row in table.rows
+    ]
     return {
         "title": table.title,
         "note": table.note,
         "columns": [
-            {"label": column.label, "kind": column.kind.value, "numeric": is_numeric(column)}
-            for column in table.columns
+            {
+                "label": column.label,
+                "kind": column.kind.value,
+                "numeric": is_numeric(column),
+                # Words that need room to wrap (a measure, a team) share what is left; other
+                # columns are as wide as their longest cell or the longest word of their label.
+                "wide": not is_numeric(column)
+                and any(len(row[index]) > SHORT_TEXT for row in texts),
+                "width": _width_em(column, [row[index] for row in texts]),
+            }
+            for index, column in enumerate(table.columns)
         ],
-        "rows": [
-            [
-                {
-                    "text": format_cell(row.get(column.key), column),
-                    "rag": _rag(row.get(column.key)) if column.kind is ColumnKind.RAG else None,
-                }
-                for column in table.columns
-            ]
-            for row in table.rows
-        ],
+        "rows": rows,
     }
+
+
+def _width_em(column: Column, texts: list[str]) -> float:
+    """A column's width in ems at the tables' type size: its longest cell or the longest word of
+    its label (labels wrap between words), with room for the rating's marker."""
+    longest = max([len(text) for text in texts] + [len(w) for w in column.label.split()] + [1])
+    marker = 1.0 if column.kind is ColumnKind.RAG else 0.0
+    return round(longest * 0.55 + 0.9 + marker, 2)
 
 
 def _rag(value: object) -> str | None:

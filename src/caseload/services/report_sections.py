@@ -547,7 +547,7 @@ def caseloads(figures: ReportFigures, *, with_teams: bool) -> Section | None:
                 "Caseload rules broken",
                 (
                     Column("rule", "Rule"),
-                    Column("severity", "Severity"),
+                    Column("severity", "Severity", RAG),
                     Column("count", "Times broken", COUNT),
                 ),
                 tuple(
