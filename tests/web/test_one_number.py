@@ -1,5 +1,6 @@
 """One date, one number: each figure computed through every surface (the page, its JSON API, the
-command line's JSON and the CSV export) on the same day must agree, on two days, on each database.
+command line's JSON, the CSV export and the board pack) on the same day must agree, on two days,
+on each database.
 
 The page and its API render one context (the API returns it, the page prints it), so the page is
 checked by finding the API's value printed on it."""
@@ -13,6 +14,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -175,6 +177,26 @@ def test_every_surface_shows_the_same_figures(
             census["caseload_fte"],
             average["caseload_fte"],
         )
+    # The board pack (its Excel workbook, downloaded from the Reports page) for the same day.
+    pack = client.get(
+        "/reports/download",
+        params={"kind": "board-pack", "audience": "internal", "format": "xlsx", "as_at": day},
+    )
+    assert pack.status_code == 200, pack.text
+    book = openpyxl.load_workbook(io.BytesIO(pack.content))
+    in_pack: dict[str, Any] = {}  # the first row of each label: the caseloads sheet's table
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > 1 and isinstance(row[0], str):
+                in_pack.setdefault(row[0], row[1])
+    figures["cases"] += (in_pack["Cases held"],)
+    figures["case-holding FTE"] += (in_pack["Case holders' FTE"],)
+    figures["average caseload"] += (in_pack["Average caseload (DfE: cases per case-holding FTE)"],)
+    figures["case holders"] += (in_pack["Case holders"],)
+    figures["children waiting"] += (in_pack["Children waiting for a social worker"],)
+    figures["waiting past the escalation age"] += (
+        in_pack["Children waiting past the escalation point"],
+    )
     differing = {
         name: values for name, values in figures.items() if len(set(map(repr, values))) > 1
     }

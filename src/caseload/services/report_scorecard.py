@@ -100,6 +100,8 @@ class Measure:
     region: float | None
     neighbour_median: float | None
     rag_england: str | None
+    rag_region: str | None
+    rag_neighbours: str | None  # against the neighbours' median
     better_than: int | None  # neighbours the council does better than
     neighbours_ranked: int | None
     trend: tuple[tuple[str, Value], ...]
@@ -221,6 +223,15 @@ def scorecard(figures: ReportFigures) -> list[Measure]:
             # Compare like with like: the council's figure for the year DfE last published.
             own_value = figures.value(spec.key, benchmark_year)
         trend, source = _trend(figures, spec)
+
+        def against(
+            benchmark: float | None, spec: MeasureSpec = spec, own: float | None = own_value
+        ) -> str | None:
+            """The benchmark rule of the pages (census indicators), or the continuity margin."""
+            if spec.census:
+                return rag.rate(spec.key, own, benchmark)
+            return _rate(spec.better, own, benchmark, CONTINUITY_AMBER_WITHIN)
+
         measures.append(
             Measure(
                 spec=spec,
@@ -233,9 +244,9 @@ def scorecard(figures: ReportFigures) -> list[Measure]:
                 england=england,
                 region=region,
                 neighbour_median=median,
-                rag_england=rag.rate(spec.key, own_value, england)
-                if spec.census
-                else _rate(spec.better, own_value, england, CONTINUITY_AMBER_WITHIN),
+                rag_england=against(england),
+                rag_region=against(region),
+                rag_neighbours=against(median),
                 better_than=better_than(spec.better, own_value, others),
                 neighbours_ranked=len(others) or None,
                 trend=trend,

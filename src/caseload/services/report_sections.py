@@ -101,8 +101,8 @@ HEADLINE_COLUMNS = (
     Column("rag_target", "Against target", RAG),
     Column("england", "England", NUMBER, 1),
     Column("rag_england", "Against England", RAG),
-    Column("neighbours", "Neighbours (median)", NUMBER, 1),
-    Column("better_than", "Better than"),
+    Column("rag_region", "Against region", RAG),
+    Column("rag_neighbours", "Against neighbours", RAG),
     Column("trend", "Trend"),
 )
 
@@ -112,6 +112,10 @@ def _whole(value: float | None, places: int) -> Cell:
     if value is None:
         return None
     return round(value) if places == 0 else value
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
@@ -132,12 +136,8 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
                     "rag_target": measure.rag_target,
                     "england": measure.england,
                     "rag_england": measure.rag_england,
-                    "neighbours": measure.neighbour_median,
-                    "better_than": (
-                        f"{measure.better_than} of {measure.neighbours_ranked}"
-                        if measure.better_than is not None
-                        else None
-                    ),
+                    "rag_region": measure.rag_region,
+                    "rag_neighbours": measure.rag_neighbours,
                     "trend": _trend_text(measure.trend, spec.unit, spec.places),
                 }
             )
@@ -146,7 +146,18 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
         commentary.rag_summary([m.rag_target for m in measures], "the council's own target"),
         commentary.rag_summary([m.rag_england for m in measures], "England's figure or better"),
     ]
-    reds = [m.spec.label.lower() for m in measures if m.rag_target == "red"]
+    ranked = [
+        f"{_lower_first(m.spec.label)} {m.better_than} of {m.neighbours_ranked}"
+        for m in measures
+        if m.better_than is not None and m.neighbours_ranked
+    ]
+    if ranked:
+        lines.append(
+            "Against the statistical neighbours, the council does better than: "
+            + commentary.listed(ranked)
+            + "."
+        )
+    reds = [_lower_first(m.spec.label) for m in measures if m.rag_target == "red"]
     if reds:
         lines.append(f"Furthest from target: {commentary.listed(reds)}.")
     missing = [area for area in AREAS if not any(m.spec.area == area for m in measures)]
@@ -159,8 +170,10 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
             + "."
         )
     notes = [
-        "Green: at or better than the target (or England); amber: a little worse; red: clearly "
-        "worse. The margins are in the council's targets and in Caseload's benchmark thresholds."
+        "Green: at or better than the target (or England, the region, the statistical "
+        "neighbours' median); amber: a little worse; red: clearly worse. The margins are in the "
+        "council's targets and in Caseload's benchmark thresholds. 'Against neighbours' "
+        "is rated against the median of the statistical neighbours' figures."
     ]
     if figures.stored:
         first = figures.stored[0].as_at.strftime("%-d %B %Y")
