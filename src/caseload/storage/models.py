@@ -312,4 +312,5 @@ from caseload.storage import (  # noqa: E402,F401  (more tables)
     account_models,
     census_models,
     operations_models,
+    practice_models,
 )
