@@ -283,11 +283,12 @@ def _published(
             "so a report for it has no reporting date: leave the date out"
         )
     years, baseline = _years_from(benchmarks.published_years(engine), baseline_year)
+    chosen = benchmarks.configured_comparators() or None  # else DfE's statistical neighbours
     comparisons: dict[int, YearComparison] = {}
     yearly: dict[int, Row] = {}
     for year in years:
         try:
-            result = benchmarks.compare(engine, year=year, authority_code=code)
+            result = benchmarks.compare(engine, year=year, authority_code=code, comparators=chosen)
         except NotFoundError:
             continue  # no row for the council that year (a council reorganised, say)
         values = result.indicators()
