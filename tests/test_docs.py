@@ -58,3 +58,29 @@ def test_every_setting_is_documented() -> None:
     text = (DOCS / "settings.md").read_text()
     for setting in SETTINGS:
         assert setting.name in text
+
+
+def _practice_figures() -> list[object]:
+    from caseload.practice import audits, supervision
+
+    return [*supervision.FIGURES, *audits.FIGURES]
+
+
+@pytest.mark.parametrize("figure", _practice_figures(), ids=lambda figure: figure.name)  # type: ignore[attr-defined]
+def test_every_practice_figure_has_a_page(figure: object) -> None:
+    """The practice figures: a page with its formula and example, listed in the README, naming
+    the function that computes it (which exists)."""
+    from importlib import import_module
+
+    from caseload.caseloads.definitions import Figure
+
+    assert isinstance(figure, Figure)
+    page = DOCS / "metrics" / f"{figure.name}.md"
+    assert page.exists(), f"docs/metrics/{figure.name}.md is missing"
+    text = page.read_text()
+    for heading in ("## Formula", "## Example"):
+        assert heading in text
+    assert f"[{figure.name}]({figure.name}.md)" in (DOCS / "metrics" / "README.md").read_text()
+    module, _, function = figure.compute.rpartition(".")
+    assert callable(getattr(import_module(module), function))
+    assert function in text, f"docs/metrics/{figure.name}.md does not name {function}"
