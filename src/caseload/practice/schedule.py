@@ -1,0 +1,434 @@
+"""Windows: the one definition of "a visit (or review) due" that visits and reviews share.
+
+A child's plan is one status spell (``statuses`` row) of a type with a rule. Its events (visits
+or reviews of that type, dated within the spell; several on one day count once) split it into
+**gaps**: the first runs from the plan's start to the first event, each later one from an event
+to the next, the last from the last event on (open). Each gap holds one or more **windows**, each
+a visit (or review) due:
+
+- the gap's first window falls due the rule's interval after the gap opened: ``first_within``
+  after the plan's start for the first gap; for the others ``every`` (visits;
+  ``every_after_first_year`` instead once the opening visit is on or after the plan's first
+  anniversary, where the rule has one), or ``second_within`` then ``every`` (reviews);
+- while no event comes, windows keep falling due, each the interval of the window that would
+  follow after the one before (a CP child not visited for six weeks has three visits due and
+  missed, not one): the j-th repeat is j intervals after the gap's first due date;
+- the event that closes the gap meets the gap's last window: **on time** when on or before its
+  due date, **late** when after; the gap's earlier windows were **missed**.
+
+So each event meets one window, and every window is met by at most one event. A window falling
+due after the plan ended never fell due (nothing is due after a plan ends) and is left out of
+due counts. Counting from the event before, rather than from a fixed timetable, is the statutory
+reading of "at least every 10 working days": each visit within 10 working days of the one before.
+
+Worked example (CP, every 10 working days, plan from Monday 1 December 2025, visits on 10 and 29
+December): window 1 due Monday 15 December (met on time on the 10th); window 2 due Wednesday 24
+December (met late on the 29th); window 3 due Tuesday 13 January 2026 (25 and 26 December and 1
+January are bank holidays), window 4 due Tuesday 27 January, and so on while no visit comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import polars as pl
+
+from caseload.practice.calendar import WorkingCalendar, add_working_days
+from caseload.practice.standards import Interval
+
+WINDOW_SCHEMA: dict[str, pl.DataType] = {
+    "plan_id": pl.Int64(),
+    "child_id": pl.Int64(),
+    "case_type": pl.Utf8(),
+    "plan_start": pl.Date(),
+    "plan_end": pl.Date(),
+    "window": pl.Int64(),
+    "opened": pl.Date(),
+    "due_date": pl.Date(),
+    "gap_closed": pl.Date(),
+}
+# Interval kinds: which of a rule's intervals sets a window's due date.
+FIRST, SECOND, EVERY, AFTER_FIRST_YEAR = "first", "second", "every", "after_first_year"
+FAR_FUTURE = date(9999, 12, 31)
+UNITS = ("working_days", "days", "weeks", "months")
+
+
+def plans(statuses: pl.DataFrame, case_types: Sequence[str]) -> pl.DataFrame:
+    """plan_id, child_id, case_type, plan_start, plan_end: the status spells of the given types
+    (each row its own plan; ``plan_end`` null while open). ``plan_id`` is the row's position in
+    ``statuses``, so it is the same for every call on the same frame."""
+    return (
+        statuses.with_row_index("plan_id")
+        .with_columns(pl.col("plan_id").cast(pl.Int64))
+        .filter(pl.col("status").is_in(list(case_types)))
+        .select(
+            "plan_id",
+            "child_id",
+            pl.col("status").alias("case_type"),
+            pl.col("start_date").alias("plan_start"),
+            pl.col("end_date").alias("plan_end"),
+        )
+    )
+
+
+def intervals_frame(rules: dict[tuple[str, str], Interval]) -> pl.DataFrame:
+    """case_type, kind, unit, count: the rules' intervals as a frame to join on."""
+    return pl.DataFrame(
+        [
+            {"case_type": case_type, "kind": kind, "unit": iv.unit, "count": iv.count}
+            for (case_type, kind), iv in rules.items()
+        ],
+        schema={"case_type": pl.Utf8, "kind": pl.Utf8, "unit": pl.Utf8, "count": pl.Int64},
+    )
+
+
+def add_months(days: pl.Expr, months: pl.Expr) -> pl.Expr:
+    """Each day moved on by its row's number of calendar months, to the same day of the month
+    or the month's last day when it is shorter (31 January + 1 month = 28 or 29 February)."""
+    total = days.dt.year().cast(pl.Int64) * 12 + days.dt.month().cast(pl.Int64) - 1 + months
+    year, month = total // 12, total % 12 + 1
+    first = pl.date(year, month, 1)
+    last_day = first.dt.month_end().dt.day()
+    return pl.date(year, month, pl.min_horizontal(days.dt.day(), last_day))
+
+
+def add_interval(
+    days: pl.Expr,
+    unit: pl.Expr,
+    count: pl.Expr,
+    calendar: WorkingCalendar,
+    units: Iterable[str] = UNITS,
+) -> pl.Expr:
+    """Each day moved on by its row's interval (``unit`` and ``count`` columns): working days by
+    the calendar's convention (:mod:`caseload.practice.calendar`), calendar days and weeks
+    exactly, months by :func:`add_months`. ``units`` limits the work to the units in use."""
+    branches: dict[str, pl.Expr] = {
+        "days": days + pl.duration(days=count),
+        "weeks": days + pl.duration(days=count * 7),
+        "months": add_months(days, count),
+    }
+    chosen = [u for u in UNITS if u in set(units)]
+    result: pl.Expr = pl.lit(None, pl.Date)
+    for name in reversed(chosen):
+        branch = branches.get(name)
+        if branch is None:
+            working = add_working_days(days, count, calendar)
+            assert isinstance(working, pl.Expr)
+            branch = working
+        result = pl.when(unit == name).then(branch).otherwise(result)
+    return result
+
+
+def _min_days(unit: pl.Expr, count: pl.Expr) -> pl.Expr:
+    """The fewest calendar days an interval can span (a month is at least 28 days)."""
+    per = pl.when(unit == "weeks").then(7).when(unit == "months").then(28).otherwise(1)
+    return count * per
+
+
+def _position_in_run(first: pl.Expr) -> pl.Expr:
+    """1, 2, ... along each run of rows that starts where ``first`` is true (rows in order)."""
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    return index - pl.when(first).then(index).otherwise(None).forward_fill() + 1
+
+
+def windows(
+    plan_frame: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    event_date: str,
+    event_id: str,
+    rules: dict[tuple[str, str], Interval],
+    second_kind: str,
+    calendar: WorkingCalendar,
+    until: date,
+    since: date | None = None,
+) -> pl.DataFrame:
+    """One row per window of every plan falling due up to ``until`` (:data:`WINDOW_SCHEMA`,
+    plus the columns of the event that met it, null on windows no event met), ordered by plan
+    and window, with ``opened_by``: the ``event_id`` of the event that opened the window's gap
+    (null when the plan's start did). ``events`` has child_id, case_type, ``event_date``,
+    ``event_id`` and any other columns to carry; several events on one day count once (the
+    first row).
+
+    ``second_kind`` is the interval kind of window 2 and later: :data:`SECOND` for reviews
+    (the window opened by the first review; :data:`EVERY` after) or :data:`EVERY` for visits
+    (:data:`AFTER_FIRST_YEAR` instead once the event opening the window is on or after the
+    plan's first anniversary, where the rule has one). Windows that fall due with no event in
+    between repeat at the interval of the window that would follow (see the module's
+    docstring); the plan's last gap is filled up to ``until`` or the plan's end.
+
+    Given ``since``, only the gaps still open on or after it are built (their windows number
+    from 1 at the first kept), which is all any figure read from ``since`` on needs."""
+    event_columns = [c for c in events.columns if c not in ("child_id", "case_type")]
+    when = pl.col(event_date)
+    new_plan = (pl.col("plan_id") != pl.col("plan_id").shift(1)).fill_null(True)
+    if since is not None:
+        plan_frame = plan_frame.filter(pl.col("plan_end").is_null() | (pl.col("plan_end") >= since))
+    carried = events.with_row_index("_event").with_columns(pl.col("_event").cast(pl.Int64))
+    matched = (
+        carried.select("_event", "child_id", "case_type", event_date)
+        .filter(when.is_not_null())
+        .join(plan_frame, on=["child_id", "case_type"], how="inner")
+        .filter((when >= pl.col("plan_start")) & (when <= pl.col("plan_end").fill_null(FAR_FUTURE)))
+    )
+    # Before ``since`` only each plan's last event (which opens the first gap kept) and the
+    # number of events (which numbers the gaps) matter.
+    before = (
+        matched.filter(when < since)
+        .group_by("plan_id")
+        .agg(
+            when.max().alias("_before"),
+            pl.col("_event").filter(when == when.max()).min().alias("_before_event"),
+            when.n_unique().alias("_earlier"),
+        )
+        if since is not None
+        else pl.DataFrame(
+            schema={
+                "plan_id": pl.Int64,
+                "_before": pl.Date,
+                "_before_event": pl.Int64,
+                "_earlier": pl.UInt32,
+            }
+        )
+    )
+    if since is not None:
+        matched = matched.filter(when >= since)
+    matched = (
+        matched.sort("plan_id", event_date, "_event")
+        .filter(new_plan | (when != when.shift(1)))
+        .join(before, on="plan_id", how="left")
+    )
+    earlier = pl.col("_earlier").cast(pl.Int64).fill_null(0)
+    closed = matched.with_columns(
+        pl.when(new_plan)
+        .then(pl.coalesce("_before", "plan_start"))
+        .otherwise(when.shift(1))
+        .alias("opened"),
+        pl.when(new_plan)
+        .then(pl.col("_before_event"))
+        .otherwise(pl.col("_event").shift(1))
+        .alias("_opener"),
+        when.alias("_closes"),
+        (_position_in_run(new_plan) + earlier).alias("_gap"),
+    ).drop(event_date, "_before", "_before_event", "_earlier")
+    last = closed.filter((pl.col("plan_id") != pl.col("plan_id").shift(-1)).fill_null(True)).select(
+        "plan_id",
+        pl.col("_closes").alias("_last"),
+        pl.col("_event").alias("_last_event"),
+        pl.col("_gap").alias("_events"),
+    )
+    open_gaps = (
+        plan_frame.join(last, on="plan_id", how="left")
+        .join(before, on="plan_id", how="left")
+        .with_columns(
+            pl.coalesce("_last", "_before", "plan_start").alias("opened"),
+            pl.coalesce("_last_event", "_before_event").alias("_opener"),
+            pl.lit(None, pl.Date).alias("_closes"),
+            (pl.coalesce("_events", earlier) + 1).alias("_gap"),
+            pl.lit(None, pl.Int64).alias("_event"),
+        )
+        .drop("_last", "_last_event", "_events", "_before", "_before_event", "_earlier")
+    )
+    gaps = pl.concat([closed, open_gaps], how="diagonal_relaxed")
+
+    # The interval kind of each gap's first window, and of the windows repeating after it.
+    after_year = [case for (case, k) in rules if k == AFTER_FIRST_YEAR]
+    later = pl.lit(SECOND if second_kind == SECOND else EVERY)
+    regular = pl.lit(EVERY)
+    if second_kind == EVERY and after_year:
+        regular = (
+            pl.when(
+                (pl.col("opened") >= add_months(pl.col("plan_start"), pl.lit(12)))
+                & pl.col("case_type").is_in(after_year)
+            )
+            .then(pl.lit(AFTER_FIRST_YEAR))
+            .otherwise(regular)
+        )
+    gap = pl.col("_gap")
+    kind = pl.when(gap == 1).then(pl.lit(FIRST)).when(gap == 2).then(later).otherwise(regular)
+    repeat_kind = pl.when(gap == 1).then(later).otherwise(regular)
+    intervals = intervals_frame(rules)
+    units = set(intervals["unit"])
+    gaps = (
+        gaps.with_columns(kind.alias("kind"), repeat_kind.alias("_repeat_kind"))
+        .join(intervals, on=["case_type", "kind"], how="left")
+        .join(
+            intervals.rename({"kind": "_repeat_kind", "unit": "_unit", "count": "_count"}),
+            on=["case_type", "_repeat_kind"],
+            how="left",
+        )
+        .with_columns(
+            add_interval(pl.col("opened"), pl.col("unit"), pl.col("count"), calendar, units).alias(
+                "due_date"
+            ),
+            pl.coalesce(
+                "_closes",
+                pl.min_horizontal(pl.col("plan_end").fill_null(FAR_FUTURE), pl.lit(until))
+                + pl.duration(days=1),
+            ).alias("_limit"),
+        )
+    )
+    # Windows 2, 3, ... of a gap: only where the first fell due before the gap closed.
+    spare = (pl.col("_limit") - pl.col("due_date")).dt.total_days()
+    repeats = (
+        gaps.filter(spare > 0)
+        .select(
+            "plan_id",
+            "_gap",
+            "due_date",
+            "_limit",
+            pl.int_ranges(
+                1, spare // _min_days(pl.col("_unit"), pl.col("_count")) + 2, dtype=pl.Int64
+            ).alias("_step"),
+            "_unit",
+            "_count",
+        )
+        .explode("_step")
+        .with_columns(
+            add_interval(
+                pl.col("due_date"),
+                pl.col("_unit"),
+                pl.col("_count") * pl.col("_step"),
+                calendar,
+                units,
+            ).alias("due_date")
+        )
+        .filter(pl.col("due_date") < pl.col("_limit"))
+    )
+    extra = repeats.group_by("plan_id", "_gap").agg(
+        pl.len().cast(pl.Int64).alias("_extra"),
+    )
+    gaps = (
+        gaps.join(extra, on=["plan_id", "_gap"], how="left")
+        .with_columns(pl.col("_extra").fill_null(0))
+        .sort("plan_id", "_gap")
+        .with_columns(
+            # The window number of each gap's first window: the windows of the gaps before it.
+            (
+                (pl.col("_extra") + 1).cum_sum()
+                - (pl.col("_extra") + 1)
+                - pl.when((pl.col("plan_id") != pl.col("plan_id").shift(1)).fill_null(True))
+                .then((pl.col("_extra") + 1).cum_sum() - (pl.col("_extra") + 1))
+                .otherwise(None)
+                .forward_fill()
+                + 1
+            ).alias("window")
+        )
+    )
+    met_first = (pl.col("_extra") == 0) & pl.col("_closes").is_not_null()
+    firsts = gaps.select(
+        *(c for c in WINDOW_SCHEMA if c != "gap_closed"),
+        pl.col("_closes").alias("gap_closed"),
+        "_opener",
+        pl.when(met_first).then(pl.col("_event")).alias("_event"),
+    )
+    later_windows = repeats.join(
+        gaps.select(
+            "plan_id",
+            "_gap",
+            "_extra",
+            "window",
+            *(c for c in WINDOW_SCHEMA if c not in ("plan_id", "window", "due_date", "gap_closed")),
+            "_closes",
+            "_opener",
+            "_event",
+        ),
+        on=["plan_id", "_gap"],
+        how="inner",
+    )
+    met = (pl.col("_step") == pl.col("_extra")) & pl.col("_closes").is_not_null()
+    later_windows = later_windows.select(
+        *(
+            (pl.col("window") + pl.col("_step")).alias(c) if c == "window" else pl.col(c)
+            for c in WINDOW_SCHEMA
+            if c != "gap_closed"
+        ),
+        pl.col("_closes").alias("gap_closed"),
+        "_opener",
+        pl.when(met).then(pl.col("_event")).alias("_event"),
+    )
+    frame = pl.concat([firsts, later_windows])
+    # Only the events the windows name (a few when ``since`` is near the end).
+    named = pl.concat([frame["_event"], frame["_opener"]]).drop_nulls().unique()
+    kept = carried.filter(pl.col("_event").is_in(named.implode()))
+    openers = kept.select(pl.col("_event").alias("_opener"), pl.col(event_id).alias("opened_by"))
+    return (
+        frame.join(kept.select("_event", *event_columns), on="_event", how="left")
+        .join(openers, on="_opener", how="left")
+        .sort("plan_id", "window")
+        .select(*WINDOW_SCHEMA, "opened_by", *event_columns)
+    )
+
+
+def ruling(
+    frame: pl.DataFrame, plan_frame: pl.DataFrame, day: str, order: Sequence[str]
+) -> pl.DataFrame:
+    """The rows of ``frame`` (with plan_id, child_id, case_type) whose plan ruled the child on
+    the row's ``day``: no plan of a type earlier in ``order`` was open for the child that day."""
+    rank = {case: index for index, case in enumerate(order)}
+    ranked = pl.col("case_type").replace_strict(rank, default=len(order), return_dtype=pl.Int64)
+    rows = frame.with_row_index("_row").with_columns(ranked.alias("_rank"))
+    others = plan_frame.select(
+        "child_id",
+        ranked.alias("_other_rank"),
+        pl.col("plan_start").alias("_start"),
+        pl.col("plan_end").fill_null(FAR_FUTURE).alias("_end"),
+    )
+    outranked = (
+        rows.select("_row", "child_id", "_rank", day)
+        .join(others, on="child_id", how="inner")
+        .filter(
+            (pl.col("_other_rank") < pl.col("_rank"))
+            & (pl.col("_start") <= pl.col(day))
+            & (pl.col("_end") >= pl.col(day))
+        )
+        .select("_row")
+        .unique()
+    )
+    return rows.join(outranked, on="_row", how="anti").drop("_row", "_rank")
+
+
+OUTCOMES = ("on_time", "late", "missed", "not_yet_overdue")
+
+
+def outcome(done: pl.Expr, done_on: pl.Expr, end: date) -> pl.Expr:
+    """A window's outcome as known on ``end``: ``on_time`` (met on or before its due date),
+    ``late`` (met after it, by ``end``), ``missed`` (not met by ``end`` and due before it) or
+    ``not_yet_overdue`` (due on ``end`` itself and not met yet)."""
+    return (
+        pl.when(done & (done_on <= pl.col("due_date")))
+        .then(pl.lit("on_time"))
+        .when(done)
+        .then(pl.lit("late"))
+        .when(pl.col("due_date") < pl.lit(end))
+        .then(pl.lit("missed"))
+        .otherwise(pl.lit("not_yet_overdue"))
+    )
+
+
+def share(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
+    """Per cent, null when the whole is 0."""
+    return pl.when(whole > 0).then(100.0 * part / whole).otherwise(None)
+
+
+def outcome_counts(frame: pl.DataFrame, keys: list[str], *, done: str) -> pl.DataFrame:
+    """Windows with an ``outcome`` counted by ``keys`` (none: one row): due, ``done`` (met),
+    each of :data:`OUTCOMES` and on_time_rate (per cent of those met or missed that were met on
+    time; null when none)."""
+    counts = [(pl.col("outcome") == name).sum().alias(name) for name in OUTCOMES]
+    aggregated = (
+        frame.group_by(keys).agg(pl.len().alias("due"), *counts)
+        if keys
+        else frame.select(pl.len().alias("due"), *counts)
+    )
+    decided = pl.col("on_time") + pl.col("late") + pl.col("missed")
+    return (
+        aggregated.with_columns(
+            (pl.col("on_time") + pl.col("late")).alias(done),
+            share(pl.col("on_time"), decided).alias("on_time_rate"),
+        )
+        .select(*keys, "due", done, *OUTCOMES, "on_time_rate")
+        .with_columns(pl.col(c).cast(pl.Int64) for c in ("due", done, *OUTCOMES))
+        .sort(keys or "due")
+    )
