@@ -66,6 +66,12 @@ SETTINGS = (
         "board pack and the scrutiny report rate their headline measures against.",
     ),
     Setting(
+        "CASELOAD_PRACTICE_STANDARDS",
+        "the built-in standards (reference/practice_standards.yaml)",
+        "Path of the council's practice standards (YAML, as the built-in file): visits, "
+        "recording, reviews, supervision and audit instruments.",
+    ),
+    Setting(
         "CASELOAD_UPLOAD_MAX_MB",
         "50",
         "Largest file (or .zip) the web application's Data page accepts, in MB (1 to 500).",

@@ -32,6 +32,7 @@ from caseload.services import benchmarks, caseload_views, census_view
 from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data
 from caseload.services.census_view import Benchmark, Row
+from caseload.services.practice import PracticeDay, practice_day
 from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
@@ -82,6 +83,7 @@ class ReportFigures:
     council: CouncilData | None = field(default=None, repr=False)
     targets: dict[str, Target] = field(default_factory=dict)
     stored: list[StoredScorecard] = field(default_factory=list)
+    practice: PracticeDay | None = None
 
     @property
     def short_name(self) -> str:
@@ -195,6 +197,7 @@ def _local(
     continuity = None
     bands = None
     frames = None
+    practice = None
     stored: list[StoredScorecard] = []
     if reporting is not None:
         caseloads = caseload_views.caseloads_view(engine, viewer, as_at=reporting.as_at)
@@ -203,6 +206,7 @@ def _local(
         teams = scoped.report.teams
         bands = {band: int(teams[band].sum()) for band in ("red", "amber", "green")}
         frames = council_data(engine, authority_id=authority_id)
+        practice = practice_day(engine, authority_id=authority_id, as_at=reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -228,6 +232,7 @@ def _local(
         council=frames,
         targets=workforce_targets(),
         stored=stored,
+        practice=practice,
     )
 
 

@@ -36,9 +36,13 @@ RETENTION = "Recruitment and retention"
 PRACTICE = "Quality of frontline practice"
 AREAS = (CASELOADS, RECORDING, QUALITY, RETENTION, PRACTICE)
 NO_DATA_YET = {
-    RECORDING: "needs statutory visits and recording dates, which Caseload does not hold yet",
-    QUALITY: "needs supervision records and case file audits, which Caseload does not hold yet",
-    PRACTICE: "needs case file audit grades, which Caseload does not hold yet",
+    CASELOADS: "needs the council's case records (the SSD)",
+    RECORDING: "needs statutory visits with the dates they were written up (the SSD's visits "
+    "tables)",
+    QUALITY: "needs supervision records (the supervision import)",
+    RETENTION: "needs the council's HR records",
+    PRACTICE: "needs statutory visits (the SSD's visits tables) or case file audits (the audit "
+    "import)",
 }
 Value = float | int | str | None
 CONTINUITY_AMBER_WITHIN = 5.0  # points worse than England before continuity is red
@@ -77,6 +81,36 @@ MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("vacancy_rate_fte", RETENTION, "Vacancy rate", "%", 1, "lower", True),
     MeasureSpec("absence_rate_fte", RETENTION, "Sickness absence rate", "%", 1, "lower", True),
     MeasureSpec(
+        "recording_on_time",
+        RECORDING,
+        "Visits written up within the standard",
+        "%",
+        1,
+        "higher",
+        False,
+    ),
+    MeasureSpec(
+        "supervision_compliance",
+        QUALITY,
+        "Supervision up to date (share of worker-days)",
+        "%",
+        1,
+        "higher",
+        False,
+    ),
+    MeasureSpec(
+        "visits_on_time", PRACTICE, "Statutory visits made on time", "%", 1, "higher", False
+    ),
+    MeasureSpec(
+        "audits_good_or_better",
+        PRACTICE,
+        "Case file audits graded good or better",
+        "%",
+        1,
+        "higher",
+        False,
+    ),
+    MeasureSpec(
         "stability_index",
         RETENTION,
         "Social workers with more than 2 years' experience",
@@ -87,6 +121,12 @@ MEASURES: tuple[MeasureSpec, ...] = (
     ),
 )
 BY_KEY = {spec.key: spec for spec in MEASURES}
+PRACTICE_MEASURES = (
+    "recording_on_time",
+    "supervision_compliance",
+    "visits_on_time",
+    "audits_good_or_better",
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +190,11 @@ def day_values(figures: ReportFigures) -> dict[str, Value]:
     if continuity is not None:
         hidden = figures.audience is Audience.PUBLIC and is_small(continuity["three_or_more"])
         values["cla_three_or_more_share"] = SUPPRESSED if hidden else continuity["share"]
+    if figures.practice is not None:
+        for name in PRACTICE_MEASURES:
+            value = figures.practice.measure(name)
+            if value is not None:
+                values[name] = value
     if figures.council is not None and figures.as_at is not None:
         frames = figures.council
         stability = people_flows.stability_index(

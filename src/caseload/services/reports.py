@@ -33,6 +33,7 @@ from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.census_view import indicator_info
 from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather, only_council
+from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
     NO_DATA_YET,
@@ -98,8 +99,13 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
     board = kind is ReportKind.BOARD_PACK
     internal = figures.audience is Audience.INTERNAL
     if figures.local:
-        sections.append(report_sections.headline(figures, scorecard(figures)))
-        no_data.extend(f"{area}: {NO_DATA_YET[area]}." for area in AREAS if area in NO_DATA_YET)
+        measures = scorecard(figures)
+        sections.append(report_sections.headline(figures, measures))
+        no_data.extend(
+            f"{area}: {NO_DATA_YET[area]}."
+            for area in AREAS
+            if not any(measure.spec.area == area for measure in measures)
+        )
     else:
         no_data.append(
             f"{figures.name} holds no day-to-day data in Caseload, so this report has DfE's "
@@ -112,6 +118,7 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
     optional: list[Callable[[], Section | None]] = []
     if figures.local:
         optional.append(lambda: report_sections.caseloads(figures, with_teams=board and internal))
+        optional.append(lambda: practice_section(figures.practice, figures.audience))
         optional.append(lambda: report_people.establishment(figures, detailed=board))
         if board:
             optional.append(lambda: report_people.people(figures))

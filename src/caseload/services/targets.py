@@ -31,6 +31,10 @@ MEASURES: tuple[str, ...] = (
     "vacancy_rate_fte",
     "absence_rate_fte",
     "stability_index",
+    "recording_on_time",
+    "supervision_compliance",
+    "visits_on_time",
+    "audits_good_or_better",
 )
 
 

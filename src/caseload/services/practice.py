@@ -1,0 +1,267 @@
+"""Practice quality for a council on a day: statutory visits, recording, reviews, supervision and
+case file audits against the council's practice standards, and linked to caseloads. The figures
+are defined in :mod:`caseload.practice`; this module reads the practice records once per state
+of the council's data (beside the caseload frames of the council snapshot) and works out each
+day's figures once, for the command line, the reports and the scorecard.
+
+Periods: visits, recording, reviews and supervision over the **three months** to the reporting
+date (``PERIOD_MONTHS``), audits over the **twelve months** to it (``AUDIT_MONTHS``): long
+enough to be steady, short enough to show a change between bi-monthly Steering Groups."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from caseload.practice import audits as audit_figures
+from caseload.practice import linked, reviews, supervision, visits
+from caseload.practice.calendar import working_calendar
+from caseload.practice.standards import PracticeStandards, default_standards, load_standards
+from caseload.reports.people_flows import team_services
+from caseload.services.caseloads import CouncilData, council_data
+from caseload.storage import practice_frames
+from caseload.storage.engine import session_scope
+
+PERIOD_MONTHS = 3
+AUDIT_MONTHS = 12
+STANDARDS_SETTING = "CASELOAD_PRACTICE_STANDARDS"
+
+
+@dataclass(frozen=True)
+class PracticeRecords:
+    visits: pl.DataFrame
+    reviews: pl.DataFrame
+    supervisions: pl.DataFrame
+    audits: pl.DataFrame
+    audit_grades: pl.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return not any(
+            frame.height for frame in (self.visits, self.reviews, self.supervisions, self.audits)
+        )
+
+
+@dataclass(frozen=True)
+class PracticeDay:
+    """Every practice figure of one council on one day (unsuppressed: the callers apply the
+    audience's disclosure)."""
+
+    as_at: date
+    period_start: date
+    audit_start: date
+    has_visits: bool
+    has_reviews: bool
+    has_supervision: bool
+    has_audits: bool
+    visits: pl.DataFrame  # visit_summary: council
+    visits_by_service: pl.DataFrame
+    visits_by_team: pl.DataFrame
+    seen: pl.DataFrame  # seen_summary: council
+    recording: pl.DataFrame  # recording_summary: council
+    recording_by_service: pl.DataFrame
+    reviews: pl.DataFrame  # review_summary by case_type
+    supervision: pl.DataFrame  # compliance: council
+    supervision_by_team: pl.DataFrame
+    supervision_overdue: int
+    grades: pl.DataFrame
+    domain_grades: pl.DataFrame
+    moderation: audit_figures.ModerationAgreement
+    themes: pl.DataFrame
+    visits_by_band: pl.DataFrame
+    grades_by_band: pl.DataFrame
+
+    def measure(self, name: str) -> float | None:
+        """The scorecard's practice measures (per cent): visits_on_time, recording_on_time,
+        supervision_compliance, audits_good_or_better."""
+        if name == "visits_on_time" and self.has_visits:
+            return _first(self.visits, "on_time_rate")
+        if name == "recording_on_time" and self.has_visits:
+            return _first(self.recording, "on_time_rate")
+        if name == "supervision_compliance" and self.has_supervision:
+            return _first(self.supervision, "compliance")
+        if name == "audits_good_or_better" and self.has_audits:
+            good = self.grades.filter(pl.col("grade").is_in(audit_figures.GOOD_OR_BETTER))
+            total = int(self.grades["audits"].sum())
+            return round(100.0 * int(good["audits"].sum()) / total, 1) if total else None
+        return None
+
+
+def _first(frame: pl.DataFrame, column: str) -> float | None:
+    if frame.height == 0 or column not in frame.columns:
+        return None
+    value = frame[column][0]
+    return float(value) if value is not None else None
+
+
+def practice_standards() -> PracticeStandards:
+    """The council's standards: the file ``CASELOAD_PRACTICE_STANDARDS`` names, else the
+    built-in ones."""
+    named = (os.environ.get(STANDARDS_SETTING) or "").strip()
+    return load_standards(Path(named)) if named else default_standards()
+
+
+def practice_records(engine: Engine, council: CouncilData) -> PracticeRecords:
+    """The council's practice records, read once per state of its data."""
+
+    def build() -> PracticeRecords:
+        ids = [council.authority.id]
+        with session_scope(engine) as session:
+            return PracticeRecords(
+                visits=practice_frames.visits_frame(session, ids),
+                reviews=practice_frames.reviews_frame(session, ids),
+                supervisions=practice_frames.supervisions_frame(session, ids),
+                audits=practice_frames.audits_frame(session, ids),
+                audit_grades=practice_frames.audit_grades_frame(session, ids),
+            )
+
+    found: PracticeRecords = council.snapshots.council_data.get_or_build(
+        (*council.key, "practice records"), build
+    )
+    return found
+
+
+def _months_before(day: date, months: int) -> date:
+    """The day after the same day ``months`` months earlier (a period of whole months)."""
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last)) + timedelta(days=1)
+
+
+def worker_teams(council: CouncilData, day: date) -> pl.DataFrame:
+    """worker_id, team, service: each worker's team on ``day`` (own and agency spells), and the
+    team's service area."""
+    data = council.data
+    spells = data.spells.filter(
+        (pl.col("start_date") <= day) & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
+    )
+    teams = team_services(data.teams)
+    return (
+        spells.sort("start_date", descending=True)
+        .unique("worker_id", keep="first")
+        .select("worker_id", "team")
+        .join(teams, on="team", how="left")
+    )
+
+
+def practice_day(engine: Engine, *, authority_id: int, as_at: date) -> PracticeDay:
+    """The council's practice figures on ``as_at``, worked out once per state of its data."""
+    council = council_data(engine, authority_id=authority_id)
+
+    def build() -> PracticeDay:
+        return _practice_day(council, practice_records(engine, council), as_at)
+
+    found: PracticeDay = council.snapshots.reports.get_or_build(
+        (*council.key, "practice", as_at), build
+    )
+    return found
+
+
+def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -> PracticeDay:
+    standards = practice_standards()
+    calendar = working_calendar(standards)
+    data = council.data
+    start = _months_before(as_at, PERIOD_MONTHS)
+    audit_start = _months_before(as_at, AUDIT_MONTHS)
+    teams = worker_teams(council, as_at)
+    allocations = data.allocations
+    window = visits.visit_windows(
+        data.statuses, records.visits, standards, calendar, as_at, since=start
+    )
+    due = visits.visits_due(window, allocations, start, as_at)
+    position = visits.visits_position(window, records.visits, allocations, as_at)
+    recorded = visits.recording(records.visits, allocations, standards, calendar, start, as_at)
+    review_window = reviews.review_windows(
+        data.statuses, records.reviews, standards, calendar, as_at, since=start
+    )
+    held = reviews.reviews_due(review_window, start, as_at)
+    days = supervision.supervision_days(
+        data.spells, records.supervisions, standards, start, as_at, managers=data.managers
+    )
+    supervised = supervision.supervision_position(
+        data.spells, records.supervisions, standards, as_at, managers=data.managers
+    )
+    policy = council.policy.policy
+    on_time = due.filter(pl.col("outcome").is_in(["on_time", "late", "missed"])).with_columns(
+        (pl.col("outcome") == "on_time").alias("on_time"),
+        pl.col("due_date").alias("visit_date"),
+    )
+    graded = audit_figures.audits_between(records.audits, audit_start, as_at)
+    return PracticeDay(
+        as_at=as_at,
+        period_start=start,
+        audit_start=audit_start,
+        has_visits=records.visits.height > 0,
+        has_reviews=records.reviews.height > 0,
+        has_supervision=records.supervisions.height > 0,
+        has_audits=graded.height > 0,
+        visits=visits.visit_summary(due),
+        visits_by_service=visits.visit_summary(due, ("service",), teams),
+        visits_by_team=visits.visit_summary(due, ("team",), teams),
+        seen=visits.seen_summary(position),
+        recording=visits.recording_summary(recorded),
+        recording_by_service=visits.recording_summary(recorded, ("service",), teams),
+        reviews=reviews.review_summary(held, ("case_type",)),
+        supervision=supervision.supervision_compliance(days),
+        supervision_by_team=supervision.supervision_compliance(days, "team"),
+        supervision_overdue=int(supervised["overdue"].sum()) if supervised.height else 0,
+        grades=audit_figures.grade_distribution(records.audits, audit_start, as_at),
+        domain_grades=audit_figures.domain_grade_distribution(
+            records.audits, records.audit_grades, audit_start, as_at
+        ),
+        moderation=audit_figures.moderation_agreement(records.audits, audit_start, as_at),
+        themes=audit_figures.theme_counts(records.audits, audit_start, as_at),
+        visits_by_band=linked.visits_by_band(on_time, allocations, data.spells, policy)
+        if on_time.height
+        else pl.DataFrame(),
+        grades_by_band=linked.grades_by_band(graded, allocations, data.spells, policy)
+        if graded.height
+        else pl.DataFrame(),
+    )
+
+
+def practice_summary(day: PracticeDay) -> dict[str, Any]:
+    """The day's council-level figures as plain values (for the command line's JSON)."""
+
+    def rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+        return [
+            {
+                key: (value.isoformat() if isinstance(value, date) else value)
+                for key, value in row.items()
+            }
+            for row in frame.iter_rows(named=True)
+        ]
+
+    moderation = day.moderation
+    return {
+        "as_at": day.as_at.isoformat(),
+        "period": {"from": day.period_start.isoformat(), "to": day.as_at.isoformat()},
+        "audit_period": {"from": day.audit_start.isoformat(), "to": day.as_at.isoformat()},
+        "visits": rows(day.visits),
+        "visits_by_service": rows(day.visits_by_service),
+        "children_seen": rows(day.seen),
+        "recording": rows(day.recording),
+        "reviews": rows(day.reviews),
+        "supervision": rows(day.supervision),
+        "supervision_by_team": rows(day.supervision_by_team),
+        "supervision_overdue": day.supervision_overdue,
+        "audit_grades": rows(day.grades),
+        "moderation": {
+            "audits": moderation.audits,
+            "moderated": moderation.moderated,
+            "agreed_share": moderation.agreed_share,
+            "moved_up_share": moderation.moved_up_share,
+            "moved_down_share": moderation.moved_down_share,
+        },
+        "themes": rows(day.themes),
+        "visits_by_band": rows(day.visits_by_band),
+        "grades_by_band": rows(day.grades_by_band),
+    }
