@@ -45,6 +45,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "reallocate": CommandEntry(
         "allocate", "reallocate", "Plan the move of a leaver's or absent worker's caseload."
     ),
+    "practice": CommandEntry(
+        "practice", "practice", "Visits, recording, reviews, supervision and audits on a date."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
     "db": CommandEntry("db", "app", "Set up and upgrade the database."),

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
+from caseload.errors import InvalidInputError, NotFoundError
 from caseload.practice import audits as audit_figures
 from caseload.practice import linked, reviews, supervision, visits
 from caseload.practice.calendar import working_calendar
@@ -265,3 +266,26 @@ def practice_summary(day: PracticeDay) -> dict[str, Any]:
         "visits_by_band": rows(day.visits_by_band),
         "grades_by_band": rows(day.grades_by_band),
     }
+
+
+def council_practice(
+    engine: Engine, *, authority_code: str | None, as_at: date | None
+) -> PracticeDay:
+    """The practice figures of a council (the only one when no code is given) on ``as_at``
+    (default its data date), for the command line."""
+    from caseload.services.report_figures import only_council
+
+    council = council_data(engine, authority_code=authority_code or only_council(engine))
+    day = as_at or council.latest
+    if day is None:
+        raise NotFoundError(f"council {council.authority.code} holds no dated records yet")
+    if council.latest is not None and day > council.latest:
+        raise InvalidInputError(
+            f"--as-at {day.isoformat()} is after the data date {council.latest.isoformat()}"
+        )
+    if practice_records(engine, council).empty:
+        raise NotFoundError(
+            f"council {council.authority.code} has no practice records yet: load the SSD's "
+            "visits tables, a supervision file or an audit file"
+        )
+    return practice_day(engine, authority_id=council.authority.id, as_at=day)

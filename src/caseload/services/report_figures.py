@@ -32,7 +32,7 @@ from caseload.services import benchmarks, caseload_views, census_view
 from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data
 from caseload.services.census_view import Benchmark, Row
-from caseload.services.practice import PracticeDay, practice_day
+from caseload.services.practice import PracticeDay, practice_day, practice_records
 from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
@@ -206,7 +206,8 @@ def _local(
         teams = scoped.report.teams
         bands = {band: int(teams[band].sum()) for band in ("red", "amber", "green")}
         frames = council_data(engine, authority_id=authority_id)
-        practice = practice_day(engine, authority_id=authority_id, as_at=reporting.as_at)
+        if not practice_records(engine, frames).empty:
+            practice = practice_day(engine, authority_id=authority_id, as_at=reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)

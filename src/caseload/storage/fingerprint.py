@@ -6,7 +6,8 @@ import adds an ``import_run`` row, so any change moves at least one of these num
 - a decision adds an ``allocation_decision`` row (and usually an ``allocation``);
 - a caseload move ends allocations (the open count falls) and starts others;
 - an import adds an ``import_run`` row, whatever it changed;
-- a new policy adds a ``caseload_policy`` row.
+- a new policy adds a ``caseload_policy`` row;
+- practice records (visits, reviews, supervision, audits) move their tables' highest ids.
 
 Every part is an index look-up or a count over a small table or a partial index, so the query
 stays at a few milliseconds on a council with tens of thousands of open cases. Open statuses are
@@ -26,6 +27,7 @@ from caseload.storage.operations_models import (
     CaseloadPolicyVersion,
     ImportRun,
 )
+from caseload.storage.practice_models import CaseAudit, Review, Supervision, Visit
 
 Fingerprint = tuple[int | None, ...]
 
@@ -76,6 +78,11 @@ def data_fingerprint(session: Session, authority_id: int) -> Fingerprint:
         )
         .scalar_subquery(),
         _count(Team, authority_id),
+        # Practice records (visits, reviews, supervision, audits), appended by their imports.
+        _max_id(Visit),
+        _max_id(Review),
+        _max_id(Supervision),
+        _max_id(CaseAudit),
     )
     row = session.execute(statement).one()
     return tuple(None if value is None else int(value) for value in row)

@@ -1,0 +1,107 @@
+"""The practice service on a small synthetic council with hand-written practice records: the
+figures reach the scorecard's three practice areas and the reports' practice section, and a
+council without records has neither (and is told what to load)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from caseload.errors import NotFoundError
+from caseload.reports.model import Audience, ReportKind
+from caseload.services.caseloads import council_data
+from caseload.services.generation import build_council
+from caseload.services.practice import council_practice
+from caseload.services.reports import ReportRequest, build_report
+from caseload.storage.models import Allocation
+from caseload.storage.practice_models import CaseAudit, Supervision, Visit
+from caseload.synthetic import CouncilSpec
+
+SPEC = CouncilSpec(
+    code="999",
+    name="Smallshire Council (synthetic)",
+    region="North West",
+    size_fte=40.0,
+    preset="typical",
+)
+
+
+def test_practice_records_fill_the_three_areas_and_the_section(engine: Engine) -> None:
+    build_council(engine, SPEC, years=1, seed=6)
+    with pytest.raises(NotFoundError, match="no practice records yet"):
+        council_practice(engine, authority_code="999", as_at=None)
+    report = build_report(engine, ReportRequest(ReportKind.BOARD_PACK), authority_code="999")
+    assert "practice" not in [section.key for section in report.sections]
+
+    council = council_data(engine, authority_code="999")
+    day = council.latest
+    assert day is not None
+    with Session(engine) as session:
+        held = session.execute(
+            select(Allocation.child_id, Allocation.worker_id)
+            .where(Allocation.role == "allocated", Allocation.end_date.is_(None))
+            .order_by(Allocation.id)
+            .limit(3)
+        ).all()
+        authority_id = council.authority.id
+        grades = ["good", "outstanding", "inadequate"]
+        for (child_id, worker_id), grade in zip(held, grades, strict=True):
+            session.add(
+                CaseAudit(
+                    authority_id=authority_id,
+                    child_id=child_id,
+                    worker_id=worker_id,
+                    auditor="A Auditor",
+                    audit_date=day - timedelta(days=30),
+                    instrument="Practice audit",
+                    overall_grade=grade,
+                )
+            )
+            session.add(
+                Supervision(
+                    authority_id=authority_id,
+                    worker_id=worker_id,
+                    supervision_date=day - timedelta(days=10),
+                    kind="formal",
+                )
+            )
+            session.add(
+                Visit(
+                    authority_id=authority_id,
+                    child_id=child_id,
+                    worker_id=worker_id,
+                    case_type="cp",
+                    visit_date=day - timedelta(days=5),
+                    seen=True,
+                    seen_alone=True,
+                    recorded_date=day - timedelta(days=4),
+                )
+            )
+        session.commit()
+    practice = council_practice(engine, authority_code="999", as_at=None)
+    assert practice.as_at == day
+    assert practice.measure("audits_good_or_better") == 66.7  # good and outstanding of three
+    assert practice.has_visits and practice.has_supervision and practice.has_audits
+    report = build_report(engine, ReportRequest(ReportKind.BOARD_PACK), authority_code="999")
+    keys = [section.key for section in report.sections]
+    assert "practice" in keys
+    areas = [table.title for table in report.sections[0].tables]
+    assert "Quality of frontline practice" in areas and "Quality and learning" in areas
+    assert report.no_data == ()
+    audits = next(
+        row
+        for table in report.sections[0].tables
+        for row in table.rows
+        if str(row["measure"]).startswith("Case file audits graded good or better")
+    )
+    assert audits["value"] == 66.7
+    public = build_report(
+        engine, ReportRequest(ReportKind.SCRUTINY, Audience.PUBLIC), authority_code="999"
+    )
+    section = next(s for s in public.sections if s.key == "practice")
+    grades_table = next(t for t in section.tables if "final grades" in t.title)
+    assert [row["y"] for row in grades_table.rows] == ["c", "c", 0, "c", 3]
+    assert date(2000, 1, 1) < day
