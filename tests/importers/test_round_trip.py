@@ -25,7 +25,17 @@ from caseload.storage import schema
 from caseload.storage.engine import make_engine
 from caseload.synthetic import CouncilSpec, generate_council
 from caseload.synthetic.extracts import CO_WORKER_ROLE, write_extracts
-from importers.import_support import counts
+from importers.import_support import counts, rows
+
+VISITS = """
+    SELECT c.child_ref, v.case_type, v.visit_date, v.seen, v.seen_alone, v.recorded_date,
+           v.worker_id IS NULL
+    FROM visit v JOIN child c ON c.id = v.child_id ORDER BY 1, 2, 3
+"""
+REVIEWS = """
+    SELECT c.child_ref, r.case_type, r.due_date, r.review_date
+    FROM review r JOIN child c ON c.id = r.child_id ORDER BY 1, 2, 3
+"""
 
 SPEC = CouncilSpec(
     code="907", name="Roundtrip Council", region="London", size_fte=70.0, preset="typical"
@@ -75,6 +85,31 @@ def test_synthetic_council_survives_export_and_import(engine: Engine, tmp_path: 
     for table in ("worker", "employment_spell", "absence", "allocation", "child"):
         assert loaded[table] == expected[table], table
     assert council.end == date(2026, 9, 30)
+
+    # Visits and reviews came across: the SSD names no visitor, and only CP visits carry the
+    # date they were written up.
+    built_visits = [
+        (*row[:5], row[5] if row[1] == "cp" else None, 1) for row in rows(original, VISITS)
+    ]
+    assert len(built_visits) > 1000
+    assert rows(engine, VISITS) == built_visits
+    assert rows(engine, REVIEWS) == rows(original, REVIEWS)
+    again_ssd = import_ssd(
+        engine,
+        source=read_ssd(folder=files.ssd),
+        as_at=council.end,
+        loaded_by="t",
+        options=SsdOptions((CO_WORKER_ROLE,)),
+    )
+    assert (
+        again_ssd.counts["visit"]
+        == again_ssd.counts["review"]
+        == {
+            "added": 0,
+            "changed": 0,
+            "ended": 0,
+        }
+    )
 
     # And loading the same files again changes nothing.
     again = import_hr(engine, path=files.hr, mapping="generic", as_at=council.end, loaded_by="t")

@@ -33,6 +33,11 @@ FOREIGN_KEYS = {
     "child_status": {"child_id": "child"},
     "proceedings": {"child_id": "child"},
     "allocation": {"child_id": "child", "worker_id": "worker"},
+    "visit": {"child_id": "child", "worker_id": "worker"},
+    "review": {"child_id": "child"},
+    "supervision": {"worker_id": "worker", "supervisor_id": "worker"},
+    "case_audit": {"child_id": "child", "worker_id": "worker"},
+    "case_audit_grade": {"audit_id": "case_audit"},
 }
 DATED = ("team_management", "post", "employment_spell", "absence", "child_status", "proceedings")
 ENUMS: dict[tuple[str, str], type[Enum]] = {

@@ -20,6 +20,11 @@ INSERT_ORDER = [
     "child_status",
     "proceedings",
     "allocation",
+    "visit",
+    "review",
+    "supervision",
+    "case_audit",
+    "case_audit_grade",
 ]
 
 

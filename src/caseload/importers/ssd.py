@@ -12,7 +12,8 @@ children, referrals, child statuses and allocations.
   from the day after their last period of care, else their pathway plan date, else the as-at
   date). An assessment runs from a referral in ``ssd_cin_episodes`` (not marked no further action)
   to the day before the first plan that follows it, or to the episode's close.
-- ``ssd_person`` (birth dates) and ``ssd_family`` (sibling groups) are read when present."""
+- ``ssd_person`` (birth dates) and ``ssd_family`` (sibling groups) are read when present.
+- Statutory visits and reviews: :mod:`caseload.importers.ssd_practice`."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ from caseload.domain import AllocationRole, CaseType, WorkerChangeReason
 from caseload.importers.fields import FieldKind
 from caseload.importers.mapping import FALSE_WORDS, TRUE_WORDS
 from caseload.importers.problems import Severity, combine, one_problem, problems_where
+from caseload.importers.ssd_practice import (
+    PRACTICE_COLUMNS,
+    PracticeExtract,
+    check_practice,
+    no_practice,
+    repeated_ids,
+)
 from caseload.importers.ssd_sources import SsdSource
 from caseload.importers.ssd_status import derive_statuses
 from caseload.importers.tables import RawTable, find_header
@@ -86,6 +94,7 @@ COLUMNS: dict[str, dict[str, tuple[FieldKind, bool]]] = {
         "clae_person_id": (T, True),
         "clae_cla_episode_start_date": (D, True),
         "clae_cla_episode_ceased": (D, False),
+        "clae_cla_id": (T, False),
     },
     "ssd_care_leavers": {
         "clea_table_id": (T, True),
@@ -93,6 +102,7 @@ COLUMNS: dict[str, dict[str, tuple[FieldKind, bool]]] = {
         "clea_care_leaver_latest_contact": (D, False),
         "clea_pathway_plan_review_date": (D, False),
     },
+    **PRACTICE_COLUMNS,
 }
 ALLOCATED_ROLE = "CW"
 CHANGE_REASONS = {reason.value for reason in WorkerChangeReason}
@@ -117,6 +127,7 @@ class SsdExtract:
     allocations: pl.DataFrame  # external_id, prof_id, child_ref, role, dates, reason, _row
     problems: pl.DataFrame
     files: dict[str, str] = field(default_factory=dict)  # table -> name in problems
+    practice: PracticeExtract = field(default_factory=no_practice)  # visits and reviews
 
 
 def typed_table(table: RawTable, name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -236,12 +247,10 @@ def check_ssd(source: SsdSource, *, as_at: date, options: SsdOptions) -> SsdExtr
             problems.append(_end_before_start(typed[name], files[name], start, end))
     professionals = _professionals(typed["ssd_professionals"])
     problems.append(
-        _repeated_ids(
-            typed["ssd_professionals"], files["ssd_professionals"], "prof_professional_id"
-        )
+        repeated_ids(typed["ssd_professionals"], files["ssd_professionals"], "prof_professional_id")
     )
     problems.append(
-        _repeated_ids(typed["ssd_involvements"], files["ssd_involvements"], "invo_involvements_id")
+        repeated_ids(typed["ssd_involvements"], files["ssd_involvements"], "invo_involvements_id")
     )
     allocations, allocation_problems = _allocations(
         typed["ssd_involvements"], professionals, files["ssd_involvements"], options
@@ -251,6 +260,8 @@ def check_ssd(source: SsdSource, *, as_at: date, options: SsdOptions) -> SsdExtr
     problems.append(status_problems)
     teams, team_problems = _teams(typed.get("ssd_department"), files.get("ssd_department", ""))
     problems.append(team_problems)
+    practice = check_practice(typed, files, as_at)
+    problems.append(practice.problems)
     return SsdExtract(
         teams=teams,
         professionals=professionals,
@@ -261,22 +272,7 @@ def check_ssd(source: SsdSource, *, as_at: date, options: SsdOptions) -> SsdExtr
         allocations=allocations,
         problems=combine(*problems),
         files=files,
-    )
-
-
-def _repeated_ids(frame: pl.DataFrame, file: str, column: str) -> pl.DataFrame:
-    marked = frame.filter(pl.col(column).is_not_null()).with_columns(
-        pl.col("_row").min().over(column).alias("_first")
-    )
-    return problems_where(
-        marked,
-        pl.col("_row") != pl.col("_first"),
-        severity=Severity.ERROR,
-        file=file,
-        column=column,
-        value=pl.col(column),
-        problem=pl.format("the same id as row {}", pl.col("_first")),
-        action="each row needs its own id; remove the repeated row",
+        practice=practice,
     )
 
 

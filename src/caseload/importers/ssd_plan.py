@@ -5,7 +5,7 @@ Professionals are matched to workers by SWE number, then staff number, then the 
 an earlier load recorded. A professional who holds allocations but matches no worker is created as
 a worker without an employment spell (a warning): their allocations load, and the data-quality
 report lists them until the HR extract brings them in (the HR load then takes the record over by
-SWE number)."""
+SWE number). Visits and reviews: :mod:`caseload.importers.ssd_practice_plan`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from caseload.importers.plan import LoadPlan, TablePlan, given_and_different
 from caseload.importers.problems import Severity, combine, problems_where
 from caseload.importers.ssd import SsdExtract
 from caseload.importers.ssd_cases import plan_allocations, plan_statuses, write_cases
+from caseload.importers.ssd_practice_plan import plan_practice, write_practice
 from caseload.storage import import_writes as store
 
 
@@ -32,6 +33,8 @@ class SsdState:
     referrals: pl.DataFrame
     statuses: pl.DataFrame
     allocations: pl.DataFrame  # every allocation, with staff_number and child_ref
+    visits: pl.DataFrame  # visits from a source (external_id set), with child_ref
+    reviews: pl.DataFrame  # reviews from a source, with child_ref
 
 
 def ssd_state(connection: Connection, authority: int) -> SsdState:
@@ -53,7 +56,18 @@ def ssd_state(connection: Connection, authority: int) -> SsdState:
     )
     statuses = store.statuses_frame(connection, authority).join(child_refs, on="child_id")
     referrals = store.referrals_frame(connection, authority).join(child_refs, on="child_id")
-    return SsdState(keyed.teams, workers, children, referrals, statuses, allocations)
+    visits = store.source_visits_frame(connection, authority).join(child_refs, on="child_id")
+    reviews = store.source_reviews_frame(connection, authority).join(child_refs, on="child_id")
+    return SsdState(
+        keyed.teams,
+        workers,
+        children,
+        referrals,
+        statuses,
+        allocations,
+        visits.drop("child_id"),
+        reviews.drop("child_id"),
+    )
 
 
 def plan_ssd(extract: SsdExtract, state: SsdState, *, as_at: date) -> LoadPlan:
@@ -67,7 +81,12 @@ def plan_ssd(extract: SsdExtract, state: SsdState, *, as_at: date) -> LoadPlan:
     plan.add(statuses)
     allocations, allocation_problems = plan_allocations(extract, state, links, as_at)
     plan.add(allocations)
-    plan.problems = combine(extract.problems, worker_problems, status_problems, allocation_problems)
+    visits, reviews, practice_problems = plan_practice(extract, state)
+    plan.add(visits)
+    plan.add(reviews)
+    plan.problems = combine(
+        extract.problems, worker_problems, status_problems, allocation_problems, practice_problems
+    )
     return plan
 
 
@@ -338,3 +357,4 @@ def write_ssd(connection: Connection, authority: int, plan: LoadPlan) -> None:
         .with_columns(pl.lit(authority).alias("authority_id")),
     )
     write_cases(connection, authority, plan, ids)
+    write_practice(connection, authority, plan.tables["visit"], plan.tables["review"], ids)

@@ -30,6 +30,11 @@ OPTIONAL_TABLES = (
     "ssd_cp_plans",
     "ssd_cla_episodes",
     "ssd_care_leavers",
+    "ssd_cin_visits",
+    "ssd_cp_visits",
+    "ssd_cla_visits",
+    "ssd_cp_reviews",
+    "ssd_cla_reviews",
 )
 ALL_TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
 

@@ -29,8 +29,10 @@ from caseload.storage.models import (
     Worker,
 )
 from caseload.storage.operations_models import ImportRun
+from caseload.storage.practice_models import Review, Visit
 
 BATCH_ROWS = 10_000
+DELETE_BATCH = 500  # ids per DELETE ... IN (...), well inside SQLite's limit on parameters
 Schema = dict[str, Any]
 
 
@@ -413,6 +415,55 @@ def allocations_frame(connection: Connection, authority: int) -> pl.DataFrame:
     )
 
 
+def source_visits_frame(connection: Connection, authority: int) -> pl.DataFrame:
+    """The authority's visits that came from a source system (``external_id`` set)."""
+    v = Visit
+    query = select(
+        v.id,
+        v.child_id,
+        v.external_id,
+        v.case_type,
+        v.visit_date,
+        v.seen,
+        v.seen_alone,
+        v.recorded_date,
+    ).where(v.authority_id == authority, v.external_id.is_not(None))
+    return read_frame(
+        connection,
+        query,
+        {
+            "id": pl.Int64,
+            "child_id": pl.Int64,
+            "external_id": pl.Utf8,
+            "case_type": pl.Utf8,
+            "visit_date": pl.Date,
+            "seen": pl.Boolean,
+            "seen_alone": pl.Boolean,
+            "recorded_date": pl.Date,
+        },
+    )
+
+
+def source_reviews_frame(connection: Connection, authority: int) -> pl.DataFrame:
+    """The authority's reviews that came from a source system (``external_id`` set)."""
+    r = Review
+    query = select(r.id, r.child_id, r.external_id, r.case_type, r.due_date, r.review_date).where(
+        r.authority_id == authority, r.external_id.is_not(None)
+    )
+    return read_frame(
+        connection,
+        query,
+        {
+            "id": pl.Int64,
+            "child_id": pl.Int64,
+            "external_id": pl.Utf8,
+            "case_type": pl.Utf8,
+            "due_date": pl.Date,
+            "review_date": pl.Date,
+        },
+    )
+
+
 # --- writes ---------------------------------------------------------------------------------
 
 
@@ -441,6 +492,18 @@ def update_frame(connection: Connection, table_name: str, frame: pl.DataFrame) -
     for batch in renamed.iter_slices(BATCH_ROWS):
         connection.execute(statement, batch.to_dicts())
     return frame.height
+
+
+def delete_ids(connection: Connection, table_name: str, ids: pl.Series) -> int:
+    """Delete the rows of ``table_name`` whose id is in ``ids``."""
+    if ids.len() == 0:
+        return 0
+    table = Base.metadata.tables[table_name]
+    values = ids.to_list()
+    for start in range(0, len(values), DELETE_BATCH):
+        batch = values[start : start + DELETE_BATCH]
+        connection.execute(table.delete().where(table.c.id.in_(batch)))
+    return len(values)
 
 
 def run_record(connection: Connection, authority: int, run_id: int) -> dict[str, Any] | None:

@@ -7,6 +7,9 @@
    (workers in post in case-holding roles and not on long absence) through the period.
 4. Children are allocated day by day (those first needing a worker in the spec's last
    ``awaiting_allocation_days`` are left waiting for the next allocation meeting).
+5. Practice records (visits, reviews, supervision, case file audits) are drawn from the result
+   (:mod:`caseload.synthetic.practice`) with a stream of their own, so adding or changing them
+   never moves the figures above.
 
 Everything is drawn from ``numpy.random.Generator`` streams spawned from one ``SeedSequence`` of the
 seed and the council code, so the same spec, start, years and seed give identical frames.
@@ -36,6 +39,7 @@ from caseload.synthetic.demand import (
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
 from caseload.synthetic.people import PersonFactory
+from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
 from caseload.synthetic.records import AbsenceRec, SpellRec
 from caseload.synthetic.sizing import fit_keep, keep_families, select_children
@@ -70,6 +74,11 @@ class SyntheticCouncil:
     child_statuses: pl.DataFrame
     proceedings: pl.DataFrame
     allocations: pl.DataFrame
+    visits: pl.DataFrame
+    reviews: pl.DataFrame
+    supervisions: pl.DataFrame
+    case_audits: pl.DataFrame
+    case_audit_grades: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -85,6 +94,11 @@ class SyntheticCouncil:
             "child_status": self.child_statuses,
             "proceedings": self.proceedings,
             "allocation": self.allocations,
+            "visit": self.visits,
+            "review": self.reviews,
+            "supervision": self.supervisions,
+            "case_audit": self.case_audits,
+            "case_audit_grade": self.case_audit_grades,
         }
 
 
@@ -99,7 +113,8 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     first = day_of(start)
     last = anniversary(first, years) - 1
     path = PresetPath(PRESETS[spec.preset], first, years)
-    streams = np.random.SeedSequence([seed, zlib.crc32(spec.code.encode())]).spawn(6)
+    root = np.random.SeedSequence([seed, zlib.crc32(spec.code.encode())])
+    streams = root.spawn(6)
     structure, people, staffing, absence, demand_rng, allocation = (
         np.random.default_rng(s) for s in streams
     )
@@ -160,21 +175,42 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     spells = sorted(workforce.spells, key=lambda s: (worker_id[s.worker_id], s.start))
     absences.sort(key=lambda a: (worker_id[a.worker_id], a.start))
     funded_from = day_of(date(date_of(first).year - 5, 4, 1))
+    frames_now = {
+        "team": frames.teams_frame(est),
+        "worker": frames.workers_frame(workers),
+        "team_management": frames.team_management_frame(est, spells, worker_id),
+        "post": frames.posts_frame(est, spells, funded_from),
+        "employment_spell": frames.spells_frame(spells, worker_id, last),
+        "absence": frames.absences_frame(absences, worker_id),
+        "child": frames.children_frame(demand, spec.code),
+        "referral": frames.referrals_frame(demand),
+        "child_status": frames.statuses_frame(demand),
+        "proceedings": frames.proceedings_frame(demand),
+        "allocation": frames.allocations_frame(rows, worker_id),
+    }
+    # A seventh child of the seed, after the six above, so they draw exactly as before.
+    practice_rng = np.random.default_rng(root.spawn(1)[0])
+    practice = generate_practice(practice_rng, first=first, last=last, frames=frames_now)
     return SyntheticCouncil(
         spec=spec,
         start=start,
         end=date_of(last),
-        teams=frames.teams_frame(est),
-        team_management=frames.team_management_frame(est, spells, worker_id),
-        posts=frames.posts_frame(est, spells, funded_from),
-        workers=frames.workers_frame(workers),
-        employment_spells=frames.spells_frame(spells, worker_id, last),
-        absences=frames.absences_frame(absences, worker_id),
-        children=frames.children_frame(demand, spec.code),
-        referrals=frames.referrals_frame(demand),
-        child_statuses=frames.statuses_frame(demand),
-        proceedings=frames.proceedings_frame(demand),
-        allocations=frames.allocations_frame(rows, worker_id),
+        teams=frames_now["team"],
+        team_management=frames_now["team_management"],
+        posts=frames_now["post"],
+        workers=frames_now["worker"],
+        employment_spells=frames_now["employment_spell"],
+        absences=frames_now["absence"],
+        children=frames_now["child"],
+        referrals=frames_now["referral"],
+        child_statuses=frames_now["child_status"],
+        proceedings=frames_now["proceedings"],
+        allocations=frames_now["allocation"],
+        visits=practice.visits,
+        reviews=practice.reviews,
+        supervisions=practice.supervisions,
+        case_audits=practice.audits,
+        case_audit_grades=practice.audit_grades,
     )
 
 

@@ -5,7 +5,10 @@ Standard Safeguarding Dataset CSV dumps. Used by the import round-trip test and 
 The HR extract has one row per employment spell and one row (without a staff number) for each
 post nobody has held. Dates are written day first (DD/MM/YYYY) as HR systems do; the SSD dumps
 use ISO dates as SQL exports do. A referral's CIN episode closes when the chain of statuses that
-its assessment starts ends; a referral with no assessment is marked no further action."""
+its assessment starts ends; a referral with no assessment is marked no further action. Visits and
+reviews name the plan they fall in (``cppv_cp_plan_id``, ``clav_cla_id``, ``clar_cla_id``: the
+looked-after record is the CLA status, also given as ``clae_cla_id``); a CP visit's write-up date
+is its case note date (``cppv_casenote_date``), and the SSD has none for other visits."""
 
 from __future__ import annotations
 
@@ -258,6 +261,10 @@ def ssd_tables(council: SyntheticCouncil) -> dict[str, pl.DataFrame]:
             pl.col("start_date").alias(start),
             pl.col("end_date").alias(end),
         )
+    tables["ssd_cla_episodes"] = tables["ssd_cla_episodes"].with_columns(
+        (pl.lit("L") + pl.col("clae_cla_episode_id").str.slice(1)).alias("clae_cla_id")
+    )
+    tables.update(_practice_tables(council, children, statuses))
     tables["ssd_care_leavers"] = statuses.filter(
         (pl.col("status") == "care_leaver") & pl.col("end_date").is_null()
     ).select(
@@ -266,6 +273,79 @@ def ssd_tables(council: SyntheticCouncil) -> dict[str, pl.DataFrame]:
         pl.col("start_date").alias("clea_pathway_plan_review_date"),
     )
     return tables
+
+
+def _flag(column: str) -> pl.Expr:
+    return pl.when(pl.col(column)).then(pl.lit("Y")).when(~pl.col(column)).then(pl.lit("N"))
+
+
+def _in_plan(records: pl.DataFrame, statuses: pl.DataFrame, day: str) -> pl.DataFrame:
+    """Each record with ``plan``, the id of the child's plan of its kind it falls in."""
+    plans = statuses.select(
+        "child_id",
+        pl.col("status").alias("case_type"),
+        pl.col("id").alias("plan"),
+        pl.col("start_date").alias("_from"),
+        pl.col("end_date").alias("_to"),
+    )
+    inside = (
+        records.join(plans, on=["child_id", "case_type"])
+        .filter(
+            (pl.col(day) >= pl.col("_from"))
+            & (pl.col("_to").is_null() | (pl.col(day) <= pl.col("_to")))
+        )
+        .unique(subset=["id"], keep="first")
+        .select("id", "plan")
+    )
+    return records.join(inside, on="id", how="left").sort("id")
+
+
+def _practice_tables(
+    council: SyntheticCouncil, children: pl.DataFrame, statuses: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
+    """The SSD's visit and review tables."""
+    visits = _in_plan(council.visits.join(children, on="child_id"), statuses, "visit_date")
+    reviews = _in_plan(council.reviews.join(children, on="child_id"), statuses, "due_date")
+
+    def visits_of(kind: str, prefix: str) -> pl.DataFrame:
+        return visits.filter(pl.col("case_type") == kind).select(
+            (pl.lit("V") + pl.col("id").cast(pl.Utf8)).alias(f"{prefix}_{kind}_visit_id"),
+            pl.col("child_ref").alias(f"{prefix}_person_id"),
+            pl.col("visit_date").alias(f"{prefix}_{kind}_visit_date"),
+            _flag("seen").alias(f"{prefix}_{kind}_visit_seen"),
+            _flag("seen_alone").alias(f"{prefix}_{kind}_visit_seen_alone"),
+            "plan",
+            "recorded_date",
+        )
+
+    plan_id = pl.lit("S") + pl.col("plan").cast(pl.Utf8)
+    record_id = pl.lit("L") + pl.col("plan").cast(pl.Utf8)
+    cp_reviews = reviews.filter(pl.col("case_type") == "cp")
+    cla_reviews = reviews.filter(pl.col("case_type") == "cla")
+    return {
+        "ssd_cin_visits": visits_of("cin", "cinv").drop("plan", "recorded_date"),
+        "ssd_cp_visits": visits_of("cp", "cppv").select(
+            pl.exclude("plan", "recorded_date"),
+            plan_id.alias("cppv_cp_plan_id"),
+            pl.col("recorded_date").alias("cppv_casenote_date"),
+        ),
+        "ssd_cla_visits": visits_of("cla", "clav").select(
+            pl.exclude("plan", "recorded_date"), record_id.alias("clav_cla_id")
+        ),
+        "ssd_cp_reviews": cp_reviews.select(
+            (pl.lit("CPR") + pl.col("id").cast(pl.Utf8)).alias("cppr_cp_review_id"),
+            pl.col("child_ref").alias("cppr_person_id"),
+            plan_id.alias("cppr_cp_plan_id"),
+            pl.col("due_date").alias("cppr_cp_review_due"),
+            pl.col("review_date").alias("cppr_cp_review_date"),
+        ),
+        "ssd_cla_reviews": cla_reviews.select(
+            (pl.lit("LR") + pl.col("id").cast(pl.Utf8)).alias("clar_cla_review_id"),
+            record_id.alias("clar_cla_id"),
+            pl.col("due_date").alias("clar_cla_review_due_date"),
+            pl.col("review_date").alias("clar_cla_review_date"),
+        ),
+    }
 
 
 def _cin_episodes(
