@@ -37,7 +37,9 @@ MINUTES = {
     "reflective": ((60, 90), (0.6, 0.4)),
     "ad_hoc": ((15, 30), (0.5, 0.5)),
 }
-INSTRUMENT = "default"
+INSTRUMENT = (
+    "Practice audit"  # the built-in standards' instrument (reference/practice_standards.yaml)
+)
 DOMAINS = ("Voice of the child", "Assessment", "Planning", "Management oversight", "Recording")
 DOMAIN_SHIFT = (-0.1, 0.1, -0.1, -0.2, -0.15)
 THEMES = (
