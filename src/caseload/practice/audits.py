@@ -29,6 +29,7 @@ import polars as pl
 from caseload.caseloads.definitions import Figure
 from caseload.census.definitions import Direction
 from caseload.domain.practice_records import AUDIT_GRADE_LABELS, AUDIT_GRADES
+from caseload.practice.schedule import share
 
 GRADE_SCORES: Final = {"outstanding": 4, "good": 3, "requires_improvement": 2, "inadequate": 1}
 GOOD_OR_BETTER: Final = ("outstanding", "good")
@@ -73,15 +74,6 @@ def audits_between(audits: pl.DataFrame, start: date, end: date) -> pl.DataFrame
     return audits.filter(pl.col("audit_date").is_between(start, end))
 
 
-def _share(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(whole > 0)
-        .then(100.0 * part / whole)
-        .otherwise(None)
-        .round(1, mode="half_away_from_zero")
-    )
-
-
 def _grades_frame() -> pl.DataFrame:
     return pl.DataFrame(
         {
@@ -100,7 +92,7 @@ def _distribution(graded: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     on = [*keys, "grade"]
     frame = grid.join(counts, on=on, how="left").with_columns(pl.col("audits").fill_null(0))
     total = pl.col("audits").sum().over(keys) if keys else pl.col("audits").sum()
-    frame = frame.with_columns(_share(pl.col("audits"), total).alias("share"))
+    frame = frame.with_columns(share(pl.col("audits"), total).alias("share"))
     return frame.sort([*keys, "_order"]).select([*keys, "grade", "label", "audits", "share"])
 
 
@@ -140,7 +132,7 @@ def grade_summary(graded: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     known = graded.filter(pl.col("grade").is_in(AUDIT_GRADES))
     frame = known.group_by(keys).agg(*measures) if keys else known.select(*measures)
     return frame.with_columns(
-        _share(pl.col("good_or_better"), pl.col("audits")).alias("share_good_or_better"),
+        share(pl.col("good_or_better"), pl.col("audits")).alias("share_good_or_better"),
         pl.col("mean_score").round(2, mode="half_away_from_zero"),
     ).select([*keys, "audits", "good_or_better", "share_good_or_better", "mean_score"])
 
@@ -324,6 +316,6 @@ def theme_counts(audits: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     return (
         themes.group_by("theme")
         .agg(pl.len().cast(pl.Int64).alias("audits"))
-        .with_columns(_share(pl.col("audits"), pl.lit(total)).alias("share"))
+        .with_columns(share(pl.col("audits"), pl.lit(total)).alias("share"))
         .sort(["audits", "theme"], descending=[True, False])
     )

@@ -408,8 +408,10 @@ def outcome(done: pl.Expr, done_on: pl.Expr, end: date) -> pl.Expr:
 
 
 def share(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    """Per cent, null when the whole is 0."""
-    return pl.when(whole > 0).then(100.0 * part / whole).otherwise(None)
+    """Per cent to 1 decimal place (halves away from zero, as every figure Caseload shows),
+    null when the whole is 0."""
+    exact = 100.0 * part / whole
+    return pl.when(whole > 0).then(exact.round(9).round(1, mode="half_away_from_zero"))
 
 
 def outcome_counts(frame: pl.DataFrame, keys: list[str], *, done: str) -> pl.DataFrame:

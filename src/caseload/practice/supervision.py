@@ -40,6 +40,7 @@ import polars as pl
 from caseload.caseloads.definitions import Figure
 from caseload.caseloads.policy import CASE_HOLDING_ROLES
 from caseload.census.definitions import Direction
+from caseload.practice.schedule import share
 from caseload.practice.standards import PracticeStandards
 
 COUNTED_KINDS: Final = ("formal", "group", "reflective")
@@ -269,16 +270,6 @@ def supervision_days(
     )
 
 
-def _share(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    """A percentage to 1 dp (halves away from zero), null when ``whole`` is 0."""
-    return (
-        pl.when(whole > 0)
-        .then(100.0 * part / whole)
-        .otherwise(None)
-        .round(1, mode="half_away_from_zero")
-    )
-
-
 def supervision_compliance(
     days: pl.DataFrame, by: Grouping | list[Grouping] | None = None
 ) -> pl.DataFrame:
@@ -293,7 +284,7 @@ def supervision_compliance(
     )
     grouped = days.group_by(keys).agg(*measures) if keys else days.select(*measures)
     frame = grouped.with_columns(
-        _share(pl.col("compliant_days"), pl.col("worker_days")).alias("compliance")
+        share(pl.col("compliant_days"), pl.col("worker_days")).alias("compliance")
     )
     return frame.sort(keys, nulls_last=True) if keys else frame
 

@@ -21,6 +21,7 @@ from caseload.services.report_people import protect_counts
 
 COUNT = ColumnKind.COUNT
 NUMBER = ColumnKind.NUMBER
+NO_TEAM_NOW = "Workers no longer in a team (left or moved)"
 SMALL_GROUP = 10  # a band with fewer events is not shown in a public report
 
 
@@ -132,8 +133,8 @@ def _visit_tables(day: PracticeDay, public: bool, period: str) -> list[Table]:
         )
     else:
         rows = [
-            {**row, "name": row["service"] or "No service"}
-            for row in day.visits_by_service.sort("service").iter_rows(named=True)
+            {**row, "name": row["service"] or NO_TEAM_NOW}
+            for row in day.visits_by_service.sort("service", nulls_last=True).iter_rows(named=True)
         ]
         total = day.visits.row(0, named=True)
         rows.append({**total, "name": "All services"})
@@ -174,8 +175,10 @@ def _visit_tables(day: PracticeDay, public: bool, period: str) -> list[Table]:
             Column("on_time_rate", "On time (%)", NUMBER, 1),
         )
         rows = [
-            {**row, "name": row["service"] or "No service"}
-            for row in day.recording_by_service.sort("service").iter_rows(named=True)
+            {**row, "name": row["service"] or NO_TEAM_NOW}
+            for row in day.recording_by_service.sort("service", nulls_last=True).iter_rows(
+                named=True
+            )
         ]
         tables.append(
             Table(
