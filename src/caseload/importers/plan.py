@@ -15,7 +15,8 @@ from caseload.importers.problems import no_problems
 @dataclass(frozen=True)
 class TablePlan:
     """Inserts carry natural keys (staff number, team key, post reference, child reference) that
-    the loader resolves to ids; updates carry ``id`` and the columns' final values."""
+    the loader resolves to ids; updates carry ``id`` and the columns' final values; deletes
+    (``id``) are rows a re-import replaces (supervision records and audits: counted as ended)."""
 
     table: str
     inserts: pl.DataFrame
@@ -23,6 +24,7 @@ class TablePlan:
     added: int = 0
     changed: int = 0
     ended: int = 0
+    deletes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"id": pl.Int64}))
 
     def counts(self) -> dict[str, int]:
         return {"added": self.added, "changed": self.changed, "ended": self.ended}
