@@ -46,7 +46,7 @@ def test_the_defaults_are_domain_section_5() -> None:
     )
     other = standards.supervision_for("social_worker")
     assert other is not None and other.role == "default"
-    assert standards.audit_instruments[0].name == "Practice audit"
+    assert standards.audit_instruments[0].name == "Case file audit"
     assert "Voice of the child" in standards.audit_instruments[0].domains
     assert default_standards() is standards  # parsed once
 

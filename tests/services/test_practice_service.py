@@ -1,4 +1,5 @@
-"""The practice service on a small synthetic council with hand-written practice records: the
+"""The practice service on a small synthetic council whose generated practice records are
+replaced by hand-written ones: the
 figures reach the scorecard's three practice areas and the reports' practice section, and a
 council without records has neither (and is told what to load)."""
 
@@ -16,7 +17,7 @@ from caseload.services.caseloads import council_data
 from caseload.services.generation import build_council
 from caseload.services.practice import council_practice
 from caseload.services.reports import ReportRequest, build_report
-from caseload.storage.models import Allocation
+from caseload.storage.models import Allocation, Base
 from caseload.storage.practice_models import CaseAudit, Supervision, Visit
 from caseload.synthetic import CouncilSpec
 
@@ -31,6 +32,9 @@ SPEC = CouncilSpec(
 
 def test_practice_records_fill_the_three_areas_and_the_section(engine: Engine) -> None:
     build_council(engine, SPEC, years=1, seed=6)
+    with engine.begin() as connection:  # start from a council with no practice records
+        for table in ("case_audit_grade", "case_audit", "supervision", "visit", "review"):
+            connection.execute(Base.metadata.tables[table].delete())
     with pytest.raises(NotFoundError, match="no practice records yet"):
         council_practice(engine, authority_code="999", as_at=None)
     report = build_report(engine, ReportRequest(ReportKind.BOARD_PACK), authority_code="999")
@@ -56,7 +60,7 @@ def test_practice_records_fill_the_three_areas_and_the_section(engine: Engine) -
                     worker_id=worker_id,
                     auditor="A Auditor",
                     audit_date=day - timedelta(days=30),
-                    instrument="Practice audit",
+                    instrument="Case file audit",
                     overall_grade=grade,
                 )
             )

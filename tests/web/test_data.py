@@ -33,6 +33,7 @@ from caseload.storage import audit_writes
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 from caseload.web import create_app
+from importers.import_support import load_first
 
 from .council import PASSWORD, WebCouncil, sign_in
 
@@ -578,3 +579,68 @@ def test_a_mixed_encoding_file_is_refused_in_plain_words_without_command_advice(
     assert "--encoding" not in check.text
     assert "Confirm the load" not in check.text
     assert (site.count("worker"), site.count("team")) == (0, 0)
+
+
+# --- supervision records and case file audits ---------------------------------------------------
+
+
+def test_the_data_page_offers_supervision_and_audit_uploads(site: Site) -> None:
+    page = site.client.get("/data").text
+    for label in (
+        '<label for="supervision-file">File (.csv or .xlsx)</label>',
+        '<option value="generic-supervision">',
+        '<label for="audits-mapping">Column mapping</label>',
+        '<option value="generic-audits">',
+    ):
+        assert label in page
+    assert '<option value="generic-audits">' not in page.split('id="audits-heading"')[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "mapping", "check_text", "table"),
+    [
+        (
+            "supervision",
+            "supervision.csv",
+            "generic-supervision",
+            "Loading it would add 4, change 0 and end 0 records",
+            "supervision",
+        ),
+        (
+            "audits",
+            "audits.csv",
+            "generic-audits",
+            "Loading it would add 7, change 0 and end 0 records",
+            "case_audit",
+        ),
+    ],
+)
+def test_practice_records_upload_check_and_confirm(
+    site: Site, kind: str, name: str, mapping: str, check_text: str, table: str
+) -> None:
+    load_first(site.engine)  # the workers and children the records are of
+    runs = site.count("import_run")
+    token = token_of(site.upload(kind, [(name, (FIXTURES / name).read_bytes())], mapping=mapping))
+    check = site.client.get(f"/data/uploads/{token}")
+    assert check.status_code == 200
+    assert "The check passed" in check.text
+    assert check_text in check.text
+    assert site.count(table) == 0
+    loaded = confirm(site, token)
+    assert loaded.status_code == 200
+    assert f"Loaded {name} as run" in loaded.text
+    assert site.count(table) > 0
+    assert site.count("import_run") == runs + 1
+    assert site.changes()[-1][3]["kind"] == kind
+
+
+def test_a_practice_upload_needs_a_mapping_of_its_kind(site: Site) -> None:
+    response = site.upload("audits", [("audits.csv", b"a,b\n")], mapping="generic-supervision")
+    assert response.status_code == 400
+    assert "Choose a saved column mapping for the case file audits file" in response.text
+    response = site.upload(
+        "supervision", [("notes.pdf", b"%PDF-1.4")], mapping="generic-supervision"
+    )
+    assert "notes.pdf is not a .csv or .xlsx file; a supervision file must be one of those" in (
+        response.text
+    )

@@ -1,4 +1,5 @@
-"""``caseload import``: load HR extracts, absences and the Standard Safeguarding Dataset.
+"""``caseload import``: load HR extracts, absences, the Standard Safeguarding Dataset, supervision
+records and case file audits.
 
 Exit codes: 0 loaded with no warnings; 3 loaded, with warnings (listed); 2 nothing was loaded (a
 bad file, a row-level error, a bad option or setting, or the database refused it). A dry run
@@ -30,9 +31,11 @@ from caseload.services.imports import (
     SsdOptions,
     describe,
     import_absences,
+    import_audits,
     import_hr,
     import_runs,
     import_ssd,
+    import_supervision,
     mapping_names,
     mapping_report,
     read_ssd,
@@ -40,10 +43,13 @@ from caseload.services.imports import (
 from caseload.services.table_files import write_frame_csv, write_frame_xlsx
 
 app = typer.Typer(
-    help="Load HR extracts, absences and the Standard Safeguarding Dataset.", no_args_is_help=True
+    help="Load HR extracts, absences, the Standard Safeguarding Dataset, supervision records and "
+    "case file audits.",
+    no_args_is_help=True,
 )
 mapping_app = typer.Typer(
-    help="Saved column mappings for HR and absence extracts.", no_args_is_help=True
+    help="Saved column mappings for HR, absence, supervision and audit files.",
+    no_args_is_help=True,
 )
 app.add_typer(mapping_app, name="mapping")
 
@@ -255,6 +261,80 @@ def absences(
     folder = mappings_dir()
     run_load(
         lambda: import_absences(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("supervision")
+def supervision(
+    file: Annotated[Path, typer.Argument(help="The supervision file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load supervision records of workers already loaded from the HR extract; the file replaces
+    the records of the period it covers."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_supervision(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("audits")
+def audits(
+    file: Annotated[Path, typer.Argument(help="The case file audits file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load case file audits of children already loaded from the SSD; the file replaces the
+    audits of the period it covers."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_audits(
             engine(),
             path=file,
             mapping=mapping,

@@ -1,7 +1,9 @@
 """The fields a column mapping can fill, per kind of source, with how each is read.
 
 A field of kind ``code`` takes its value through the mapping's value map (``values:``) or, when the
-source already uses Caseload's code, as it stands (case and spaces ignored)."""
+source already uses Caseload's code, as it stands (case and spaces ignored); a code field with
+``words`` also takes the usual words for its codes (:mod:`caseload.importers.practice_words`). A
+field of kind ``grade`` is a case file audit grade, in the usual words only (no value map)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from caseload.domain import (
     Role,
     SpellEndReason,
 )
+from caseload.domain.practice_records import SUPERVISION_KINDS
+from caseload.importers.practice_words import KIND_KEYS
 
 
 class FieldKind(str, Enum):
@@ -25,6 +29,7 @@ class FieldKind(str, Enum):
     FTE = "fte"
     BOOL = "bool"
     CODE = "code"
+    GRADE = "grade"  # a case file audit grade, in the usual words
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class FieldSpec:
     codes: tuple[str, ...] = ()
     integer_codes: bool = False
     sensitive: bool = False  # never echoed in problems or reports
+    words: tuple[tuple[str, str], ...] = ()  # (word key, code): the usual words for the codes
 
 
 def _codes(values: range | tuple[int, ...]) -> tuple[str, ...]:
@@ -118,13 +124,70 @@ ABSENCE_FIELDS: dict[str, FieldSpec] = {
     )
 }
 
-FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {"hr": HR_FIELDS, "absences": ABSENCE_FIELDS}
+SUPERVISION_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the supervised worker's HR staff number"),
+        FieldSpec("supervisor_staff_number", FieldKind.TEXT, "the supervisor's HR staff number"),
+        FieldSpec("supervision_date", FieldKind.DATE, "the day of the supervision"),
+        FieldSpec(
+            "kind",
+            FieldKind.CODE,
+            "type: formal, group, reflective or ad hoc",
+            SUPERVISION_KINDS,
+            words=tuple(KIND_KEYS.items()),
+        ),
+        FieldSpec("duration_minutes", FieldKind.NUMBER, "how long it lasted, in minutes"),
+        FieldSpec("supervision_id", FieldKind.TEXT, "the record's id in the source system"),
+    )
+}
+
+AUDIT_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("audit_id", FieldKind.TEXT, "the audit's id in the source system"),
+        FieldSpec("child_ref", FieldKind.TEXT, "the child's reference in the case system"),
+        FieldSpec(
+            "staff_number",
+            FieldKind.TEXT,
+            "the audited worker's staff number (blank: the child's allocated worker that day)",
+        ),
+        FieldSpec("auditor", FieldKind.TEXT, "who audited the case file", sensitive=True),
+        FieldSpec("audit_date", FieldKind.DATE, "the day of the audit"),
+        FieldSpec("instrument", FieldKind.TEXT, "the audit instrument (tool) used"),
+        FieldSpec("overall_grade", FieldKind.GRADE, "the overall grade"),
+        FieldSpec("moderated_grade", FieldKind.GRADE, "the grade after moderation"),
+        FieldSpec("moderator", FieldKind.TEXT, "who moderated the audit", sensitive=True),
+        FieldSpec("themes", FieldKind.TEXT, "learning themes, separated by ';'"),
+    )
+}
+DOMAIN_FIELD = "domain: "  # an audit mapping's domain columns are the fields "domain: NAME"
+
+FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
+    "hr": HR_FIELDS,
+    "absences": ABSENCE_FIELDS,
+    "supervision": SUPERVISION_FIELDS,
+    "audits": AUDIT_FIELDS,
+}
 
 # Fields a mapping must name (``fte`` may be replaced by ``hours``).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "hr": ("staff_number", "role", "start_date"),
     "absences": ("staff_number", "start_date", "reason"),
+    "supervision": ("staff_number", "supervision_date", "kind"),
+    "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
 }
+
+
+def domain_field(domain: str) -> str:
+    """The field an audit mapping's ``domains:`` entry fills."""
+    return f"{DOMAIN_FIELD}{domain}"
+
+
+def domain_spec(domain: str) -> FieldSpec:
+    return FieldSpec(domain_field(domain), FieldKind.GRADE, f"the grade for {domain}")
+
+
 # Value maps that may be given for a field whose source codes differ from Caseload's.
 VALUE_MAP_FIELDS = {
     name: spec

@@ -19,10 +19,23 @@ from caseload.importers.fields import (
     REQUIRED_COLUMNS,
     FieldKind,
     FieldSpec,
+    domain_field,
+    domain_spec,
 )
+from caseload.importers.practice_words import word_key
 
 BUILT_IN = Path(__file__).resolve().parents[1] / "reference" / "mappings"
-TOP_LEVEL_KEYS = {"name", "kind", "description", "read", "columns", "values", "defaults", "teams"}
+TOP_LEVEL_KEYS = {
+    "name",
+    "kind",
+    "description",
+    "read",
+    "columns",
+    "values",
+    "defaults",
+    "teams",
+    "domains",
+}
 READ_KEYS = {"sheet", "skip_rows", "header_rows"}
 TEAM_POLICIES = ("warn", "error")
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
@@ -47,10 +60,15 @@ class Mapping:
     header_rows: int = 1
     unknown_teams: str = "warn"
     description: str = ""
+    domains: tuple[str, ...] = ()  # an audit mapping's graded domains (columns: "domain: NAME")
 
     @property
     def fields(self) -> dict[str, FieldSpec]:
-        return FIELDS_BY_KIND[self.kind]
+        """The kind's fields, and for an audit mapping one grade field per domain it maps."""
+        fields = FIELDS_BY_KIND[self.kind]
+        if not self.domains:
+            return fields
+        return {**fields, **{domain_field(d): domain_spec(d) for d in self.domains}}
 
     def value_map(self, field_name: str) -> dict[str, str]:
         if field_name == "post_role" and "post_role" not in self.values:
@@ -121,6 +139,8 @@ def parse_mapping(document: Any, *, source: str) -> Mapping:
     sheet = read.get("sheet")
     if sheet is not None and not isinstance(sheet, str | int):
         raise _fail(source, "read.sheet", "give the sheet's name or its number (1 = first)")
+    domains = _domains(document.get("domains"), kind, source)
+    columns |= {domain_field(domain): headers for domain, headers in domains.items()}
     teams = document.get("teams") or {}
     unknown_teams = str(teams.get("unknown", "warn")) if isinstance(teams, dict) else ""
     if unknown_teams not in TEAM_POLICIES:
@@ -137,7 +157,40 @@ def parse_mapping(document: Any, *, source: str) -> Mapping:
         header_rows=header_rows,
         unknown_teams=unknown_teams,
         description=str(document.get("description") or "").strip(),
+        domains=tuple(domains),
     )
+
+
+def _headers(given: Any) -> tuple[str, ...] | None:
+    """A header, or a list of headers to try, as a tuple; None when it is neither."""
+    listed = [given] if isinstance(given, str | int) else given
+    if (
+        not isinstance(listed, list)
+        or not listed
+        or not all(isinstance(h, str | int) for h in listed)
+    ):
+        return None
+    return tuple(str(h) for h in listed)
+
+
+def _domains(raw: Any, kind: str, source: str) -> dict[str, tuple[str, ...]]:
+    """An audit mapping's ``domains:``: each graded domain and the column holding its grade."""
+    if raw is None:
+        return {}
+    if kind != "audits":
+        raise _fail(source, "domains", "is only for audits mappings (the domains graded)")
+    if not isinstance(raw, dict):
+        raise _fail(source, "domains", "map each domain to the column holding its grade")
+    domains: dict[str, tuple[str, ...]] = {}
+    for name, headers in raw.items():
+        domain = " ".join(str(name).split())
+        if not domain or len(domain) > 80:
+            raise _fail(source, f"domains.{name}", "give the domain's name (at most 80 characters)")
+        found = _headers(headers)
+        if found is None:
+            raise _fail(source, f"domains.{name}", "give a header, or a list of headers to try")
+        domains[domain] = found
+    return domains
 
 
 def _count(value: Any, source: str, where: str, least: int) -> int:
@@ -157,14 +210,10 @@ def _columns(
             raise _fail(
                 source, f"columns.{name}", f"unknown field; {kind} fields are {', '.join(fields)}"
             )
-        given = [headers] if isinstance(headers, str | int) else headers
-        if (
-            not isinstance(given, list)
-            or not given
-            or not all(isinstance(h, str | int) for h in given)
-        ):
+        given = _headers(headers)
+        if given is None:
             raise _fail(source, f"columns.{name}", "give a header, or a list of headers to try")
-        columns[name] = tuple(str(h) for h in given)
+        columns[name] = given
     missing = [name for name in REQUIRED_COLUMNS[kind] if name not in columns]
     if kind == "hr" and "fte" not in columns and "hours" not in columns:
         missing.append("fte (or hours)")
@@ -183,6 +232,8 @@ def _code(spec: FieldSpec, value: Any) -> str | None:
             return "false"
         return None
     text = str(value).strip()
+    if spec.words:
+        return dict(spec.words).get(word_key(text))
     if spec.integer_codes and re.fullmatch(r"\d+(\.0+)?", text):
         text = str(int(float(text)))
     for code in spec.codes:

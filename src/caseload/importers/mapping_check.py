@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,12 +10,16 @@ from typing import Any
 import polars as pl
 
 from caseload.importers.absences import check_absences
-from caseload.importers.fields import FieldKind
+from caseload.importers.audits import BUILT_IN_INSTRUMENTS, check_audits
+from caseload.importers.fields import DOMAIN_FIELD, REQUIRED_COLUMNS, FieldKind
 from caseload.importers.hr import check_hr
 from caseload.importers.mapping import Mapping
+from caseload.importers.practice_words import grade_lookup
 from caseload.importers.problems import errors_in, warnings_in
+from caseload.importers.supervision import check_supervision
 from caseload.importers.tables import RawTable
 from caseload.importers.values import code_lookup, raw, read_fields
+from caseload.practice.standards import AuditInstrument
 
 MAX_VALUES = 50
 
@@ -54,9 +59,18 @@ class MappingReport:
         }
 
 
-def check_mapping(table: RawTable, mapping: Mapping, *, as_at: date) -> MappingReport:
+def check_mapping(
+    table: RawTable,
+    mapping: Mapping,
+    *,
+    as_at: date,
+    instruments: Sequence[AuditInstrument] = BUILT_IN_INSTRUMENTS,
+) -> MappingReport:
+    """How the table's columns and values map; ``instruments`` are the audit instruments of
+    the practice standards (for an audits mapping)."""
     mapped = read_fields(table, mapping)
-    required = {"staff_number", "role", "start_date", "reason", "fte"}
+    required = {*REQUIRED_COLUMNS[mapping.kind], "fte"}
+    required |= {name for name in mapping.fields if name.startswith(DOMAIN_FIELD)}
     columns = pl.DataFrame(
         [
             {
@@ -83,7 +97,8 @@ def check_mapping(table: RawTable, mapping: Mapping, *, as_at: date) -> MappingR
     unused = [h for h in table.headers if h not in used]
     value_rows = []
     for name, spec in mapping.fields.items():
-        if spec.kind not in (FieldKind.CODE, FieldKind.BOOL) or name not in mapped.headers:
+        coded = (FieldKind.CODE, FieldKind.BOOL, FieldKind.GRADE)
+        if spec.kind not in coded or name not in mapped.headers:
             continue
         counts = (
             mapped.frame.group_by(raw(name))
@@ -99,6 +114,8 @@ def check_mapping(table: RawTable, mapping: Mapping, *, as_at: date) -> MappingR
                 str(r[raw(name)]): (None if r[name] is None else str(r[name]).lower())
                 for r in parsed.iter_rows(named=True)
             }
+        elif spec.kind is FieldKind.GRADE:
+            lookup = dict(grade_lookup(counts[raw(name)]))
         else:
             lookup = dict(code_lookup(counts[raw(name)], spec, mapping.value_map(name)))
         for value, rows in counts.iter_rows():
@@ -124,6 +141,10 @@ def check_mapping(table: RawTable, mapping: Mapping, *, as_at: date) -> MappingR
     )
     if mapping.kind == "hr":
         problems = check_hr(mapped, mapping, as_at=as_at).problems
+    elif mapping.kind == "supervision":
+        problems = check_supervision(mapped, as_at=as_at).problems
+    elif mapping.kind == "audits":
+        problems = check_audits(mapped, mapping, as_at=as_at, instruments=instruments).problems
     else:
         problems = check_absences(mapped, as_at=as_at).problems
     return MappingReport(

@@ -16,8 +16,8 @@ from caseload.importers.problems import no_problems
 class TablePlan:
     """Inserts carry natural keys (staff number, team key, post reference, child reference) that
     the loader resolves to ids; updates carry ``id`` and the columns' final values; ``deletes``
-    (when given) the ``id`` of each row to remove (events such as visits that the source no longer
-    has; counted as ended)."""
+    the ``id`` of each row to remove: records the source no longer has (visits, reviews) or that a
+    re-import replaces (supervision records, audits), counted as ended."""
 
     table: str
     inserts: pl.DataFrame
@@ -25,7 +25,7 @@ class TablePlan:
     added: int = 0
     changed: int = 0
     ended: int = 0
-    deletes: pl.DataFrame | None = None
+    deletes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"id": pl.Int64}))
 
     def counts(self) -> dict[str, int]:
         return {"added": self.added, "changed": self.changed, "ended": self.ended}

@@ -151,8 +151,7 @@ def write_practice(
 ) -> None:
     """Removals, corrections, then new rows (``children``: child_id, child_ref)."""
     for plan in (visits, reviews):
-        if plan.deletes is not None:
-            store.delete_ids(connection, plan.table, plan.deletes["id"])
+        store.delete_where_in(connection, plan.table, "id", plan.deletes["id"])
         store.update_frame(
             connection,
             plan.table,

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from caseload.importers.fields import FieldKind, FieldSpec
+from caseload.importers.fields import DOMAIN_FIELD, REQUIRED_COLUMNS, FieldKind, FieldSpec
 from caseload.importers.mapping import FALSE_WORDS, TRUE_WORDS, Mapping, accepted_code, normal
+from caseload.importers.practice_words import GRADE_HELP, parse_grades
 from caseload.importers.problems import Severity, combine, one_problem, problems_where
 from caseload.importers.tables import ROW, RawTable, find_header
 
@@ -34,7 +35,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$"
 EXCEL_EPOCH = pl.date(1899, 12, 30)
 HIDDEN = "(not shown: personal data)"
-REQUIRED = ("staff_number", "role", "start_date", "reason")
 
 
 def raw(field: str) -> str:
@@ -114,12 +114,14 @@ DTYPES: dict[FieldKind, pl.DataType | type[pl.DataType]] = {
     FieldKind.FTE: pl.Float64,
     FieldKind.BOOL: pl.Boolean,
     FieldKind.CODE: pl.Utf8,
+    FieldKind.GRADE: pl.Utf8,
 }
 WHAT: dict[FieldKind, tuple[str, str]] = {
     FieldKind.DATE: ("is not a date", "write dates as DD/MM/YYYY or YYYY-MM-DD"),
     FieldKind.NUMBER: ("is not a number", "write a plain number such as 37 or 22.5"),
     FieldKind.FTE: ("is not an FTE", "write the FTE as a number from 0 to 1 (or a percentage)"),
     FieldKind.BOOL: ("is not yes or no", "write Y or N (or map the value under values:)"),
+    FieldKind.GRADE: ("is not an audit grade", GRADE_HELP),
 }
 
 
@@ -140,8 +142,10 @@ def read_fields(table: RawTable, mapping: Mapping) -> MappedRows:
     missing = [n for n in mapping.columns if n not in headers and n not in mapping.defaults]
     for name in missing:
         spec = mapping.fields[name]
-        required = name in REQUIRED or (
-            name in ("fte", "hours") and "fte" not in headers and "hours" not in headers
+        required = (
+            name in REQUIRED_COLUMNS[mapping.kind]
+            or name.startswith(DOMAIN_FIELD)
+            or (name in ("fte", "hours") and "fte" not in headers and "hours" not in headers)
         )
         if not required:
             continue  # an optional column the file lacks: 'mapping check' lists it
@@ -228,4 +232,6 @@ def _parse(frame: pl.DataFrame, column: str, spec: FieldSpec, mapping: Mapping) 
         return parse_fte(text)
     if spec.kind is FieldKind.BOOL:
         return parse_bool(text, mapping.value_map(spec.name))
+    if spec.kind is FieldKind.GRADE:
+        return parse_grades(frame, column)
     return parse_code(frame, column, spec, mapping.value_map(spec.name))

@@ -197,7 +197,7 @@ _HINTS = {
     "within": "write a number and a unit, e.g. '5 working days'",
     "until_days": "write a whole number of days, or leave it out on the last step",
     "every_days": "write a whole number of days, e.g. 31 for monthly",
-    "name": "write the instrument's name, e.g. 'Practice audit'",
+    "name": "write the instrument's name, e.g. 'Case file audit'",
     "domains": "write a list of the domains it grades, e.g. [Voice of the child, Planning]",
     "extra_closure_days": "write a list of dates as YYYY-MM-DD, e.g. [2025-12-29]",
     "supervision": "write each role's steps as a list, e.g. default: [{every_days: 31}]",

@@ -1,4 +1,5 @@
-"""Loading a council's HR extract, absences and Standard Safeguarding Dataset.
+"""Loading a council's HR extract, absences, Standard Safeguarding Dataset, supervision records and
+case file audits.
 
 Every load is one transaction: read and check the source, plan it against what the database holds,
 write the plan, record the run and write it to the audit trail, then commit (or roll back for a
@@ -6,7 +7,7 @@ dry run, which so proves the load would succeed). Any error rolls everything bac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -22,6 +23,11 @@ from caseload.auth.principal import Principal
 from caseload.domain.dates import check_day, day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.importers.absences import check_absences, plan_absences, write_absence_plan
+from caseload.importers.audits import (
+    check_audits,
+    plan_audits,
+    write_audit_plan,
+)
 from caseload.importers.encodings import check_encoding
 from caseload.importers.hr import check_hr
 from caseload.importers.hr_plan import hr_state, plan_hr
@@ -37,8 +43,14 @@ from caseload.importers.ssd import SsdOptions as SsdOptions
 from caseload.importers.ssd import check_ssd
 from caseload.importers.ssd_plan import plan_ssd, ssd_state, write_ssd
 from caseload.importers.ssd_sources import SsdSource, read_ssd_folder, read_ssd_url
+from caseload.importers.supervision import (
+    check_supervision,
+    plan_supervision,
+    write_supervision_plan,
+)
 from caseload.importers.tables import RawTable, read_source
 from caseload.importers.values import read_fields
+from caseload.practice.standards import AuditInstrument
 from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.storage import import_writes as store
@@ -451,6 +463,126 @@ def import_absences(
     )
 
 
+def audit_instruments() -> tuple[AuditInstrument, ...]:
+    """The case file audit instruments of the council's practice standards
+    (``CASELOAD_PRACTICE_STANDARDS``, else the built-in ones); the first is the default for an
+    audit whose file names none."""
+    from caseload.services.practice import practice_standards
+
+    return practice_standards().audit_instruments
+
+
+def import_supervision(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load supervision records for workers already loaded from the HR extract; the file
+    replaces the council's records for the period it covers (``encoding``: as for
+    :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "supervision", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_supervision(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_supervision(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            held=store.supervisions_held(connection, authority_id),
+        )
+        write_supervision_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="supervision",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
+def import_audits(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+    instruments: Sequence[AuditInstrument] | None = None,
+) -> ImportResult:
+    """Load case file audits of children already loaded from the SSD; the file replaces the
+    council's audits for the period it covers. ``instruments``: the audit instruments (default
+    :func:`audit_instruments`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "audits", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_audits(
+        read_fields(table, chosen),
+        chosen,
+        as_at=as_at,
+        instruments=instruments or audit_instruments(),
+    )
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_audits(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            children=store.children_frame(connection, authority_id),
+            allocations=store.allocations_frame(connection, authority_id),
+            held=store.audits_held(connection, authority_id),
+            held_grades=store.audit_grades_held(connection, authority_id),
+        )
+        write_audit_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="audits",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
 def read_ssd(
     *,
     folder: Path | None = None,
@@ -534,7 +666,9 @@ def mapping_report(
 ) -> MappingReport:
     """How ``path``'s columns and values would map through ``mapping``; nothing is loaded."""
     chosen = load_mapping(mapping, mappings_dir=mappings_dir)
-    return check_mapping(_read(path, chosen, encoding), chosen, as_at=as_at)
+    return check_mapping(
+        _read(path, chosen, encoding), chosen, as_at=as_at, instruments=audit_instruments()
+    )
 
 
 def mapping_names(mappings_dir: Path | None = None) -> list[Mapping]:

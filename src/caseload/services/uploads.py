@@ -51,9 +51,11 @@ from caseload.services.imports import (
     AuthorityChoice,
     ImportResult,
     import_absences,
+    import_audits,
     import_hr,
     import_runs,
     import_ssd,
+    import_supervision,
     mapping_names,
 )
 from caseload.storage import import_writes
@@ -66,7 +68,13 @@ except ImportError:  # pragma: no cover - not on POSIX: stale loads are swept af
     fcntl = None  # type: ignore[assignment]
 
 UPLOAD_LIFETIME = timedelta(hours=1)
-KINDS = {"hr": "HR extract", "absences": "absences file", "ssd": "SSD tables"}
+KINDS = {
+    "hr": "HR extract",
+    "absences": "absences file",
+    "ssd": "SSD tables",
+    "supervision": "supervision file",
+    "audits": "case file audits file",
+}
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SSD_SUFFIXES = (".csv", ".zip")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -227,6 +235,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _article(words: str) -> str:
+    return "an" if words[:1] in "aeiouH" else "a"
+
+
 def _check_table_file(path: Path, shown: str, kind: str) -> None:
     """A CSV must be text and an .xlsx a workbook; anything else is refused by name."""
     suffix = _suffix(shown)
@@ -237,7 +249,7 @@ def _check_table_file(path: Path, shown: str, kind: str) -> None:
         )
     if suffix not in TABLE_SUFFIXES:
         raise InvalidInputError(
-            f"{shown} is not a .csv or .xlsx file; an {what} must be one of those"
+            f"{shown} is not a .csv or .xlsx file; {_article(what)} {what} must be one of those"
             if kind != "ssd"
             else f"{shown} is not a .csv or .zip file; send the SSD tables as CSV files or a .zip"
         )
@@ -350,9 +362,10 @@ def _authority_code(engine: Engine, principal: Principal) -> str:
 
 
 def mappings_by_kind(engine: Engine, principal: Principal) -> dict[str, list[Mapping]]:
-    """The saved column mappings for HR extracts and absences files."""
+    """The saved column mappings for each kind of file (HR extracts, absences, supervision,
+    audits)."""
     audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
-    found: dict[str, list[Mapping]] = {"hr": [], "absences": []}
+    found: dict[str, list[Mapping]] = {kind: [] for kind in KINDS if kind != "ssd"}
     for mapping in mapping_names(config.mappings_dir()):
         found.setdefault(mapping.kind, []).append(mapping)
     return found
@@ -542,8 +555,13 @@ def _load(
         )
     (name,) = staged.files
     assert staged.mapping is not None
-    load = import_hr if staged.kind == "hr" else import_absences
-    return load(
+    loads = {
+        "hr": import_hr,
+        "absences": import_absences,
+        "supervision": import_supervision,
+        "audits": import_audits,
+    }
+    return loads[staged.kind](
         engine,
         path=files / name,
         mapping=staged.mapping,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from caseload.storage.frames import as_float, as_text, read_frame
 from caseload.storage.models import (
@@ -29,7 +29,13 @@ from caseload.storage.models import (
     Worker,
 )
 from caseload.storage.operations_models import ImportRun
-from caseload.storage.practice_models import Review, Visit
+from caseload.storage.practice_models import (
+    CaseAudit,
+    CaseAuditGrade,
+    Review,
+    Supervision,
+    Visit,
+)
 
 BATCH_ROWS = 10_000
 DELETE_BATCH = 500  # ids per DELETE ... IN (...), well inside SQLite's limit on parameters
@@ -467,6 +473,95 @@ def source_reviews_frame(connection: Connection, authority: int) -> pl.DataFrame
 # --- writes ---------------------------------------------------------------------------------
 
 
+def supervisions_held(connection: Connection, authority: int) -> pl.DataFrame:
+    """The authority's supervision records with their source ids."""
+    s = Supervision
+    query = select(
+        s.id,
+        s.worker_id,
+        s.supervisor_id,
+        s.supervision_date,
+        s.kind,
+        s.duration_minutes,
+        s.external_id,
+    ).where(s.authority_id == authority)
+    return read_frame(
+        connection,
+        query,
+        {
+            "id": pl.Int64,
+            "worker_id": pl.Int64,
+            "supervisor_id": pl.Int64,
+            "supervision_date": pl.Date,
+            "kind": pl.Utf8,
+            "duration_minutes": pl.Int64,
+            "external_id": pl.Utf8,
+        },
+    )
+
+
+AUDIT_HELD_SCHEMA: Schema = {
+    "id": pl.Int64,
+    "child_id": pl.Int64,
+    "worker_id": pl.Int64,
+    "auditor": pl.Utf8,
+    "audit_date": pl.Date,
+    "instrument": pl.Utf8,
+    "overall_grade": pl.Utf8,
+    "moderated_grade": pl.Utf8,
+    "moderator": pl.Utf8,
+    "themes": pl.Utf8,
+    "external_id": pl.Utf8,
+}
+
+
+def audits_held(connection: Connection, authority: int) -> pl.DataFrame:
+    """The authority's case file audits with their source ids (themes as stored text)."""
+    a = CaseAudit
+    query = select(
+        a.id,
+        a.child_id,
+        a.worker_id,
+        a.auditor,
+        a.audit_date,
+        a.instrument,
+        a.overall_grade,
+        a.moderated_grade,
+        a.moderator,
+        a.themes,
+        a.external_id,
+    ).where(a.authority_id == authority)
+    return read_frame(connection, query, AUDIT_HELD_SCHEMA)
+
+
+def audit_grades_held(connection: Connection, authority: int) -> pl.DataFrame:
+    g = CaseAuditGrade
+    query = (
+        select(g.id, g.audit_id, g.domain, g.grade)
+        .join(CaseAudit, CaseAudit.id == g.audit_id)
+        .where(CaseAudit.authority_id == authority)
+    )
+    return read_frame(
+        connection,
+        query,
+        {"id": pl.Int64, "audit_id": pl.Int64, "domain": pl.Utf8, "grade": pl.Utf8},
+    )
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def delete_where_in(
+    connection: Connection, table_name: str, column: str, values: pl.Series
+) -> None:
+    """Delete the rows of ``table_name`` whose ``column`` is one of ``values``."""
+    table = Base.metadata.tables[table_name]
+    wanted = values.drop_nulls().to_list()
+    for start in range(0, len(wanted), DELETE_BATCH):
+        chunk = wanted[start : start + DELETE_BATCH]
+        connection.execute(delete(table).where(table.c[column].in_(chunk)))
+
+
 def insert_frame(connection: Connection, table_name: str, frame: pl.DataFrame) -> int:
     """Insert every row of ``frame`` (columns named as the table's) into ``table_name``."""
     if frame.height == 0:
@@ -492,18 +587,6 @@ def update_frame(connection: Connection, table_name: str, frame: pl.DataFrame) -
     for batch in renamed.iter_slices(BATCH_ROWS):
         connection.execute(statement, batch.to_dicts())
     return frame.height
-
-
-def delete_ids(connection: Connection, table_name: str, ids: pl.Series) -> int:
-    """Delete the rows of ``table_name`` whose id is in ``ids``."""
-    if ids.len() == 0:
-        return 0
-    table = Base.metadata.tables[table_name]
-    values = ids.to_list()
-    for start in range(0, len(values), DELETE_BATCH):
-        batch = values[start : start + DELETE_BATCH]
-        connection.execute(table.delete().where(table.c.id.in_(batch)))
-    return len(values)
 
 
 def run_record(connection: Connection, authority: int, run_id: int) -> dict[str, Any] | None:

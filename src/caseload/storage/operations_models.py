@@ -12,7 +12,8 @@ from caseload.storage.models import Base
 
 
 class ImportRun(Base):
-    """One load of a source (HR extract, absences, SSD): what it added, changed and ended."""
+    """One load of a source (HR extract, absences, SSD, supervision records, case file audits):
+    what it added, changed and ended."""
 
     __tablename__ = "import_run"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +30,7 @@ class ImportRun(Base):
     warnings: Mapped[int] = mapped_column(default=0)
     details: Mapped[str] = mapped_column(Text, comment="JSON: counts per table and the warnings")
     __table_args__ = (
-        CheckConstraint("kind IN ('hr', 'absences', 'ssd')", name="kind"),
+        CheckConstraint("kind IN ('hr', 'absences', 'ssd', 'supervision', 'audits')", name="kind"),
         Index("ix_import_run_authority_loaded", "authority_id", "loaded_at"),
     )
 

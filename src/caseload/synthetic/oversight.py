@@ -38,10 +38,17 @@ MINUTES = {
     "ad_hoc": ((15, 30), (0.5, 0.5)),
 }
 INSTRUMENT = (
-    "Practice audit"  # the built-in standards' instrument (reference/practice_standards.yaml)
+    "Case file audit"  # the built-in standards' instrument (reference/practice_standards.yaml)
 )
-DOMAINS = ("Voice of the child", "Assessment", "Planning", "Management oversight", "Recording")
-DOMAIN_SHIFT = (-0.1, 0.1, -0.1, -0.2, -0.15)
+DOMAINS = (
+    "Voice of the child",
+    "Assessment",
+    "Planning",
+    "Management oversight",
+    "Recording",
+    "Impact",
+)
+DOMAIN_SHIFT = (-0.1, 0.1, -0.1, -0.2, -0.15, -0.05)
 THEMES = (
     "voice of the child",
     "management oversight",

@@ -1,4 +1,5 @@
-"""The Data pages: uploading HR extracts, absences and SSD tables (upload, check, confirm, load)
+"""The Data pages: uploading HR extracts, absences, SSD tables, supervision records and case file
+audits (upload, check, confirm, load)
 and the data-quality findings."""
 
 from __future__ import annotations
