@@ -42,6 +42,8 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/national_generation.py
 	$(BIN)/python benchmarks/web_load.py
 	$(BIN)/python benchmarks/snapshot.py
+	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/practice.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
