@@ -39,6 +39,11 @@ def test_practice_records_fill_the_three_areas_and_the_section(engine: Engine) -
         council_practice(engine, authority_code="999", as_at=None)
     report = build_report(engine, ReportRequest(ReportKind.BOARD_PACK), authority_code="999")
     assert "practice" not in [section.key for section in report.sections]
+    assert [line.split(":")[0] for line in report.no_data] == [
+        "Recording data",
+        "Quality and learning",
+        "Quality of frontline practice",
+    ]
 
     council = council_data(engine, authority_code="999")
     day = council.latest
