@@ -248,6 +248,14 @@ TABLE: tuple[Row, ...] = (
     # Alerts (docs/web/overview.md "The alerts page"): named, so view_people only.
     row("GET",  "/alerts",               403,    200,    200,    403,    403,    403),
     row("GET",  "/alerts/download",      403,    200,    200,    403,    403,    403),
+    # The practice work list (docs/web/practice.md "Who sees what"): named for the leader and
+    # team managers, the social worker's own, pseudonymised for the analyst; refused to the
+    # member and administrator; another team refused to a team manager and a social worker.
+    row("GET",  "/practice/worklist",    403,    200,    200,    200,    200,    403),
+    row("GET",  "/practice/worklist",    403,    200,    403,    200,    403,    403,
+        variant="another team", path="/practice/worklist?team_id={other_team_id}",
+        target=("team", "{other_team_id}"), target_roles=(TM,)),
+    row("GET",  "/practice/worklist/download", 403, 200,  200,    200,    200,    403),
     # Reports (docs/web/reports.md "Who produces which"): leader and administrator, both
     # audiences; the elected member, the public version only.
     row("GET",  "/reports",              200,    200,    403,    403,    403,    200),

@@ -12,9 +12,10 @@ from caseload.auth.roles import Permission
 from caseload.errors import InvalidInputError
 from caseload.services import search
 from caseload.services.people import me_view, team_view, worker_view
+from caseload.services.worklists import short_lists
 from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_record_id
 from caseload.web.formatting import sentence
-from caseload.web.routes.caseloads import render_page
+from caseload.web.routes.caseloads import fragment
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +29,20 @@ def team_page(
     request: Request, engine: EngineDep, principal: CurrentUser, team_id: TeamId, as_at: AsAt
 ) -> HTMLResponse:
     context = team_view(engine, principal, team_id, as_at=as_at)
-    return render_page(request, "team.html", "team_content.html", context)
+    practice = short_lists(engine, principal, team_id=team_id, as_at=as_at)
+    return render(
+        request,
+        "team.html",
+        {
+            "title": context["title"],
+            "breadcrumbs": context["breadcrumbs"],
+            "as_at": context["as_at"],
+            "data_date": context["data_date"],
+            "content": fragment(request, "team_content.html", context),
+            "practice": practice,
+            "team_name": context["team"]["name"],
+        },
+    )
 
 
 @router.get("/workers/{worker_id}", response_class=HTMLResponse)
@@ -44,7 +58,9 @@ def my_page(request: Request, engine: EngineDep, principal: CurrentUser, as_at: 
     """The social worker's own record; everyone else goes to the overview."""
     if not principal.can(Permission.VIEW_OWN_RECORD) or principal.worker_id is None:
         return RedirectResponse("/", status_code=303)
-    return render(request, "me.html", dict(me_view(engine, principal, as_at=as_at)))
+    context = dict(me_view(engine, principal, as_at=as_at))
+    context["practice"] = short_lists(engine, principal, as_at=as_at, where="me")
+    return render(request, "me.html", context)
 
 
 @router.get("/search", response_class=HTMLResponse)
