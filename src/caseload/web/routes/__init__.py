@@ -13,6 +13,7 @@ from caseload.web.routes import (
     overview,
     people,
     reports,
+    scorecard,
     session,
     workforce,
 )
@@ -20,6 +21,7 @@ from caseload.web.routes import (
 ROUTERS = [
     session.router,
     overview.router,
+    scorecard.router,
     workforce.router,
     caseloads.router,
     alerts.router,
@@ -31,5 +33,6 @@ ROUTERS = [
     glossary.router,
     api_census.router,
     api_people.router,
+    scorecard.api,
     api_docs.router,
 ]
