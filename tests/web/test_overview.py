@@ -50,7 +50,7 @@ def test_leader_sees_the_census_engines_figures(shared_council: WebCouncil) -> N
         assert row["latest"] == expected[row["name"]]
         assert row["change"] is None  # one year only
 
-    page = client.get("/")
+    page = client.get("/overview")  # the leader lands on the scorecard
     assert page.status_code == 200
     turnover = expected["turnover_rate_fte"]
     assert f'<span class="figure">{turnover:.1f}%</span>' in page.text
@@ -230,7 +230,7 @@ def test_ratings_against_england_and_the_region(
     assert rows["agency_rate_fte"]["rag_england"] == "green"  # better
     assert rows["agency_rate_fte"]["rag_region"] == "green"  # equal
     assert rows["inpost_fte"]["rag_england"] is None  # counts are not rated
-    page = client.get("/").text
+    page = client.get("/overview").text  # the leader lands on the scorecard
     assert "No England or regional comparison is loaded" not in page
     assert 'class="rag rag-amber">Amber<span class="visually-hidden"> against England' in page
 
@@ -308,7 +308,7 @@ def test_named_alerts_are_a_recorded_view(council: WebCouncil) -> None:
     leader = council.client(AccountRole.LEADER)
     data = leader.get("/api/v1/overview").json()
     assert data["alerts"]["named"], "the test council has alerts"
-    leader.get("/")
+    leader.get("/overview")
     shown = len(data["alerts"]["named"])
     assert [json.loads(d) for d in alert_views("leader")] == [
         {"page": "overview", "alerts_shown": shown}

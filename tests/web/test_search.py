@@ -105,7 +105,7 @@ def test_roles_that_do_not_open_named_records_have_no_search(shared_council: Web
         assert 'action="/search"' not in home.text, role
         assert client.get("/search", params={"q": "team"}).status_code == 403, role
     leader = shared_council.client(AccountRole.LEADER)
-    assert 'action="/search"' in leader.get("/").text
+    assert 'action="/search"' in leader.get("/overview").text
 
 
 def test_too_short_or_too_long_a_search_is_explained(shared_council: WebCouncil) -> None:

@@ -306,7 +306,7 @@ def test_a_council_with_no_data_yet(tmp_path: Path) -> None:
     )
     client = TestClient(create_app(engine), follow_redirects=False)
     sign_in(client, "leader", PASSWORD)
-    overview = client.get("/")
+    overview = client.get("/overview")  # the leader lands on the scorecard
     assert overview.status_code == 200
     assert "There are no census figures yet" in overview.text
     assert "There are no caseload figures yet" in overview.text

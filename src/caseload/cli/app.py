@@ -48,6 +48,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "practice": CommandEntry(
         "practice", "practice", "Visits, recording, reviews, supervision and audits on a date."
     ),
+    "scorecard": CommandEntry(
+        "scorecard", "scorecard", "The five-area scorecard on a date, by service area."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
     "db": CommandEntry("db", "app", "Set up and upgrade the database."),

@@ -26,6 +26,7 @@ TEMPLATES.env.auto_reload = False
 # (path, label, permission needed to see the link); pages check again in the service layer.
 NAVIGATION = (
     ("/", "Overview", Permission.VIEW_AGGREGATES),
+    ("/scorecard", "Scorecard", Permission.VIEW_AGGREGATES),
     ("/workforce", "Workforce", Permission.VIEW_AGGREGATES),
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
@@ -42,10 +43,12 @@ NAVIGATION = (
 def navigation(principal: Principal | None) -> list[tuple[str, str]]:
     if principal is None:
         return []
-    # A team manager's "/" is their team's page (see routes.overview.landing_page).
+    # A team manager's "/" is their team's page and the service leader's the scorecard (see
+    # routes.overview.landing_page), so the leader's overview is at /overview.
     home = "My team" if principal.role is AccountRole.TEAM_MANAGER else "Overview"
+    start = "/overview" if principal.role is AccountRole.LEADER else "/"
     return [
-        (path, home if path == "/" else label)
+        (start if path == "/" else path, home if path == "/" else label)
         for path, label, needed in NAVIGATION
         if principal.can(needed)
     ]

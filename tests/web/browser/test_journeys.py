@@ -26,6 +26,7 @@ Open = Callable[[AccountRole | None], Visitor]
 HOME = dict.fromkeys(AccountRole, "/") | {
     AccountRole.SOCIAL_WORKER: "/me",
     AccountRole.TEAM_MANAGER: "/teams/{team}",
+    AccountRole.LEADER: "/scorecard",
 }
 # Pages reached from other pages rather than the menu, visited by the service leader (who sees
 # every team); {team} and {worker} are filled with ids from the test council.
@@ -43,7 +44,11 @@ def path_of(url: str) -> str:
 
 def menu_for(role: AccountRole) -> list[str]:
     allowed = ROLE_PERMISSIONS[role]
-    return [path for path, _label, needed in NAVIGATION if needed in allowed]
+    # The service leader lands on the scorecard, so their overview is at /overview.
+    start = "/overview" if role is AccountRole.LEADER else "/"
+    return [
+        start if path == "/" else path for path, _label, needed in NAVIGATION if needed in allowed
+    ]
 
 
 @pytest.mark.parametrize("role", list(AccountRole), ids=[r.value for r in AccountRole])

@@ -14,6 +14,7 @@ from caseload.web.routes import (
     people,
     practice,
     reports,
+    scorecard,
     session,
     workforce,
 )
@@ -21,6 +22,7 @@ from caseload.web.routes import (
 ROUTERS = [
     session.router,
     overview.router,
+    scorecard.router,
     workforce.router,
     caseloads.router,
     alerts.router,
@@ -33,5 +35,6 @@ ROUTERS = [
     glossary.router,
     api_census.router,
     api_people.router,
+    scorecard.api,
     api_docs.router,
 ]

@@ -1,4 +1,5 @@
-"""The overview page ("/"): the council's position on one screen."""
+"""The overview page ("/", and "/overview" for the roles that land elsewhere): the council's
+position on one screen."""
 
 from __future__ import annotations
 
@@ -21,13 +22,16 @@ router = APIRouter(include_in_schema=False)
 def landing_page(principal: Principal) -> str | None:
     """Where a role lands instead of the council overview: a social worker on their own
     caseload; a team manager on their team's page (with several teams, on the caseloads of
-    their teams). The service leader, analyst, administrator and elected member land here."""
+    their teams); the service leader on the five-area scorecard. The analyst, administrator and
+    elected member land here (and the leader reaches it at /overview)."""
     if not principal.can(Permission.VIEW_AGGREGATES) and principal.can(Permission.VIEW_OWN_RECORD):
         return "/me"
     if principal.role is AccountRole.TEAM_MANAGER and principal.team_ids:
         if len(principal.team_ids) == 1:
             return f"/teams/{next(iter(principal.team_ids))}"
         return "/caseloads"
+    if principal.role is AccountRole.LEADER:
+        return "/scorecard"
     return None
 
 
@@ -50,6 +54,28 @@ def overview_page(
     if landing is not None:
         query = request.url.query
         return RedirectResponse(landing + (f"?{query}" if query else ""), status_code=303)
+    return _overview(request, engine, principal, as_at, baseline_year)
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview_itself(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    baseline_year: BaselineYear = None,
+) -> Response:
+    """The council overview for whoever lands elsewhere (the service leader on the scorecard)."""
+    return _overview(request, engine, principal, as_at, baseline_year)
+
+
+def _overview(
+    request: Request,
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    baseline_year: int | None,
+) -> Response:
     context = overview_context(engine, principal, as_at=as_at, baseline_year=baseline_year)
     main = page_bodies.body(request, "overview_body.html", context, dict)
     return render(

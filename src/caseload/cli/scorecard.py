@@ -1,0 +1,106 @@
+"""``caseload scorecard``: the five-area scorecard on a date, as the board pack's headline rates
+it, for the council or one service area."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from caseload.cli.context import engine
+from caseload.cli.options import parse_date
+from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.services.scorecard import Value, council_principal, scorecard_view
+
+
+def _shown(value: Value, places: int = 1, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.{places}f}{unit}"
+
+
+def scorecard(
+    as_at: Annotated[
+        str | None, typer.Option("--as-at", help="Date YYYY-MM-DD; default: the data date.")
+    ] = None,
+    authority: Annotated[
+        str | None,
+        typer.Option("--authority", help="3-digit authority code; default: the only council."),
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option("--service", help="A service area's name, for its measures.")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Manageable caseloads, recording data, quality and learning, recruitment and retention and
+    quality of frontline practice: each measure against its target, England, the region and the
+    statistical neighbours, with its trend; with --service, that service area's own measures."""
+    database = engine()
+    context = scorecard_view(
+        database,
+        council_principal(database, authority),
+        as_at=parse_date(as_at, "--as-at"),
+        service=service,
+        people=False,
+    )
+    if output is OutputFormat.json:
+        print_json(context)
+        return
+    console.print(
+        f"Scorecard of {context['authority']['name']} on {context['as_at'] or 'no date yet'}"
+    )
+    for area in context["areas"]:
+        if not area["measures"]:
+            console.print(f"{area['area']}: no data yet ({area['no_data']}).")
+            continue
+        print_table(
+            area["area"],
+            ["Measure", "Figure", "Target", "Against target", "Against England", "Trend"],
+            [
+                [
+                    f"{m['label']} ({m['as_of']})",
+                    _shown(m["value"], m["places"], m["unit"]),
+                    _shown(m["target"], m["places"], m["unit"]),
+                    m["rag_target"] or "not rated",
+                    m["rag_england"] or "not rated",
+                    m["trend_text"] or "–",
+                ]
+                for m in area["measures"]
+            ],
+        )
+    drill = context["service"]
+    if drill is not None:
+        print_table(
+            drill["service"],
+            ["Measure", "Figure"],
+            [
+                ["Statutory visits made on time", _shown(drill["visits_on_time"], 1, "%")],
+                [
+                    "Visits written up within the standard",
+                    _shown(drill["recording_on_time"], 1, "%"),
+                ],
+                [
+                    "Average caseload (cases per case-holding FTE)",
+                    _shown(drill["average_caseload"]),
+                ],
+                ["Case holders over their caseload cap", _shown(drill["over_cap_share"], 1, "%")],
+            ],
+        )
+        if drill["supervision_by_team"]:
+            print_table(
+                f"Supervision up to date by team, {drill['service']}",
+                ["Team", "Workers", "Up to date (% of worker-days)"],
+                [
+                    [row["team"], _shown(row["workers"], 0), _shown(row["compliance"], 1, "%")]
+                    for row in drill["supervision_by_team"]
+                ],
+            )
+    elif context["services"]:
+        console.print(
+            "Service areas (--service NAME): "
+            + ", ".join(item["service"] for item in context["services"])
+        )
