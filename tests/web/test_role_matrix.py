@@ -169,9 +169,14 @@ TABLE: tuple[Row, ...] = (
 
     # Overview (docs/web/overview.md): view_aggregates; a social worker lands on /me and a team
     # manager on their team's page (docs/web/README.md "Where each role lands").
-    row("GET",  "/",                     200,    200,    See("/teams/{own_team_id}"), 200,
-        See("/me"), 200),
+    row("GET",  "/",                     200,    See("/scorecard"), See("/teams/{own_team_id}"),
+        200,    See("/me"), 200),
+    row("GET",  "/overview",             200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/overview",      200,    200,    200,    200,    403,    200),
+    # The scorecard (docs/web/scorecard.md): every role with aggregate figures; the leader lands
+    # on it.
+    row("GET",  "/scorecard",            200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/scorecard",     200,    200,    200,    200,    403,    200),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth
