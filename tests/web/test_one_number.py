@@ -209,7 +209,7 @@ def test_every_surface_shows_the_same_figures(
     )
 
     # The pages print the API's figures.
-    overview_page = at.page("/")
+    overview_page = at.page("/overview")
     caseloads_page = at.page("/caseloads")
     for text in (overview_page, caseloads_page):
         assert f'name="as_at" value="{day.isoformat()}"' in text

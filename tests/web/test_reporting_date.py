@@ -11,7 +11,7 @@ from caseload.auth.roles import AccountRole
 
 from .council import WebCouncil
 
-PAGES = ("/", "/workforce", "/caseloads", "/caseloads/queue")
+PAGES = ("/scorecard", "/overview", "/workforce", "/caseloads", "/caseloads/queue")
 API = ("overview", "workforce", "caseloads", "caseloads/queue", "teams", "census/indicators")
 
 

@@ -39,11 +39,12 @@ def scorecard(
     """Manageable caseloads, recording data, quality and learning, recruitment and retention and
     quality of frontline practice: each measure against its target, England, the region and the
     statistical neighbours, with its trend; with --service, that service area's own measures."""
+    day = parse_date(as_at, "--as-at")  # checked before anything is read
     database = engine()
     context = scorecard_view(
         database,
         council_principal(database, authority),
-        as_at=parse_date(as_at, "--as-at"),
+        as_at=day,
         service=service,
         people=False,
     )
