@@ -24,7 +24,7 @@ from caseload.practice import audits as audit_figures
 from caseload.practice import linked, reviews, supervision, visits
 from caseload.practice.calendar import working_calendar
 from caseload.practice.standards import PracticeStandards, default_standards, load_standards
-from caseload.reports.people_flows import team_services
+from caseload.retention.flows import team_services
 from caseload.services.caseloads import CouncilData, council_data
 from caseload.storage import practice_frames
 from caseload.storage.engine import session_scope

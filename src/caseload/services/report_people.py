@@ -1,7 +1,7 @@
 """The establishment and people-movement sections of the reports: funded posts over time and what
 followed added posts, and who joined (by origin), progressed, moved between services, left (by
 reason and destination) and how long own staff have stayed. The figures are defined once in
-:mod:`caseload.reports.people_flows`; here they are laid out as tables, and for a public report
+:mod:`caseload.retention.flows`; here they are laid out as tables, and for a public report
 small numbers are hidden by the disclosure module (:mod:`caseload.domain.disclosure`) with the
 published census totals kept, so no hidden count can be worked out by subtraction."""
 
@@ -15,7 +15,6 @@ import polars as pl
 from caseload.domain.codes import Role
 from caseload.domain.dates import reference_date
 from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Grid
-from caseload.reports import people_flows
 from caseload.reports.model import (
     Audience,
     Cell,
@@ -27,6 +26,7 @@ from caseload.reports.model import (
     Series,
     Table,
 )
+from caseload.retention import flows
 from caseload.services.report_figures import ReportFigures
 
 COUNT = ColumnKind.COUNT
@@ -87,8 +87,8 @@ def establishment(figures: ReportFigures, *, detailed: bool) -> Section | None:
     if council is None or council.census.posts.height == 0:
         return None
     days = _days(figures)
-    services = people_flows.team_services(council.data.teams)
-    posts = people_flows.establishment(council.census.posts, services, days)
+    services = flows.team_services(council.data.teams)
+    posts = flows.establishment(council.census.posts, services, days)
     keys = [f"d{day.isoformat()}" for day in days]
     day_columns = tuple(
         Column(key, _day_label(day), NUMBER, 1) for key, day in zip(keys, days, strict=True)
@@ -157,7 +157,7 @@ def establishment(figures: ReportFigures, *, detailed: bool) -> Section | None:
             note="Vacancies, agency workers and the average caseload are DfE's census measures.",
         )
     )
-    changes = people_flows.establishment_changes(
+    changes = flows.establishment_changes(
         pl.DataFrame(
             {
                 "day": [reference_date(year) for year in figures.years],
@@ -322,7 +322,7 @@ def people(figures: ReportFigures) -> Section | None:
     year_columns = tuple(Column(f"y{year}", str(year), COUNT) for year in years)
     keys = [f"y{year}" for year in years]
     spells, workers = council.data.spells, council.census.workers
-    services = people_flows.team_services(council.data.teams)
+    services = flows.team_services(council.data.teams)
 
     def table(
         title: str,
@@ -335,7 +335,7 @@ def people(figures: ReportFigures) -> Section | None:
         shown = protect_counts(rows, keys, total_row=total) if public else rows
         return Table(title, (Column("name", label), *year_columns), tuple(shown), note)
 
-    starters = people_flows.recruitment_by_origin(spells, workers, years)
+    starters = flows.recruitment_by_origin(spells, workers, years)
     origin_order = list(dict.fromkeys(starters["origin"].to_list()))
     tables = [
         table(
@@ -346,7 +346,7 @@ def people(figures: ReportFigures) -> Section | None:
             ),
         )
     ]
-    progressed = people_flows.progression(spells, years)
+    progressed = flows.progression(spells, years)
     if progressed.height:
         tables.append(
             table(
@@ -355,7 +355,7 @@ def people(figures: ReportFigures) -> Section | None:
                 _by_year(progressed, "move", "people", years, total="All progressions"),
             )
         )
-    moves = people_flows.service_moves(spells, services, years).with_columns(
+    moves = flows.service_moves(spells, services, years).with_columns(
         (pl.col("from_service") + " to " + pl.col("to_service")).alias("move")
     )
     if moves.height:
@@ -366,7 +366,7 @@ def people(figures: ReportFigures) -> Section | None:
                 _by_year(moves, "move", "people", years, total="All moves"),
             )
         )
-    reasons = people_flows.leavers_by_reason(spells, workers, years).drop("reason")
+    reasons = flows.leavers_by_reason(spells, workers, years).drop("reason")
     reasons = reasons.rename({"label": "reason"})
     tables.append(
         table(
@@ -382,7 +382,7 @@ def people(figures: ReportFigures) -> Section | None:
             ),
         )
     )
-    destinations = people_flows.leavers_by_destination(spells, workers, years).drop("destination")
+    destinations = flows.leavers_by_destination(spells, workers, years).drop("destination")
     destinations = destinations.rename({"label": "destination"})
     tables.append(
         table(
@@ -398,7 +398,7 @@ def people(figures: ReportFigures) -> Section | None:
             ),
         )
     )
-    length = people_flows.service_length(spells, figures.as_at)
+    length = flows.service_length(spells, figures.as_at)
     length_rows: list[dict[str, Cell]] = [
         {"name": row["band"], "headcount": row["headcount"], "fte": row["fte"]}
         for row in length.iter_rows(named=True)
@@ -438,14 +438,14 @@ def people(figures: ReportFigures) -> Section | None:
         lines.append(
             f"In {latest}, {total_starters} own staff started, {newly} of them newly qualified."
         )
-    count = people_flows.approaching_two_years(spells, figures.as_at).approaching_count
+    count = flows.approaching_two_years(spells, figures.as_at).approaching_count
     if not (public and 0 < count < DEFAULT_THRESHOLD):
         lines.append(
             f"{count} own {'member of staff reaches' if count == 1 else 'staff reach'} two years' "
             "service in the next six months: the point after which councils lose most social "
             "workers, and the time for a stay conversation."
         )
-    stability = people_flows.stability_index(spells, workers, figures.as_at).row(0, named=True)
+    stability = flows.stability_index(spells, workers, figures.as_at).row(0, named=True)
     if stability["share"] is not None and not public:
         lines.append(
             f"{stability['share']:.1f}% of own-staff social workers have more than two years' "

@@ -20,8 +20,8 @@ from sqlalchemy import Engine
 from caseload.census.benchmarking.reference import CONTINUITY_YEAR, shipped_continuity
 from caseload.domain.disclosure import SUPPRESSED, is_small
 from caseload.errors import InvalidInputError, NotFoundError
-from caseload.reports import people_flows
 from caseload.reports.model import Audience
+from caseload.retention import flows
 from caseload.services import audit, rag
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import statistical_neighbours
@@ -197,7 +197,7 @@ def day_values(figures: ReportFigures) -> dict[str, Value]:
                 values[name] = value
     if figures.council is not None and figures.as_at is not None:
         frames = figures.council
-        stability = people_flows.stability_index(
+        stability = flows.stability_index(
             frames.data.spells, frames.census.workers, figures.as_at
         ).row(0, named=True)
         hidden = figures.audience is Audience.PUBLIC and (

@@ -47,7 +47,7 @@ from caseload.census.derive import (
 from caseload.census.indicators import compute_indicators
 from caseload.domain import LeaverDestination, ReasonLeave, StartOrigin
 from caseload.domain.dates import census_year_of
-from caseload.reports.people_flows import (
+from caseload.retention.flows import (
     approaching_two_years,
     band_label,
     census_year_expr,
@@ -842,5 +842,5 @@ def test_every_workforce_history_figure_has_a_page(name: str) -> None:
     assert page.exists(), f"docs/metrics/{name}.md is missing"
     text = page.read_text()
     assert "## Formula" in text and "## Example" in text
-    assert "caseload/reports/people_flows.py" in text
+    assert "caseload/retention/flows.py" in text
     assert f"[{name}]({name}.md)" in (DOCS / "README.md").read_text()
