@@ -186,6 +186,9 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/workforce/return.xml", 200,    200,    403,    403,    403,    403),
     row("GET",  "/workforce/download",   200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/workforce",     200,    200,    200,    200,    403,    200),
+    # Workforce diversity (docs/web/diversity.md): view_aggregates; members see it suppressed.
+    row("GET",  "/workforce/diversity",  200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/diversity",     200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/census/indicators", 200, 200,   200,    200,    403,    200),
 
     # Caseloads and the queue (docs/web/caseloads.md "Who sees what"): social worker refused.

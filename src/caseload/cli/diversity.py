@@ -19,6 +19,16 @@ from caseload.services.diversity import (
 from caseload.services.scorecard import council_principal
 from caseload.services.table_files import write_csv
 
+RATE_COLUMNS = (
+    "in_post",
+    "starters",
+    "leavers",
+    "progressions",
+    "starter_rate",
+    "leaver_rate",
+    "progression_rate",
+)
+
 
 def _text(value: Shown, unit: str = "") -> str:
     if value is None:
@@ -94,12 +104,12 @@ def diversity(
         )
     if context["rates_year"] is None:
         console.print("No census year is covered by the data yet: no rates by group.")
-    for table in context["rates"]:
+    for rates in context["rates"]:
         print_table(
-            f"{table['title']}: starters, leavers and progressions, census year "
+            f"{rates['title']}: starters, leavers and progressions, census year "
             f"{context['rates_year']} (per 100 in post on 30 September)",
             [
-                table["title"],
+                rates["title"],
                 "In post",
                 "Starters",
                 "Leavers",
@@ -110,11 +120,10 @@ def diversity(
             ],
             [
                 [
-                    row["label"],
-                    *(_text(row[k]) for k in ("in_post", "starters", "leavers", "progressions")),
-                    *(_text(row[k]) for k in ("starter_rate", "leaver_rate", "progression_rate")),
+                    rate_row["label"],
+                    *(_text(rate_row[k]) for k in RATE_COLUMNS),  # type: ignore[literal-required]
                 ]
-                for row in table["rows"]
+                for rate_row in rates["rows"]
             ],
         )
     for line in (*context["summary"], *context["notes"]):

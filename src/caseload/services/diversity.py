@@ -27,7 +27,7 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.domain.codes import EthnicGroup
 from caseload.domain.dates import reference_date
-from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Grid, Protection
+from caseload.domain.disclosure import DEFAULT_THRESHOLD, Grid, Protection
 from caseload.retention import community, diversity
 from caseload.retention.diversity import ALL, ALL_GRADES, GRADES, NOT_KNOWN, Dimension
 from caseload.services import census_view
@@ -37,8 +37,8 @@ from caseload.services.generation import DEMO_SPEC
 
 Shown = int | float | str | None
 ENGLAND_WORKFORCE_NOTE = (
-    "England's social work workforce by ethnic group is not compared here: DfE publishes it in a "
-    "separate ethnicity table, which is not part of the figures Caseload ships. Load it to compare."
+    "England's children's social work staff by ethnic group are not compared here: the "
+    "Department for Education publishes them in a separate table that Caseload does not hold."
 )
 GROUP_LABELS = {group.value: group.label for group in EthnicGroup}
 
@@ -372,35 +372,35 @@ def _rate_tables(
     if figures.rates is None:
         return []
     alias = protected is not None and _in_post_alias(figures, day)
+
+    def count(measure: str, dimension: str, category: str, value: int) -> Shown:
+        cell = (
+            _profile_key(dimension, category, ALL_GRADES)
+            if measure == "in_post" and alias
+            else _rate_key(measure, dimension, category)
+        )
+        return _shown(protected, cell, value)
+
+    def rate(name: str, dimension: str, category: str, value: float | None) -> Shown:
+        return _shown(protected, ("rate", name, dimension, category), value)
+
     tables: list[RateTable] = []
     for dimension in Dimension:
         rows: list[RateRow] = []
         mine = figures.rates.filter(pl.col("dimension") == dimension.value)
         for row in mine.iter_rows(named=True):
-            category = row["category"]
-
-            def count(measure: str, category: str = category) -> Shown:
-                cell = (
-                    _profile_key(dimension.value, category, ALL_GRADES)
-                    if measure == "in_post" and alias
-                    else _rate_key(measure, dimension.value, category)
-                )
-                return _shown(protected, cell, row[measure])
-
-            def rate(name: str, category: str = category) -> Shown:
-                return _shown(protected, ("rate", name, dimension.value, category), row[name])
-
+            where = (dimension.value, row["category"])
             rows.append(
                 {
-                    "category": category,
-                    "label": _label(dimension, category),
-                    "in_post": count("in_post"),
-                    "starters": count("starters"),
-                    "leavers": count("leavers"),
-                    "progressions": count("progressions"),
-                    "starter_rate": rate("starter_rate"),
-                    "leaver_rate": rate("leaver_rate"),
-                    "progression_rate": rate("progression_rate"),
+                    "category": row["category"],
+                    "label": _label(dimension, row["category"]),
+                    "in_post": count("in_post", *where, row["in_post"]),
+                    "starters": count("starters", *where, row["starters"]),
+                    "leavers": count("leavers", *where, row["leavers"]),
+                    "progressions": count("progressions", *where, row["progressions"]),
+                    "starter_rate": rate("starter_rate", *where, row["starter_rate"]),
+                    "leaver_rate": rate("leaver_rate", *where, row["leaver_rate"]),
+                    "progression_rate": rate("progression_rate", *where, row["progression_rate"]),
                 }
             )
         tables.append({"dimension": dimension.value, "title": dimension.label, "rows": rows})
@@ -421,20 +421,20 @@ def _summary(context: DiversityContext) -> list[str]:
                     f"(where known) against {row['community_share']}% of residents, "
                     f"{abs(difference):.1f} points {more}."
                 )
-    for table in context["rates"]:
-        everyone = table["rows"][-1]
-        for row in table["rows"][:-1]:
-            mine, all_staff = row["leaver_rate"], everyone["leaver_rate"]
+    for rates in context["rates"]:
+        everyone = rates["rows"][-1]
+        for rate_row in rates["rows"][:-1]:
+            mine, all_staff = rate_row["leaver_rate"], everyone["leaver_rate"]
             if (
                 isinstance(mine, int | float)
                 and isinstance(all_staff, int | float)
-                and isinstance(row["in_post"], int)
-                and row["in_post"] >= 10
+                and isinstance(rate_row["in_post"], int)
+                and rate_row["in_post"] >= 10
                 and mine >= all_staff + 10.0
             ):
                 lines.append(
-                    f"{table['title']}, {row['label']}: {mine}% left in {context['rates_year']}, "
-                    f"against {all_staff}% of all own staff."
+                    f"{rates['title']}, {rate_row['label']}: {mine}% left in "
+                    f"{context['rates_year']}, against {all_staff}% of all own staff."
                 )
     return lines
 

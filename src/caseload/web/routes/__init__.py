@@ -9,6 +9,7 @@ from caseload.web.routes import (
     api_people,
     caseloads,
     data,
+    diversity,
     glossary,
     overview,
     people,
@@ -24,6 +25,7 @@ ROUTERS = [
     overview.router,
     scorecard.router,
     workforce.router,
+    diversity.router,
     caseloads.router,
     alerts.router,
     allocation.router,
@@ -36,5 +38,6 @@ ROUTERS = [
     api_census.router,
     api_people.router,
     scorecard.api,
+    diversity.api,
     api_docs.router,
 ]
