@@ -146,42 +146,49 @@ def _label(dimension: Dimension, category: str) -> str:
     return category
 
 
+def council_figures(
+    spells: pl.DataFrame, workers: pl.DataFrame, code: str, day: date, rates_year: int | None
+) -> Figures:
+    """The analysis for a council's frames on ``day``, rates for ``rates_year`` (none without)."""
+    profiled = diversity.profile(spells, workers, day)
+    area, _ = community_area(code)
+    residents = community.community_by_group(area)
+    return Figures(
+        profile=profiled,
+        comparison=diversity.community_comparison(profiled, residents) if area else None,
+        england=community.community_by_group(community.ENGLAND),
+        area=area,
+        area_name=community.area_name(area) if area else None,
+        rates_year=rates_year,
+        rates=(
+            diversity.flow_rates(spells, workers, rates_year) if rates_year is not None else None
+        ),
+    )
+
+
 def _figures(
     engine: Engine, council: census_view.Council, day: date, rates_year: int | None
 ) -> Figures:
     def build() -> Figures:
         frames = council_data(engine, authority_id=council.id)
-        spells, workers = frames.data.spells, frames.census.workers
-        profiled = diversity.profile(spells, workers, day)
-        area, _ = community_area(council.code)
-        residents = community.community_by_group(area)
-        return Figures(
-            profile=profiled,
-            comparison=diversity.community_comparison(profiled, residents) if area else None,
-            england=community.community_by_group(community.ENGLAND),
-            area=area,
-            area_name=community.area_name(area) if area else None,
-            rates_year=rates_year,
-            rates=(
-                diversity.flow_rates(spells, workers, rates_year)
-                if rates_year is not None
-                else None
-            ),
+        return council_figures(
+            frames.data.spells, frames.census.workers, council.code, day, rates_year
         )
 
     return census_view.cached(council, ("diversity", day, rates_year), build)
 
 
+def rates_year_of(years: dict[int, str], day: date) -> int | None:
+    """The census year the rates are for: the latest year with figures (``years``: year ->
+    source) whose census date is on or before ``day``, when its figures come from the
+    day-to-day data (a year known only from a past return has no records to count groups in)."""
+    shown = [year for year in years if reference_date(year) <= day]
+    latest = max(shown) if shown else None
+    return latest if latest is not None and years[latest] == Source.DERIVED.value else None
+
+
 def _rates_year(engine: Engine, council: census_view.Council, day: date) -> int | None:
-    """The latest census year derived from the day-to-day data whose census date is on or
-    before ``day`` (a year known only from a past return has no records to count groups in)."""
-    years = census_view.census_years(engine, council)
-    derived = [
-        year
-        for year, source in years.items()
-        if source == Source.DERIVED.value and reference_date(year) <= day
-    ]
-    return max(derived) if derived else None
+    return rates_year_of(census_view.census_years(engine, council), day)
 
 
 # --- disclosure ---------------------------------------------------------------------------------
@@ -463,9 +470,52 @@ def diversity_view(
     council = census_view.open_council(engine, principal, "workforce diversity")
     reporting = census_view.reporting_day(council, as_at, principal)
     suppressed = principal.suppress_small_numbers
-    context: DiversityContext = {
+    context = empty_context(council.code, council.name, suppressed=suppressed)
+    if reporting is None:
+        context["summary"] = ["Your council holds no figures yet: load its data first."]
+        return context
+    day = reporting.as_at
+    figures = _figures(engine, council, day, _rates_year(engine, council, day))
+    protected = (
+        census_view.cached(council, ("diversity protection", day), lambda: protection(figures, day))
+        if suppressed
+        else None
+    )
+    context.update({"as_at": day.isoformat(), "data_date": reporting.data_date.isoformat()})
+    fill(context, figures, council.code, day, protected)
+    return context
+
+
+SUPPRESSION_NOTE = (
+    f"Numbers from 1 to {DEFAULT_THRESHOLD - 1} are shown as 'c' to protect the people behind "
+    "them, and so are the figures that would let them be worked out."
+)
+
+
+def fill(
+    context: DiversityContext,
+    figures: Figures,
+    code: str,
+    day: date,
+    protected: Protection[Hashable] | None,
+) -> None:
+    """Put the figures into the context as shown to the audience (``protected``: the cells an
+    elected member may not see; None shows everything)."""
+    _, borrowed = community_area(code)
+    context["profile"] = _profile_tables(figures, protected)
+    context["community"] = _comparison(figures, protected, borrowed)
+    context["rates_year"] = figures.rates_year
+    context["rates"] = _rate_tables(figures, protected, day)
+    context["summary"] = _summary(context)
+    if protected is not None:
+        context["notes"].append(SUPPRESSION_NOTE)
+
+
+def empty_context(code: str, name: str, *, suppressed: bool) -> DiversityContext:
+    """A context with no figures yet (the council holds no dated records)."""
+    return {
         "title": "Workforce diversity",
-        "authority": {"code": council.code, "name": council.name},
+        "authority": {"code": code, "name": name},
         "suppressed": suppressed,
         "threshold": DEFAULT_THRESHOLD,
         "as_at": None,
@@ -478,34 +528,6 @@ def diversity_view(
         "summary": [],
         "notes": list(NOTES),
     }
-    if reporting is None:
-        context["summary"] = ["Your council holds no figures yet: load its data first."]
-        return context
-    day = reporting.as_at
-    figures = _figures(engine, council, day, _rates_year(engine, council, day))
-    protected = (
-        census_view.cached(council, ("diversity protection", day), lambda: protection(figures, day))
-        if suppressed
-        else None
-    )
-    _, borrowed = community_area(council.code)
-    context.update(
-        {
-            "as_at": day.isoformat(),
-            "data_date": reporting.data_date.isoformat(),
-            "profile": _profile_tables(figures, protected),
-            "community": _comparison(figures, protected, borrowed),
-            "rates_year": figures.rates_year,
-            "rates": _rate_tables(figures, protected, day),
-        }
-    )
-    context["summary"] = _summary(context)
-    if suppressed:
-        context["notes"].append(
-            f"Numbers from 1 to {DEFAULT_THRESHOLD - 1} are shown as 'c' to protect the people "
-            "behind them, and so are the figures that would let them be worked out."
-        )
-    return context
 
 
 CSV_COLUMNS = ("table", "dimension", "category", "grade", "figure", "value")
