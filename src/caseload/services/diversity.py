@@ -10,9 +10,11 @@ the council's data and day in the council snapshot.
 Disclosure: roles with aggregate figures see them; an elected member (and the public report) sees
 them through :mod:`caseload.domain.disclosure` with every count the page shows in one grid, so
 that no hidden count can be worked out from the others: counts of 1 to 4 hidden, and shares,
-rates and differences hidden whenever a count they are built from is. The totals of the census
-year's starters, leavers and staff in post, which DfE publishes, are kept. Diversity is shown for
-the council and by grade, never by team or service (too few people: it would identify them)."""
+rates and differences hidden whenever a count they are built from is. No total is kept shown,
+not even the census year's starters, leavers and staff in post that DfE publishes: beside a
+total always shown, a group that is everyone but a few could not be protected. Diversity is
+shown for the council and by grade, never by team or service (too few people: it would identify
+them)."""
 
 from __future__ import annotations
 
@@ -284,8 +286,6 @@ def _rate_cells(grid: Grid[Hashable], figures: Figures, day: date) -> None:
             cell = key(measure, row["dimension"], row["category"])
             if cell not in grid.values:
                 grid.count(cell, int(row[measure]))
-    for measure in ("in_post", "starters", "leavers"):  # DfE publishes the census year's totals
-        grid.keep(key(measure, Dimension.SEX.value, ALL))
     for dimension in Dimension:
         categories = diversity.CATEGORIES[dimension]
         for measure in diversity.FLOW_COUNTS:
