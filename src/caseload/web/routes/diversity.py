@@ -21,7 +21,8 @@ RESIDENTS = "Residents (Census 2021)"
 
 def community_chart(context: DiversityContext) -> Chart | None:
     """Our staff's share of each ethnic group beside the residents'; groups whose staff share is
-    hidden (a small number) are drawn for the residents only."""
+    hidden (a small number) are drawn for the residents only, and there is no chart when every
+    staff share is hidden."""
     comparison = context["community"]
     if comparison is None:
         return None
@@ -29,8 +30,10 @@ def community_chart(context: DiversityContext) -> Chart | None:
     for row in comparison["rows"]:
         for who, value in ((STAFF, row["workforce_share"]), (RESIDENTS, row["community_share"])):
             if isinstance(value, int | float):
-                rows.append({"group": row["label"], "who": who, "share": float(value)})
-    if not rows:
+                rows.append({"group": row["group"], "who": who, "share": float(value)})
+    if not any(
+        row["who"] == STAFF for row in rows
+    ):  # every staff share hidden: nothing to set beside
         return None
     return grouped_bar_chart(
         pl.DataFrame(rows),
@@ -38,8 +41,8 @@ def community_chart(context: DiversityContext) -> Chart | None:
         value="share",
         series="who",
         title=f"Ethnic group: our staff and the residents of {comparison['area']} (%)",
-        labels={"group": "Ethnic group", "share": "Per cent", "who": "Who"},
-        sort=[row["label"] for row in comparison["rows"]],
+        labels={"group": "Ethnic group", "share": "Per cent", "who": ""},
+        sort=[row["group"] for row in comparison["rows"]],
         series_order=[STAFF, RESIDENTS],
     )
 
