@@ -29,9 +29,12 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from caseload.retention.diversity import (
+    AGE_BANDS,
     ALL,
     ALL_GRADES,
     CATEGORIES,
@@ -40,6 +43,7 @@ from caseload.retention.diversity import (
     Grade,
     community_comparison,
     flow_rates,
+    groups,
     in_post_people,
     profile,
 )
@@ -269,3 +273,19 @@ def test_a_group_with_no_one_in_post_has_no_rate() -> None:
         ("Not known", 1, 0, 0, 0, 0.0, 0.0, 0.0),
         (ALL, 3, 1, 0, 0, 33.3, 0.0, 0.0),
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31)),
+    st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_the_age_band_is_the_age_on_the_day(born: date, day: date) -> None:
+    found = (
+        pl.DataFrame({"born": [born]}, schema={"born": pl.Date})
+        .select(groups(pl.lit("WBRI"), pl.lit(2), pl.col("born"), day)[2])
+        .item()
+    )
+    years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    expected = next(label for low, label in reversed(AGE_BANDS) if years >= low)
+    assert found == expected
