@@ -5,8 +5,11 @@ group in the latest census year."""
 from __future__ import annotations
 
 import sys
+from enum import Enum
+from typing import Annotated
 
-from caseload.cli.caseloads import AsAtOption, AuthorityOption, Format, FormatOption
+import typer
+
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
@@ -19,6 +22,21 @@ from caseload.services.diversity import (
 from caseload.services.scorecard import council_principal
 from caseload.services.table_files import write_csv
 
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+AsAtOption = Annotated[
+    str | None, typer.Option("--as-at", help="Date YYYY-MM-DD; default: the data date.")
+]
+AuthorityOption = Annotated[
+    str | None,
+    typer.Option("--authority", help="3-digit authority code; default: the only council."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="table, csv or json.")]
 RATE_COLUMNS = (
     "in_post",
     "starters",
