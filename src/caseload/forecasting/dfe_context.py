@@ -39,7 +39,12 @@ KEYS = ("time_period", "geographic_level", "region_name", "la_code", "la_name")
 # (shipped file, DfE's file, DfE's column, the shipped column)
 SOURCES = (
     (REFERRALS_FILE, "cin_referrals_2013_to_2025.csv", "referral_count", "referrals"),
-    (CHILDREN_IN_NEED_FILE, "children_in_need_2013_to_2025.csv", "At31_episodes", "children_in_need"),
+    (
+        CHILDREN_IN_NEED_FILE,
+        "children_in_need_2013_to_2025.csv",
+        "At31_episodes",
+        "children_in_need",
+    ),
     (POPULATION_FILE, "child_population_2012_to_2024.csv", "population_estimate", "children"),
 )
 SYMBOLS = ["c", "x", "u", "z", "low", ""]
@@ -173,7 +178,9 @@ def published_rates(code: str | None, region: str | None, *, since: int = 2019) 
         name = (
             ENGLAND
             if level == "National"
-            else str((referrals if referrals.height else cin)["la_name" if la else "region_name"][0])
+            else str(
+                (referrals if referrals.height else cin)["la_name" if la else "region_name"][0]
+            )
         )
         people = child_population(la, region_name)
         joined = (
