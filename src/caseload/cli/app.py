@@ -52,6 +52,9 @@ COMMANDS: dict[str, CommandEntry] = {
         "scorecard", "scorecard", "The five-area scorecard on a date, by service area."
     ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
+    "forecast": CommandEntry(
+        "forecast", "app", "Demand forecast, the posts it needs, and its backtest."
+    ),
     "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
     "db": CommandEntry("db", "app", "Set up and upgrade the database."),
     "census": CommandEntry(

@@ -217,4 +217,10 @@ def published_rates(code: str | None, region: str | None, *, since: int = 2019) 
                 "cin_rate": pl.Float64,
             }
         )
-    return pl.concat(parts).sort("year", "area")
+    order = {"council": 0, "region": 1, "England": 2}
+    return (
+        pl.concat(parts)
+        .with_columns(pl.col("area").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+        .sort("year", "_o")
+        .drop("_o")
+    )

@@ -485,6 +485,13 @@ def _gap(needed: Shown, funded: float | None) -> Shown:
     return round(needed - round(funded, 1), 1)
 
 
+def _span(history: pl.DataFrame) -> str | None:
+    first, last = history["month"].min(), history["month"].max()
+    if not isinstance(first, date) or not isinstance(last, date):
+        return None
+    return f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+
+
 def demand_view(
     engine: Engine,
     principal: Principal,
@@ -517,6 +524,7 @@ def demand_view(
         "suppressed": suppress,
         "history_from": _month(history["month"].min()) if history.height else None,  # type: ignore[arg-type]
         "last_month": _month(history["month"].max()) if history.height else None,  # type: ignore[arg-type]
+        "records_span": _span(history),
         "enough_history": enough,
         "series": _series(figures, suppress),
         "context": _context_rates(figures, suppress),
