@@ -177,6 +177,11 @@ TABLE: tuple[Row, ...] = (
     # on it.
     row("GET",  "/scorecard",            200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/scorecard",     200,    200,    200,    200,    403,    200),
+    # Demand and posts (docs/web/planning.md): every role with aggregate figures, small numbers
+    # hidden for the elected member.
+    row("GET",  "/planning/demand",      200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/forecast/demand", 200,  200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/forecast/backtest", 200, 200,   200,    200,    403,    200),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth

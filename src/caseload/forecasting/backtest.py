@@ -30,6 +30,8 @@ from caseload.forecasting.demand import (
 )
 
 DEFAULT_BACK_MONTHS = 12
+TOLERANCE = 1e-6
+"""Counts are whole numbers: a band edge within a millionth of one (floating point) holds it."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,10 @@ def backtest(
         forecast.join(actual.rename({"value": "actual"}), on=["month", "series"], how="inner")
         .with_columns(
             (pl.col("p50") - pl.col("actual")).alias("error"),
-            ((pl.col("actual") >= pl.col("p10")) & (pl.col("actual") <= pl.col("p90"))).alias(
-                "inside"
-            ),
+            (
+                (pl.col("actual") >= pl.col("p10") - TOLERANCE)
+                & (pl.col("actual") <= pl.col("p90") + TOLERANCE)
+            ).alias("inside"),
         )
         .select("month", "series", "actual", "p10", "p50", "p90", "error", "inside")
     )
