@@ -84,6 +84,7 @@ class ReportFigures:
     targets: dict[str, Target] = field(default_factory=dict)
     stored: list[StoredScorecard] = field(default_factory=list)
     practice: PracticeDay | None = None
+    demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
 
     @property
     def short_name(self) -> str:
