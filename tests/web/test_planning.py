@@ -4,7 +4,10 @@ numbers in the address are answered 400."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from caseload.auth.roles import AccountRole
+from caseload.services.demand import cli_principal, demand_view
 from caseload.web.templating import visible_text
 
 from .council import WebCouncil
@@ -79,3 +82,15 @@ def test_bad_months_are_400(shared_council: WebCouncil) -> None:
     for value in ("0", "61", "abc"):
         assert client.get(f"/api/v1/forecast/demand?months={value}").status_code == 400
     assert client.get("/api/v1/forecast/backtest?from=9999-12-31").status_code == 400
+
+
+def test_the_api_is_the_services_context_for_the_same_day(shared_council: WebCouncil) -> None:
+    client = shared_council.client(AccountRole.LEADER)
+    data = client.get("/api/v1/forecast/demand?as_at=2026-07-31").json()
+    engine = shared_council.engine
+    expected = demand_view(
+        engine, cli_principal(engine, shared_council.code), as_at=date(2026, 7, 31)
+    )
+    assert data["posts"] == expected["posts"]
+    assert data["series"] == expected["series"]
+    assert data["context"]["council"] == expected["context"]["council"]

@@ -402,10 +402,24 @@ def _context_rates(figures: DemandFigures, suppress: bool) -> dict[str, Any]:
         }
         for row in figures.published.iter_rows(named=True)
     ]
+    areas = list(dict.fromkeys(row["name"] for row in published))
+    by_year: dict[int, dict[str, dict[str, Any]]] = {}
+    for row in published:
+        by_year.setdefault(row["year"], {})[row["name"]] = row
+    published_by_year = [
+        {
+            "year": year,
+            "referral_rates": [by_year[year].get(a, {}).get("referral_rate") for a in areas],
+            "cin_rates": [by_year[year].get(a, {}).get("cin_rate") for a in areas],
+        }
+        for year in sorted(by_year)
+    ]
     return {
         "population_of": figures.population_name,
         "council": council_rows,
         "published": published,
+        "published_areas": areas,
+        "published_by_year": published_by_year,
         "release": dfe_context.CONTEXT_RELEASE,
         "note": (
             "Rates are per 10,000 children aged 0 to 17. DfE counts referrals in the year to 31 "
@@ -419,6 +433,8 @@ def _context_rates(figures: DemandFigures, suppress: bool) -> dict[str, Any]:
 
 def _posts(figures: DemandFigures, suppress: bool) -> dict[str, Any]:
     horizons = [{"key": key, "label": label} for key, label, _ in figures.posts]
+    # The last gap is at the furthest middle (P50) forecast, not the high one.
+    middle = len(horizons) - 2 if len(horizons) > 2 else len(horizons) - 1
     first = figures.posts[0][2]
     rows: list[dict[str, Any]] = []
     for index, post in enumerate(first["post"].to_list()):
@@ -440,7 +456,7 @@ def _posts(figures: DemandFigures, suppress: bool) -> dict[str, Any]:
                 "cases": cases,
                 "needed": needed,
                 "gap_now": _gap(needed[0], base["funded_fte"]),
-                "gap_last": _gap(needed[-1], base["funded_fte"]),
+                "gap_last": _gap(needed[middle], base["funded_fte"]),
             }
         )
     totals = [frame.select(pl.col("fte_needed").sum()).item() for _, _, frame in figures.posts]
@@ -455,7 +471,7 @@ def _posts(figures: DemandFigures, suppress: bool) -> dict[str, Any]:
         "cases": [_shown_count(c, suppress) for c in total_cases],
         "needed": needed_total,
         "gap_now": _gap(needed_total[0], funded),
-        "gap_last": _gap(needed_total[-1], funded),
+        "gap_last": _gap(needed_total[middle], funded),
     }
     targets = [
         {
@@ -468,6 +484,7 @@ def _posts(figures: DemandFigures, suppress: bool) -> dict[str, Any]:
     ]
     return {
         "horizons": horizons,
+        "gap_label": horizons[middle]["label"],
         "rows": rows,
         "total": total,
         "targets": targets,
@@ -483,6 +500,18 @@ def _gap(needed: Shown, funded: float | None) -> Shown:
     if isinstance(needed, str) or needed is None or funded is None:
         return needed if isinstance(needed, str) else None
     return round(needed - round(funded, 1), 1)
+
+
+def _caution(forecast: model.DemandForecast) -> str | None:
+    """A warning in plain words when the records are too short for a monthly pattern."""
+    used = max((fit.months_used for fit in forecast.fits), default=0)
+    if not forecast.fits or used >= model.SEASONAL_MONTHS:
+        return None
+    return (
+        f"Only {used} months of complete records: too few to see the usual pattern of the "
+        "year, and a trend over so short a time can run far off. Treat the years ahead as a "
+        "rough guide until two full years of records are loaded."
+    )
 
 
 def _span(history: pl.DataFrame) -> str | None:
@@ -526,6 +555,7 @@ def demand_view(
         "last_month": _month(history["month"].max()) if history.height else None,  # type: ignore[arg-type]
         "records_span": _span(history),
         "enough_history": enough,
+        "caution": _caution(figures.forecast),
         "series": _series(figures, suppress),
         "context": _context_rates(figures, suppress),
         "posts": _posts(figures, suppress),

@@ -69,7 +69,7 @@ def section(context: dict[str, Any]) -> Section | None:
             for i, h in enumerate(horizons)
         ),
         Column("gap_now", "Gap now", ColumnKind.POINTS, 1),
-        Column("gap_last", f"Gap: {horizons[-1]['label']}", ColumnKind.POINTS, 1),
+        Column("gap_last", f"Gap: {posts['gap_label']}", ColumnKind.POINTS, 1),
     )
     rows = tuple(
         {

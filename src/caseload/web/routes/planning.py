@@ -75,7 +75,12 @@ def series_chart(series: dict[str, Any]) -> Chart | None:
     )
     if series["hidden"] or history.height == 0:
         return None
-    return fan_chart(history, forecast, title=series["label"], y_label=series["unit"].capitalize())
+    return fan_chart(
+        history,
+        forecast,
+        title="Month by month: records (solid line), middle forecast (dashed), P10 to P90 (shaded)",
+        y_label=series["unit"].capitalize(),
+    )
 
 
 @router.get("/planning/demand", response_class=HTMLResponse)
