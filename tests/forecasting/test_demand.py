@@ -9,6 +9,8 @@ from datetime import date
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caseload.forecasting.demand import (
     OPEN_CASES,
@@ -20,6 +22,7 @@ from caseload.forecasting.demand import (
     history_start,
     last_complete_month,
     monthly_demand,
+    open_cases_on,
     yearly_to_march,
 )
 
@@ -180,3 +183,37 @@ def test_years_to_march() -> None:
             "forecast": False,
         }
     ]
+
+
+def test_open_cases_on_a_day() -> None:
+    statuses = _statuses(
+        [
+            (1, "cin", date(2024, 1, 10), None),
+            (1, "cla", date(2024, 2, 1), None),  # looked after comes before child in need
+            (2, "care_leaver", date(2024, 1, 1), date(2024, 2, 1)),
+            (3, "assessment", date(2024, 2, 2), None),  # not yet open
+        ]
+    )
+    found = dict(open_cases_on(statuses, date(2024, 2, 1)).iter_rows())
+    assert found == {"cp": 0.0, "cla": 1.0, "cin": 0.0, "assessment": 0.0, "care_leaver": 1.0}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    level=st.integers(0, 500),
+    slope=st.integers(-3, 3),
+    season=st.lists(st.integers(-20, 20), min_size=11, max_size=11),
+    months=st.integers(24, 60),
+)
+def test_any_exact_trend_and_season_is_recovered(
+    level: int, slope: int, season: list[int], months: int
+) -> None:
+    effects = [*season, -sum(season)]
+    first = date(2020, 1, 1)
+    values = [
+        float(level + slope * t + effects[add_months(first, t).month - 1]) for t in range(months)
+    ]
+    fit, fitted, *_ = fit_series([add_months(first, t) for t in range(months)], values, 1)
+    assert fit.slope_per_year == pytest.approx(12 * slope, abs=1e-6)
+    assert fit.season == pytest.approx(effects, abs=1e-6)
+    assert fitted.tolist() == pytest.approx(values, abs=1e-6)

@@ -157,6 +157,31 @@ def monthly_demand(
     )
 
 
+def open_cases_on(statuses: pl.DataFrame, day: date) -> pl.DataFrame:
+    """case_type, cases: children open on ``day`` by case type, each child once under
+    :data:`CASE_PRECEDENCE` (as the monthly series count them); every type has a row."""
+    rank = {case: index for index, case in enumerate(CASE_PRECEDENCE)}
+    counted = (
+        statuses.filter(
+            pl.col("status").is_in(CASE_PRECEDENCE)
+            & (pl.col("start_date") <= day)
+            & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
+        )
+        .with_columns(pl.col("status").replace_strict(rank, return_dtype=pl.Int64).alias("_r"))
+        .group_by("child_id")
+        .agg(pl.col("_r").min())
+        .group_by("_r")
+        .agg(pl.len().cast(pl.Float64).alias("cases"))
+    )
+    grid = pl.DataFrame(
+        {"case_type": list(CASE_PRECEDENCE), "_r": list(range(len(CASE_PRECEDENCE)))},
+        schema={"case_type": pl.Utf8, "_r": pl.Int64},
+    )
+    return grid.join(counted, on="_r", how="left").select(
+        "case_type", pl.col("cases").fill_null(0.0)
+    )
+
+
 def history_start(monthly_referrals: pl.DataFrame, last: date) -> date:
     """The first month from which every month up to ``last`` has at least half the referrals of
     the median month in the year to ``last`` (``monthly_referrals``: month, value). The earlier

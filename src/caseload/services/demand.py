@@ -115,33 +115,6 @@ class DemandFigures:
     published: pl.DataFrame
 
 
-def open_on(statuses: pl.DataFrame, day: date) -> pl.DataFrame:
-    """case_type, cases: children open on ``day`` by case type (the same precedence as the
-    monthly series)."""
-    rank = {case: index for index, case in enumerate(model.CASE_PRECEDENCE)}
-    open_children = (
-        statuses.filter(
-            pl.col("status").is_in(model.CASE_PRECEDENCE)
-            & (pl.col("start_date") <= day)
-            & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
-        )
-        .with_columns(pl.col("status").replace_strict(rank, return_dtype=pl.Int64).alias("_r"))
-        .group_by("child_id")
-        .agg(pl.col("_r").min())
-        .group_by("_r")
-        .agg(pl.len().cast(pl.Float64).alias("cases"))
-    )
-    grid = pl.DataFrame(
-        {"case_type": list(model.CASE_PRECEDENCE), "_r": list(range(len(rank)))},
-        schema={"case_type": pl.Utf8, "_r": pl.Int64},
-    )
-    return (
-        grid.join(open_children, on="_r", how="left")
-        .select("case_type", pl.col("cases").fill_null(0.0))
-        .sort("case_type")
-    )
-
-
 def _staff(council: CouncilData, day: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Funded FTE (role, funded_fte) and FTE in post (role, fte, agency_fte) on ``day``."""
     data = council.census
@@ -175,7 +148,7 @@ def demand_figures(engine: Engine, council: CouncilData, as_at: date, months: in
         held = held_on(council.data, as_at, policy)
         mix = posts.case_mix(held, workers_on(council.data, as_at, policy))
         funded, in_post = _staff(council, as_at)
-        now = open_on(statuses, as_at)
+        now = model.open_cases_on(statuses, as_at)
         chosen: list[tuple[str, str, pl.DataFrame]] = [
             ("now", f"Now ({as_at.strftime('%-d %b %Y')})", now)
         ]
