@@ -133,7 +133,7 @@ def test_the_trend_is_the_days_own_measure_and_skips_days_before_the_records(
     middle = council.latest - timedelta(days=200)
     days = [too_early, middle, council.latest]
     trend = practice_trend(engine, authority_id=council.authority.id, days=days)
-    assert list(trend) == days
+    assert list(trend) == sorted(days)
     assert trend[too_early]["visits_on_time"] is None
     assert trend[too_early]["recording_on_time"] is None
     for day in (middle, council.latest):

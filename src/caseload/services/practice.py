@@ -14,7 +14,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -214,12 +213,17 @@ def _period(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
+    windows: pl.DataFrame | None = None,
 ) -> _Period:
+    """The period to ``as_at``; ``windows``: visit windows already worked out up to ``as_at``
+    or later, from the period's start or earlier (:func:`caseload.practice.visits.visit_windows`
+    reads any period inside them as known on its last day)."""
     data = council.data
     start = _months_before(as_at, PERIOD_MONTHS)
-    windows = visits.visit_windows(
-        data.statuses, records.visits, standards, calendar, as_at, since=start
-    )
+    if windows is None:
+        windows = visits.visit_windows(
+            data.statuses, records.visits, standards, calendar, as_at, since=start
+        )
     return _Period(
         start=start,
         audit_start=_months_before(as_at, AUDIT_MONTHS),
@@ -305,11 +309,12 @@ def _measures_on(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
+    windows: pl.DataFrame,
 ) -> dict[str, float | None]:
     """The four practice measures on ``as_at`` exactly as :meth:`PracticeDay.measure` gives
     them, leaving out a kind of record whose period starts before its first record (a measure
     over a period the records do not cover would count every visit or session as missed)."""
-    period = _period(council, records, standards, calendar, as_at)
+    period = _period(council, records, standards, calendar, as_at, windows)
     first_visit = _earliest(records.visits, "visit_date")
     first_session = _earliest(records.supervisions, "supervision_date")
     first_audit = _earliest(records.audits, "audit_date")
@@ -335,20 +340,32 @@ def practice_trend(
     engine: Engine, *, authority_id: int, days: Sequence[date]
 ) -> dict[date, dict[str, float | None]]:
     """The scorecard's practice measures on each of ``days`` (for a measure's trend), worked out
-    once per state of the council's data."""
+    once per state of the council's data, the visit windows once for all the days."""
     council = council_data(engine, authority_id=authority_id)
-    records = practice_records(engine, council)
-    standards = practice_standards()
-    calendar = working_calendar(standards)
+    chosen = tuple(sorted(set(days)))
 
-    trend: dict[date, dict[str, float | None]] = {}
-    for day in days:
-        measures: dict[str, float | None] = council.snapshots.reports.get_or_build(
-            (*council.key, "practice measures", day),
-            partial(_measures_on, council, records, standards, calendar, day),
+    def build() -> dict[date, dict[str, float | None]]:
+        if not chosen:
+            return {}
+        records = practice_records(engine, council)
+        standards = practice_standards()
+        calendar = working_calendar(standards)
+        windows = visits.visit_windows(
+            council.data.statuses,
+            records.visits,
+            standards,
+            calendar,
+            chosen[-1],
+            since=_months_before(chosen[0], PERIOD_MONTHS),
         )
-        trend[day] = measures
-    return trend
+        return {
+            day: _measures_on(council, records, standards, calendar, day, windows) for day in chosen
+        }
+
+    found: dict[date, dict[str, float | None]] = council.snapshots.reports.get_or_build(
+        (*council.key, "practice trend", chosen), build
+    )
+    return found
 
 
 def practice_summary(day: PracticeDay) -> dict[str, Any]:
