@@ -172,15 +172,30 @@ def windows(
 
     Given ``since``, the first day any figure will be read for, only the gaps that can hold a
     window falling due on or after it are built (their windows number from 1 at the first kept):
-    those still open within the longest interval of ``rules`` before it (:func:`reach_days`),
-    since a gap's windows all fall due by its closing event plus one interval. So a window due
-    in a period but met early, before the period began, is kept."""
+    those still open within the longest interval of the plan's kind before it
+    (:func:`reach_days`), since a gap's windows all fall due by its closing event plus one
+    interval. So a window due in a period but met early, before the period began, is kept."""
     event_columns = [c for c in events.columns if c not in ("child_id", "case_type")]
     when = pl.col(event_date)
     new_plan = (pl.col("plan_id") != pl.col("plan_id").shift(1)).fill_null(True)
+    cutoff = pl.col("_since")
     if since is not None:
-        since = since - timedelta(days=max((reach_days(i) for i in rules.values()), default=0))
-        plan_frame = plan_frame.filter(pl.col("plan_end").is_null() | (pl.col("plan_end") >= since))
+        reach: dict[str, int] = {}
+        for (case_type, _kind), interval in rules.items():
+            reach[case_type] = max(reach.get(case_type, 0), reach_days(interval))
+        cutoffs = pl.DataFrame(
+            {
+                "case_type": list(reach),
+                "_since": [since - timedelta(days=days) for days in reach.values()],
+            },
+            schema={"case_type": pl.Utf8, "_since": pl.Date},
+        )
+        plan_frame = plan_frame.join(cutoffs, on="case_type", how="left").with_columns(
+            pl.col("_since").fill_null(since)
+        )
+        plan_frame = plan_frame.filter(
+            pl.col("plan_end").is_null() | (pl.col("plan_end") >= cutoff)
+        )
     carried = events.with_row_index("_event").with_columns(pl.col("_event").cast(pl.Int64))
     matched = (
         carried.select("_event", "child_id", "case_type", event_date)
@@ -191,7 +206,7 @@ def windows(
     # Before ``since`` only each plan's last event (which opens the first gap kept) and the
     # number of events (which numbers the gaps) matter.
     before = (
-        matched.filter(when < since)
+        matched.filter(when < cutoff)
         .group_by("plan_id")
         .agg(
             when.max().alias("_before"),
@@ -209,7 +224,8 @@ def windows(
         )
     )
     if since is not None:
-        matched = matched.filter(when >= since)
+        matched = matched.filter(when >= cutoff).drop("_since")
+        plan_frame = plan_frame.drop("_since")
     matched = (
         matched.sort("plan_id", event_date, "_event")
         .filter(new_plan | (when != when.shift(1)))
