@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,17 @@ def practice_standards() -> PracticeStandards:
     return load_standards(Path(named)) if named else default_standards()
 
 
+def council_standards(council: CouncilData) -> PracticeStandards:
+    """:func:`practice_standards`, parsed once while the file stays as it is."""
+    named = (os.environ.get(STANDARDS_SETTING) or "").strip()
+    path = Path(named) if named else None
+    stamp = path.stat().st_mtime_ns if path is not None and path.is_file() else None
+    found: PracticeStandards = council.snapshots.policies.get_or_build(
+        ("practice standards", named, stamp), practice_standards
+    )
+    return found
+
+
 def practice_records(engine: Engine, council: CouncilData) -> PracticeRecords:
     """The council's practice records, read once per state of its data."""
 
@@ -213,17 +225,12 @@ def _period(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
-    windows: pl.DataFrame | None = None,
 ) -> _Period:
-    """The period to ``as_at``; ``windows``: visit windows already worked out up to ``as_at``
-    or later, from the period's start or earlier (:func:`caseload.practice.visits.visit_windows`
-    reads any period inside them as known on its last day)."""
     data = council.data
     start = _months_before(as_at, PERIOD_MONTHS)
-    if windows is None:
-        windows = visits.visit_windows(
-            data.statuses, records.visits, standards, calendar, as_at, since=start
-        )
+    windows = visits.visit_windows(
+        data.statuses, records.visits, standards, calendar, as_at, since=start
+    )
     return _Period(
         start=start,
         audit_start=_months_before(as_at, AUDIT_MONTHS),
@@ -239,7 +246,7 @@ def _period(
 
 
 def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -> PracticeDay:
-    standards = practice_standards()
+    standards = council_standards(council)
     calendar = working_calendar(standards)
     data = council.data
     period = _period(council, records, standards, calendar, as_at)
@@ -309,12 +316,11 @@ def _measures_on(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
-    windows: pl.DataFrame,
 ) -> dict[str, float | None]:
     """The four practice measures on ``as_at`` exactly as :meth:`PracticeDay.measure` gives
     them, leaving out a kind of record whose period starts before its first record (a measure
     over a period the records do not cover would count every visit or session as missed)."""
-    period = _period(council, records, standards, calendar, as_at, windows)
+    period = _period(council, records, standards, calendar, as_at)
     first_visit = _earliest(records.visits, "visit_date")
     first_session = _earliest(records.supervisions, "supervision_date")
     first_audit = _earliest(records.audits, "audit_date")
@@ -339,33 +345,19 @@ def _measures_on(
 def practice_trend(
     engine: Engine, *, authority_id: int, days: Sequence[date]
 ) -> dict[date, dict[str, float | None]]:
-    """The scorecard's practice measures on each of ``days`` (for a measure's trend), worked out
-    once per state of the council's data, the visit windows once for all the days."""
+    """The scorecard's practice measures on each of ``days`` (for a measure's trend), each day
+    worked out once per state of the council's data."""
     council = council_data(engine, authority_id=authority_id)
-    chosen = tuple(sorted(set(days)))
-
-    def build() -> dict[date, dict[str, float | None]]:
-        if not chosen:
-            return {}
-        records = practice_records(engine, council)
-        standards = practice_standards()
-        calendar = working_calendar(standards)
-        windows = visits.visit_windows(
-            council.data.statuses,
-            records.visits,
-            standards,
-            calendar,
-            chosen[-1],
-            since=_months_before(chosen[0], PERIOD_MONTHS),
+    records = practice_records(engine, council)
+    standards = council_standards(council)
+    calendar = working_calendar(standards)
+    trend: dict[date, dict[str, float | None]] = {}
+    for day in sorted(set(days)):
+        trend[day] = council.snapshots.reports.get_or_build(
+            (*council.key, "practice measures", day),
+            partial(_measures_on, council, records, standards, calendar, day),
         )
-        return {
-            day: _measures_on(council, records, standards, calendar, day, windows) for day in chosen
-        }
-
-    found: dict[date, dict[str, float | None]] = council.snapshots.reports.get_or_build(
-        (*council.key, "practice trend", chosen), build
-    )
-    return found
+    return trend
 
 
 def practice_summary(day: PracticeDay) -> dict[str, Any]:

@@ -91,7 +91,7 @@ class ReportFigures:
     stored: list[StoredScorecard] = field(default_factory=list)
     practice: PracticeDay | None = None
     practice_trend: dict[date, dict[str, float | None]] = field(default_factory=dict)
-    """The practice measures on each census date since the baseline and on the reporting date
+    """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
 
     @property
@@ -221,9 +221,7 @@ def _local(
             trend_days = [
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
-            practice_by_day = practice_trend(
-                engine, authority_id=authority_id, days=[*trend_days, reporting.as_at]
-            )
+            practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)

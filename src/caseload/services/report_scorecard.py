@@ -320,9 +320,12 @@ def _trend(
             "census years"
         )
     if spec.key in PRACTICE_MEASURES and figures.practice_trend:
-        points = tuple(
-            (_label(day), measures.get(spec.key))
-            for day, measures in sorted(figures.practice_trend.items())
+        points = (
+            *(
+                (_label(day), measures.get(spec.key))
+                for day, measures in sorted(figures.practice_trend.items())
+            ),
+            (_label(figures.as_at), current),
         )
         if sum(value is not None for _, value in points) >= 2:
             return points, "practice records"
