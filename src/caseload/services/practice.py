@@ -27,7 +27,7 @@ from caseload.practice import linked, reviews, supervision, visits
 from caseload.practice.calendar import WorkingCalendar, working_calendar
 from caseload.practice.standards import PracticeStandards, default_standards, load_standards
 from caseload.retention.flows import team_services
-from caseload.services.caseloads import CouncilData, council_data
+from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.storage import practice_frames
 from caseload.storage.engine import session_scope
 
@@ -404,8 +404,6 @@ def council_practice(
 ) -> PracticeDay:
     """The practice figures of a council (the only one when no code is given) on ``as_at``
     (default its data date), for the command line."""
-    from caseload.services.report_figures import only_council
-
     council = council_data(engine, authority_code=authority_code or only_council(engine))
     day = as_at or council.latest
     if day is None:

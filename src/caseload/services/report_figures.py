@@ -31,7 +31,7 @@ from caseload.errors import InvalidInputError, NotFoundError
 from caseload.reports.model import Audience
 from caseload.services import benchmarks, caseload_views, census_view
 from caseload.services.caseload_views import CaseloadsContext
-from caseload.services.caseloads import CouncilData, council_data
+from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
 from caseload.services.practice import (
     PracticeDay,
@@ -340,15 +340,3 @@ def _published(
         comparisons=comparisons,
         targets=workforce_targets(),
     )
-
-
-def only_council(engine: Engine) -> str:
-    """The code of the database's one council (a command given no ``--authority``)."""
-    with session_scope(engine) as session:
-        codes = [authority.code for authority in queries.authorities(session)]
-    if len(codes) != 1:
-        listed = ", ".join(codes[:10]) or "none"
-        raise InvalidInputError(
-            f"say which council with --authority (the database holds {len(codes)}: {listed})"
-        )
-    return codes[0]

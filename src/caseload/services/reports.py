@@ -31,8 +31,9 @@ from caseload.reports.model import ReportKind as ReportKind
 from caseload.services import audit, census_view, report_people, report_sections
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
+from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
-from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather, only_council
+from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,

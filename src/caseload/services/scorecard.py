@@ -26,8 +26,9 @@ from caseload.errors import NotFoundError
 from caseload.practice.linked import LINKED_METHOD
 from caseload.reports.model import Audience, Table
 from caseload.services import audit, caseload_views
+from caseload.services.caseloads import only_council
 from caseload.services.practice import PRACTICE_MEASURES
-from caseload.services.report_figures import ReportFigures, audience_principal, gather, only_council
+from caseload.services.report_figures import ReportFigures, audience_principal, gather
 from caseload.services.report_scorecard import AREAS, NO_DATA_YET, Measure
 from caseload.services.report_scorecard import scorecard as rated_measures
 from caseload.services.report_sections import headline
