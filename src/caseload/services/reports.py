@@ -31,6 +31,7 @@ from caseload.reports.model import ReportKind as ReportKind
 from caseload.services import audit, census_view, report_demand, report_people, report_sections
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
+from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
 from caseload.services.demand import demand_view
 from caseload.services.report_figures import (
@@ -38,7 +39,6 @@ from caseload.services.report_figures import (
     ReportFigures,
     audience_principal,
     gather,
-    only_council,
 )
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
