@@ -171,7 +171,8 @@ def fit_leaving_risk(
                 coefficient=float(row["coef"]),
             )
         )
-    means = {name: float(panel[name].cast(pl.Float64).mean() or 0.0) for name in COVARIATE_NAMES}
+    averages = panel.select(pl.col(name).cast(pl.Float64).mean() for name in COVARIATE_NAMES)
+    means = {name: float(averages[name][0] or 0.0) for name in COVARIATE_NAMES}
     model = LeavingRiskModel(
         as_at=as_at,
         observed_from=observed_from,
