@@ -325,13 +325,13 @@ def stay_conversations(
         ]
     ).with_columns((~pl.col("approaching_two_years")).alias("two_to_three_years"))
     fitted = model.fitted and bool(model.linked)
+    # At least four in five of those in post have a lower risk (themselves included in the count).
+    top = pl.lit(fitted) & (below / max(count, 1) >= 1 - top_share - 1e-9)
     frame = (
         now.join(before, on=key, how="left")
         .join(point, on="worker_id", how="left")
         .with_columns(
-            (pl.lit(fitted) & (below >= top_share * count) if count else pl.lit(False)).alias(
-                "top_fifth"
-            ),
+            top.alias("top_fifth"),
             (
                 pl.lit(fitted)
                 & (pl.col("relative_risk") > 1.0)
