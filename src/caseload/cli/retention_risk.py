@@ -72,6 +72,8 @@ def model(
         ],
     )
     console.print(f"Concordance index {context['concordance_words']}", highlight=False)
+    if context["struggled"]:
+        console.print(context["struggled"], highlight=False)
     console.print(context["caveat"], highlight=False)
 
 

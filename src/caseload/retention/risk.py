@@ -24,6 +24,7 @@ It is association, not cause (:data:`CAVEAT`). Frames in, frames and dataclasses
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -79,6 +80,9 @@ class LeavingRiskModel:
     why_not: str | None = None
     caveat: str = CAVEAT
     penalizer: float = PENALIZER
+    struggled: bool = False
+    """lifelines warned that the fit was hard (a condition nearly separates leavers from
+    stayers, usually with few leavers): the ranges are wide and the ratios shaky."""
 
     def ratio(self, name: str) -> HazardRatio:
         return next(r for r in self.ratios if r.covariate.name == name)
@@ -146,14 +150,17 @@ def fit_leaving_risk(
     ).select("_id", "start", "stop", "event", *varying)
     frame = pd.DataFrame({name: chosen[name].to_numpy() for name in chosen.columns})
     fitter = CoxTimeVaryingFitter(penalizer=penalizer)
-    fitter.fit(
-        frame,
-        id_col="_id",
-        event_col="event",
-        start_col="start",
-        stop_col="stop",
-        show_progress=False,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitter.fit(
+            frame,
+            id_col="_id",
+            event_col="event",
+            start_col="start",
+            stop_col="stop",
+            show_progress=False,
+        )
+    struggled = any("converg" in type(w.message).__name__.lower() for w in caught)
     summary: Any = fitter.summary
     ratios = []
     for covariate in COVARIATES:
@@ -184,6 +191,7 @@ def fit_leaving_risk(
         concordance=None,
         means=means,
         penalizer=penalizer,
+        struggled=struggled,
     )
     scored = with_relative_risk(panel, model)
     return replace(model, concordance=concordance_index(scored))

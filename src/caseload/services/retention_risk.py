@@ -16,6 +16,7 @@ and kept in the council snapshot."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -126,6 +127,7 @@ class ModelContext(TypedDict):
     person_months: int
     concordance: float | None
     concordance_words: str
+    struggled: str | None
     ratios: list[RatioRow]
     caveat: str
     protected_characteristics: str
@@ -134,6 +136,12 @@ class ModelContext(TypedDict):
 NEVER_USED = (
     "The model never uses age, sex, ethnicity, disability, religion or any other protected "
     "characteristic, and maternity or paternity leave is not counted as absence."
+)
+
+
+STRUGGLED = (
+    "The records hold few leavers for some of these conditions, so the model found them hard to "
+    "tell apart: read the ratios with care, and look at how wide their ranges are."
 )
 
 
@@ -184,6 +192,7 @@ def model_context(council: CouncilData, found: Fitted) -> ModelContext:
         "person_months": model.person_months,
         "concordance": _round(model.concordance),
         "concordance_words": _concordance_words(model.concordance),
+        "struggled": STRUGGLED if model.struggled else None,
         "ratios": [
             {
                 "covariate": r.covariate.name,
@@ -264,7 +273,8 @@ def stay_context(council: CouncilData, found: Fitted) -> StayContext:
                 "team": row["team"],
                 "href": f"/workers/{worker_id}",
                 "started": row["started"].isoformat(),
-                "years": round(float(row["years"]), 1),
+                # Whole tenths, cut not rounded: 2.97 years is 2.9, still under three.
+                "years": math.floor(float(row["years"]) * 10) / 10,
                 "relative_risk": round(float(row["relative_risk"]), 2),
                 "reasons": reasons_words(row, found.model),
             }
@@ -302,7 +312,15 @@ def stay_view(
 ) -> StayContext:
     """The stay-conversation list on ``as_at`` (default the data date), written to the audit
     trail (``action`` "export" for a download) with the ids of everyone on it."""
-    audit.require(engine, principal, Permission.VIEW_STAY_CONVERSATIONS, "stay_conversations")
+    if not principal.can(Permission.VIEW_STAY_CONVERSATIONS):
+        raise audit.refuse(
+            engine,
+            principal,
+            "view",
+            "stay_conversations",
+            None,
+            f"the {principal.role.label.lower()} role cannot see the stay-conversation list",
+        )
     council = _council_of(engine, principal)
     context = stay_context(council, fitted(council, as_at))
     _record_view(engine, principal, context, action)
