@@ -246,19 +246,23 @@ class StayContext(TypedDict):
     risk_used: bool
     people: list[StayRow]
     how_chosen: list[str]
+    risk_tests_note: str
     caveat: str
     protected_characteristics: str
 
 
 HOW_CHOSEN = [
-    "Own social work staff in post on the day who are approaching two years' service (within "
-    "six months) or between two and three years, when leaving peaks;",
-    "or whose leaving risk, from the model, is higher than that of at least four in five of "
-    "their colleagues (the top fifth);",
-    "or whose risk is at least one and a half times what it was six months ago, and above average.",
-    "The two risk tests are used only when the model finds a working condition clearly linked "
-    "with leaving in the council's records (its whole 95% range above 1).",
+    "are approaching two years' service (within six months) or have between two and three "
+    "years, when leaving peaks;",
+    "or have a leaving risk, from the model, higher than that of at least four in five of their "
+    "colleagues (the top fifth);",
+    "or have a leaving risk at least one and a half times what it was six months ago, and above "
+    "average.",
 ]
+RISK_TESTS_NOTE = (
+    "The two risk tests are used only when the model finds a working condition clearly linked "
+    "with leaving in the council's records (its whole 95% range above 1)."
+)
 
 
 def stay_context(council: CouncilData, found: Fitted) -> StayContext:
@@ -289,6 +293,7 @@ def stay_context(council: CouncilData, found: Fitted) -> StayContext:
         "risk_used": found.model.fitted and bool(found.model.linked),
         "people": people,
         "how_chosen": HOW_CHOSEN,
+        "risk_tests_note": RISK_TESTS_NOTE,
         "caveat": found.model.caveat,
         "protected_characteristics": NEVER_USED,
     }
