@@ -88,6 +88,25 @@ def test_the_leaders_view_is_audited_with_the_people_listed(council: WebCouncil)
         assert view.detail["as_at"] == listed["as_at"]
 
 
+def test_the_download_holds_the_list_and_is_recorded(shared_council: WebCouncil) -> None:
+    client = shared_council.client(AccountRole.LEADER)
+    listed = client.get("/api/v1/retention/stay").json()
+    before = last_event_id(shared_council.engine)
+    answer = client.get("/retention/stay/download?format=csv")
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"].endswith(
+        f'filename="stay_conversations-{listed["as_at"]}.csv"'
+    )
+    lines = answer.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Name,Worker id,Team")
+    assert len(lines) == 1 + len(listed["people"])
+    (recorded,) = events(shared_council.engine, after=before)
+    assert (recorded.action, recorded.target_type) == ("export", "stay_conversations")
+    assert recorded.detail["worker_ids"] == [p["worker_id"] for p in listed["people"]]
+    refused = shared_council.client(AccountRole.ANALYST).get("/retention/stay/download")
+    assert refused.status_code == 403
+
+
 def test_page_api_and_command_agree_on_the_same_day(
     shared_council: WebCouncil,
     monkeypatch: pytest.MonkeyPatch,

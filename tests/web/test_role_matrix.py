@@ -185,6 +185,7 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/api/v1/retention/model", 200,  200,    200,    200,    403,    403),
     row("GET",  "/retention/stay",       403,    200,    403,    403,    403,    403),
     row("GET",  "/api/v1/retention/stay", 403,   200,    403,    403,    403,    403),
+    row("GET",  "/retention/stay/download", 403, 200,    403,    403,    403,    403),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth

@@ -28,6 +28,7 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.domain.dates import reporting_date
 from caseload.errors import NotFoundError
+from caseload.exporters.tables import Cell
 from caseload.retention.covariates import person_months
 from caseload.retention.episodes import service_episodes
 from caseload.retention.flows import approaching_two_years, team_services
@@ -41,6 +42,7 @@ from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.services.caseloads import REPORTING_DATE_FIELD, CouncilData, council_data
 from caseload.services.report_figures import only_council
+from caseload.services.table_download import TableFile, table_file
 from caseload.storage import queries
 from caseload.storage.engine import session_scope
 
@@ -299,37 +301,75 @@ def stay_context(council: CouncilData, found: Fitted) -> StayContext:
     }
 
 
-def _record_view(
-    engine: Engine, who: Principal | Actor, context: StayContext, action: str = "view"
-) -> None:
+def _record_view(engine: Engine, who: Principal | Actor, context: StayContext) -> None:
     audit.record(
         engine,
         who,
-        action,
+        "view",
         "stay_conversations",
         None,
         {"as_at": context["as_at"], "worker_ids": [p["worker_id"] for p in context["people"]]},
     )
 
 
-def stay_view(
-    engine: Engine, principal: Principal, *, as_at: date | None = None, action: str = "view"
-) -> StayContext:
-    """The stay-conversation list on ``as_at`` (default the data date), written to the audit
-    trail (``action`` "export" for a download) with the ids of everyone on it."""
+def _stay_allowed(engine: Engine, principal: Principal, action: str) -> None:
     if not principal.can(Permission.VIEW_STAY_CONVERSATIONS):
         raise audit.refuse(
             engine,
             principal,
-            "view",
+            action,
             "stay_conversations",
             None,
             f"the {principal.role.label.lower()} role cannot see the stay-conversation list",
         )
+
+
+def stay_view(engine: Engine, principal: Principal, *, as_at: date | None = None) -> StayContext:
+    """The stay-conversation list on ``as_at`` (default the data date), written to the audit
+    trail with the ids of everyone on it."""
+    _stay_allowed(engine, principal, "view")
     council = _council_of(engine, principal)
     context = stay_context(council, fitted(council, as_at))
-    _record_view(engine, principal, context, action)
+    _record_view(engine, principal, context)
     return context
+
+
+STAY_FILE_COLUMNS = ("Name", "Worker id", "Team", "Service (years)", "Relative risk", "Why")
+
+
+def stay_download(
+    engine: Engine, principal: Principal, file_format: str, *, as_at: date | None = None
+) -> TableFile:
+    """The stay-conversation list as Excel or CSV, recorded as an export with the ids of
+    everyone in it."""
+    _stay_allowed(engine, principal, "export")
+    council = _council_of(engine, principal)
+    context = stay_context(council, fitted(council, as_at))
+    rows: list[list[Cell]] = [
+        [
+            p["name"],
+            p["worker_id"],
+            p["team"],
+            p["years"],
+            p["relative_risk"] if context["risk_used"] else None,
+            "; ".join(p["reasons"]),
+        ]
+        for p in context["people"]
+    ]
+    return table_file(
+        engine,
+        principal,
+        what="stay_conversations",
+        title="Stay conversations",
+        day=date.fromisoformat(context["as_at"]),
+        columns=STAY_FILE_COLUMNS,
+        rows=rows,
+        file_format=file_format,
+        detail={
+            "as_at": context["as_at"],
+            "worker_ids": [p["worker_id"] for p in context["people"]],
+        },
+    )
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -4,15 +4,24 @@ service context (:mod:`caseload.services.retention_risk`), so the two never disa
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import altair as alt
 import polars as pl
-from fastapi import APIRouter, Request, Security
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Query, Request, Security
+from fastapi.responses import HTMLResponse, Response
 
 from caseload.auth.roles import Permission
-from caseload.services.retention_risk import ModelContext, StayContext, model_view, stay_view
+from caseload.services.retention_risk import (
+    ModelContext,
+    StayContext,
+    model_view,
+    stay_download,
+    stay_view,
+)
 from caseload.web.charts import PALETTE, Chart, _svg
 from caseload.web.deps import ApiUser, AsAt, CurrentUser, EngineDep
+from caseload.web.downloads import file_response
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
 
@@ -93,6 +102,17 @@ def stay_page(
 ) -> HTMLResponse:
     context = stay_view(engine, principal, as_at=as_at)
     return render(request, "retention_risk_stay.html", dict(context))
+
+
+@router.get("/retention/stay/download")
+def stay_file(
+    engine: EngineDep,
+    principal: CurrentUser,
+    as_at: AsAt,
+    file_format: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """The stay-conversation list as Excel or CSV (recorded as an export)."""
+    return file_response(stay_download(engine, principal, file_format, as_at=as_at))
 
 
 @api.get("/retention/model", response_model=ModelContext, responses=ERRORS)
