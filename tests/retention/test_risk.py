@@ -21,6 +21,8 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from caseload.caseloads.policy import default_policy
 from caseload.domain.caseload_data import CaseloadData
@@ -468,3 +470,40 @@ def test_the_stay_list_takes_the_two_year_point_the_top_fifth_and_rising_risk() 
         "reaches two years' service on 1 September 2024, when leaving peaks"
     ]
     assert math.isclose(second["risk_six_months_ago"], 1.0)
+
+
+@st.composite
+def _scored(draw: st.DrawFn) -> pl.DataFrame:
+    """Up to 12 people, one interval each, some leaving, with risks."""
+    size = draw(st.integers(min_value=2, max_value=12))
+    stops = draw(st.lists(st.integers(1, 30), min_size=size, max_size=size))
+    left = draw(st.lists(st.booleans(), min_size=size, max_size=size))
+    risks = draw(
+        st.lists(st.floats(0.1, 10.0, allow_nan=False), min_size=size, max_size=size, unique=True)
+    )
+    return pl.DataFrame(
+        {
+            "worker_id": list(range(size)),
+            "episode": [1] * size,
+            "start": [0] * size,
+            "stop": stops,
+            "event": left,
+            "relative_risk": risks,
+        }
+    )
+
+
+@given(_scored())
+def test_concordance_is_a_share_and_reversing_the_risk_reverses_it(scored: pl.DataFrame) -> None:
+    found = concordance_index(scored)
+    reversed_risk = concordance_index(
+        scored.with_columns((1 / pl.col("relative_risk")).alias("relative_risk"))
+    )
+    if found is None:
+        assert reversed_risk is None
+        return
+    assert 0.0 <= found <= 1.0
+    # With no tied risks every pair is decided, so the two orders add up to one.
+    assert reversed_risk is not None and math.isclose(found + reversed_risk, 1.0)
+    doubled = concordance_index(scored.with_columns(pl.col("relative_risk") * 2))
+    assert doubled == found
