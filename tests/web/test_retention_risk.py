@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine
 
 from caseload.auth.roles import AccountRole
+from caseload.caseloads.position import active_on, held_on, workers_on
+from caseload.caseloads.workload import worker_caseloads
 from caseload.cli.app import main
-from caseload.retention.covariates import COVARIATE_NAMES
+from caseload.retention.covariates import COVARIATE_NAMES, month_starts, over_cap_on
+from caseload.services.caseloads import council_data
 
 from .council import WebCouncil
 from .people_helpers import events, last_event_id
@@ -146,3 +150,27 @@ def test_a_day_after_the_data_date_is_refused(shared_council: WebCouncil) -> Non
     answer = client.get("/api/v1/retention/model?as_at=2030-01-01")
     assert answer.status_code == 400
     assert date.fromisoformat(client.get("/api/v1/retention/model").json()["as_at"])
+
+
+def test_months_over_cap_use_the_caseload_pages_own_test(shared_council: WebCouncil) -> None:
+    """On each month's first day of the year, the workers the panel counts as over their cap are
+    exactly those the caseloads' workload (:func:`worker_caseloads`, which the caseloads page
+    and the over-cap alerts use) marks over their case cap."""
+    council = council_data(shared_council.engine, authority_code=shared_council.code)
+    assert council.latest is not None
+    data, policy = council.data, council.policy.policy
+    days = month_starts(date(council.latest.year - 1, council.latest.month, 1), council.latest)
+    found = over_cap_on(data, policy, days)
+    seen = 0
+    for day in days:
+        workload = worker_caseloads(
+            workers_on(data, day, policy),
+            held_on(data, day, policy),
+            active_on(data.allocations, day),
+            policy,
+        )
+        page = set(workload.filter(pl.col("over_case_cap"))["worker_id"].to_list())
+        panel = set(found.filter(pl.col("month") == day)["worker_id"].to_list())
+        assert panel == page, day
+        seen += len(page)
+    assert seen > 0, "the synthetic council has workers over their cap on some first day"

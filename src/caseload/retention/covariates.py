@@ -38,10 +38,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from caseload.caseloads.definitions import CENSUS_ROLES
+from caseload.caseloads.definitions import CENSUS_ROLES, over_case_cap
 from caseload.caseloads.policy import CaseloadPolicy
-from caseload.caseloads.position import CaseloadData, active_on, held_on, workers_on
-from caseload.caseloads.workload import worker_caseloads
+from caseload.caseloads.position import ALLOCATED, CaseloadData, active_on, workers_on
 from caseload.retention.flows import OWN
 
 SICKNESS = "SIC"
@@ -142,21 +141,24 @@ def month_starts(first: date, last: date) -> list[date]:
 
 def over_cap_on(data: CaseloadData, policy: CaseloadPolicy, days: Sequence[date]) -> pl.DataFrame:
     """worker_id, month, over_cap: the workers over their case cap on each day, by the caseload
-    pages' own definition (the position and workload of the day, then
-    :func:`~caseload.caseloads.definitions.over_case_cap`). One position per day: a loop over
+    pages' own definition: the day's position (:func:`~caseload.caseloads.position.workers_on`,
+    which gives each worker's cap) and cases (allocated-worker allocations active on the day,
+    as :func:`~caseload.caseloads.position.held_on` counts them), tested with
+    :func:`~caseload.caseloads.definitions.over_case_cap`. One position per day: a loop over
     days, never over workers."""
+    allocated = data.allocations.filter(pl.col("role") == ALLOCATED)
     found = []
     for day in days:
-        caseloads = worker_caseloads(
-            workers_on(data, day, policy),
-            held_on(data, day, policy),
-            active_on(data.allocations, day),
-            policy,
+        cases = (
+            active_on(allocated, day)
+            .group_by("worker_id")
+            .agg(pl.len().cast(pl.Int64).alias("cases"))
         )
+        position = workers_on(data, day, policy).join(cases, on="worker_id", how="left")
         found.append(
-            caseloads.filter(pl.col("over_case_cap").fill_null(False)).select(
-                "worker_id", pl.lit(day, dtype=pl.Date).alias("month")
-            )
+            position.with_columns(pl.col("cases").fill_null(0))
+            .filter(over_case_cap().fill_null(False))
+            .select("worker_id", pl.lit(day, dtype=pl.Date).alias("month"))
         )
     schema = {"worker_id": pl.Int64, "month": pl.Date}
     frames = [f.cast(schema) for f in found]  # type: ignore[arg-type]
