@@ -43,6 +43,8 @@ def test_the_leader_reads_the_model_and_the_stay_list(visitor: Open) -> None:
     v.page.set_viewport_size({"width": 390, "height": 844})
     v.screenshot("retention-stay-phone")
     assert v.page.evaluate("document.documentElement.scrollWidth") <= 391
+    v.visit("/retention/model", "retention-model-phone")
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 391
     assert not v.problems, v.problems
 
 
