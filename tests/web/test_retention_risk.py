@@ -143,6 +143,8 @@ def test_page_api_and_command_agree_on_the_same_day(
         "stay_conversations",
     )
     assert recorded.detail["worker_ids"] == [p["worker_id"] for p in stay["people"]]
+    assert main(["retention-risk", "model", "--as-at", "2030-01-01"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_a_day_after_the_data_date_is_refused(shared_council: WebCouncil) -> None:

@@ -224,10 +224,12 @@ def concordance_index(scored: pl.DataFrame) -> float | None:
         pl.col("stop").alias("_when"),
         pl.col("relative_risk").alias("_risk"),
     )
-    pairs = leavings.join(keyed, how="cross").filter(
+    pairs = leavings.join_where(
+        keyed,
+        pl.col("start") < pl.col("_when"),
+        pl.col("stop") >= pl.col("_when"),
+    ).filter(
         ~((pl.col("worker_id") == pl.col("_who")) & (pl.col("episode") == pl.col("_which")))
-        & (pl.col("start") < pl.col("_when"))
-        & (pl.col("stop") >= pl.col("_when"))
         & ~(pl.col("event") & (pl.col("stop") == pl.col("_when")))
     )
     if pairs.height == 0:
