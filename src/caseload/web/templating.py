@@ -31,6 +31,8 @@ NAVIGATION = (
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
     ("/planning/demand", "Demand and posts", Permission.VIEW_AGGREGATES),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
+    ("/retention/model", "Leaving risk", Permission.VIEW_LEAVING_RISK),
+    ("/retention/stay", "Stay conversations", Permission.VIEW_STAY_CONVERSATIONS),
     ("/allocation", "Allocation", Permission.ALLOCATE),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),

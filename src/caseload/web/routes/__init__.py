@@ -15,6 +15,7 @@ from caseload.web.routes import (
     planning,
     practice,
     reports,
+    retention_risk,
     scorecard,
     session,
     workforce,
@@ -32,6 +33,7 @@ ROUTERS = [
     practice.router,
     planning.router,
     reports.router,
+    retention_risk.router,
     data.router,
     admin.router,
     glossary.router,
@@ -39,5 +41,6 @@ ROUTERS = [
     api_people.router,
     scorecard.api,
     planning.api,
+    retention_risk.api,
     api_docs.router,
 ]
