@@ -40,8 +40,12 @@ from caseload.retention.risk import (
 )
 from caseload.services import audit
 from caseload.services.audit import Actor
-from caseload.services.caseloads import REPORTING_DATE_FIELD, CouncilData, council_data
-from caseload.services.report_figures import only_council
+from caseload.services.caseloads import (
+    REPORTING_DATE_FIELD,
+    CouncilData,
+    council_data,
+    only_council,
+)
 from caseload.services.table_download import TableFile, table_file
 from caseload.storage import queries
 from caseload.storage.engine import session_scope
