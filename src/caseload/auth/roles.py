@@ -58,6 +58,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
+    VIEW_HEALTH_CHECK = "view_health_check"
+    """The staff health check's shown results (which groups depends on the role)."""
 
 
 _P = Permission
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.MANAGE_USERS,
             _P.MANAGE_POLICY,
             _P.VIEW_AUDIT,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
     AccountRole.LEADER: frozenset(
@@ -87,16 +90,29 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_DATA_QUALITY,
             _P.PUBLIC_REPORTS,
             _P.INTERNAL_REPORTS,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_PEOPLE,
+            _P.ALLOCATE,
+            _P.VIEW_HEALTH_CHECK,
+        }
     ),
     AccountRole.ANALYST: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_RETURN_CHECKS, _P.VIEW_DATA_QUALITY}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_RETURN_CHECKS,
+            _P.VIEW_DATA_QUALITY,
+            _P.VIEW_HEALTH_CHECK,
+        }
     ),
-    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
-    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),
+    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD, _P.VIEW_HEALTH_CHECK}),
+    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS, _P.VIEW_HEALTH_CHECK}),
 }
 
 # Roles that see every team; the others are limited to their own teams or their own record.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from math import sqrt
 
 import polars as pl
@@ -390,4 +391,32 @@ def team_link(summary: Summary, measures: pl.DataFrame) -> TeamLink:
         teams=rows.height,
         turnover_correlation=correlation("turnover"),
         caseload_correlation=correlation("average_caseload"),
+    )
+
+
+def team_turnover(spells: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Each team's own staff on ``start`` (headcount) and those who left the council from the team
+    after ``start`` up to ``end``: team, headcount, leavers, turnover (leavers / headcount).
+    ``spells``: worker_id, contract, team, start_date, end_date, end_reason."""
+    own = spells.filter(pl.col("contract") == "own")
+    on_day = own.filter(
+        (pl.col("start_date") <= start)
+        & (pl.col("end_date").is_null() | (pl.col("end_date") >= start))
+    )
+    headcount = on_day.group_by("team").agg(pl.col("worker_id").n_unique().alias("headcount"))
+    leavers = (
+        own.filter(
+            (pl.col("end_reason") == "left")
+            & (pl.col("end_date") > start)
+            & (pl.col("end_date") <= end)
+            & pl.col("worker_id").is_in(on_day["worker_id"].implode())
+        )
+        .group_by("team")
+        .agg(pl.col("worker_id").n_unique().alias("leavers"))
+    )
+    return (
+        headcount.join(leavers, on="team", how="left")
+        .with_columns(pl.col("leavers").fill_null(0).cast(pl.Int64))
+        .with_columns((pl.col("leavers") / pl.col("headcount")).alias("turnover"))
+        .sort("team")
     )
