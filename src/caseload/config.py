@@ -186,7 +186,8 @@ def survey_minimum(environ: Mapping[str, str] | None = None) -> int:
         return DEFAULT_SURVEY_MINIMUM
     if not raw.isdigit() or not 2 <= int(raw) <= 100:
         raise ConfigurationError(
-            f"CASELOAD_SURVEY_MINIMUM must be a whole number of responses from 2 to 100, not {raw!r}"
+            "CASELOAD_SURVEY_MINIMUM must be a whole number of responses from 2 to 100, "
+            f"not {raw!r}"
         )
     return int(raw)
 

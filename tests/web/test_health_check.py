@@ -25,7 +25,7 @@ def test_page_api_and_command_agree(
     text = visible_text(page.text)
     assert f"{data['council']['share']:.1f}%" in text
     for theme in data["themes"]:
-        row = page.text.split(f"<th scope=\"row\">{theme['theme']}</th>", 1)[1].split("</tr>", 1)[0]
+        row = page.text.split(f'<th scope="row">{theme["theme"]}</th>', 1)[1].split("</tr>", 1)[0]
         assert f"{theme['share']:.1f}%" in row
     for block in data["groups"].values():
         for group in block["rows"]:
@@ -41,8 +41,7 @@ def test_page_api_and_command_agree(
 
 def test_each_role_sees_its_groups(shared_council: WebCouncil) -> None:
     seen = {
-        role: shared_council.client(role).get("/api/v1/health-check").json()
-        for role in AccountRole
+        role: shared_council.client(role).get("/api/v1/health-check").json() for role in AccountRole
     }
     assert set(seen[AccountRole.LEADER]["groups"]) == {"service", "team", "role", "experience"}
     assert set(seen[AccountRole.MEMBER]["groups"]) == {"service"}

@@ -183,9 +183,7 @@ def _find(headers: tuple[str, ...], candidates: tuple[str, ...]) -> str | None:
     return None
 
 
-def _question_columns(
-    table: RawTable, mapping: HealthCheckMapping
-) -> list[tuple[str, str, str]]:
+def _question_columns(table: RawTable, mapping: HealthCheckMapping) -> list[tuple[str, str, str]]:
     """(header, code, text) of each question column, in the file's order."""
     found: list[tuple[str, str, str]] = []
     if mapping.pattern is not None:
@@ -200,13 +198,13 @@ def _question_columns(
             found.append((header, code[:40], text[:400]))
     else:
         for wanted in mapping.headers:
-            header = _find(table.headers, (wanted,))
-            if header is None:
+            column = _find(table.headers, (wanted,))
+            if column is None:
                 raise InvalidInputError(
                     f"{table.name}: no column {wanted!r}, which the mapping {mapping.name} lists "
                     "as a question; correct the mapping or the file's header"
                 )
-            found.append((header, header[:40], header[:400]))
+            found.append((column, column[:40], column[:400]))
     return found
 
 

@@ -189,15 +189,15 @@ def _question_hidden(
     few = counts.filter((pl.col("answers") > 0) & (pl.col("answers") < minimum))
     extra: set[tuple[str, str, str]] = set()
     for code in few["code"].unique().sort().to_list():
-        answered = dict(
-            ((d, g), int(n))
+        answered = {
+            (d, g): int(n)
             for d, g, n in counts.filter(pl.col("code") == code)
             .select("dimension", "group", "answers")
             .rows()
-        )
+        }
         cells = [(cell, answered.get(cell, 0)) for cell, _ in sizes]
         grid = _grid(cells, services)
-        start = [cell for cell in hidden]
+        start = list(hidden)
         for cell in start:
             grid.unpublished.add(cell)
         protection = grid.protect(minimum)

@@ -81,7 +81,7 @@ def _hidden_note(reason: str | None, minimum: int) -> str | None:
 
 def _team_measures(
     engine: Engine, authority_id: int, closed: date
-) -> tuple[pl.DataFrame, dict[str, str]]:
+) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Each team's turnover in the 12 months after the survey closed (up to the data date) and its
     average caseload on the closing day (or the data date, if earlier)."""
     council = council_data(engine, authority_id=authority_id)
@@ -99,8 +99,14 @@ def _team_measures(
         )
     except NotFoundError:
         caseloads = pl.DataFrame(schema={"team": pl.Utf8, "average_caseload": pl.Float64})
-    measures = turnover.select("team", "turnover").join(caseloads, on="team", how="full", coalesce=True)
-    window = {"from": closed.isoformat(), "to": end.isoformat(), "months": round((end - closed).days / 30.44)}
+    measures = turnover.select("team", "turnover").join(
+        caseloads, on="team", how="full", coalesce=True
+    )
+    window = {
+        "from": closed.isoformat(),
+        "to": end.isoformat(),
+        "months": round((end - closed).days / 30.44),
+    }
     return measures, window
 
 
@@ -109,7 +115,9 @@ def _group_rows(
 ) -> list[dict[str, Any]]:
     frame = summary.groups.filter(pl.col("dimension") == dimension)
     if previous is not None:
-        moved = group_changes(summary, previous, dimension).select("group", "previous_share", "change")
+        moved = group_changes(summary, previous, dimension).select(
+            "group", "previous_share", "change"
+        )
         frame = frame.join(moved, on="group", how="left")
     else:
         frame = frame.with_columns(
@@ -140,7 +148,7 @@ def _group_rows(
 def _visible(principal: Principal, engine: Engine) -> dict[str, set[str] | None]:
     """The dimensions the role sees, each with the groups it may see (None: all shown)."""
     if principal.role in FULL_ROLES:
-        return {d: None for d in DIMENSION_LABELS}
+        return dict.fromkeys(DIMENSION_LABELS)
     if principal.role is AccountRole.MEMBER:
         return {"service": None}
     if principal.role is AccountRole.TEAM_MANAGER:
@@ -202,9 +210,13 @@ def health_check_view(
     by_question = (
         changes(current, previous).select("code", "previous_share", "change")
         if previous is not None
-        else pl.DataFrame(schema={"code": pl.Utf8, "previous_share": pl.Float64, "change": pl.Float64})
+        else pl.DataFrame(
+            schema={"code": pl.Utf8, "previous_share": pl.Float64, "change": pl.Float64}
+        )
     )
-    questions = questions.join(by_question, on="code", how="left").join(texts, on="code", how="left")
+    questions = questions.join(by_question, on="code", how="left").join(
+        texts, on="code", how="left"
+    )
     themes = current.themes.filter(pl.col("dimension") == "council")
     if previous is not None:
         before = previous.themes.filter(pl.col("dimension") == "council").select(
@@ -297,11 +309,19 @@ def association_words(correlation: float | None) -> str:
     if correlation is None:
         return "too few teams to tell"
     size = abs(correlation)
-    strength = "no clear" if size < 0.2 else "a weak" if size < 0.4 else "a moderate" if size < 0.6 else "a strong"
+    strength = (
+        "no clear"
+        if size < 0.2
+        else "a weak"
+        if size < 0.4
+        else "a moderate"
+        if size < 0.6
+        else "a strong"
+    )
     if strength == "no clear":
         return "no clear link"
     direction = "higher" if correlation > 0 else "lower"
     return f"{strength} link: teams with more favourable answers tend to have {direction} figures"
 
 
-__all__ = ["COUNCIL", "health_check_view", "association_words"]
+__all__ = ["COUNCIL", "association_words", "health_check_view"]

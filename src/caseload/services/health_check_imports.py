@@ -1,9 +1,10 @@
 """Loading a staff health check survey (``caseload import health-check`` and the Data page).
 
-The load is one transaction in the common frame of every import (:func:`caseload.services.imports._run`):
-read the file with its ``kind: health_check`` mapping, check every row, match the teams, replace
-the year's survey, record an ``import_run`` of kind ``health_check`` and write the audit trail.
-The survey's closing day is the load's extract date."""
+The load is one transaction in the common frame of every import
+(:func:`caseload.services.imports._run`): read the file with its ``kind: health_check`` mapping,
+check every row, match the teams, replace the year's survey, record an ``import_run`` of kind
+``health_check`` and write the audit trail. The survey's closing day is the load's extract
+date."""
 
 from __future__ import annotations
 

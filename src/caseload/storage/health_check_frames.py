@@ -68,7 +68,9 @@ def insert_survey(connection: Connection, authority: int, survey: SurveyHeader) 
     return int(result.scalar_one())
 
 
-def _insert_returning(connection: Connection, table: type, rows: list[dict[str, object]]) -> list[int]:
+def _insert_returning(
+    connection: Connection, table: type, rows: list[dict[str, object]]
+) -> list[int]:
     ids: list[int] = []
     statement = insert(table).returning(table.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
     for start in range(0, len(rows), BATCH_ROWS):
@@ -77,7 +79,9 @@ def _insert_returning(connection: Connection, table: type, rows: list[dict[str, 
     return ids
 
 
-def insert_questions(connection: Connection, survey_id: int, questions: pl.DataFrame) -> dict[str, int]:
+def insert_questions(
+    connection: Connection, survey_id: int, questions: pl.DataFrame
+) -> dict[str, int]:
     """Insert the questions (code, text, theme); returns each code's id."""
     rows = questions.select("code", "text", "theme").with_columns(
         pl.lit(survey_id).alias("survey_id")
@@ -100,9 +104,7 @@ def surveys_frame(session: Session, authority: int) -> pl.DataFrame:
     """The council's surveys, newest first."""
     s = Survey
     query = (
-        select(
-            s.id, s.title, s.year, s.fielded_date, s.scale_min, s.scale_max, s.favourable_min
-        )
+        select(s.id, s.title, s.year, s.fielded_date, s.scale_min, s.scale_max, s.favourable_min)
         .where(s.authority_id == authority)
         .order_by(s.year.desc())
     )
@@ -159,6 +161,4 @@ def answers_frame(session: Session, survey_id: int) -> pl.DataFrame:
         .join(SurveyQuestion, SurveyQuestion.id == a.question_id)
         .where(SurveyQuestion.survey_id == survey_id)
     )
-    return read_frame(
-        session, query, {"response_id": pl.Int64, "code": pl.Utf8, "value": pl.Int64}
-    )
+    return read_frame(session, query, {"response_id": pl.Int64, "code": pl.Utf8, "value": pl.Int64})

@@ -73,9 +73,7 @@ class SurveyAnswer(Base):
 
     __tablename__ = "survey_answer"
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_response.id", ondelete="CASCADE")
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(SmallInteger)
     __table_args__ = (

@@ -236,7 +236,9 @@ def generate_health_checks(
         values = np.clip(np.rint(latent), 1, 5).astype(np.int64)
         skipped = rng.random(values.shape) < 0.005
         responses = np.repeat(np.arange(first_response, response_id + 1), len(questions))
-        question_ids = np.tile(np.arange(first_question + 1, first_question + len(questions) + 1), len(people))
+        question_ids = np.tile(
+            np.arange(first_question + 1, first_question + len(questions) + 1), len(people)
+        )
         keep = ~skipped.ravel()
         answer_parts.append(
             pl.DataFrame(
@@ -247,8 +249,12 @@ def generate_health_checks(
                 }
             )
         )
-    answers = pl.concat(answer_parts) if answer_parts else pl.DataFrame(
-        schema={"response_id": pl.Int64, "question_id": pl.Int64, "value": pl.Int64}
+    answers = (
+        pl.concat(answer_parts)
+        if answer_parts
+        else pl.DataFrame(
+            schema={"response_id": pl.Int64, "question_id": pl.Int64, "value": pl.Int64}
+        )
     )
     return HealthChecks(
         surveys=pl.DataFrame(

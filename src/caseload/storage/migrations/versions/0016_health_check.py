@@ -22,9 +22,7 @@ def upgrade() -> None:
         sa.Column("authority_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=120), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column(
-            "fielded_date", sa.Date(), nullable=False, comment="the day the survey closed"
-        ),
+        sa.Column("fielded_date", sa.Date(), nullable=False, comment="the day the survey closed"),
         sa.Column("scale_min", sa.SmallInteger(), nullable=False),
         sa.Column("scale_max", sa.SmallInteger(), nullable=False),
         sa.Column(
@@ -105,9 +103,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_answer")),
-        sa.UniqueConstraint(
-            "response_id", "question_id", name="uq_survey_answer_response_id"
-        ),
+        sa.UniqueConstraint("response_id", "question_id", name="uq_survey_answer_response_id"),
     )
     op.create_index("ix_survey_answer_question", "survey_answer", ["question_id"], unique=False)
 
