@@ -187,19 +187,24 @@ def _question_hidden(
     """(dimension, group, code) cells hidden: every question of a hidden group, and a question
     answered by fewer than ``minimum`` in a shown group, with its complementary cells."""
     few = counts.filter((pl.col("answers") > 0) & (pl.col("answers") < minimum))
+    few_shown = {
+        code
+        for d, g, code in few.select("dimension", "group", "code").rows()
+        if (d, g) not in hidden
+    }
     extra: set[tuple[str, str, str]] = set()
-    for code in few["code"].unique().sort().to_list():
+    if not few_shown:
+        return extra
+    by_code = counts.filter(pl.col("code").is_in(sorted(few_shown))).partition_by(
+        "code", as_dict=True
+    )
+    for (code,), part in sorted(by_code.items()):
         answered = {
-            (d, g): int(n)
-            for d, g, n in counts.filter(pl.col("code") == code)
-            .select("dimension", "group", "answers")
-            .rows()
+            (d, g): int(n) for d, g, n in part.select("dimension", "group", "answers").rows()
         }
         cells = [(cell, answered.get(cell, 0)) for cell, _ in sizes]
         grid = _grid(cells, services)
-        start = list(hidden)
-        for cell in start:
-            grid.unpublished.add(cell)
+        grid.unpublished.update(hidden)
         protection = grid.protect(minimum)
         extra |= {(d, g, code) for d, g in protection.hidden}
     return extra
