@@ -161,14 +161,22 @@ def _visible(principal: Principal, engine: Engine) -> dict[str, set[str] | None]
 
 
 def health_check_view(
-    engine: Engine, principal: Principal, *, year: int | None = None, link: bool = True
+    engine: Engine,
+    principal: Principal,
+    *,
+    year: int | None = None,
+    link: bool = True,
+    closed_by: date | None = None,
 ) -> dict[str, Any]:
-    """The year's survey (default: the latest) as the principal's role may see it."""
+    """The year's survey (default: the latest, or with ``closed_by`` the latest closed by that
+    day, as a report for a date reads it) as the principal's role may see it."""
     audit.require(engine, principal, Permission.VIEW_HEALTH_CHECK, "health check")
     minimum = survey_minimum()
     with session_scope(engine) as session:
         authority = session.get(Authority, principal.authority_id)
         surveys = store.surveys_frame(session, principal.authority_id)
+    if closed_by is not None:
+        surveys = surveys.filter(pl.col("fielded_date") <= closed_by)
     if authority is None:
         raise NotFoundError("the council is not in the database")
     context: dict[str, Any] = {

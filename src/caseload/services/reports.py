@@ -34,6 +34,7 @@ from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
 from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather
+from caseload.services.report_health_check import health_check_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -124,6 +125,7 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         if board:
             optional.append(lambda: report_people.people(figures))
         optional.append(lambda: report_sections.absence(figures))
+        optional.append(lambda: health_check_section(figures.health_check, figures.audience))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
         section = build()
