@@ -13,8 +13,6 @@ from caseload.errors import InvalidInputError
 from caseload.importers.health_check import parse_health_check_mapping
 from caseload.services.health_check_imports import import_health_check
 from caseload.services.imports import ImportRejectedError
-from caseload.storage import schema
-from caseload.storage.engine import make_engine
 from caseload.storage.health_check_models import (
     Survey,
     SurveyAnswer,
@@ -28,9 +26,8 @@ CLOSED = date(2025, 3, 31)
 
 
 @pytest.fixture
-def loaded(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'caseload.db'}")
-    schema.upgrade(engine)
+def loaded(engine: Engine) -> Engine:
+    """The import tests' council (HR extract, absences, SSD) on SQLite and PostgreSQL."""
     load_first(engine)
     return engine
 

@@ -70,3 +70,21 @@ def test_the_board_pack_says_what_staff_told_us(
     shown = {row["group"]: row["share"] for row in view["groups"]["service"]["rows"]}
     assert {row["group"]: row["share"] for row in services} == shown
     assert view["link"] is None or audience is Audience.INTERNAL
+
+
+def test_surveys_are_written_and_read_on_each_backend(engine: Engine) -> None:
+    """The generator's surveys go through the bulk writer and back on SQLite and PostgreSQL."""
+    small = CouncilSpec(
+        code="804", name="Smallton (synthetic)", region="London", size_fte=40.0, preset="typical"
+    )
+    build_council(engine, small, years=1, seed=3)
+    with engine.connect() as connection:
+        authority_id = connection.execute(select(Authority.id)).scalar_one()
+    view = health_check_view(engine, audience_principal(authority_id, Audience.INTERNAL))
+    assert view["years"] == [2026]
+    assert len(view["questions"]) == 60
+    assert view["council"]["responses"] >= 10
+    assert (
+        sum(row["responses"] or 0 for row in view["groups"]["team"]["rows"])
+        <= view["council"]["responses"]
+    )
