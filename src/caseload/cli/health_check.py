@@ -61,6 +61,12 @@ def health_check(
         console.print(f"No staff health check is loaded for {context['authority']['name']}.")
         return
     council = context["council"]
+    if council["hidden"]:
+        console.print(
+            f"{survey['title']} ({context['authority']['name']}), closed {survey['closed']}: "
+            f"not shown, {council['note']}."
+        )
+        return
     console.print(
         f"{survey['title']} ({context['authority']['name']}), closed {survey['closed']}: "
         f"{council['responses']} responses, {_figure(council['share'])} favourable"
