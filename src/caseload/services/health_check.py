@@ -10,7 +10,7 @@ worker the council. Caseload has no HR role: the service leader holds the HR vie
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import Engine, select
@@ -29,8 +29,9 @@ from caseload.practice.health_check import (
     team_link,
     team_turnover,
 )
-from caseload.services import audit
+from caseload.services import audit, report_cache
 from caseload.services.caseloads import caseload_report, council_data
+from caseload.services.snapshot import snapshots
 from caseload.storage import health_check_frames as store
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority, Team
@@ -47,6 +48,17 @@ ASSOCIATION_CAVEAT = (
     "caseloads. It is an association across teams, not proof that one causes the other: other "
     "things (the work a team does, its manager, its size) can explain both."
 )
+
+
+def _summary(engine: Engine, authority_id: int, survey: dict[str, Any], minimum: int) -> Summary:
+    """The survey summarised with suppression, built once per data fingerprint (a health check
+    import adds an import run, which moves the fingerprint) in the application's snapshot."""
+    key = (*report_cache.data_key(engine, authority_id), "health_check", survey["id"], minimum)
+
+    def build() -> Summary:
+        return summarise(_survey_data(engine, survey), minimum)
+
+    return cast(Summary, snapshots(engine).views.get_or_build(key, build))
 
 
 def _survey_data(engine: Engine, survey: dict[str, Any]) -> SurveyData:
@@ -206,9 +218,9 @@ def health_check_view(
         )
     survey = chosen.row(0, named=True)
     earlier = surveys.filter(pl.col("year") < survey["year"])
-    current = summarise(_survey_data(engine, survey), minimum)
+    current = _summary(engine, principal.authority_id, survey, minimum)
     previous = (
-        summarise(_survey_data(engine, earlier.row(0, named=True)), minimum)
+        _summary(engine, principal.authority_id, earlier.row(0, named=True), minimum)
         if not earlier.is_empty()
         else None
     )
