@@ -107,6 +107,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "establishment",
         "people",
         "absence",
+        "health_check",
         "neighbours",
     ]
     # The synthetic council has visits, supervision and audits: every area has its measures.
@@ -126,6 +127,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "practice",
         "establishment",
         "absence",
+        "health_check",
         "neighbours",
     ]
     assert not any(t.title == "Caseloads by team" for s in scrutiny.sections for t in s.tables)
