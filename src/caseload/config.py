@@ -82,6 +82,13 @@ SETTINGS = (
         "Folder where uploaded files wait (at most an hour) between the check and the load; "
         "created readable by the server's user only.",
     ),
+    Setting(
+        "CASELOAD_SURVEY_MINIMUM",
+        "10",
+        "Fewest responses a group of the staff health check (a team, role, experience band or "
+        "service area) must have to be shown (2 to 100); smaller groups, and those that would give "
+        "them away by subtraction, are hidden.",
+    ),
 )
 MIN_SECRET_CHARS = 32
 # Placeholder secrets from examples and documentation, refused outright.
@@ -165,6 +172,24 @@ def upload_max_bytes(environ: Mapping[str, str] | None = None) -> int:
             f"not {raw!r}"
         )
     return int(raw) * 1024 * 1024
+
+
+DEFAULT_SURVEY_MINIMUM = 10
+
+
+def survey_minimum(environ: Mapping[str, str] | None = None) -> int:
+    """The fewest responses a staff health check group must have to be shown
+    (``CASELOAD_SURVEY_MINIMUM``)."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CASELOAD_SURVEY_MINIMUM") or "").strip()
+    if not raw:
+        return DEFAULT_SURVEY_MINIMUM
+    if not raw.isdigit() or not 2 <= int(raw) <= 100:
+        raise ConfigurationError(
+            "CASELOAD_SURVEY_MINIMUM must be a whole number of responses from 2 to 100, "
+            f"not {raw!r}"
+        )
+    return int(raw)
 
 
 def upload_dir(environ: Mapping[str, str] | None = None) -> Path | None:

@@ -163,3 +163,38 @@ def test_mapping_check_shows_the_domains_and_grades(
     assert report["problems"] == []
     code, out, _ = run(capsys, "import", "mapping", "list")
     assert "generic-supervision" in out and "generic-audits" in out
+
+
+HEALTH_CHECK = [
+    "import",
+    "health-check",
+    str(FIXTURES / "health_check.csv"),
+    "--mapping",
+    "generic-health-check",
+    "--survey-title",
+    "Health check 2025",
+    "--year",
+    "2025",
+    AS_AT,
+]
+
+
+def test_health_check_loads_and_warns_of_the_dropped_columns(
+    database: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(capsys, *HEALTH_CHECK)
+    assert code == 3, err  # loaded, with the warning about the dropped columns
+    assert "6 added" in out
+    assert "2 column(s) not mapped" in out
+    assert "leave" not in out and "Sam" not in out  # the comments are never echoed
+    code, out, _ = run(capsys, "health-check", "--by", "role")
+    assert code == 0
+    assert "closed 2025-03-31: not shown, fewer than 10 responses." in out
+    monkeypatch.setenv("CASELOAD_SURVEY_MINIMUM", "3")
+    code, out, _ = run(capsys, "health-check", "--by", "role", "--year", "2025")
+    assert code == 0
+    # favourable (4 or 5): Q01 4 of 6, Q02 3 of 6, Q03 4 of 5 (one blank): 11 of 17
+    assert "6 responses, 64.7% favourable" in out
+    code, _, err = run(capsys, "health-check", "--year", "2024")
+    assert code == 2
+    assert "no staff health check for 2024" in err

@@ -108,6 +108,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "demand",
         "people",
         "absence",
+        "health_check",
         "neighbours",
     ]
     # The synthetic council has visits, supervision and audits: every area has its measures.
@@ -128,6 +129,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "establishment",
         "absence",
         "diversity",  # Reducing inequalities: who works for us (the scrutiny report only)
+        "health_check",
         "neighbours",
     ]
     assert not any(t.title == "Caseloads by team" for s in scrutiny.sections for t in s.tables)

@@ -25,6 +25,10 @@ INSERT_ORDER = [
     "supervision",
     "case_audit",
     "case_audit_grade",
+    "survey",
+    "survey_question",
+    "survey_response",
+    "survey_answer",
 ]
 
 

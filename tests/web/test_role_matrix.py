@@ -191,6 +191,10 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/retention/stay",       403,    200,    403,    403,    403,    403),
     row("GET",  "/api/v1/retention/stay", 403,   200,    403,    403,    403,    403),
     row("GET",  "/retention/stay/download", 403, 200,    403,    403,    403,    403),
+    # The staff health check (docs/web/health-check.md): every role sees the council's results;
+    # which groups beside them depends on the role.
+    row("GET",  "/health-check",         200,    200,    200,    200,    200,    200),
+    row("GET",  "/api/v1/health-check",  200,    200,    200,    200,    200,    200),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth

@@ -64,6 +64,8 @@ class Permission(StrEnum):
     VIEW_STAY_CONVERSATIONS = "stay_conversations"
     """The named list of people to offer a stay conversation, with the factors behind their
     leaving risk (the service leader; an HR role would hold it too)."""
+    VIEW_HEALTH_CHECK = "view_health_check"
+    """The staff health check's shown results (which groups depends on the role)."""
 
 
 _P = Permission
@@ -81,6 +83,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.MANAGE_POLICY,
             _P.VIEW_AUDIT,
             _P.VIEW_LEAVING_RISK,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
     AccountRole.LEADER: frozenset(
@@ -96,6 +99,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.INTERNAL_REPORTS,
             _P.VIEW_LEAVING_RISK,
             _P.VIEW_STAY_CONVERSATIONS,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
@@ -105,6 +109,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_PEOPLE,
             _P.ALLOCATE,
             _P.VIEW_LEAVING_RISK,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
     AccountRole.ANALYST: frozenset(
@@ -114,10 +119,11 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_RETURN_CHECKS,
             _P.VIEW_DATA_QUALITY,
             _P.VIEW_LEAVING_RISK,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
-    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
-    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),
+    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD, _P.VIEW_HEALTH_CHECK}),
+    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS, _P.VIEW_HEALTH_CHECK}),
 }
 
 # Roles that see every team; the others are limited to their own teams or their own record.

@@ -54,6 +54,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "diversity": CommandEntry(
         "diversity", "diversity", "Staff by ethnic group, sex and age, beside the community."
     ),
+    "health-check": CommandEntry(
+        "health_check", "health_check", "The staff health check: favourable answers by group."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "forecast": CommandEntry(
         "forecast", "app", "Demand forecast, the posts it needs, and its backtest."

@@ -24,6 +24,7 @@ from caseload.config import mappings_dir
 from caseload.domain.numbers import LIST_LIMITS
 from caseload.errors import InvalidInputError
 from caseload.services.audit import cli_actor
+from caseload.services.health_check_imports import import_health_check
 from caseload.services.imports import (
     AuthorityChoice,
     ImportRejectedError,
@@ -339,6 +340,53 @@ def audits(
             path=file,
             mapping=mapping,
             as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("health-check")
+def health_check(
+    file: Annotated[Path, typer.Argument(help="The survey's responses (.csv or .xlsx).")],
+    mapping: MappingOption,
+    survey_title: Annotated[
+        str, typer.Option("--survey-title", help="The survey's title, e.g. 'Health check 2026'.")
+    ],
+    year: Annotated[int, typer.Option("--year", help="The survey's year, e.g. 2026.")],
+    authority: AuthorityOption = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option("--as-at", help="The day the survey closed, YYYY-MM-DD; default: today."),
+    ] = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load a staff health check survey, one row per response (team, role, experience band and
+    answers; any other column, such as comments, is dropped unread); the file replaces the
+    survey of the same year."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_health_check(
+            engine(),
+            path=file,
+            mapping=mapping,
+            title=survey_title,
+            year=year,
+            fielded=day,
             loaded_by=loaded_by,
             authority=_authority(authority, None, None),
             dry_run=dry_run,

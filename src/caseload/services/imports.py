@@ -32,7 +32,12 @@ from caseload.importers.encodings import check_encoding
 from caseload.importers.hr import check_hr
 from caseload.importers.hr_plan import hr_state, plan_hr
 from caseload.importers.load import write_hr
-from caseload.importers.mapping import Mapping, available_mappings, load_mapping
+from caseload.importers.mapping import (
+    Mapping,
+    available_mappings,
+    has_own_layout,
+    load_mapping,
+)
 from caseload.importers.mapping_check import MappingReport, check_mapping
 from caseload.importers.plan import LoadPlan
 from caseload.importers.problems import ImportRejectedError as ImportRejectedError
@@ -674,5 +679,7 @@ def mapping_report(
 def mapping_names(mappings_dir: Path | None = None) -> list[Mapping]:
     """The mappings available: the council's folder first, then the built-in examples."""
     return [
-        load_mapping(name, mappings_dir=mappings_dir) for name in available_mappings(mappings_dir)
+        load_mapping(name, mappings_dir=mappings_dir)
+        for name in available_mappings(mappings_dir)
+        if not has_own_layout(name, mappings_dir)
     ]

@@ -33,6 +33,7 @@ from caseload.services import benchmarks, caseload_views, census_view
 from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
+from caseload.services.health_check import health_check_view
 from caseload.services.practice import (
     PracticeDay,
     practice_day,
@@ -94,6 +95,9 @@ class ReportFigures:
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
     demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
+    health_check: dict[str, Any] | None = None
+    """The latest staff health check closed by the reporting date, as the audience's reader sees
+    it (:func:`caseload.services.health_check.health_check_view`); None when there is none."""
 
     @property
     def short_name(self) -> str:
@@ -210,6 +214,7 @@ def _local(
     practice = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
     stored: list[StoredScorecard] = []
+    survey: dict[str, Any] | None = None
     if reporting is not None:
         caseloads = caseload_views.caseloads_view(engine, viewer, as_at=reporting.as_at)
         scoped = caseload_views.scoped_for(engine, viewer, reporting.as_at)
@@ -223,6 +228,7 @@ def _local(
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+        survey = staff_health_check(engine, authority_id, audience, reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -250,7 +256,18 @@ def _local(
         stored=stored,
         practice=practice,
         practice_trend=practice_by_day,
+        health_check=survey,
     )
+
+
+def staff_health_check(
+    engine: Engine, authority_id: int, audience: Audience, as_at: date
+) -> dict[str, Any] | None:
+    """The latest staff health check closed by ``as_at`` as the audience's reader sees it."""
+    context = health_check_view(
+        engine, audience_principal(authority_id, audience), link=False, closed_by=as_at
+    )
+    return context if context["survey"] is not None else None
 
 
 def looked_after_continuity(per_child: pl.DataFrame) -> dict[str, Any]:

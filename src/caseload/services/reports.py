@@ -47,6 +47,7 @@ from caseload.services.report_figures import (
     audience_principal,
     gather,
 )
+from caseload.services.report_health_check import health_check_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -142,6 +143,7 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         optional.append(lambda: report_sections.absence(figures))
         if not board:
             optional.append(lambda: report_diversity.diversity(figures))
+        optional.append(lambda: health_check_section(figures.health_check, figures.audience))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
         section = build()

@@ -44,6 +44,10 @@ LOCAL_KEYS: dict[str, dict[str, str]] = {
     "supervision": {"worker_id": "worker", "supervisor_id": "worker"},
     "case_audit": {"child_id": "child", "worker_id": "worker"},
     "case_audit_grade": {"audit_id": "case_audit"},
+    "survey": {},
+    "survey_question": {"survey_id": "survey"},
+    "survey_response": {"survey_id": "survey", "team_id": "team"},
+    "survey_answer": {"response_id": "survey_response", "question_id": "survey_question"},
 }
 INSERT_ORDER = tuple(LOCAL_KEYS)
 BATCH_ROWS = 20_000

@@ -38,6 +38,7 @@ from caseload.synthetic.demand import (
     simulate_journeys,
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
+from caseload.synthetic.health_check import generate_health_checks
 from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
@@ -79,6 +80,10 @@ class SyntheticCouncil:
     supervisions: pl.DataFrame
     case_audits: pl.DataFrame
     case_audit_grades: pl.DataFrame
+    surveys: pl.DataFrame
+    survey_questions: pl.DataFrame
+    survey_responses: pl.DataFrame
+    survey_answers: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -99,6 +104,10 @@ class SyntheticCouncil:
             "supervision": self.supervisions,
             "case_audit": self.case_audits,
             "case_audit_grade": self.case_audit_grades,
+            "survey": self.surveys,
+            "survey_question": self.survey_questions,
+            "survey_response": self.survey_responses,
+            "survey_answer": self.survey_answers,
         }
 
 
@@ -191,6 +200,11 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     # A seventh child of the seed, after the six above, so they draw exactly as before.
     practice_rng = np.random.default_rng(root.spawn(1)[0])
     practice = generate_practice(practice_rng, first=first, last=last, frames=frames_now)
+    # An eighth child for the staff health checks, so the streams above draw exactly as before.
+    survey_rng = np.random.default_rng(root.spawn(1)[0])
+    checks = generate_health_checks(
+        survey_rng, start=date_of(first), end=date_of(last), frames=frames_now
+    )
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -211,6 +225,10 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         supervisions=practice.supervisions,
         case_audits=practice.audits,
         case_audit_grades=practice.audit_grades,
+        surveys=checks.surveys,
+        survey_questions=checks.questions,
+        survey_responses=checks.responses,
+        survey_answers=checks.answers,
     )
 
 

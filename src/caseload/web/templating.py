@@ -34,6 +34,7 @@ NAVIGATION = (
     ("/retention/model", "Leaving risk", Permission.VIEW_LEAVING_RISK),
     ("/retention/stay", "Stay conversations", Permission.VIEW_STAY_CONVERSATIONS),
     ("/allocation", "Allocation", Permission.ALLOCATE),
+    ("/health-check", "Staff health check", Permission.VIEW_HEALTH_CHECK),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),

@@ -11,6 +11,7 @@ from caseload.web.routes import (
     data,
     diversity,
     glossary,
+    health_check,
     overview,
     people,
     planning,
@@ -34,6 +35,7 @@ ROUTERS = [
     people.router,
     practice.router,
     planning.router,
+    health_check.router,
     reports.router,
     retention_risk.router,
     data.router,
@@ -45,5 +47,6 @@ ROUTERS = [
     diversity.api,
     planning.api,
     retention_risk.api,
+    health_check.api,
     api_docs.router,
 ]
