@@ -103,8 +103,12 @@ def test_cooling_off_exactly_three_months_meets() -> None:
     found = cooling_off_breaches(
         frame(
             # 30 November + 3 months = 28 February (month end): that day is allowed
-            engagement(1, previous_council="999", previous_end_date=left, start_date=date(2026, 2, 28)),
-            engagement(2, previous_council="999", previous_end_date=left, start_date=date(2026, 2, 27)),
+            engagement(
+                1, previous_council="999", previous_end_date=left, start_date=date(2026, 2, 28)
+            ),
+            engagement(
+                2, previous_council="999", previous_end_date=left, start_date=date(2026, 2, 27)
+            ),
             # another council of the same region
             engagement(
                 3,
@@ -205,7 +209,11 @@ def test_price_cap_at_the_cap_meets_and_above_needs_both_sign_offs() -> None:
     )
     found = price_cap_breaches(rows, CAPS)
     assert found.select("engagement_id", "evidence").rows() == [
-        (2, "£40.01 an hour (pay and on-costs) against a cap of £40.0 for the job type; no sign-off"),
+        (
+            2,
+            "£40.01 an hour (pay and on-costs) against a cap of £40.0 for the job type; "
+            "no sign-off",
+        ),
         (
             3,
             "£49.0 an hour (pay and on-costs) against a cap of £40.0 for the job type; "

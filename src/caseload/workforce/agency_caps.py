@@ -141,7 +141,10 @@ def parse_price_caps(text: str, *, source: str) -> PriceCaps:
         all_assignments_from=rules.all_assignments_from,
         hours_per_week=rules.hours_per_week,
     )
-    caps = {region: {str(job): cap for job, cap in jobs.items()} for region, jobs in document.caps.items()}
+    caps = {
+        region: {str(job): cap for job, cap in jobs.items()}
+        for region, jobs in document.caps.items()
+    }
     return PriceCaps(source, document.placeholder, settings, caps)
 
 

@@ -30,6 +30,7 @@ from datetime import date
 
 import polars as pl
 
+from caseload.domain.agency_records import ENGAGEMENT_SCHEMA as ENGAGEMENT_SCHEMA
 from caseload.workforce.agency_caps import AgencyRuleSettings
 
 RULES: dict[str, str] = {
@@ -38,30 +39,6 @@ RULES: dict[str, str] = {
     "notice": "A notice period of at least 4 weeks",
     "reference": "A practice-based reference",
     "price_cap": "Within the regional price cap, or signed off by the director and chief executive",
-}
-ENGAGEMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "engagement_id": pl.Int64,
-    "worker_id": pl.Int64,
-    "agency": pl.Utf8,
-    "job_type": pl.Utf8,
-    "start_date": pl.Date,
-    "end_date": pl.Date,
-    "pay_rate": pl.Float64,
-    "on_costs": pl.Float64,
-    "agency_fee": pl.Float64,
-    "pqe_date": pl.Date,
-    "pqe_years": pl.Float64,
-    "pqe_evidence": pl.Utf8,
-    "previous_council": pl.Utf8,
-    "previous_region": pl.Utf8,
-    "previous_end_date": pl.Date,
-    "previous_exemption": pl.Utf8,
-    "notice_weeks": pl.Float64,
-    "reference_practice_based": pl.Boolean,
-    "reference_date": pl.Date,
-    "director_signoff_date": pl.Date,
-    "chief_executive_signoff_date": pl.Date,
-    "project_team": pl.Boolean,
 }
 BREACH_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "engagement_id": pl.Int64,
@@ -78,10 +55,14 @@ def _day(column: str) -> pl.Expr:
     return pl.col(column).dt.strftime("%-d %B %Y")
 
 
-def _breaches(frame: pl.DataFrame, rule: str, condition: pl.Expr, evidence: pl.Expr) -> pl.DataFrame:
+def _breaches(
+    frame: pl.DataFrame, rule: str, condition: pl.Expr, evidence: pl.Expr
+) -> pl.DataFrame:
     return (
         frame.filter(condition)
-        .select("engagement_id", "worker_id", pl.lit(rule).alias("rule"), evidence.alias("evidence"))
+        .select(
+            "engagement_id", "worker_id", pl.lit(rule).alias("rule"), evidence.alias("evidence")
+        )
         .cast(BREACH_SCHEMA)  # type: ignore[arg-type]
     )
 
@@ -91,9 +72,8 @@ def in_scope(engagements: pl.DataFrame, as_at: date, settings: AgencyRuleSetting
     active = (pl.col("start_date") <= as_at) & (
         pl.col("end_date").is_null() | (pl.col("end_date") >= as_at)
     )
-    applies = (
-        pl.lit(as_at >= settings.all_assignments_from)
-        | (pl.col("start_date") >= settings.new_assignments_from)
+    applies = pl.lit(as_at >= settings.all_assignments_from) | (
+        pl.col("start_date") >= settings.new_assignments_from
     )
     return engagements.filter(active & applies)
 
@@ -230,14 +210,18 @@ def with_caps(engagements: pl.DataFrame, caps: dict[str, float]) -> pl.DataFrame
         {"job_type": list(caps), "cap": list(caps.values())},
         schema={"job_type": pl.Utf8, "cap": pl.Float64},
     )
-    return engagements.join(table, on="job_type", how="left").with_columns(
-        (pl.col("pay_rate") + pl.col("on_costs").fill_null(0.0)).alias("capped_rate"),
-    ).with_columns(
-        (pl.col("capped_rate") > pl.col("cap")).fill_null(False).alias("above_cap"),
-        (
-            pl.col("director_signoff_date").is_not_null()
-            & pl.col("chief_executive_signoff_date").is_not_null()
-        ).alias("signed_off"),
+    return (
+        engagements.join(table, on="job_type", how="left")
+        .with_columns(
+            (pl.col("pay_rate") + pl.col("on_costs").fill_null(0.0)).alias("capped_rate"),
+        )
+        .with_columns(
+            (pl.col("capped_rate") > pl.col("cap")).fill_null(False).alias("above_cap"),
+            (
+                pl.col("director_signoff_date").is_not_null()
+                & pl.col("chief_executive_signoff_date").is_not_null()
+            ).alias("signed_off"),
+        )
     )
 
 
@@ -245,7 +229,10 @@ def price_cap_breaches(engagements: pl.DataFrame, caps: dict[str, float]) -> pl.
     """Pay rate plus on-costs above the region's cap for the job type without both sign-offs."""
     capped = with_caps(engagements, caps)
     missing = (
-        pl.when(pl.col("director_signoff_date").is_null() & pl.col("chief_executive_signoff_date").is_null())
+        pl.when(
+            pl.col("director_signoff_date").is_null()
+            & pl.col("chief_executive_signoff_date").is_null()
+        )
         .then(pl.lit("no sign-off"))
         .when(pl.col("director_signoff_date").is_null())
         .then(pl.lit("no director's sign-off"))
