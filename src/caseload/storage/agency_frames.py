@@ -1,5 +1,6 @@
-"""Reading agency engagements into frames
-(:data:`caseload.domain.agency_records.ENGAGEMENT_SCHEMA`): for the rules and the quarterly return, and with their source ids for a re-import."""
+"""Reading agency engagements into frames (``ENGAGEMENT_SCHEMA`` of
+caseload.domain.agency_records): for the rules and the quarterly return, and with their source
+ids for a re-import."""
 
 from __future__ import annotations
 
