@@ -39,6 +39,7 @@ from caseload.synthetic.demand import (
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
 from caseload.synthetic.people import PersonFactory
+from caseload.synthetic.agency import agency_rng, engagements_frame
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
 from caseload.synthetic.records import AbsenceRec, SpellRec
@@ -79,6 +80,7 @@ class SyntheticCouncil:
     supervisions: pl.DataFrame
     case_audits: pl.DataFrame
     case_audit_grades: pl.DataFrame
+    agency_engagements: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -99,6 +101,7 @@ class SyntheticCouncil:
             "supervision": self.supervisions,
             "case_audit": self.case_audits,
             "case_audit_grade": self.case_audit_grades,
+            "agency_engagement": self.agency_engagements,
         }
 
 
@@ -191,6 +194,14 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     # A seventh child of the seed, after the six above, so they draw exactly as before.
     practice_rng = np.random.default_rng(root.spawn(1)[0])
     practice = generate_practice(practice_rng, first=first, last=last, frames=frames_now)
+    # The agency records: a child of the seed with a fixed spawn key of its own.
+    engagements = engagements_frame(
+        agency_rng(root.entropy),  # type: ignore[arg-type]
+        spells=frames_now["employment_spell"],
+        workers=frames_now["worker"],
+        council=spec.code,
+        region=spec.region,
+    )
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -211,6 +222,7 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         supervisions=practice.supervisions,
         case_audits=practice.audits,
         case_audit_grades=practice.audit_grades,
+        agency_engagements=engagements,
     )
 
 
