@@ -26,6 +26,7 @@ import polars as pl
 
 from caseload.synthetic import frames
 from caseload.synthetic.absence import generate_absences
+from caseload.synthetic.agency import agency_rng, engagements_frame
 from caseload.synthetic.allocation import Allocator
 from caseload.synthetic.casebook import STATUS_AREA
 from caseload.synthetic.days import FloatArray, IntArray, anniversary, date_of, day_of
@@ -39,7 +40,6 @@ from caseload.synthetic.demand import (
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
 from caseload.synthetic.people import PersonFactory
-from caseload.synthetic.agency import agency_rng, engagements_frame
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
 from caseload.synthetic.records import AbsenceRec, SpellRec
