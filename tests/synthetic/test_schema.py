@@ -25,6 +25,7 @@ INSERT_ORDER = [
     "supervision",
     "case_audit",
     "case_audit_grade",
+    "agency_engagement",
 ]
 
 

@@ -22,7 +22,7 @@ from caseload.importers.problems import Severity, combine, problems_where
 from caseload.importers.values import MappedRows, raw
 from caseload.storage import import_writes as store
 
-HIGHEST_RATE = 500.0
+HIGHEST_RATE = 200.0
 COMPARED = (
     "worker_id",
     "agency",

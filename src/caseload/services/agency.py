@@ -179,6 +179,7 @@ def agency_view(
         "title": "Agency rules",
         "authority": {"code": council.code, "name": council.name, "region": council.region},
         "as_at": None,
+        "quarter": None,
         "data_date": council.data_date.isoformat() if council.data_date else None,
         "engagements": 0,
         "compliance": [],
@@ -200,6 +201,7 @@ def agency_view(
     check = check_on(council, day, caps)
     breaches = _breach_rows(check, council)
     context.update(
+        quarter=quarter_of(day),
         as_at=day.isoformat(),
         engagements=check.engagements.height,
         compliance=compliance_rows(check),
@@ -291,6 +293,11 @@ def agency_return_file(engine: Engine, principal: Principal, *, quarter: str) ->
         {"file": name, "assignments": report.assignments.height},
     )
     return name, stream.getvalue()
+
+
+def quarter_of(day: date) -> str:
+    """The calendar quarter holding ``day``, as ``2026Q3``."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def check_quarter(text: str) -> str:

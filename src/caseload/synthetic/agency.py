@@ -110,7 +110,7 @@ def engagements_frame(
                 "director_signoff_date": start - timedelta(days=3) if signed else None,
                 "chief_executive_signoff_date": start - timedelta(days=1) if signed else None,
                 "project_team": bool(draws[6] < 0.05),
-                "external_id": f"AG{number:05d}",
+                "external_id": None,
             }
         )
     return pl.DataFrame(rows, schema=SCHEMA)

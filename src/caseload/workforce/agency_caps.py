@@ -114,7 +114,8 @@ def parse_price_caps(text: str, *, source: str) -> PriceCaps:
         document = _Document.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "the document"
+        parts = [str(part) for part in error["loc"] if part != "[key]"]
+        where = ".".join(parts) or "the document"
         raise ConfigurationError(
             f"{source}: {where}: {error['msg']}; see the built-in {CAPS_FILE} for the layout "
             "(job types: " + ", ".join(JOB_TYPES) + ")"

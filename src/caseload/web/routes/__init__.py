@@ -2,6 +2,7 @@
 
 from caseload.web.routes import (
     admin,
+    agency,
     alerts,
     allocation,
     api_census,
@@ -29,6 +30,7 @@ ROUTERS = [
     allocation.router,
     people.router,
     practice.router,
+    agency.router,
     reports.router,
     data.router,
     admin.router,
@@ -36,5 +38,6 @@ ROUTERS = [
     api_census.router,
     api_people.router,
     scorecard.api,
+    agency.api,
     api_docs.router,
 ]
