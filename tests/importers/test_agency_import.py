@@ -244,7 +244,7 @@ def test_any_quarter_reads_back(year: int, number: int, joiner: str) -> None:
     assert quarter.label == f"{year}Q{number}"
     assert quarter.start <= quarter.end
     assert (quarter.end - quarter.start).days in range(89, 92)
-    assert [first for first, _ in quarter.months()][0] == quarter.start
+    assert quarter.months()[0][0] == quarter.start
 
 
 @given(st.text(max_size=12))
@@ -265,7 +265,7 @@ def test_anything_else_is_refused_as_a_quarter(text: str) -> None:
 def test_job_type_words_match_whatever_their_case_and_spacing(
     word: tuple[str, str], separator: str, upper: bool
 ) -> None:
-    key, code = word
+    key, _ = word
     spelled = separator.join(key)
     assert word_key(spelled.upper() if upper else spelled) == key
 
