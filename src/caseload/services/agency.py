@@ -108,6 +108,15 @@ def check_on(council: CouncilAgency, as_at: date, caps: PriceCaps) -> RuleCheck:
     )
 
 
+def agency_check(engine: Engine, authority_id: int, as_at: date) -> RuleCheck | None:
+    """The rules on ``as_at`` for the reports (aggregates only, so not audited); None when the
+    council holds no agency engagement."""
+    council = council_agency(engine, authority_id)
+    if council.engagements.height == 0:
+        return None
+    return check_on(council, as_at, price_caps())
+
+
 def _day(council: CouncilAgency, as_at: date | None) -> date:
     day = as_at or council.data_date
     if day is None:

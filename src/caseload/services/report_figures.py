@@ -30,6 +30,7 @@ from caseload.domain.dates import reference_date
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.reports.model import Audience
 from caseload.services import benchmarks, caseload_views, census_view
+from caseload.services.agency import agency_check
 from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
@@ -43,6 +44,7 @@ from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
 from caseload.storage.engine import session_scope
+from caseload.workforce.agency_rules import RuleCheck
 
 DEFAULT_YEARS = 5  # the baseline, unless asked: four years before the latest
 Values = dict[str, float | None]
@@ -91,6 +93,8 @@ class ReportFigures:
     stored: list[StoredScorecard] = field(default_factory=list)
     practice: PracticeDay | None = None
     practice_trend: dict[date, dict[str, float | None]] = field(default_factory=dict)
+    agency: RuleCheck | None = None
+    """The agency rules on the reporting date (:func:`caseload.services.agency.check_on`)."""
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
 
@@ -207,6 +211,7 @@ def _local(
     bands = None
     frames = None
     practice = None
+    agency = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
     stored: list[StoredScorecard] = []
     if reporting is not None:
@@ -222,6 +227,7 @@ def _local(
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+        agency = agency_check(engine, authority_id, reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -249,6 +255,7 @@ def _local(
         stored=stored,
         practice=practice,
         practice_trend=practice_by_day,
+        agency=agency,
     )
 
 
