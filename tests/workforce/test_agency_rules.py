@@ -180,7 +180,7 @@ def test_notice_four_weeks_meets_unless_the_council_sets_shorter() -> None:
     shorter = AgencyRuleSettings(substantive_notice_weeks=2)
     assert notice_breaches(rows, shorter)["engagement_id"].to_list() == [3, 4]
     assert notice_breaches(rows, SETTINGS)["evidence"][0] == (
-        "a notice period of 3.0 weeks, under the 4 required"
+        "a notice period of 3 weeks, under the 4 required"
     )
 
 
@@ -211,17 +211,17 @@ def test_price_cap_at_the_cap_meets_and_above_needs_both_sign_offs() -> None:
     assert found.select("engagement_id", "evidence").rows() == [
         (
             2,
-            "£40.01 an hour (pay and on-costs) against a cap of £40.0 for the job type; "
+            "£40.01 an hour (pay and on-costs) against a cap of £40.00 for the job type; "
             "no sign-off",
         ),
         (
             3,
-            "£49.0 an hour (pay and on-costs) against a cap of £40.0 for the job type; "
+            "£49.00 an hour (pay and on-costs) against a cap of £40.00 for the job type; "
             "no chief executive's sign-off",
         ),
         (
             6,
-            "£64.0 an hour (pay and on-costs) against a cap of £55.0 for the job type; no sign-off",
+            "£64.00 an hour (pay and on-costs) against a cap of £55.00 for the job type; no sign-off",
         ),
     ]
 

@@ -55,6 +55,22 @@ def _day(column: str) -> pl.Expr:
     return pl.col(column).dt.strftime("%-d %B %Y")
 
 
+def _pounds(column: str) -> pl.Expr:
+    """£40.12, £40.00: pounds and pence."""
+    pence = (pl.col(column) * 100).round().cast(pl.Int64)
+    return pl.format("£{}.{}", pence // 100, (pence % 100).cast(pl.Utf8).str.zfill(2))
+
+
+def _number(column: str) -> pl.Expr:
+    """2 for 2.0, 2.5 for 2.5."""
+    value = pl.col(column).round(1)
+    return (
+        pl.when(value == value.round())
+        .then(value.cast(pl.Int64).cast(pl.Utf8))
+        .otherwise(value.cast(pl.Utf8))
+    )
+
+
 def _breaches(
     frame: pl.DataFrame, rule: str, condition: pl.Expr, evidence: pl.Expr
 ) -> pl.DataFrame:
@@ -104,7 +120,7 @@ def pqe_breaches(engagements: pl.DataFrame, settings: AgencyRuleSettings) -> pl.
         .then(
             pl.format(
                 "{} years' post-qualifying experience recorded at the start on {}",
-                pl.col("pqe_years").round(1),
+                _number("pqe_years"),
                 _day("start_date"),
             )
         )
@@ -185,7 +201,7 @@ def notice_breaches(engagements: pl.DataFrame, settings: AgencyRuleSettings) -> 
         .otherwise(
             pl.format(
                 "a notice period of {} weeks, under the {} required",
-                pl.col("notice_weeks").round(1),
+                _number("notice_weeks"),
                 pl.lit(weeks),
             )
         )
@@ -243,9 +259,9 @@ def price_cap_breaches(engagements: pl.DataFrame, caps: dict[str, float]) -> pl.
         "price_cap",
         pl.col("above_cap") & ~pl.col("signed_off"),
         pl.format(
-            "£{} an hour (pay and on-costs) against a cap of £{} for the job type; {}",
-            pl.col("capped_rate").round(2),
-            pl.col("cap").round(2),
+            "{} an hour (pay and on-costs) against a cap of {} for the job type; {}",
+            _pounds("capped_rate"),
+            _pounds("cap"),
             missing,
         ),
     )
