@@ -221,7 +221,8 @@ def test_price_cap_at_the_cap_meets_and_above_needs_both_sign_offs() -> None:
         ),
         (
             6,
-            "£64.00 an hour (pay and on-costs) against a cap of £55.00 for the job type; no sign-off",
+            "£64.00 an hour (pay and on-costs) against a cap of £55.00 for the job type; "
+            "no sign-off",
         ),
     ]
 
