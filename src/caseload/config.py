@@ -72,6 +72,12 @@ SETTINGS = (
         "recording, reviews, supervision and audit instruments.",
     ),
     Setting(
+        "CASELOAD_AGENCY_PRICE_CAPS",
+        "the built-in placeholder caps (reference/agency_price_caps.yaml)",
+        "Path of the council's agency price caps and agency rule settings (YAML, as the "
+        "built-in file): the region's hourly caps by DfE core job type.",
+    ),
+    Setting(
         "CASELOAD_UPLOAD_MAX_MB",
         "50",
         "Largest file (or .zip) the web application's Data page accepts, in MB (1 to 500).",

@@ -62,6 +62,36 @@ def test_supervision_loads_and_says_what_it_did(
     assert [r["kind"] for r in json.loads(out)][:2] == ["supervision", "ssd"]
 
 
+def test_agency_engagements_load_and_the_rules_read_them(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "import",
+        "agency",
+        str(FIXTURES / "agency.csv"),
+        "--mapping",
+        "generic-agency",
+        AS_AT,
+    )
+    assert code == 0, err
+    assert "Loaded agency.csv for authority 301 as at 2025-03-31" in out
+    assert "2 added, 0 changed, 0 ended" in out
+    code, out, err = run(capsys, "agency", "breaches", "--as-at", "2025-03-01", "--format", "json")
+    assert code == 0, err
+    assert [b["rule"] for b in json.loads(out)["breaches"]] == [
+        "notice",
+        "pqe",
+        "price_cap",
+        "reference",
+        "cooling_off",
+        "price_cap",
+    ]
+    code, _, err = run(capsys, "agency", "return", "--quarter", "2025 Q5", "--out", ".")
+    assert code == 2
+    assert "is not a quarter; write the year and quarter as 2026Q3" in err
+
+
 def test_audits_json_has_the_counts_and_a_dry_run_writes_nothing(
     database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -104,6 +104,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "indicators",
         "caseloads",
         "practice",
+        "agency",
         "establishment",
         "demand",
         "people",
@@ -126,6 +127,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "indicators",
         "caseloads",
         "practice",
+        "agency",
         "establishment",
         "absence",
         "diversity",  # Reducing inequalities: who works for us (the scrutiny report only)

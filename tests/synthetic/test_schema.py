@@ -29,6 +29,7 @@ INSERT_ORDER = [
     "survey_question",
     "survey_response",
     "survey_answer",
+    "agency_engagement",
 ]
 
 

@@ -282,6 +282,15 @@ TABLE: tuple[Row, ...] = (
         variant="another team", path="/practice/worklist?team_id={other_team_id}",
         target=("team", "{other_team_id}"), target_roles=(TM,)),
     row("GET",  "/practice/worklist/download", 403, 200,  200,    200,    200,    403),
+    # Agency rules (docs/web/agency.md "Who sees what"): named breaches for the service leader
+    # only (view_agency_rules; Caseload has no HR role); the quarterly return, which carries SWE
+    # numbers, also for whoever downloads the census return (the administrator).
+    row("GET",  "/agency",               403,    200,    403,    403,    403,    403),
+    row("GET",  "/api/v1/agency/breaches", 403,  200,    403,    403,    403,    403),
+    row("GET",  "/agency/return",        200,    200,    403,    403,    403,    403,
+        path="/agency/return?quarter=2025Q3"),
+    row("GET",  "/api/v1/agency/return", 200,    200,    403,    403,    403,    403,
+        path="/api/v1/agency/return?quarter=2025Q3"),
     # Reports (docs/web/reports.md "Who produces which"): leader and administrator, both
     # audiences; the elected member, the public version only.
     row("GET",  "/reports",              200,    200,    403,    403,    403,    200),

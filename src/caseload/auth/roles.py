@@ -55,6 +55,9 @@ class Permission(StrEnum):
     """The board pack and scrutiny report prepared for publication (small numbers hidden)."""
     INTERNAL_REPORTS = "internal_reports"
     """The board pack and scrutiny report with team and service figures in full."""
+    VIEW_AGENCY_RULES = "view_agency_rules"
+    """The agency rules' compliance and the named breaches with their evidence (Caseload has no HR
+    role: the service leader holds this)."""
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
@@ -100,6 +103,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_LEAVING_RISK,
             _P.VIEW_STAY_CONVERSATIONS,
             _P.VIEW_HEALTH_CHECK,
+            _P.VIEW_AGENCY_RULES,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(

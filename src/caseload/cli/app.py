@@ -57,6 +57,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "health-check": CommandEntry(
         "health_check", "health_check", "The staff health check: favourable answers by group."
     ),
+    "agency": CommandEntry(
+        "agency", "app", "The agency rules: breaches on a date and the quarterly DfE return."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "forecast": CommandEntry(
         "forecast", "app", "Demand forecast, the posts it needs, and its backtest."

@@ -32,6 +32,7 @@ from caseload.services.imports import (
     SsdOptions,
     describe,
     import_absences,
+    import_agency,
     import_audits,
     import_hr,
     import_runs,
@@ -299,6 +300,44 @@ def supervision(
     folder = mappings_dir()
     run_load(
         lambda: import_supervision(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("agency")
+def agency(
+    file: Annotated[Path, typer.Argument(help="The agency engagements file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load agency engagements (agency, charges, experience, previous role, notice, references,
+    sign-offs) of agency workers already loaded from the HR extract; the file replaces the
+    engagements starting in the period it covers."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_agency(
             engine(),
             path=file,
             mapping=mapping,

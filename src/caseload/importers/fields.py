@@ -18,7 +18,7 @@ from caseload.domain import (
     SpellEndReason,
 )
 from caseload.domain.practice_records import SUPERVISION_KINDS
-from caseload.importers.practice_words import KIND_KEYS
+from caseload.importers.practice_words import KIND_KEYS, word_key
 
 
 class FieldKind(str, Enum):
@@ -161,6 +161,84 @@ AUDIT_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("themes", FieldKind.TEXT, "learning themes, separated by ';'"),
     )
 }
+AGENCY_JOB_WORDS: dict[str, tuple[str, ...]] = {
+    "social_worker": ("social worker", "sw"),
+    "senior_social_worker": ("senior social worker", "senior sw"),
+    "advanced_practitioner": ("advanced practitioner", "ap", "assistant team manager"),
+    "team_manager": ("team manager", "tm"),
+    "iro_or_chair": ("independent reviewing officer", "iro", "conference chair", "cp chair"),
+}
+AGENCY_EXEMPTION_WORDS: dict[str, tuple[str, ...]] = {
+    "redundancy": ("redundant", "made redundant"),
+    "probation": ("left in probation", "probationary period"),
+    "permanent_role": ("moving to a permanent role", "permanent"),
+    "different_region": ("other region", "another region"),
+}
+
+
+def _words(words: dict[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (word_key(word), code) for code, spelled in words.items() for word in (code, *spelled)
+    )
+
+
+AGENCY_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("engagement_id", FieldKind.TEXT, "the engagement's id in the source system"),
+        FieldSpec("staff_number", FieldKind.TEXT, "the agency worker's staff number in Caseload"),
+        FieldSpec("agency", FieldKind.TEXT, "the agency supplying the worker"),
+        FieldSpec(
+            "job_type",
+            FieldKind.CODE,
+            "DfE core job type: social worker, senior social worker, advanced practitioner, "
+            "team manager, independent reviewing officer or conference chair",
+            tuple(AGENCY_JOB_WORDS),
+            words=_words(AGENCY_JOB_WORDS),
+        ),
+        FieldSpec("start_date", FieldKind.DATE, "first day of the engagement"),
+        FieldSpec("end_date", FieldKind.DATE, "last day of the engagement (blank while engaged)"),
+        FieldSpec("pay_rate", FieldKind.NUMBER, "the worker's hourly pay rate, pounds"),
+        FieldSpec(
+            "on_costs",
+            FieldKind.NUMBER,
+            "employer national insurance and apprenticeship levy per hour",
+        ),
+        FieldSpec("agency_fee", FieldKind.NUMBER, "the agency's fee per hour, pounds"),
+        FieldSpec(
+            "pqe_date",
+            FieldKind.DATE,
+            "first day of post-qualifying experience in child and family social work",
+        ),
+        FieldSpec(
+            "pqe_years", FieldKind.NUMBER, "years of post-qualifying experience at the start"
+        ),
+        FieldSpec("pqe_evidence", FieldKind.TEXT, "how the experience was checked"),
+        FieldSpec(
+            "previous_council", FieldKind.TEXT, "3-digit code of the last substantive employer"
+        ),
+        FieldSpec("previous_region", FieldKind.TEXT, "region of the last substantive employer"),
+        FieldSpec("previous_end_date", FieldKind.DATE, "last day of the last substantive role"),
+        FieldSpec(
+            "previous_exemption",
+            FieldKind.CODE,
+            "why the cooling-off period does not apply: redundancy, probation, permanent role, "
+            "different region (blank when none)",
+            tuple(AGENCY_EXEMPTION_WORDS),
+            words=_words(AGENCY_EXEMPTION_WORDS),
+        ),
+        FieldSpec("notice_weeks", FieldKind.NUMBER, "the engagement's notice period in weeks"),
+        FieldSpec("reference_practice_based", FieldKind.BOOL, "a practice-based reference (Y/N)"),
+        FieldSpec("reference_date", FieldKind.DATE, "the day the reference was received"),
+        FieldSpec("director_signoff_date", FieldKind.DATE, "the director's sign-off above the cap"),
+        FieldSpec(
+            "chief_executive_signoff_date",
+            FieldKind.DATE,
+            "the chief executive's sign-off above the cap",
+        ),
+        FieldSpec("project_team", FieldKind.BOOL, "part of a project team or packaged model (Y/N)"),
+    )
+}
 DOMAIN_FIELD = "domain: "  # an audit mapping's domain columns are the fields "domain: NAME"
 
 FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
@@ -168,6 +246,7 @@ FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     "absences": ABSENCE_FIELDS,
     "supervision": SUPERVISION_FIELDS,
     "audits": AUDIT_FIELDS,
+    "agency": AGENCY_FIELDS,
 }
 
 # Fields a mapping must name (``fte`` may be replaced by ``hours``).
@@ -176,6 +255,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "absences": ("staff_number", "start_date", "reason"),
     "supervision": ("staff_number", "supervision_date", "kind"),
     "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
+    "agency": ("staff_number", "agency", "job_type", "start_date", "pay_rate"),
 }
 
 

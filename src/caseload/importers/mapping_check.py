@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from caseload.importers.absences import check_absences
+from caseload.importers.agency import check_agency
 from caseload.importers.audits import BUILT_IN_INSTRUMENTS, check_audits
 from caseload.importers.fields import DOMAIN_FIELD, REQUIRED_COLUMNS, FieldKind
 from caseload.importers.hr import check_hr
@@ -143,6 +144,8 @@ def check_mapping(
         problems = check_hr(mapped, mapping, as_at=as_at).problems
     elif mapping.kind == "supervision":
         problems = check_supervision(mapped, as_at=as_at).problems
+    elif mapping.kind == "agency":
+        problems = check_agency(mapped, as_at=as_at).problems
     elif mapping.kind == "audits":
         problems = check_audits(mapped, mapping, as_at=as_at, instruments=instruments).problems
     else:

@@ -23,6 +23,7 @@ from caseload.auth.principal import Principal
 from caseload.domain.dates import check_day, day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.importers.absences import check_absences, plan_absences, write_absence_plan
+from caseload.importers.agency import check_agency, plan_agency, write_agency_plan
 from caseload.importers.audits import (
     check_audits,
     plan_audits,
@@ -58,6 +59,7 @@ from caseload.importers.values import read_fields
 from caseload.practice.standards import AuditInstrument
 from caseload.services import audit
 from caseload.services.audit import Actor
+from caseload.storage import agency_frames
 from caseload.storage import import_writes as store
 from caseload.storage.schema import require_current
 
@@ -512,6 +514,57 @@ def import_supervision(
     return _run(
         engine,
         kind="supervision",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
+def import_agency(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load agency engagements of agency workers already loaded from the HR extract; the file
+    replaces the council's engagements starting in the period it covers (``encoding``: as for
+    :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "agency", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_agency(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_agency(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            held=agency_frames.engagements_held(connection, authority_id),
+        )
+        write_agency_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="agency",
         source=table.name,
         sha256=table.sha256,
         rows=table.height,

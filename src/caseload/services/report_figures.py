@@ -30,6 +30,7 @@ from caseload.domain.dates import reference_date
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.reports.model import Audience
 from caseload.services import benchmarks, caseload_views, census_view
+from caseload.services.agency import agency_check
 from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
@@ -44,6 +45,7 @@ from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
 from caseload.storage.engine import session_scope
+from caseload.workforce.agency_rules import RuleCheck
 
 DEFAULT_YEARS = 5  # the baseline, unless asked: four years before the latest
 Values = dict[str, float | None]
@@ -92,6 +94,8 @@ class ReportFigures:
     stored: list[StoredScorecard] = field(default_factory=list)
     practice: PracticeDay | None = None
     practice_trend: dict[date, dict[str, float | None]] = field(default_factory=dict)
+    agency: RuleCheck | None = None
+    """The agency rules on the reporting date (:func:`caseload.services.agency.check_on`)."""
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
     demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
@@ -212,6 +216,7 @@ def _local(
     bands = None
     frames = None
     practice = None
+    agency = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
     stored: list[StoredScorecard] = []
     survey: dict[str, Any] | None = None
@@ -229,6 +234,7 @@ def _local(
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
         survey = staff_health_check(engine, authority_id, audience, reporting.as_at)
+        agency = agency_check(engine, authority_id, reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -257,6 +263,7 @@ def _local(
         practice=practice,
         practice_trend=practice_by_day,
         health_check=survey,
+        agency=agency,
     )
 
 

@@ -41,6 +41,7 @@ from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
 from caseload.services.demand import demand_view
+from caseload.services.report_agency import agency_section
 from caseload.services.report_figures import (
     DEFAULT_YEARS,
     ReportFigures,
@@ -134,6 +135,7 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
     if figures.local:
         optional.append(lambda: report_sections.caseloads(figures, with_teams=board and internal))
         optional.append(lambda: practice_section(figures.practice, figures.audience))
+        optional.append(lambda: agency_section(figures.agency, figures.audience))
         optional.append(lambda: report_people.establishment(figures, detailed=board))
         if board and internal and figures.demand is not None:
             demand = figures.demand

@@ -51,6 +51,7 @@ from caseload.services.imports import (
     AuthorityChoice,
     ImportResult,
     import_absences,
+    import_agency,
     import_audits,
     import_hr,
     import_runs,
@@ -74,6 +75,7 @@ KINDS = {
     "ssd": "SSD tables",
     "supervision": "supervision file",
     "audits": "case file audits file",
+    "agency": "agency engagements file",
 }
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SSD_SUFFIXES = (".csv", ".zip")
@@ -560,6 +562,7 @@ def _load(
         "absences": import_absences,
         "supervision": import_supervision,
         "audits": import_audits,
+        "agency": import_agency,
     }
     return loads[staged.kind](
         engine,

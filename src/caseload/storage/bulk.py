@@ -48,6 +48,7 @@ LOCAL_KEYS: dict[str, dict[str, str]] = {
     "survey_question": {"survey_id": "survey"},
     "survey_response": {"survey_id": "survey", "team_id": "team"},
     "survey_answer": {"response_id": "survey_response", "question_id": "survey_question"},
+    "agency_engagement": {"worker_id": "worker"},
 }
 INSERT_ORDER = tuple(LOCAL_KEYS)
 BATCH_ROWS = 20_000

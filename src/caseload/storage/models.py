@@ -310,6 +310,7 @@ class Allocation(Base):
 
 from caseload.storage import (  # noqa: E402,F401  (more tables)
     account_models,
+    agency_models,
     census_models,
     health_check_models,
     operations_models,

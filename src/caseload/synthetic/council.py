@@ -26,6 +26,7 @@ import polars as pl
 
 from caseload.synthetic import frames
 from caseload.synthetic.absence import generate_absences
+from caseload.synthetic.agency import agency_rng, engagements_frame
 from caseload.synthetic.allocation import Allocator
 from caseload.synthetic.casebook import STATUS_AREA
 from caseload.synthetic.days import FloatArray, IntArray, anniversary, date_of, day_of
@@ -84,6 +85,7 @@ class SyntheticCouncil:
     survey_questions: pl.DataFrame
     survey_responses: pl.DataFrame
     survey_answers: pl.DataFrame
+    agency_engagements: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -108,6 +110,7 @@ class SyntheticCouncil:
             "survey_question": self.survey_questions,
             "survey_response": self.survey_responses,
             "survey_answer": self.survey_answers,
+            "agency_engagement": self.agency_engagements,
         }
 
 
@@ -205,6 +208,14 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     checks = generate_health_checks(
         survey_rng, start=date_of(first), end=date_of(last), frames=frames_now
     )
+    # The agency records: a child of the seed with a fixed spawn key of its own.
+    engagements = engagements_frame(
+        agency_rng(root.entropy),  # type: ignore[arg-type]
+        spells=frames_now["employment_spell"],
+        workers=frames_now["worker"],
+        council=spec.code,
+        region=spec.region,
+    )
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -229,6 +240,7 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         survey_questions=checks.questions,
         survey_responses=checks.responses,
         survey_answers=checks.answers,
+        agency_engagements=engagements,
     )
 
 

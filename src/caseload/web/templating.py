@@ -35,6 +35,7 @@ NAVIGATION = (
     ("/retention/stay", "Stay conversations", Permission.VIEW_STAY_CONVERSATIONS),
     ("/allocation", "Allocation", Permission.ALLOCATE),
     ("/health-check", "Staff health check", Permission.VIEW_HEALTH_CHECK),
+    ("/agency", "Agency rules", Permission.VIEW_AGENCY_RULES),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),

@@ -2,6 +2,7 @@
 
 from caseload.web.routes import (
     admin,
+    agency,
     alerts,
     allocation,
     api_census,
@@ -36,6 +37,7 @@ ROUTERS = [
     practice.router,
     planning.router,
     health_check.router,
+    agency.router,
     reports.router,
     retention_risk.router,
     data.router,
@@ -48,5 +50,6 @@ ROUTERS = [
     planning.api,
     retention_risk.api,
     health_check.api,
+    agency.api,
     api_docs.router,
 ]
