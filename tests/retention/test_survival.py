@@ -103,8 +103,8 @@ def test_the_product_limit_estimate_worked_by_hand() -> None:
     assert summary["at_risk_2y"] == 1
     # Nobody was followed three years: no estimate rather than a carried-on one.
     assert summary["survival_3y"] is None and summary["at_risk_3y"] == 0
-    # Half have gone by the leavers at 300 days.
-    assert summary["median_months"] == pytest.approx(300 / DAYS_A_MONTH, abs=1e-9)
+    # The estimate first falls to a half or below with the leaver at 500 days (7/12 > 1/2).
+    assert summary["median_months"] == pytest.approx(500 / DAYS_A_MONTH, abs=1e-9)
 
 
 def test_a_small_group_is_reported_not_drawn() -> None:
