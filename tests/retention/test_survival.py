@@ -13,6 +13,7 @@ from caseload.retention.survival import (
     COUNCIL,
     DAYS_A_MONTH,
     Grouping,
+    records_start,
     survival,
 )
 
@@ -123,21 +124,53 @@ def test_a_small_group_is_reported_not_drawn() -> None:
     assert big["survival_1y"] == pytest.approx(7 / 12, abs=1e-6)
 
 
-def test_cohorts_choose_starts_and_late_entry_counts_from_the_records() -> None:
+def test_cohorts_choose_the_starts_counted() -> None:
     older = _episodes(EIGHT).with_columns(pl.lit(2012, dtype=pl.Int64).alias("cohort"))
     newer = _episodes([(d, left) for d, left in EIGHT if d != 800] + [(900, False)] * 3)
     both = pl.concat([older, newer])
     kept = survival(both, Grouping.COHORT, cohorts=(2015, 2022)).summary
     assert kept["group"].to_list() == ["2020"] and kept["episodes"].to_list() == [10]
-    # With records from 250 days after the start, the early leavers were never seen: the
-    # estimate starts from those still here then (delayed entry).
-    late = survival(
-        _episodes([(d, left) for d, left in EIGHT if d >= 300]),
-        observed_from=date(2020, 1, 1) + timedelta(days=250),
-        min_episodes=2,
+
+
+def test_staff_in_post_before_the_records_enter_late() -> None:
+    records = date(2020, 1, 1) + timedelta(days=250)
+    # Started before the records: seen only because they were still here 250 days in.
+    old = _episodes([(d, left) for d, left in EIGHT if d >= 300])
+    # Started on the day the records begin: followed from their first day.
+    new = _episodes([(100, True), (400, False)]).with_columns(
+        pl.lit(records).alias("started"), pl.lit(2021, dtype=pl.Int64).alias("cohort")
     )
-    first = late.curves.filter(pl.col("left") > 0).row(0, named=True)
-    assert first["at_risk"] == 6 and first["survival"] == pytest.approx(4 / 6, abs=1e-6)
+    result = survival(pl.concat([old, new]), observed_from=records, min_episodes=2)
+    at = {
+        round(m * DAYS_A_MONTH): row
+        for m, row in zip(result.curves["months"], result.curves.iter_rows(named=True), strict=True)
+    }
+    # At 100 days only the two new starters are at risk: one leaves, S = 1/2.
+    assert at[100]["at_risk"] == 2 and at[100]["survival"] == pytest.approx(1 / 2, abs=1e-6)
+    # The six older episodes join at 250 days: at 300 days 7 at risk, 2 leave.
+    assert at[300]["at_risk"] == 7
+    assert at[300]["survival"] == pytest.approx(1 / 2 * 5 / 7, abs=1e-6)
+    assert at[500]["at_risk"] == 3
+    assert at[500]["survival"] == pytest.approx(1 / 2 * 5 / 7 * 2 / 3, abs=1e-6)
+    summary = result.summary.row(0, named=True)
+    assert summary["survival_1y"] == pytest.approx(5 / 14, abs=1e-6)
+    assert summary["at_risk_1y"] == 5  # 400 days (new), 400, 500, 600 and 800 days (old)
+    # Without the records' start the old ones would count from their first day.
+    assert survival(pl.concat([old, new]), min_episodes=2).summary["survival_1y"][0] > 0.5
+    # A cohort wholly before the records cannot be followed from its start: not drawn.
+    before = survival(old, observed_from=records, min_episodes=2)
+    assert before.summary["too_small"].to_list() == [True] and before.curves.height == 0
+
+
+def test_the_records_start_with_the_first_recorded_leaving() -> None:
+    episodes = pl.DataFrame(
+        {
+            "left": [False, True, True],
+            "last_day": [None, date(2023, 10, 6), date(2024, 5, 1)],
+        }
+    )
+    assert records_start(episodes) == date(2023, 10, 1)
+    assert records_start(episodes.filter(~pl.col("left"))) is None
 
 
 def test_the_cohort_range_must_run_forwards() -> None:

@@ -51,6 +51,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "scorecard": CommandEntry(
         "scorecard", "scorecard", "The five-area scorecard on a date, by service area."
     ),
+    "retention": CommandEntry(
+        "retention", "app", "Retention: how long staff stay, when and why they leave."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
     "db": CommandEntry("db", "app", "Set up and upgrade the database."),

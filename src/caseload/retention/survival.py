@@ -17,15 +17,20 @@ and never as leavers. The 95% band is lifelines' exponential Greenwood interval:
 Time is in months (days / (365.25 / 12)); an episode's days count its first and last days, as
 :func:`~caseload.retention.episodes.service_episodes` does.
 
-Which episodes count: by default every episode that *started* in the chosen range of census years
-(``cohorts``, first and last, both included). Staff already in post when the council's records
-begin were only recorded because they had stayed that long (left truncation); counting them from
-their start would flatter survival. Give ``observed_from`` (the first day the records cover) to
-let such episodes enter the risk set only from that day (delayed entry), or keep the cohort
-range to recent starts, which the services do (the last ten census years).
+Which episodes count: every episode that *started* in the chosen range of census years
+(``cohorts``, first and last, both included; all of them without one). Staff already in post when
+the council's records begin were only recorded because they had stayed that long (left
+truncation): counted from their start they would flatter survival (a cohort of 2018 in records
+beginning in 2023 would show nobody leaving in its first five years). Given ``observed_from``
+(the first day the records cover; :func:`records_start` finds it from the first recorded
+leaving), such an episode enters the risk set only on that day (delayed entry): it counts among
+those at risk from then on, never before. An estimate at *t* is given only when someone was
+followed at every moment from 0 to *t*; past that (or past the longest follow-up) it is null, and
+the curve stops there.
 
-A group with fewer than :data:`MIN_EPISODES` episodes is reported as too small: no curve and no
-estimates, only its counts.
+A group with fewer than :data:`MIN_EPISODES` episodes followed from their first day is reported as
+too small: no curve and no estimates, only its counts. A cohort that started before the records
+begin is such a group, however large.
 
 lifelines is imported inside :func:`survival` (it is slow to import and the command line should
 start quickly); frames cross to pandas only at that boundary."""
@@ -37,9 +42,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import numpy as np
 import polars as pl
 
 from caseload.retention.episodes import DAYS_A_YEAR
+from caseload.retention.flows import census_year_expr
 
 DAYS_A_MONTH = DAYS_A_YEAR / 12
 MIN_EPISODES = 10
@@ -222,8 +229,29 @@ def _with_start(curve: pl.DataFrame, group: str, followed: int) -> pl.DataFrame:
     return pl.concat([start, curve])
 
 
+def records_start(episodes: pl.DataFrame) -> date | None:
+    """The first day the council's records can be trusted to hold leavers: 1 October of the
+    census year in which the first recorded episode ended (None when nobody has left)."""
+    ended = episodes.filter(pl.col("left")).select(census_year_expr(pl.col("last_day")).min())
+    year = ended.item() if ended.height else None
+    return date(int(year) - 1, 10, 1) if year is not None else None
+
+
+def followed_until(frame: pl.DataFrame) -> float:
+    """The months from 0 for which someone was followed without a gap: the first time after
+    which nobody is at risk (an episode is at risk after its entry, up to its end)."""
+    entries = np.sort(frame["entry"].to_numpy())
+    ends = np.sort(frame["duration"].to_numpy())
+    times = np.unique(np.concatenate(([0.0], entries, ends)))
+    at_risk = np.searchsorted(entries, times, side="right") - np.searchsorted(
+        ends, times, side="right"
+    )
+    empty = times[at_risk <= 0]
+    return float(empty[0]) if empty.size else float(ends[-1]) if ends.size else 0.0
+
+
 def _milestones(group: str, frame: pl.DataFrame, curve: pl.DataFrame | None) -> dict[str, object]:
-    longest = float(frame["duration"].max() or 0.0)  # type: ignore[arg-type]
+    longest = followed_until(frame)
     found: dict[str, object] = {}
     for years in MILESTONE_YEARS:
         at = years * 12.0
@@ -264,10 +292,13 @@ def survival(
     for group in order:
         frame = prepared.filter(pl.col("group") == group)
         leavers = int(frame["left"].sum())
-        small = frame.height < min_episodes
+        from_start = frame.filter(pl.col("entry") == 0).height
+        small = from_start < min_episodes
         curve = None
         if not small:
-            curve = _with_start(_fit(group, frame), group, frame.height)
+            curve = _with_start(_fit(group, frame), group, from_start).filter(
+                pl.col("months") <= followed_until(frame)
+            )
             curves.append(curve)
         rows.append(
             {

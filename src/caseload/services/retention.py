@@ -41,7 +41,8 @@ from caseload.reports.model import Cell
 from caseload.retention import flows
 from caseload.retention.episodes import service_episodes
 from caseload.retention.hazard import leaving_hazard
-from caseload.retention.survival import MILESTONE_YEARS, Grouping, Survival, survival
+from caseload.retention.survival import MILESTONE_YEARS, Survival, records_start, survival
+from caseload.retention.survival import Grouping as Grouping
 from caseload.services import audit
 from caseload.services.caseloads import (
     REPORTING_DATE_FIELD,
@@ -149,6 +150,7 @@ class RetentionContext(TypedDict):
     by_label: str
     groupings: list[GroupingLink]
     cohorts: list[int]  # first and last census year of the starts counted
+    records_start: str | None  # staff who started earlier count from this day (delayed entry)
     milestone_years: list[int]
     survival: list[GroupRow]
     curves: list[CurvePoint]
@@ -169,6 +171,7 @@ class RetentionDay:
     as_at: date
     episodes: pl.DataFrame
     cohorts: tuple[int, int]
+    records_start: date | None
     windows: tuple[tuple[str, date, date], ...]
     hazard: tuple[pl.DataFrame, ...]
     count_years: tuple[int, ...]
@@ -211,6 +214,7 @@ def _build_day(council: CouncilData, as_at: date) -> RetentionDay:
         as_at=as_at,
         episodes=episodes,
         cohorts=(latest - COHORT_YEARS + 1, latest),
+        records_start=records_start(episodes),
         windows=windows,
         hazard=tuple(leaving_hazard(episodes, start, end) for _, start, end in windows),
         count_years=years,
@@ -241,7 +245,7 @@ def survival_for(
         episodes = day.episodes
         if teams is not None:
             episodes = episodes.filter(pl.col("entry_team").is_in(list(teams)))
-        return survival(episodes, grouping, cohorts=day.cohorts)
+        return survival(episodes, grouping, cohorts=day.cohorts, observed_from=day.records_start)
 
     found: Survival = council.snapshots.reports.get_or_build(key, build)
     return found
@@ -543,6 +547,7 @@ def retention_view(
         "by_label": by.label,
         "groupings": _links(by, groupings_for(principal), day, council.latest),
         "cohorts": list(figures.cohorts),
+        "records_start": figures.records_start.isoformat() if figures.records_start else None,
         "milestone_years": list(MILESTONE_YEARS),
         "survival": _group_rows(result, suppressed),
         "curves": _curve_points(result, suppressed),
@@ -608,9 +613,9 @@ def _summary(context: RetentionContext) -> list[str]:
         for milestone in council[0]["milestones"]:
             if milestone["years"] in (2, 3) and isinstance(milestone["still_here"], float):
                 lines.append(
-                    f"Of the own social work staff who started since {context['cohorts'][0]}, "
-                    f"an estimated {milestone['still_here']}% were still with the council "
-                    f"{milestone['years']} years after starting."
+                    f"An estimated {milestone['still_here']}% of own social work staff are still "
+                    f"with the council {milestone['years']} years after starting (95% band "
+                    f"{milestone['lower']}% to {milestone['upper']}%)."
                 )
     peak = context["hazard"][0]["peak"]
     if peak:
@@ -634,6 +639,7 @@ def survival_only(context: RetentionContext) -> dict[str, object]:
         "by",
         "by_label",
         "cohorts",
+        "records_start",
         "milestone_years",
         "survival",
         "curves",
