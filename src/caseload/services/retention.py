@@ -152,6 +152,7 @@ class RetentionContext(TypedDict):
     cohorts: list[int]  # first and last census year of the starts counted
     records_start: str | None  # staff who started earlier count from this day (delayed entry)
     milestone_years: list[int]
+    council: GroupRow | None  # all own social work staff together
     survival: list[GroupRow]
     curves: list[CurvePoint]
     hazard: list[HazardWindow]
@@ -395,8 +396,10 @@ def _count_table(
     code: str | None,
     total: str,
     suppressed: bool,
+    published_total: bool,
 ) -> CountTable:
-    """One row per ``name`` with a count per year, and a total row."""
+    """One row per ``name`` with a count per year, and a total row (kept as it is when DfE
+    publishes it: the census's leavers)."""
     order = list(dict.fromkeys(frame[name].to_list())) if frame.height else []
     codes: dict[str, int | None] = {}
     table: list[dict[str, Cell]] = []
@@ -409,6 +412,13 @@ def _count_table(
     keys = [f"y{y}" for y in years]
     table.append({"name": total, **{k: sum(int(row[k] or 0) for row in table) for k in keys}})
     shown = protect_counts(table, keys, total_row=True) if suppressed else table
+    if suppressed and not published_total:  # a total DfE does not publish is hidden when small
+        shown[-1] = {
+            key: SUPPRESSED
+            if isinstance(value, int) and 0 < value < DEFAULT_THRESHOLD and key != "name"
+            else value
+            for key, value in shown[-1].items()
+        }
     return {
         "title": title,
         "label": label,
@@ -535,6 +545,7 @@ def retention_view(
             code=code,
             total=total,
             suppressed=suppressed,
+            published_total=code is not None,
         )
 
     context: RetentionContext = {
@@ -549,6 +560,10 @@ def retention_view(
         "cohorts": list(figures.cohorts),
         "records_start": figures.records_start.isoformat() if figures.records_start else None,
         "milestone_years": list(MILESTONE_YEARS),
+        "council": next(
+            iter(_group_rows(survival_for(council, figures, Grouping.COUNCIL, None), suppressed)),
+            None,
+        ),
         "survival": _group_rows(result, suppressed),
         "curves": _curve_points(result, suppressed),
         "hazard": hazard,
@@ -608,9 +623,9 @@ def retention_view(
 
 def _summary(context: RetentionContext) -> list[str]:
     lines: list[str] = []
-    council = [row for row in context["survival"] if not row["too_small"]]
-    if context["by"] == Grouping.COUNCIL.value and council:
-        for milestone in council[0]["milestones"]:
+    council = context["council"]
+    if council is not None and not council["too_small"]:
+        for milestone in council["milestones"]:
             if milestone["years"] in (2, 3) and isinstance(milestone["still_here"], float):
                 lines.append(
                     f"An estimated {milestone['still_here']}% of own social work staff are still "
@@ -641,6 +656,7 @@ def survival_only(context: RetentionContext) -> dict[str, object]:
         "cohorts",
         "records_start",
         "milestone_years",
+        "council",
         "survival",
         "curves",
     )

@@ -14,6 +14,7 @@ from caseload.web.routes import (
     people,
     practice,
     reports,
+    retention,
     scorecard,
     session,
     workforce,
@@ -29,6 +30,7 @@ ROUTERS = [
     allocation.router,
     people.router,
     practice.router,
+    retention.router,
     reports.router,
     data.router,
     admin.router,
@@ -36,5 +38,6 @@ ROUTERS = [
     api_census.router,
     api_people.router,
     scorecard.api,
+    retention.api,
     api_docs.router,
 ]
