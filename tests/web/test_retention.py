@@ -103,11 +103,11 @@ def test_an_elected_member_sees_the_council_with_small_numbers_hidden(
         # DfE publishes the number of leavers: that total is kept, as on the public reports.
         for row in rows[:-1] if table.startswith("leavers") else rows:
             for count in row["counts"]:
-                assert count == SUPPRESSED or count == 0 or count >= 5, (table, row)
+                assert count in (SUPPRESSED, 0) or count >= 5, (table, row)
     for window in data["hazard"]:
         for row in window["rows"]:
             leavers = row["leavers"]
-            assert leavers == SUPPRESSED or leavers == 0 or leavers >= 5
+            assert leavers in (SUPPRESSED, 0) or leavers >= 5
             if leavers == SUPPRESSED:
                 assert row["annual_rate"] == SUPPRESSED
     assert all(point["at_risk"] is None for point in data["curves"])

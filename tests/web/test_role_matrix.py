@@ -177,6 +177,13 @@ TABLE: tuple[Row, ...] = (
     # on it.
     row("GET",  "/scorecard",            200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/scorecard",     200,    200,    200,    200,    403,    200),
+    # Retention (docs/web/retention.md): every role with aggregate figures; an elected member
+    # cannot ask by team (refused and recorded).
+    row("GET",  "/retention",            200,    200,    200,    200,    403,    200),
+    row("GET",  "/retention",            200,    200,    200,    200,    403,    403,
+        variant="by team", path="/retention?by=team"),
+    row("GET",  "/api/v1/retention",     200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/retention/survival", 200, 200,  200,    200,    403,    200),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth

@@ -82,6 +82,7 @@ def _survival_rows(context: RetentionContext) -> list[dict[str, Any]]:
             "leavers": str(group["leavers"]),
             "still_here": str(group["still_here"]),
             "too_small": group["too_small"],
+            "before_records": group["before_records"],
         }
         for milestone in group["milestones"]:
             years = milestone["years"]
@@ -125,7 +126,7 @@ def survival(
         line = [group["group"], _shown(group["episodes"]), _shown(group["leavers"])]
         for milestone in group["milestones"]:
             if group["too_small"]:
-                line.append("too few to say")
+                line.append("before the records" if group["before_records"] else "too few to say")
             elif milestone["still_here"] is None:
                 line.append("–")
             else:

@@ -109,7 +109,8 @@ class Survival:
 
     - ``curves``: group, months, at_risk, left, censored, survival, lower, upper: one row at 0
       and one per time an episode ended or was censored, for the groups large enough to draw;
-    - ``summary``: group, episodes, leavers, still_here, too_small, then for each milestone
+    - ``summary``: group, episodes, leavers, still_here, from_start (episodes followed from their
+      first day: all of them unless some started before ``observed_from``), too_small, then for each milestone
       year N ``at_risk_Ny`` (episodes followed at least N years), ``survival_Ny``, ``lower_Ny``,
       ``upper_Ny`` (null past the longest follow-up, or for a small group), and
       ``median_months`` (the time by which half have left; null where not reached)."""
@@ -170,6 +171,7 @@ def _empty_summary() -> pl.DataFrame:
         "episodes": pl.Int64,
         "leavers": pl.Int64,
         "still_here": pl.Int64,
+        "from_start": pl.Int64,
         "too_small": pl.Boolean,
     }
     for years in MILESTONE_YEARS:
@@ -306,6 +308,7 @@ def survival(
                 "episodes": frame.height,
                 "leavers": leavers,
                 "still_here": frame.height - leavers,
+                "from_start": from_start,
                 "too_small": small,
                 **_milestones(group, frame, curve),
                 "median_months": _median(curve),

@@ -72,6 +72,7 @@ class GroupRow(TypedDict):
     leavers: Count
     still_here: Count
     too_small: bool
+    before_records: bool  # everyone in it started before the records of leavers begin
     milestones: list[Milestone]
     median_years: float | None  # years by which half have left, 1 dp; None when not reached
 
@@ -200,22 +201,36 @@ def count_years(as_at: date, many: int = COUNT_YEARS) -> tuple[int, ...]:
     return tuple(range(latest - many + 1, latest + 1))
 
 
+def _windows(as_at: date, begins: date | None) -> tuple[tuple[str, date, date], ...]:
+    """The hazard's periods: the 12 months and the 3 years to ``as_at``, neither starting before
+    the records of leavers begin (a period that would is cut to start then; one the same as the
+    period before it is left out)."""
+    found: list[tuple[str, date, date]] = []
+    for label, years in (("The 12 months to the date", 1), ("The 3 years to the date", 3)):
+        start = _years_before(as_at, years)
+        if begins is not None and start < begins <= as_at:
+            start, label = begins, "Since the records of leavers begin"
+        if not found or found[-1][1] != start:
+            found.append((label, start, as_at))
+    return tuple(found)
+
+
 def _build_day(council: CouncilData, as_at: date) -> RetentionDay:
     data = council.data
     workers = council.census.workers
     services = flows.team_services(data.teams)
     episodes = service_episodes(data.spells, workers, services, as_at)
     latest = census_year_of(as_at)
-    windows = (
-        ("The 12 months to the date", _years_before(as_at, 1), as_at),
-        ("The 3 years to the date", _years_before(as_at, 3), as_at),
-    )
+    begins = records_start(episodes)
+    windows = _windows(as_at, begins)
     years = count_years(as_at)
+    if begins is not None:  # no year before the records of leavers begin
+        years = tuple(year for year in years if year >= census_year_of(begins)) or years[-1:]
     return RetentionDay(
         as_at=as_at,
         episodes=episodes,
         cohorts=(latest - COHORT_YEARS + 1, latest),
-        records_start=records_start(episodes),
+        records_start=begins,
         windows=windows,
         hazard=tuple(leaving_hazard(episodes, start, end) for _, start, end in windows),
         count_years=years,
@@ -283,6 +298,7 @@ def _group_rows(result: Survival, suppressed: bool) -> list[GroupRow]:
                 "leavers": int(found["leavers"]),
                 "still_here": int(found["still_here"]),
                 "too_small": bool(found["too_small"]),
+                "before_records": int(found["from_start"]) == 0 and int(found["episodes"]) > 0,
                 "milestones": milestones,
                 "median_years": round(float(median) / 12, 1) if median is not None else None,
             }
@@ -629,8 +645,8 @@ def _summary(context: RetentionContext) -> list[str]:
             if milestone["years"] in (2, 3) and isinstance(milestone["still_here"], float):
                 lines.append(
                     f"An estimated {milestone['still_here']}% of own social work staff are still "
-                    f"with the council {milestone['years']} years after starting (95% band "
-                    f"{milestone['lower']}% to {milestone['upper']}%)."
+                    f"with the council {milestone['years']} years after starting (most likely "
+                    f"between {milestone['lower']}% and {milestone['upper']}%)."
                 )
     peak = context["hazard"][0]["peak"]
     if peak:

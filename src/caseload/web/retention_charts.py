@@ -33,17 +33,14 @@ def survival_chart(points: Sequence[CurvePoint], *, title: str) -> Chart | None:
         ]
     )
     groups = list(dict.fromkeys(frame["group"].to_list()))
-    colour = alt.Color(
-        "group:N",
-        title=None,
-        scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)] or PALETTE),
-        sort=groups,
-    )
+    scale = alt.Scale(domain=groups, range=PALETTE[: len(groups)] or PALETTE)
+    colour = alt.Color("group:N", title=None, scale=scale, sort=groups)
+    shade = alt.Color("group:N", scale=scale, legend=None)  # the legend shows the lines
     x = alt.X("years:Q", title="Years since starting", axis=alt.Axis(tickMinStep=1))
     band = (
         alt.Chart(frame)
         .mark_area(opacity=0.15, interpolate="step-after")
-        .encode(x=x, y=alt.Y("lower:Q"), y2="upper:Q", color=colour)
+        .encode(x=x, y=alt.Y("lower:Q"), y2="upper:Q", color=shade)
     )
     line = (
         alt.Chart(frame)
@@ -59,7 +56,7 @@ def survival_chart(points: Sequence[CurvePoint], *, title: str) -> Chart | None:
         )
     )
     chart = _finish(
-        alt.layer(band, line),  # type: ignore[arg-type]
+        alt.layer(band, line).resolve_legend(color="independent"),  # type: ignore[arg-type]
         _table(frame),
         title=title,
         labels={
