@@ -206,8 +206,8 @@ def _windows(as_at: date, begins: date | None) -> tuple[tuple[str, date, date], 
     the records of leavers begin (a period that would is cut to start then; one the same as the
     period before it is left out)."""
     found: list[tuple[str, date, date]] = []
-    for label, years in (("The 12 months to the date", 1), ("The 3 years to the date", 3)):
-        start = _years_before(as_at, years)
+    for named, years in (("The 12 months to the date", 1), ("The 3 years to the date", 3)):
+        start, label = _years_before(as_at, years), named
         if begins is not None and start < begins <= as_at:
             start, label = begins, "Since the records of leavers begin"
         if not found or found[-1][1] != start:

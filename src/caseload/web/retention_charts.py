@@ -56,7 +56,7 @@ def survival_chart(points: Sequence[CurvePoint], *, title: str) -> Chart | None:
         )
     )
     chart = _finish(
-        alt.layer(band, line).resolve_legend(color="independent"),  # type: ignore[arg-type]
+        alt.layer(band, line).resolve_legend(color="independent"),
         _table(frame),
         title=title,
         labels={
