@@ -111,8 +111,8 @@ class Survival:
       and one per time an episode ended or was censored, for the groups large enough to draw;
     - ``summary``: group, episodes, leavers, still_here, from_start (episodes followed from their
       first day: all unless some started before ``observed_from``), too_small, then for each
-      milestone year N ``at_risk_Ny`` (episodes followed at least N years), ``survival_Ny``, ``lower_Ny``,
-      ``upper_Ny`` (null past the longest follow-up, or for a small group), and
+      milestone year N ``at_risk_Ny`` (episodes followed at least N years), ``survival_Ny``,
+      ``lower_Ny``, ``upper_Ny`` (null past the longest follow-up, or for a small group), and
       ``median_months`` (the time by which half have left; null where not reached)."""
 
     grouping: Grouping
