@@ -28,7 +28,13 @@ from caseload.reports.model import Audience as Audience
 from caseload.reports.model import Definition, Report, Section
 from caseload.reports.model import FileFormat as FileFormat
 from caseload.reports.model import ReportKind as ReportKind
-from caseload.services import audit, census_view, report_people, report_sections
+from caseload.services import (
+    audit,
+    census_view,
+    report_people,
+    report_retention,
+    report_sections,
+)
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.census_view import indicator_info
@@ -122,6 +128,7 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         optional.append(lambda: report_people.establishment(figures, detailed=board))
         if board:
             optional.append(lambda: report_people.people(figures))
+            optional.append(lambda: report_retention.retention(figures))
         optional.append(lambda: report_sections.absence(figures))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
@@ -160,6 +167,7 @@ def _definitions() -> tuple[Definition, ...]:
     return (
         *census,
         *report_people.DEFINITIONS,
+        *report_retention.DEFINITIONS,
         Definition(
             "Looked-after children with 3 or more social workers",
             "Children looked after on the reporting date who had three or more different "

@@ -274,7 +274,7 @@ def _pct(value: object) -> float | None:
     return round(100.0 * float(cast(float, value)), 1) if value is not None else None
 
 
-def _group_rows(result: Survival, suppressed: bool) -> list[GroupRow]:
+def group_rows(result: Survival, suppressed: bool) -> list[GroupRow]:
     rows: list[GroupRow] = []
     for found in result.summary.iter_rows(named=True):
         milestones: list[Milestone] = []
@@ -361,7 +361,7 @@ def _curve_points(result: Survival, suppressed: bool) -> list[CurvePoint]:
     ]
 
 
-def _hazard_rows(frame: pl.DataFrame, suppressed: bool) -> list[HazardRow]:
+def hazard_rows(frame: pl.DataFrame, suppressed: bool) -> list[HazardRow]:
     rows: list[HazardRow] = [
         {
             "band": str(row["band"]),
@@ -530,7 +530,7 @@ def retention_view(
     result = survival_for(council, figures, by, teams)
     hazard: list[HazardWindow] = []
     for (label, start, end), frame in zip(figures.windows, figures.hazard, strict=True):
-        rows = _hazard_rows(frame, suppressed)
+        rows = hazard_rows(frame, suppressed)
         hazard.append(
             {
                 "label": label,
@@ -577,10 +577,10 @@ def retention_view(
         "records_start": figures.records_start.isoformat() if figures.records_start else None,
         "milestone_years": list(MILESTONE_YEARS),
         "council": next(
-            iter(_group_rows(survival_for(council, figures, Grouping.COUNCIL, None), suppressed)),
+            iter(group_rows(survival_for(council, figures, Grouping.COUNCIL, None), suppressed)),
             None,
         ),
-        "survival": _group_rows(result, suppressed),
+        "survival": group_rows(result, suppressed),
         "curves": _curve_points(result, suppressed),
         "hazard": hazard,
         "leavers_by_reason": table(
@@ -630,8 +630,8 @@ def retention_view(
         start, end = figures.windows[0][1], figures.windows[0][2]
         context["own_teams"] = {
             "teams": own,
-            "survival": _group_rows(survival_for(council, figures, Grouping.TEAM, own), False),
-            "hazard": _hazard_rows(leaving_hazard(own_episodes, start, end), False),
+            "survival": group_rows(survival_for(council, figures, Grouping.TEAM, own), False),
+            "hazard": hazard_rows(leaving_hazard(own_episodes, start, end), False),
         }
     context["summary"] = _summary(context)
     return context
