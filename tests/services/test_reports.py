@@ -162,7 +162,7 @@ def test_the_retention_section_shows_the_retention_page_figures(small: Engine) -
     ]
     assert len(section.charts) == len(page["hazard"])
     reasons = table(report, "Own-staff leavers by reason (census code)")
-    assert [row["name"] for row in reasons.rows][0] == "Resignation (1)"
+    assert reasons.rows[0]["name"] == "Resignation (1)"
     assert [[row[f"y{y}"] for y in page["leavers_by_reason"]["years"]] for row in reasons.rows] == [
         row["counts"] for row in page["leavers_by_reason"]["rows"][:-1]
     ]
