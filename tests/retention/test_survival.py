@@ -176,3 +176,10 @@ def test_the_records_start_with_the_first_recorded_leaving() -> None:
 def test_the_cohort_range_must_run_forwards() -> None:
     with pytest.raises(ValueError, match="cohort range"):
         survival(_episodes(EIGHT), cohorts=(2022, 2020))
+
+
+def test_roles_are_shown_in_words_up_the_ladder() -> None:
+    senior = _episodes(EIGHT).with_columns(pl.lit("senior_social_worker").alias("entry_role"))
+    asye = _episodes(EIGHT).with_columns(pl.lit("asye").alias("entry_role"))
+    result = survival(pl.concat([senior, asye]), Grouping.ROLE, min_episodes=8)
+    assert result.summary["group"].to_list() == ["ASYE", "Senior social worker"]

@@ -45,6 +45,7 @@ from enum import StrEnum
 import numpy as np
 import polars as pl
 
+from caseload.domain.codes import Role
 from caseload.retention.episodes import DAYS_A_YEAR
 from caseload.retention.flows import census_year_expr
 
@@ -126,11 +127,17 @@ def months(days: pl.Expr) -> pl.Expr:
     return days / DAYS_A_MONTH
 
 
+ROLE_LABELS = {role.value: role.label for role in Role}
+
+
 def _group_expr(grouping: Grouping) -> pl.Expr:
     column = grouping.column
     if column is None:
         return pl.lit(COUNCIL).alias("group")
-    return pl.col(column).cast(pl.Utf8).fill_null(NOT_RECORDED).alias("group")
+    value = pl.col(column).cast(pl.Utf8)
+    if grouping is Grouping.ROLE:  # roles in words: "Senior social worker"
+        value = value.replace(ROLE_LABELS)
+    return value.fill_null(NOT_RECORDED).alias("group")
 
 
 def _prepared(
@@ -334,4 +341,7 @@ def _group_order(
         return [label for label in ranked if label in seen]
     if grouping is Grouping.COHORT:
         return sorted(seen, key=lambda text: (not text.isdigit(), text))
+    if grouping is Grouping.ROLE:  # up the ladder, as the roles are listed
+        ladder = list(ROLE_LABELS.values())
+        return sorted(seen, key=lambda text: (ladder.index(text) if text in ladder else 99, text))
     return sorted(seen, key=lambda text: (text == NOT_RECORDED, text.casefold()))
