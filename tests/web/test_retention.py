@@ -110,6 +110,9 @@ def test_an_elected_member_sees_the_council_with_small_numbers_hidden(
             assert leavers in (SUPPRESSED, 0) or leavers >= 5
             if leavers == SUPPRESSED:
                 assert row["annual_rate"] == SUPPRESSED
+        # No "most likely to leave" when a band's figure is hidden: it might be the highest.
+        if any(row["chance_within_year"] == SUPPRESSED for row in window["rows"]):
+            assert window["peak"] is None
     assert all(point["at_risk"] is None for point in data["curves"])
     # No team breakdown, and asking for one is refused and recorded.
     since = last_event_id(shared_council.engine)

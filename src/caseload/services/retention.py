@@ -35,7 +35,8 @@ from typing_extensions import TypedDict
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole, Permission
 from caseload.domain.dates import census_year_of, reference_date, reporting_date
-from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED
+from caseload.domain.disclosure import DEFAULT_THRESHOLD
+from caseload.domain.disclosure import SUPPRESSED as SUPPRESSED
 from caseload.errors import NotFoundError
 from caseload.reports.model import Cell
 from caseload.retention import flows
@@ -391,8 +392,12 @@ def hazard_rows(frame: pl.DataFrame, suppressed: bool) -> list[HazardRow]:
 
 
 def _peak(rows: list[HazardRow]) -> str | None:
+    """The band with the highest chance of leaving, when it is known: not when a band's figure
+    is hidden (it might be the highest) or nobody left."""
+    if any(row["chance_within_year"] == SUPPRESSED for row in rows):
+        return None
     rated = [row for row in rows if isinstance(row["chance_within_year"], float)]
-    if not rated:
+    if not rated or not any(cast(float, row["chance_within_year"]) > 0 for row in rated):
         return None
     top = max(rated, key=lambda row: cast(float, row["chance_within_year"]))
     return (

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from caseload.services.retention import CurvePoint, HazardWindow
+from caseload.services.retention import SUPPRESSED, CurvePoint, HazardWindow
 from caseload.web.charts import PALETTE, Chart, _finish
 
 STEP_MONTHS = 6  # the chart's table: the estimate every six months
@@ -96,7 +96,10 @@ def _table(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def hazard_chart(window: HazardWindow) -> Chart | None:
-    """The chance of leaving within a year by length of service, the highest band picked out."""
+    """The chance of leaving within a year by length of service, the highest band picked out;
+    none when a band's figure is hidden (the bars would mislead) or nobody left."""
+    if any(row["chance_within_year"] == SUPPRESSED for row in window["rows"]):
+        return None
     rows: list[dict[str, Any]] = [
         {
             "band": row["band"],
@@ -106,7 +109,7 @@ def hazard_chart(window: HazardWindow) -> Chart | None:
         for row in window["rows"]
         if isinstance(row["chance_within_year"], float)
     ]
-    if not rows:
+    if not any(row["chance"] > 0 for row in rows):
         return None
     top = max(row["chance"] for row in rows)
     for row in rows:
