@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from caseload.storage import schema
@@ -19,6 +20,11 @@ from caseload.storage.engine import make_engine
 # Helpers shared by tests in several folders (e.g. disclosure_attack) import from here.
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
+
+# No time limit on a property test's examples: tests check behaviour, never speed (speed lives
+# in benchmarks/), and a loaded machine must not fail a correct example.
+settings.register_profile("caseload", deadline=None)
+settings.load_profile("caseload")
 
 POSTGRES_ENV = "CASELOAD_TEST_DATABASE_URL"
 POSTGRES_SKIP = f"{POSTGRES_ENV} is not set, so the PostgreSQL runs are skipped"

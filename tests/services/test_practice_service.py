@@ -8,14 +8,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from caseload.domain.dates import reference_date
 from caseload.errors import NotFoundError
 from caseload.reports.model import Audience, ReportKind
 from caseload.services.caseloads import council_data
 from caseload.services.generation import build_council
-from caseload.services.practice import council_practice
+from caseload.services.practice import council_practice, practice_day, practice_trend
+from caseload.services.report_figures import gather
+from caseload.services.report_scorecard import scorecard
 from caseload.services.reports import ReportRequest, build_report
 from caseload.storage.models import Allocation, Base
 from caseload.storage.practice_models import CaseAudit, Supervision, Visit
@@ -114,3 +117,46 @@ def test_practice_records_fill_the_three_areas_and_the_section(engine: Engine) -
     grades_table = next(t for t in section.tables if "final grades" in t.title)
     assert [row["y"] for row in grades_table.rows] == ["c", "c", 0, "c", 3]
     assert date(2000, 1, 1) < day
+
+
+def test_the_trend_is_the_days_own_measure_and_skips_days_before_the_records(
+    engine: Engine,
+) -> None:
+    build_council(engine, SPEC, years=2, seed=6)
+    council = council_data(engine, authority_code="999")
+    assert council.latest is not None
+    first_visit = council.latest - timedelta(days=2 * 365)
+    with Session(engine) as session:
+        earliest = session.scalar(select(func.min(Visit.visit_date)))
+    assert earliest is not None and earliest >= first_visit - timedelta(days=31)
+    too_early = earliest + timedelta(days=30)  # its three months start before the first visit
+    middle = council.latest - timedelta(days=200)
+    days = [too_early, middle, council.latest]
+    trend = practice_trend(engine, authority_id=council.authority.id, days=days)
+    assert list(trend) == sorted(days)
+    assert trend[too_early]["visits_on_time"] is None
+    assert trend[too_early]["recording_on_time"] is None
+    for day in (middle, council.latest):
+        figures = practice_day(engine, authority_id=council.authority.id, as_at=day)
+        assert trend[day] == {
+            name: figures.measure(name)
+            for name in (
+                "recording_on_time",
+                "supervision_compliance",
+                "visits_on_time",
+                "audits_good_or_better",
+            )
+        }
+        assert trend[day]["visits_on_time"] is not None
+    figures = gather(
+        engine, authority_code="999", audience=Audience.INTERNAL, as_at=None, baseline_year=None
+    )
+    visits_measure = next(m for m in scorecard(figures) if m.spec.key == "visits_on_time")
+    census_days = [reference_date(year) for year in figures.years]
+    shown = [day for day in census_days if day < council.latest] + [council.latest]
+    assert len(shown) >= 2
+    assert visits_measure.trend_source == "practice records"
+    expected = practice_trend(engine, authority_id=council.authority.id, days=shown)
+    assert visits_measure.trend == tuple(
+        (day.strftime("%b %Y"), expected[day]["visits_on_time"]) for day in shown
+    )

@@ -105,6 +105,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "caseloads",
         "practice",
         "establishment",
+        "demand",
         "people",
         "retention",
         "absence",

@@ -185,6 +185,21 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/api/v1/retention",     200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/retention/survival", 200, 200,  200,    200,    403,    200),
 
+    # Demand and posts (docs/web/planning.md): every role with aggregate figures, small numbers
+    # hidden for the elected member.
+    row("GET",  "/planning/demand",      200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/forecast/demand", 200,  200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/forecast/backtest", 200, 200,   200,    200,    403,    200),
+
+    # Leaving risk and stay conversations (docs/web/stay-conversations.md): the model's summary
+    # for every role with aggregate figures except elected members (view_leaving_risk); the
+    # named list for the service leader only (stay_conversations).
+    row("GET",  "/retention/model",      200,    200,    200,    200,    403,    403),
+    row("GET",  "/api/v1/retention/model", 200,  200,    200,    200,    403,    403),
+    row("GET",  "/retention/stay",       403,    200,    403,    403,    403,    403),
+    row("GET",  "/api/v1/retention/stay", 403,   200,    403,    403,    403,    403),
+    row("GET",  "/retention/stay/download", 403, 200,    403,    403,    403,    403),
+
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth
     # dates, so the analyst, a team manager and an elected member answer 403. The social worker

@@ -58,6 +58,12 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
+    VIEW_LEAVING_RISK = "view_leaving_risk"
+    """The leaving-risk model's summary: hazard ratios, concordance, caveat. Council-wide
+    figures only, but never for elected members."""
+    VIEW_STAY_CONVERSATIONS = "stay_conversations"
+    """The named list of people to offer a stay conversation, with the factors behind their
+    leaving risk (the service leader; an HR role would hold it too)."""
 
 
 _P = Permission
@@ -74,6 +80,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.MANAGE_USERS,
             _P.MANAGE_POLICY,
             _P.VIEW_AUDIT,
+            _P.VIEW_LEAVING_RISK,
         }
     ),
     AccountRole.LEADER: frozenset(
@@ -87,13 +94,27 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_DATA_QUALITY,
             _P.PUBLIC_REPORTS,
             _P.INTERNAL_REPORTS,
+            _P.VIEW_LEAVING_RISK,
+            _P.VIEW_STAY_CONVERSATIONS,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_PEOPLE,
+            _P.ALLOCATE,
+            _P.VIEW_LEAVING_RISK,
+        }
     ),
     AccountRole.ANALYST: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_RETURN_CHECKS, _P.VIEW_DATA_QUALITY}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_RETURN_CHECKS,
+            _P.VIEW_DATA_QUALITY,
+            _P.VIEW_LEAVING_RISK,
+        }
     ),
     AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
     AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),

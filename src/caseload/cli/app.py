@@ -55,6 +55,9 @@ COMMANDS: dict[str, CommandEntry] = {
         "retention", "app", "Retention: how long staff stay, when and why they leave."
     ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
+    "forecast": CommandEntry(
+        "forecast", "app", "Demand forecast, the posts it needs, and its backtest."
+    ),
     "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
     "db": CommandEntry("db", "app", "Set up and upgrade the database."),
     "census": CommandEntry(
@@ -73,6 +76,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "policy": CommandEntry("policy", "app", "The caseload policy: points, caps, bands, ages."),
     "users": CommandEntry("users", "app", "Accounts and API tokens."),
     "audit": CommandEntry("audit", "app", "Check the audit trail's hash chain."),
+    "retention-risk": CommandEntry(
+        "retention_risk", "app", "The leaving-risk model and the stay-conversation list."
+    ),
 }
 
 

@@ -51,6 +51,8 @@ GENERATED_COUNCILS = NumberRange(1, 999)
 """Councils the synthetic generator may build at once."""
 SEEDS = NumberRange(0, 2**32 - 1)
 """Random seeds (numpy's generators take a non-negative seed)."""
+FORECAST_MONTHS = NumberRange(1, 60)
+"""Months a demand forecast runs ahead, or a backtest compares: at most five years."""
 
 
 def check_whole_number(value: int, field: str, allowed: NumberRange) -> int:

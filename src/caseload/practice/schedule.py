@@ -30,7 +30,7 @@ January are bank holidays), window 4 due Tuesday 27 January, and so on while no 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -132,6 +132,18 @@ def _position_in_run(first: pl.Expr) -> pl.Expr:
     return index - pl.when(first).then(index).otherwise(None).forward_fill() + 1
 
 
+def reach_days(interval: Interval) -> int:
+    """Calendar days an interval can span at most: a month is 31 days, a week 7, and working
+    days are counted as whole weeks with two more weeks for bank holidays and closures."""
+    if interval.unit == "months":
+        return 31 * interval.count
+    if interval.unit == "weeks":
+        return 7 * interval.count
+    if interval.unit == "working_days":
+        return 7 * (interval.count // 5 + 1) + 14
+    return interval.count
+
+
 def windows(
     plan_frame: pl.DataFrame,
     events: pl.DataFrame,
@@ -158,13 +170,32 @@ def windows(
     between repeat at the interval of the window that would follow (see the module's
     docstring); the plan's last gap is filled up to ``until`` or the plan's end.
 
-    Given ``since``, only the gaps still open on or after it are built (their windows number
-    from 1 at the first kept), which is all any figure read from ``since`` on needs."""
+    Given ``since``, the first day any figure will be read for, only the gaps that can hold a
+    window falling due on or after it are built (their windows number from 1 at the first kept):
+    those still open within the longest interval of the plan's kind before it
+    (:func:`reach_days`), since a gap's windows all fall due by its closing event plus one
+    interval. So a window due in a period but met early, before the period began, is kept."""
     event_columns = [c for c in events.columns if c not in ("child_id", "case_type")]
     when = pl.col(event_date)
     new_plan = (pl.col("plan_id") != pl.col("plan_id").shift(1)).fill_null(True)
+    cutoff = pl.col("_since")
     if since is not None:
-        plan_frame = plan_frame.filter(pl.col("plan_end").is_null() | (pl.col("plan_end") >= since))
+        reach: dict[str, int] = {}
+        for (case_type, _kind), interval in rules.items():
+            reach[case_type] = max(reach.get(case_type, 0), reach_days(interval))
+        cutoffs = pl.DataFrame(
+            {
+                "case_type": list(reach),
+                "_since": [since - timedelta(days=days) for days in reach.values()],
+            },
+            schema={"case_type": pl.Utf8, "_since": pl.Date},
+        )
+        plan_frame = plan_frame.join(cutoffs, on="case_type", how="left").with_columns(
+            pl.col("_since").fill_null(since)
+        )
+        plan_frame = plan_frame.filter(
+            pl.col("plan_end").is_null() | (pl.col("plan_end") >= cutoff)
+        )
     carried = events.with_row_index("_event").with_columns(pl.col("_event").cast(pl.Int64))
     matched = (
         carried.select("_event", "child_id", "case_type", event_date)
@@ -175,7 +206,7 @@ def windows(
     # Before ``since`` only each plan's last event (which opens the first gap kept) and the
     # number of events (which numbers the gaps) matter.
     before = (
-        matched.filter(when < since)
+        matched.filter(when < cutoff)
         .group_by("plan_id")
         .agg(
             when.max().alias("_before"),
@@ -193,7 +224,8 @@ def windows(
         )
     )
     if since is not None:
-        matched = matched.filter(when >= since)
+        matched = matched.filter(when >= cutoff).drop("_since")
+        plan_frame = plan_frame.drop("_since")
     matched = (
         matched.sort("plan_id", event_date, "_event")
         .filter(new_plan | (when != when.shift(1)))

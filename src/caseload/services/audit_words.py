@@ -54,6 +54,8 @@ TARGETS = {
     "pseudonymised_export": "the pseudonymised export",
     "move": "the move of worker",
     "session": "a session",
+    "stay_conversations": "the stay-conversation list",
+    "leaving_risk": "the leaving-risk model",
 }
 OUTCOMES = {"allowed": "done", "refused": "refused", "failed": "failed"}
 

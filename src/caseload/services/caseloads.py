@@ -289,3 +289,15 @@ def caseload_alerts(
     """The alerts on ``as_at`` for the council or the named teams, red first."""
     scope, report = caseload_report(engine, as_at=as_at, authority_code=authority_code, teams=teams)
     return scope, report.alerts
+
+
+def only_council(engine: Engine) -> str:
+    """The code of the database's one council (a command given no ``--authority``)."""
+    with session_scope(engine) as session:
+        codes = [authority.code for authority in queries.authorities(session)]
+    if len(codes) != 1:
+        listed = ", ".join(codes[:10]) or "none"
+        raise InvalidInputError(
+            f"say which council with --authority (the database holds {len(codes)}: {listed})"
+        )
+    return codes[0]

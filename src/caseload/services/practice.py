@@ -11,8 +11,10 @@ enough to be steady, short enough to show a change between bi-monthly Steering G
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +24,21 @@ from sqlalchemy import Engine
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.practice import audits as audit_figures
 from caseload.practice import linked, reviews, supervision, visits
-from caseload.practice.calendar import working_calendar
+from caseload.practice.calendar import WorkingCalendar, working_calendar
 from caseload.practice.standards import PracticeStandards, default_standards, load_standards
 from caseload.retention.flows import team_services
-from caseload.services.caseloads import CouncilData, council_data
+from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.storage import practice_frames
 from caseload.storage.engine import session_scope
 
 PERIOD_MONTHS = 3
 AUDIT_MONTHS = 12
+PRACTICE_MEASURES = (
+    "recording_on_time",
+    "supervision_compliance",
+    "visits_on_time",
+    "audits_good_or_better",
+)
 STANDARDS_SETTING = "CASELOAD_PRACTICE_STANDARDS"
 
 
@@ -80,18 +88,39 @@ class PracticeDay:
 
     def measure(self, name: str) -> float | None:
         """The scorecard's practice measures (per cent): visits_on_time, recording_on_time,
-        supervision_compliance, audits_good_or_better."""
-        if name == "visits_on_time" and self.has_visits:
-            return _first(self.visits, "on_time_rate")
-        if name == "recording_on_time" and self.has_visits:
-            return _first(self.recording, "on_time_rate")
-        if name == "supervision_compliance" and self.has_supervision:
-            return _first(self.supervision, "compliance")
-        if name == "audits_good_or_better" and self.has_audits:
-            good = self.grades.filter(pl.col("grade").is_in(audit_figures.GOOD_OR_BETTER))
-            total = int(self.grades["audits"].sum())
-            return round(100.0 * int(good["audits"].sum()) / total, 1) if total else None
-        return None
+        supervision_compliance, audits_good_or_better (:func:`measure_value`)."""
+        return measure_value(
+            name,
+            visit_summary=self.visits if self.has_visits else None,
+            recording_summary=self.recording if self.has_visits else None,
+            compliance=self.supervision if self.has_supervision else None,
+            grades=self.grades if self.has_audits else None,
+        )
+
+
+def measure_value(
+    name: str,
+    *,
+    visit_summary: pl.DataFrame | None,
+    recording_summary: pl.DataFrame | None,
+    compliance: pl.DataFrame | None,
+    grades: pl.DataFrame | None,
+) -> float | None:
+    """One scorecard practice measure from its council-level summary (None: no records of that
+    kind): the on-time rate of the period's visits due, of its visits written up, the share of
+    supervised worker-days up to date, and the share of the audit period's audits graded good or
+    outstanding (the moderated grade where there is one)."""
+    if name == "visits_on_time" and visit_summary is not None:
+        return _first(visit_summary, "on_time_rate")
+    if name == "recording_on_time" and recording_summary is not None:
+        return _first(recording_summary, "on_time_rate")
+    if name == "supervision_compliance" and compliance is not None:
+        return _first(compliance, "compliance")
+    if name == "audits_good_or_better" and grades is not None:
+        good = grades.filter(pl.col("grade").is_in(audit_figures.GOOD_OR_BETTER))
+        total = int(grades["audits"].sum())
+        return round(100.0 * int(good["audits"].sum()) / total, 1) if total else None
+    return None
 
 
 def _first(frame: pl.DataFrame, column: str) -> float | None:
@@ -106,6 +135,17 @@ def practice_standards() -> PracticeStandards:
     built-in ones."""
     named = (os.environ.get(STANDARDS_SETTING) or "").strip()
     return load_standards(Path(named)) if named else default_standards()
+
+
+def council_standards(council: CouncilData) -> PracticeStandards:
+    """:func:`practice_standards`, parsed once while the file stays as it is."""
+    named = (os.environ.get(STANDARDS_SETTING) or "").strip()
+    path = Path(named) if named else None
+    stamp = path.stat().st_mtime_ns if path is not None and path.is_file() else None
+    found: PracticeStandards = council.snapshots.policies.get_or_build(
+        ("practice standards", named, stamp), practice_standards
+    )
+    return found
 
 
 def practice_records(engine: Engine, council: CouncilData) -> PracticeRecords:
@@ -166,27 +206,63 @@ def practice_day(engine: Engine, *, authority_id: int, as_at: date) -> PracticeD
     return found
 
 
-def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -> PracticeDay:
-    standards = practice_standards()
-    calendar = working_calendar(standards)
+@dataclass(frozen=True)
+class _Period:
+    """What the scorecard's measures and the day's figures share: the periods to ``as_at``, the
+    visit windows and the period's visits due, recording and supervised worker-days."""
+
+    start: date
+    audit_start: date
+    windows: pl.DataFrame
+    due: pl.DataFrame
+    recorded: pl.DataFrame
+    supervised_days: pl.DataFrame
+
+
+def _period(
+    council: CouncilData,
+    records: PracticeRecords,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    as_at: date,
+) -> _Period:
     data = council.data
     start = _months_before(as_at, PERIOD_MONTHS)
-    audit_start = _months_before(as_at, AUDIT_MONTHS)
-    teams = worker_teams(council, as_at)
-    allocations = data.allocations
-    window = visits.visit_windows(
+    windows = visits.visit_windows(
         data.statuses, records.visits, standards, calendar, as_at, since=start
     )
-    due = visits.visits_due(window, allocations, start, as_at)
-    position = visits.visits_position(window, records.visits, allocations, as_at)
-    recorded = visits.recording(records.visits, allocations, standards, calendar, start, as_at)
+    return _Period(
+        start=start,
+        audit_start=_months_before(as_at, AUDIT_MONTHS),
+        windows=windows,
+        due=visits.visits_due(windows, data.allocations, start, as_at),
+        recorded=visits.recording(
+            records.visits, data.allocations, standards, calendar, start, as_at
+        ),
+        supervised_days=supervision.supervision_days(
+            data.spells, records.supervisions, standards, start, as_at, managers=data.managers
+        ),
+    )
+
+
+def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -> PracticeDay:
+    standards = council_standards(council)
+    calendar = working_calendar(standards)
+    data = council.data
+    period = _period(council, records, standards, calendar, as_at)
+    start, audit_start, due, recorded = (
+        period.start,
+        period.audit_start,
+        period.due,
+        period.recorded,
+    )
+    teams = worker_teams(council, as_at)
+    allocations = data.allocations
+    position = visits.visits_position(period.windows, records.visits, allocations, as_at)
     review_window = reviews.review_windows(
         data.statuses, records.reviews, standards, calendar, as_at, since=start
     )
     held = reviews.reviews_due(review_window, start, as_at)
-    days = supervision.supervision_days(
-        data.spells, records.supervisions, standards, start, as_at, managers=data.managers
-    )
     supervised = supervision.supervision_position(
         data.spells, records.supervisions, standards, as_at, managers=data.managers
     )
@@ -211,8 +287,8 @@ def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -
         recording=visits.recording_summary(recorded),
         recording_by_service=visits.recording_summary(recorded, ("service",), teams),
         reviews=reviews.review_summary(held, ("case_type",)),
-        supervision=supervision.supervision_compliance(days),
-        supervision_by_team=supervision.supervision_compliance(days, "team"),
+        supervision=supervision.supervision_compliance(period.supervised_days),
+        supervision_by_team=supervision.supervision_compliance(period.supervised_days, "team"),
         supervision_overdue=int(supervised["overdue"].sum()) if supervised.height else 0,
         grades=audit_figures.grade_distribution(records.audits, audit_start, as_at),
         domain_grades=audit_figures.domain_grade_distribution(
@@ -227,6 +303,61 @@ def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -
         if graded.height
         else pl.DataFrame(),
     )
+
+
+def _earliest(frame: pl.DataFrame, column: str) -> date | None:
+    found = frame[column].min() if frame.height else None
+    return found if isinstance(found, date) else None
+
+
+def _measures_on(
+    council: CouncilData,
+    records: PracticeRecords,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    as_at: date,
+) -> dict[str, float | None]:
+    """The four practice measures on ``as_at`` exactly as :meth:`PracticeDay.measure` gives
+    them, leaving out a kind of record whose period starts before its first record (a measure
+    over a period the records do not cover would count every visit or session as missed)."""
+    period = _period(council, records, standards, calendar, as_at)
+    first_visit = _earliest(records.visits, "visit_date")
+    first_session = _earliest(records.supervisions, "supervision_date")
+    first_audit = _earliest(records.audits, "audit_date")
+    visits_covered = first_visit is not None and first_visit <= period.start
+    sessions_covered = first_session is not None and first_session <= period.start
+    grades = audit_figures.grade_distribution(records.audits, period.audit_start, as_at)
+    audits_covered = first_audit is not None and first_audit <= period.audit_start
+    return {
+        name: measure_value(
+            name,
+            visit_summary=visits.visit_summary(period.due) if visits_covered else None,
+            recording_summary=visits.recording_summary(period.recorded) if visits_covered else None,
+            compliance=supervision.supervision_compliance(period.supervised_days)
+            if sessions_covered
+            else None,
+            grades=grades if audits_covered and int(grades["audits"].sum()) else None,
+        )
+        for name in PRACTICE_MEASURES
+    }
+
+
+def practice_trend(
+    engine: Engine, *, authority_id: int, days: Sequence[date]
+) -> dict[date, dict[str, float | None]]:
+    """The scorecard's practice measures on each of ``days`` (for a measure's trend), each day
+    worked out once per state of the council's data."""
+    council = council_data(engine, authority_id=authority_id)
+    records = practice_records(engine, council)
+    standards = council_standards(council)
+    calendar = working_calendar(standards)
+    trend: dict[date, dict[str, float | None]] = {}
+    for day in sorted(set(days)):
+        trend[day] = council.snapshots.reports.get_or_build(
+            (*council.key, "practice measures", day),
+            partial(_measures_on, council, records, standards, calendar, day),
+        )
+    return trend
 
 
 def practice_summary(day: PracticeDay) -> dict[str, Any]:
@@ -273,8 +404,6 @@ def council_practice(
 ) -> PracticeDay:
     """The practice figures of a council (the only one when no code is given) on ``as_at``
     (default its data date), for the command line."""
-    from caseload.services.report_figures import only_council
-
     council = council_data(engine, authority_code=authority_code or only_council(engine))
     day = as_at or council.latest
     if day is None:

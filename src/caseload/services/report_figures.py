@@ -26,13 +26,19 @@ from sqlalchemy import Engine
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole
 from caseload.census.definitions import INDICATOR_COLUMNS
+from caseload.domain.dates import reference_date
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.reports.model import Audience
 from caseload.services import benchmarks, caseload_views, census_view
 from caseload.services.caseload_views import CaseloadsContext
-from caseload.services.caseloads import CouncilData, council_data
+from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
-from caseload.services.practice import PracticeDay, practice_day, practice_records
+from caseload.services.practice import (
+    PracticeDay,
+    practice_day,
+    practice_records,
+    practice_trend,
+)
 from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
@@ -84,6 +90,10 @@ class ReportFigures:
     targets: dict[str, Target] = field(default_factory=dict)
     stored: list[StoredScorecard] = field(default_factory=list)
     practice: PracticeDay | None = None
+    practice_trend: dict[date, dict[str, float | None]] = field(default_factory=dict)
+    """The practice measures on each census date since the baseline before the reporting date
+    (:func:`caseload.services.practice.practice_trend`)."""
+    demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
 
     @property
     def short_name(self) -> str:
@@ -198,6 +208,7 @@ def _local(
     bands = None
     frames = None
     practice = None
+    practice_by_day: dict[date, dict[str, float | None]] = {}
     stored: list[StoredScorecard] = []
     if reporting is not None:
         caseloads = caseload_views.caseloads_view(engine, viewer, as_at=reporting.as_at)
@@ -208,6 +219,10 @@ def _local(
         frames = council_data(engine, authority_id=authority_id)
         if not practice_records(engine, frames).empty:
             practice = practice_day(engine, authority_id=authority_id, as_at=reporting.as_at)
+            trend_days = [
+                reference_date(year) for year in years if reference_date(year) < reporting.as_at
+            ]
+            practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -234,6 +249,7 @@ def _local(
         targets=workforce_targets(),
         stored=stored,
         practice=practice,
+        practice_trend=practice_by_day,
     )
 
 
@@ -325,15 +341,3 @@ def _published(
         comparisons=comparisons,
         targets=workforce_targets(),
     )
-
-
-def only_council(engine: Engine) -> str:
-    """The code of the database's one council (a command given no ``--authority``)."""
-    with session_scope(engine) as session:
-        codes = [authority.code for authority in queries.authorities(session)]
-    if len(codes) != 1:
-        listed = ", ".join(codes[:10]) or "none"
-        raise InvalidInputError(
-            f"say which council with --authority (the database holds {len(codes)}: {listed})"
-        )
-    return codes[0]

@@ -25,6 +25,7 @@ from caseload.retention import flows
 from caseload.services import audit, rag
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import statistical_neighbours
+from caseload.services.practice import PRACTICE_MEASURES
 from caseload.services.report_figures import ReportFigures, gather
 from caseload.storage import scorecard_store
 from caseload.storage.engine import session_scope
@@ -121,12 +122,6 @@ MEASURES: tuple[MeasureSpec, ...] = (
     ),
 )
 BY_KEY = {spec.key: spec for spec in MEASURES}
-PRACTICE_MEASURES = (
-    "recording_on_time",
-    "supervision_compliance",
-    "visits_on_time",
-    "audits_good_or_better",
-)
 
 
 @dataclass(frozen=True)
@@ -145,7 +140,7 @@ class Measure:
     better_than: int | None  # neighbours the council does better than
     neighbours_ranked: int | None
     trend: tuple[tuple[str, Value], ...]
-    trend_source: str  # "stored", "census years" or "none"
+    trend_source: str  # "stored", "census years", "practice records" or "none"
 
 
 def _number(value: Value) -> float | None:
@@ -267,7 +262,7 @@ def scorecard(figures: ReportFigures) -> list[Measure]:
         if spec.census and benchmark_year is not None and benchmark_year != latest:
             # Compare like with like: the council's figure for the year DfE last published.
             own_value = figures.value(spec.key, benchmark_year)
-        trend, source = _trend(figures, spec)
+        trend, source = _trend(figures, spec, value)
 
         def against(
             benchmark: float | None, spec: MeasureSpec = spec, own: float | None = own_value
@@ -301,22 +296,39 @@ def scorecard(figures: ReportFigures) -> list[Measure]:
     return measures
 
 
-def _trend(figures: ReportFigures, spec: MeasureSpec) -> tuple[tuple[tuple[str, Value], ...], str]:
+def _label(day: date | None) -> str:
+    return day.strftime("%b %Y") if day else "now"
+
+
+def _trend(
+    figures: ReportFigures, spec: MeasureSpec, current: Value
+) -> tuple[tuple[tuple[str, Value], ...], str]:
+    """The measure over time: the stored scorecards as they were reported, with today's figure
+    after them; without any, census measures by census year and practice measures on each
+    census date since the baseline and on the reporting date, from today's data."""
     stored: list[tuple[str, Value]] = [
-        (item.as_at.strftime("%b %Y"), item.measures.get(spec.key))
+        (_label(item.as_at), item.measures.get(spec.key))
         for item in figures.stored
         if spec.key in item.measures
     ]
     if stored:
-        current = current_values(figures).get(spec.key)
         if figures.stored[-1].as_at != figures.as_at:
-            label = figures.as_at.strftime("%b %Y") if figures.as_at else "now"
-            stored.append((label, current))
+            stored.append((_label(figures.as_at), current))
         return tuple(stored), "stored"
     if spec.census:
         return tuple((str(year), figures.value(spec.key, year)) for year in figures.years), (
             "census years"
         )
+    if spec.key in PRACTICE_MEASURES and figures.practice_trend:
+        points = (
+            *(
+                (_label(day), measures.get(spec.key))
+                for day, measures in sorted(figures.practice_trend.items())
+            ),
+            (_label(figures.as_at), current),
+        )
+        if sum(value is not None for _, value in points) >= 2:
+            return points, "practice records"
     return (), "none"
 
 

@@ -82,7 +82,7 @@ def _places(name: str) -> int:
     return 0 if kind_of(name) is Kind.COUNT else 1
 
 
-def _trend_text(points: Sequence[tuple[str, Cell]], unit: str, places: int) -> str | None:
+def _trend_text(points: Sequence[tuple[str, Cell]], places: int) -> str | None:
     shown = [value for _, value in points if value is not None]
     if len(shown) < 2:
         return None
@@ -138,7 +138,7 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
                     "rag_england": measure.rag_england,
                     "rag_region": measure.rag_region,
                     "rag_neighbours": measure.rag_neighbours,
-                    "trend": _trend_text(measure.trend, spec.unit, spec.places),
+                    "trend": _trend_text(measure.trend, spec.places),
                 }
             )
         tables.append(Table(area, HEADLINE_COLUMNS, tuple(rows)))
@@ -184,7 +184,14 @@ def headline(figures: ReportFigures, measures: Sequence[Measure]) -> Section:
     elif figures.local:
         notes.append(
             "No scorecards have been stored yet, so census measures are traced over the census "
-            "years from today's data and the other measures show today's figure only."
+            "years from today's data"
+            + (
+                ", the practice measures over each 30 September since the baseline and the "
+                "reporting date from today's records,"
+                if any(measure.trend_source == "practice records" for measure in measures)
+                else ""
+            )
+            + " and the other measures show today's figure only."
         )
     return Section(
         "headline",

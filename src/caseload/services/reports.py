@@ -15,7 +15,7 @@ from DfE's published figures alone: the census, the neighbours and the trends.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
@@ -31,14 +31,22 @@ from caseload.reports.model import ReportKind as ReportKind
 from caseload.services import (
     audit,
     census_view,
+    report_demand,
     report_people,
     report_retention,
     report_sections,
 )
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
+from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
-from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather, only_council
+from caseload.services.demand import demand_view
+from caseload.services.report_figures import (
+    DEFAULT_YEARS,
+    ReportFigures,
+    audience_principal,
+    gather,
+)
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -126,6 +134,9 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         optional.append(lambda: report_sections.caseloads(figures, with_teams=board and internal))
         optional.append(lambda: practice_section(figures.practice, figures.audience))
         optional.append(lambda: report_people.establishment(figures, detailed=board))
+        if board and internal and figures.demand is not None:
+            demand = figures.demand
+            optional.append(lambda: report_demand.section(demand))
         if board:
             optional.append(lambda: report_people.people(figures))
             optional.append(lambda: report_retention.retention(figures))
@@ -211,6 +222,14 @@ def build_report(
         as_at=request.as_at,
         baseline_year=request.baseline_year,
     )
+    if (
+        request.kind is ReportKind.BOARD_PACK
+        and request.audience is Audience.INTERNAL
+        and figures.council is not None
+        and figures.as_at is not None
+    ):
+        reader = audience_principal(figures.council.authority.id, Audience.INTERNAL)
+        figures = replace(figures, demand=demand_view(engine, reader, as_at=figures.as_at))
     return compose(figures, request.kind, produced_at or datetime.now(UTC))
 
 

@@ -26,8 +26,10 @@ from caseload.errors import NotFoundError
 from caseload.practice.linked import LINKED_METHOD
 from caseload.reports.model import Audience, Table
 from caseload.services import audit, caseload_views
-from caseload.services.report_figures import ReportFigures, audience_principal, gather, only_council
-from caseload.services.report_scorecard import AREAS, NO_DATA_YET, PRACTICE_MEASURES, Measure
+from caseload.services.caseloads import only_council
+from caseload.services.practice import PRACTICE_MEASURES
+from caseload.services.report_figures import ReportFigures, audience_principal, gather
+from caseload.services.report_scorecard import AREAS, NO_DATA_YET, Measure
 from caseload.services.report_scorecard import scorecard as rated_measures
 from caseload.services.report_sections import headline
 from caseload.storage import queries
@@ -66,7 +68,7 @@ class MeasureRow(TypedDict):
     neighbours_ranked: int | None
     trend: list[TrendPoint]
     trend_text: str | None
-    trend_source: str  # "stored", "census years" or "none"
+    trend_source: str  # "stored", "census years", "practice records" or "none"
 
 
 class AreaRow(TypedDict):

@@ -100,6 +100,7 @@ class Snapshots:
     - ``views``: page contexts per day, scope and kind of role;
     - ``plans``: allocation recommendations and planned moves;
     - ``worker_index``: each worker's record parts per day;
+    - ``forecasts``: demand series, forecasts, posts needed and backtests per day and horizon;
     - ``page_bodies``, ``fragments``: the rendered main part of pages, per context;
     - ``readings``: small database readings (fingerprints, stamps), trusted for a moment."""
 
@@ -112,6 +113,7 @@ class Snapshots:
         self.views: FingerprintCache[object] = FingerprintCache(size=256)
         self.plans: FingerprintCache[Any] = FingerprintCache(size=16)
         self.worker_index: FingerprintCache[Any] = FingerprintCache(size=4)
+        self.forecasts: FingerprintCache[Any] = FingerprintCache(size=32)
         self.page_bodies: FingerprintCache[Any] = FingerprintCache(size=64)
         self.fragments: FingerprintCache[Any] = FingerprintCache(size=256)
         self.readings: dict[Hashable, tuple[int, float, object]] = {}

@@ -44,8 +44,8 @@ from caseload.services.caseloads import (
 from caseload.services.paging import Page, PageFields
 from caseload.services.practice import (
     PracticeRecords,
+    council_standards,
     practice_records,
-    practice_standards,
     worker_teams,
 )
 from caseload.services.pseudonyms import Pseudonyms
@@ -154,7 +154,7 @@ def council_worklists(
     and every supervised worker overdue or due within ``SUPERVISION_DAYS_AHEAD`` days, each with
     the worker's team on ``day``."""
     data = council.data
-    standards = practice_standards()
+    standards = council_standards(council)
     calendar = working_calendar(standards)
     horizon = add_working_days(pl.Series("d", [day], dtype=pl.Date), VISIT_DAYS_AHEAD, calendar)
     visit_until = horizon[0] if isinstance(horizon, pl.Series) else day

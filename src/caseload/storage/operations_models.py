@@ -30,7 +30,11 @@ class ImportRun(Base):
     warnings: Mapped[int] = mapped_column(default=0)
     details: Mapped[str] = mapped_column(Text, comment="JSON: counts per table and the warnings")
     __table_args__ = (
-        CheckConstraint("kind IN ('hr', 'absences', 'ssd', 'supervision', 'audits')", name="kind"),
+        CheckConstraint(
+            "kind IN ('hr', 'absences', 'ssd', 'supervision', 'audits', 'asye', 'progression', "
+            "'training', 'placements', 'health_check', 'agency')",
+            name="kind",
+        ),
         Index("ix_import_run_authority_loaded", "authority_id", "loaded_at"),
     )
 

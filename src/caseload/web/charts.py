@@ -124,3 +124,63 @@ def bar_chart(
         encode["color"] = alt.Color(f"{colour}:N", title=labels.get(colour, colour), scale=scale)
     chart = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(**encode)
     return _finish(chart, frame, title=title, labels=labels, width=width, height=height)
+
+
+def fan_chart(
+    history: pl.DataFrame,
+    forecast: pl.DataFrame,
+    *,
+    title: str,
+    y_label: str,
+    width: int = 460,
+    height: int = 200,
+) -> Chart:
+    """A forecast's fan: the history as a solid line (``history``: month, actual), the P10 to
+    P90 band shaded and the P50 as a dashed line (``forecast``: month, p10, p50, p90). Months
+    are dates (the first of the month). Values shown as ``c`` (suppressed) are left out."""
+    past = history.filter(pl.col("actual").is_not_null())
+    ahead = forecast.drop_nulls()
+    joined_at = past.tail(1)
+    # The band and the P50 start from the last actual month, so the fan grows out of the line.
+    start = joined_at.select(
+        "month",
+        pl.col("actual").alias("p10"),
+        pl.col("actual").alias("p50"),
+        pl.col("actual").alias("p90"),
+    )
+    fan = pl.concat([start, ahead.select("month", "p10", "p50", "p90")]) if past.height else ahead
+    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    band = (
+        alt.Chart(fan)
+        .mark_area(color=PALETTE[0], opacity=0.18)
+        .encode(x=x, y=alt.Y("p10:Q", title=y_label), y2="p90:Q")
+    )
+    middle = (
+        alt.Chart(fan)
+        .mark_line(color=PALETTE[0], strokeDash=[6, 4], strokeWidth=2)
+        .encode(x=x, y="p50:Q")
+    )
+    line = (
+        alt.Chart(past)
+        .mark_line(color="#222222", strokeWidth=2)
+        .encode(x=x, y=alt.Y("actual:Q", title=y_label))
+    )
+    chart = alt.layer(band, middle, line)
+    table = pl.concat(
+        [
+            past.select(
+                "month",
+                "actual",
+                *(pl.lit(None, pl.Float64).alias(c) for c in ("p10", "p50", "p90")),
+            ),
+            ahead.select("month", pl.lit(None, pl.Float64).alias("actual"), "p10", "p50", "p90"),
+        ]
+    )
+    return _finish(
+        chart,  # type: ignore[arg-type]
+        table,
+        title=title,
+        labels={"month": "Month", "actual": "Actual", "p10": "P10", "p50": "P50", "p90": "P90"},
+        width=width,
+        height=height,
+    )
