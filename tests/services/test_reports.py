@@ -108,6 +108,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "establishment",
         "demand",
         "people",
+        "retention",
         "absence",
         "health_check",
         "neighbours",
@@ -135,6 +136,45 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "neighbours",
     ]
     assert not any(t.title == "Caseloads by team" for s in scrutiny.sections for t in s.tables)
+
+
+def test_the_retention_section_shows_the_retention_page_figures(small: Engine) -> None:
+    from caseload.services.retention import Grouping, retention_view
+
+    report = report_of(small, ReportKind.BOARD_PACK, Audience.INTERNAL)
+    section = next(s for s in report.sections if s.key == "retention")
+    assert report.as_at is not None
+    page = retention_view(
+        small, principal(small, AccountRole.LEADER), as_at=report.as_at, by=Grouping.ROUTE
+    )
+    routes = table(report, "Still with us 2 and 3 years after starting")
+    expected = []
+    for group in [*page["survival"], page["council"]]:
+        assert group is not None
+        by_years = {m["years"]: m["still_here"] for m in group["milestones"]}
+        expected.append(
+            (
+                group["group"],
+                group["episodes"],
+                None if group["too_small"] else by_years[2],
+                None if group["too_small"] else by_years[3],
+            )
+        )
+    assert [(r["group"], r["started"], r["y2"], r["y3"]) for r in routes.rows] == expected
+    assert any(isinstance(row[2], float) for row in expected)  # something was estimated
+    hazards = [t for t in section.tables if t.title.startswith("Leaving by length of service")]
+    assert [[row["chance"] for row in t.rows] for t in hazards] == [
+        [row["chance_within_year"] for row in window["rows"]] for window in page["hazard"]
+    ]
+    assert len(section.charts) == len(page["hazard"])
+    reasons = table(report, "Own-staff leavers by reason (census code)")
+    assert reasons.rows[0]["name"] == "Resignation (1)"
+    assert [[row[f"y{y}"] for y in page["leavers_by_reason"]["years"]] for row in reasons.rows] == [
+        row["counts"] for row in page["leavers_by_reason"]["rows"][:-1]
+    ]
+    # Not in the public pack.
+    public = report_of(small, ReportKind.BOARD_PACK, Audience.PUBLIC)
+    assert "retention" not in [s.key for s in public.sections]
 
 
 def test_every_figure_is_the_one_the_pages_show_for_the_same_date(small: Engine) -> None:

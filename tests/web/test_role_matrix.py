@@ -177,6 +177,14 @@ TABLE: tuple[Row, ...] = (
     # on it.
     row("GET",  "/scorecard",            200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/scorecard",     200,    200,    200,    200,    403,    200),
+    # Retention (docs/web/retention.md): every role with aggregate figures; an elected member
+    # cannot ask by team (refused and recorded).
+    row("GET",  "/retention",            200,    200,    200,    200,    403,    200),
+    row("GET",  "/retention",            200,    200,    200,    200,    403,    403,
+        variant="by team", path="/retention?by=team"),
+    row("GET",  "/api/v1/retention",     200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/retention/survival", 200, 200,  200,    200,    403,    200),
+
     # Demand and posts (docs/web/planning.md): every role with aggregate figures, small numbers
     # hidden for the elected member.
     row("GET",  "/planning/demand",      200,    200,    200,    200,    403,    200),

@@ -60,6 +60,9 @@ COMMANDS: dict[str, CommandEntry] = {
     "agency": CommandEntry(
         "agency", "app", "The agency rules: breaches on a date and the quarterly DfE return."
     ),
+    "retention": CommandEntry(
+        "retention", "app", "Retention: how long staff stay, when and why they leave."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "forecast": CommandEntry(
         "forecast", "app", "Demand forecast, the posts it needs, and its backtest."

@@ -34,6 +34,7 @@ from caseload.services import (
     report_demand,
     report_diversity,
     report_people,
+    report_retention,
     report_sections,
 )
 from caseload.services.audit import Actor
@@ -142,6 +143,7 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
             optional.append(lambda: report_demand.section(demand))
         if board:
             optional.append(lambda: report_people.people(figures))
+            optional.append(lambda: report_retention.retention(figures))
         optional.append(lambda: report_sections.absence(figures))
         if not board:
             optional.append(lambda: report_diversity.diversity(figures))
@@ -184,6 +186,7 @@ def _definitions() -> tuple[Definition, ...]:
         *census,
         *report_people.DEFINITIONS,
         *report_diversity.DEFINITIONS,
+        *report_retention.DEFINITIONS,
         Definition(
             "Looked-after children with 3 or more social workers",
             "Children looked after on the reporting date who had three or more different "

@@ -29,6 +29,7 @@ NAVIGATION = (
     ("/scorecard", "Scorecard", Permission.VIEW_AGGREGATES),
     ("/workforce", "Workforce", Permission.VIEW_AGGREGATES),
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
+    ("/retention", "Retention", Permission.VIEW_AGGREGATES),
     ("/planning/demand", "Demand and posts", Permission.VIEW_AGGREGATES),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/retention/model", "Leaving risk", Permission.VIEW_LEAVING_RISK),

@@ -18,6 +18,7 @@ from caseload.web.routes import (
     planning,
     practice,
     reports,
+    retention,
     retention_risk,
     scorecard,
     session,
@@ -38,6 +39,7 @@ ROUTERS = [
     planning.router,
     health_check.router,
     agency.router,
+    retention.router,
     reports.router,
     retention_risk.router,
     data.router,
@@ -51,5 +53,6 @@ ROUTERS = [
     retention_risk.api,
     health_check.api,
     agency.api,
+    retention.api,
     api_docs.router,
 ]
