@@ -131,10 +131,10 @@ def test_page_api_and_command_agree_on_the_same_day(
 
     monkeypatch.setenv("CASELOAD_DATABASE_URL", _engine_url(shared_council.engine))
     monkeypatch.setenv("CASELOAD_USER", "tests")
-    assert main(["retention-risk", "model", "--as-at", EARLIER, "--format", "json"]) == 0
+    assert main(["retention", "model", "--as-at", EARLIER, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == model
     before = last_event_id(shared_council.engine)
-    assert main(["retention-risk", "stay", "--as-at", EARLIER, "--format", "json"]) == 0
+    assert main(["retention", "stay", "--as-at", EARLIER, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == stay
     (recorded,) = events(shared_council.engine, after=before)
     assert (recorded.actor, recorded.action, recorded.target_type) == (
@@ -143,7 +143,7 @@ def test_page_api_and_command_agree_on_the_same_day(
         "stay_conversations",
     )
     assert recorded.detail["worker_ids"] == [p["worker_id"] for p in stay["people"]]
-    assert main(["retention-risk", "model", "--as-at", "2030-01-01"]) == 2
+    assert main(["retention", "model", "--as-at", "2030-01-01"]) == 2
     assert "Traceback" not in capsys.readouterr().err
 
 

@@ -85,9 +85,6 @@ COMMANDS: dict[str, CommandEntry] = {
     "policy": CommandEntry("policy", "app", "The caseload policy: points, caps, bands, ages."),
     "users": CommandEntry("users", "app", "Accounts and API tokens."),
     "audit": CommandEntry("audit", "app", "Check the audit trail's hash chain."),
-    "retention-risk": CommandEntry(
-        "retention_risk", "app", "The leaving-risk model and the stay-conversation list."
-    ),
 }
 
 

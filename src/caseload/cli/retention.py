@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import polars as pl
 import typer
 
+from caseload.cli import retention_risk
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
@@ -24,7 +25,13 @@ from caseload.services.scorecard import council_principal
 from caseload.services.table_files import frame_csv
 
 app = typer.Typer(
-    help="Retention: survival, the leaving hazard, leavers, stability.", no_args_is_help=True
+    help="Retention: survival, the leaving hazard, leavers, stability, the leaving-risk model "
+    "and the people to offer a stay conversation.",
+    no_args_is_help=True,
+)
+app.command("model", help="The leaving-risk model: association, not cause.")(retention_risk.model)
+app.command("stay", help="The people to offer a stay conversation (named: recorded).")(
+    retention_risk.stay
 )
 
 

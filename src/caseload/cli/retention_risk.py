@@ -1,5 +1,6 @@
-"""``caseload retention-risk``: the leaving-risk model's summary and the stay-conversation list
-on a date (the same figures as the pages /retention/model and /retention/stay)."""
+"""``caseload retention model`` and ``caseload retention stay``: the leaving-risk model's summary
+and the stay-conversation list on a date (the same figures as the pages /retention/model and
+/retention/stay); :mod:`caseload.cli.retention` registers them in its group."""
 
 from __future__ import annotations
 
@@ -12,12 +13,6 @@ from caseload.cli.options import parse_date
 from caseload.cli.output import OutputFormat, console, print_json, print_table
 from caseload.services.audit import cli_actor
 from caseload.services.retention_risk import operator_model, operator_stay
-
-app = typer.Typer(
-    help="The leaving-risk model (association, not cause) and the people to offer a stay "
-    "conversation.",
-    no_args_is_help=True,
-)
 
 AsAtOption = Annotated[
     str | None, typer.Option("--as-at", help="Date YYYY-MM-DD; default: the data date.")
@@ -33,7 +28,6 @@ def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-@app.command("model")
 def model(
     as_at: AsAtOption = None,
     authority: AuthorityOption = None,
@@ -77,7 +71,6 @@ def model(
     console.print(context["caveat"], highlight=False)
 
 
-@app.command("stay")
 def stay(
     as_at: AsAtOption = None,
     authority: AuthorityOption = None,
