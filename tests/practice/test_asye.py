@@ -163,9 +163,7 @@ def test_a_recorded_extension_keeps_the_asye_cap() -> None:
     qualifying and the first post, the year ends on 1 September 2025. The recorded programme was
     extended to 27 February 2026, so on 30 September 2025 they are still an ASYE and keep the
     ASYE cap; without the record they would be a social worker."""
-    workers = pl.DataFrame(
-        {"worker_id": [10, 11], "qualification_date": [date(2024, 7, 1), None]}
-    )
+    workers = pl.DataFrame({"worker_id": [10, 11], "qualification_date": [date(2024, 7, 1), None]})
     spells = pl.DataFrame(
         [
             (10, "own", "asye", 1.0, date(2024, 9, 2), None, 1),
