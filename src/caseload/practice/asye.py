@@ -30,12 +30,12 @@ from typing import Final
 import polars as pl
 
 from caseload.caseloads.definitions import over_case_cap
+from caseload.domain.learning_records import PROGRAMME_SCHEMA as PROGRAMME_SCHEMA
+from caseload.domain.learning_records import REVIEW_SCHEMA as REVIEW_SCHEMA
 
 REVIEW_MONTHS: Final = (3, 6, 12)
 EXTENSION: Final = "extension"
-OUTCOMES: Final = ("pass", "extend", "fail")
 ENDING: Final = ("pass", "fail")
-JUDGEMENTS: Final = ("on_track", "concerns", "not_on_track")
 JUDGEMENT_LABELS: Final = {
     "on_track": "On track",
     "concerns": "Some concerns",
@@ -54,24 +54,6 @@ REVIEW_STATUS_LABELS: Final = {
     "overdue": "Overdue",
     "due": "Not yet due",
     "missed": "Not held before the outcome",
-}
-
-PROGRAMME_SCHEMA: Final = {
-    "programme_id": pl.Int64,
-    "worker_id": pl.Int64,
-    "start_date": pl.Date,
-    "assessor": pl.Utf8,
-    "mentor": pl.Utf8,
-    "outcome": pl.Utf8,
-    "outcome_date": pl.Date,
-    "extended_to": pl.Date,
-}
-REVIEW_SCHEMA: Final = {
-    "programme_id": pl.Int64,
-    "review_point": pl.Utf8,
-    "due_date": pl.Date,
-    "held_date": pl.Date,
-    "judgement": pl.Utf8,
 }
 
 

@@ -23,20 +23,10 @@ from typing import Final
 
 import polars as pl
 
+from caseload.domain.learning_records import APPLICATION_SCHEMA as APPLICATION_SCHEMA
 from caseload.retention.flows import census_year_expr, progression_moves
 from caseload.retention.ladder import Framework
 
-APPLICATION_SCHEMA: Final = {
-    "application_id": pl.Int64,
-    "worker_id": pl.Int64,
-    "from_role": pl.Utf8,
-    "to_role": pl.Utf8,
-    "applied_date": pl.Date,
-    "decided_date": pl.Date,
-    "outcome": pl.Utf8,
-    "evidence_note": pl.Utf8,
-}
-APPLICATION_OUTCOMES: Final = ("approved", "refused", "withdrawn")
 APPLICATION_STATUS_LABELS: Final = {
     "pending": "Awaiting a decision",
     "approved": "Approved",
