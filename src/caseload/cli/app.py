@@ -52,6 +52,12 @@ COMMANDS: dict[str, CommandEntry] = {
         "scorecard", "scorecard", "The five-area scorecard on a date, by service area."
     ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
+    "asye": CommandEntry(
+        "asye", "asye", "The supported first year: cohorts, overdue reviews, programmes."
+    ),
+    "progression": CommandEntry(
+        "progression", "progression", "The progression ladder: eligible, applied, progressed."
+    ),
     "serve": CommandEntry("serve", "serve", "Serve the web application and the JSON API."),
     "db": CommandEntry("db", "app", "Set up and upgrade the database."),
     "census": CommandEntry(
