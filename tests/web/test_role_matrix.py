@@ -261,6 +261,13 @@ TABLE: tuple[Row, ...] = (
         variant="another team", path="/practice/worklist?team_id={other_team_id}",
         target=("team", "{other_team_id}"), target_roles=(TM,)),
     row("GET",  "/practice/worklist/download", 403, 200,  200,    200,    200,    403),
+    # The supported first year and progression (docs/web/asye.md, docs/web/progression.md):
+    # the leader's and team managers' named programmes, the social worker's own, pseudonymised
+    # for the analyst; refused to the member and administrator.
+    row("GET",  "/asye",                 403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/asye",          403,    200,    200,    200,    200,    403),
+    row("GET",  "/progression",          403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/progression",   403,    200,    200,    200,    200,    403),
     # Reports (docs/web/reports.md "Who produces which"): leader and administrator, both
     # audiences; the elected member, the public version only.
     row("GET",  "/reports",              200,    200,    403,    403,    403,    200),

@@ -31,6 +31,8 @@ NAVIGATION = (
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/allocation", "Allocation", Permission.ALLOCATE),
+    ("/asye", "First year", Permission.VIEW_PEOPLE),
+    ("/progression", "Progression", Permission.VIEW_PEOPLE),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),

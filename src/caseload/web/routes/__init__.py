@@ -10,6 +10,7 @@ from caseload.web.routes import (
     caseloads,
     data,
     glossary,
+    learning,
     overview,
     people,
     practice,
@@ -29,6 +30,7 @@ ROUTERS = [
     allocation.router,
     people.router,
     practice.router,
+    learning.router,
     reports.router,
     data.router,
     admin.router,
@@ -36,5 +38,6 @@ ROUTERS = [
     api_census.router,
     api_people.router,
     scorecard.api,
+    learning.api,
     api_docs.router,
 ]
