@@ -51,8 +51,10 @@ from caseload.services.imports import (
     AuthorityChoice,
     ImportResult,
     import_absences,
+    import_asye,
     import_audits,
     import_hr,
+    import_progression,
     import_runs,
     import_ssd,
     import_supervision,
@@ -74,6 +76,8 @@ KINDS = {
     "ssd": "SSD tables",
     "supervision": "supervision file",
     "audits": "case file audits file",
+    "asye": "ASYE programmes file",
+    "progression": "progression applications file",
 }
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SSD_SUFFIXES = (".csv", ".zip")
@@ -560,6 +564,8 @@ def _load(
         "absences": import_absences,
         "supervision": import_supervision,
         "audits": import_audits,
+        "asye": import_asye,
+        "progression": import_progression,
     }
     return loads[staged.kind](
         engine,
