@@ -72,6 +72,12 @@ SETTINGS = (
         "recording, reviews, supervision and audit instruments.",
     ),
     Setting(
+        "CASELOAD_PROGRESSION_FRAMEWORK",
+        "the built-in framework (reference/progression_framework.yaml)",
+        "Path of the council's progression framework (YAML, as the built-in file): the steps "
+        "up the ladder with the months in role and since qualifying each asks.",
+    ),
+    Setting(
         "CASELOAD_UPLOAD_MAX_MB",
         "50",
         "Largest file (or .zip) the web application's Data page accepts, in MB (1 to 500).",

@@ -44,6 +44,9 @@ LOCAL_KEYS: dict[str, dict[str, str]] = {
     "supervision": {"worker_id": "worker", "supervisor_id": "worker"},
     "case_audit": {"child_id": "child", "worker_id": "worker"},
     "case_audit_grade": {"audit_id": "case_audit"},
+    "asye_programme": {"worker_id": "worker"},
+    "asye_review": {"programme_id": "asye_programme"},
+    "progression_application": {"worker_id": "worker"},
 }
 INSERT_ORDER = tuple(LOCAL_KEYS)
 BATCH_ROWS = 20_000

@@ -38,6 +38,7 @@ from caseload.synthetic.demand import (
     simulate_journeys,
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
+from caseload.synthetic.learning import generate_learning
 from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
@@ -79,6 +80,9 @@ class SyntheticCouncil:
     supervisions: pl.DataFrame
     case_audits: pl.DataFrame
     case_audit_grades: pl.DataFrame
+    asye_programmes: pl.DataFrame
+    asye_reviews: pl.DataFrame
+    progression_applications: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -99,6 +103,9 @@ class SyntheticCouncil:
             "supervision": self.supervisions,
             "case_audit": self.case_audits,
             "case_audit_grade": self.case_audit_grades,
+            "asye_programme": self.asye_programmes,
+            "asye_review": self.asye_reviews,
+            "progression_application": self.progression_applications,
         }
 
 
@@ -191,6 +198,11 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     # A seventh child of the seed, after the six above, so they draw exactly as before.
     practice_rng = np.random.default_rng(root.spawn(1)[0])
     practice = generate_practice(practice_rng, first=first, last=last, frames=frames_now)
+    # An eighth child, after the practice records', so they draw exactly as before.
+    learning_rng = np.random.default_rng(root.spawn(1)[0])
+    learning = generate_learning(
+        learning_rng, first=date_of(first), last=date_of(last), frames=frames_now
+    )
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -211,6 +223,9 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         supervisions=practice.supervisions,
         case_audits=practice.audits,
         case_audit_grades=practice.audit_grades,
+        asye_programmes=learning.programmes,
+        asye_reviews=learning.reviews,
+        progression_applications=learning.applications,
     )
 
 
