@@ -25,6 +25,9 @@ INSERT_ORDER = [
     "supervision",
     "case_audit",
     "case_audit_grade",
+    "asye_programme",
+    "asye_review",
+    "progression_application",
 ]
 
 

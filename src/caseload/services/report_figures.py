@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Engine
@@ -43,6 +43,9 @@ from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
 from caseload.storage.engine import session_scope
+
+if TYPE_CHECKING:
+    from caseload.services.report_learning import LearningFigures
 
 DEFAULT_YEARS = 5  # the baseline, unless asked: four years before the latest
 Values = dict[str, float | None]
@@ -93,6 +96,8 @@ class ReportFigures:
     practice_trend: dict[date, dict[str, float | None]] = field(default_factory=dict)
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
+    learning: LearningFigures | None = None
+    """The supported first year and progression (:mod:`caseload.services.report_learning`)."""
 
     @property
     def short_name(self) -> str:
@@ -208,6 +213,7 @@ def _local(
     frames = None
     practice = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
+    learning = None
     stored: list[StoredScorecard] = []
     if reporting is not None:
         caseloads = caseload_views.caseloads_view(engine, viewer, as_at=reporting.as_at)
@@ -222,6 +228,9 @@ def _local(
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+        from caseload.services.report_learning import learning_figures
+
+        learning = learning_figures(engine, frames, reporting.as_at, years)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -248,6 +257,7 @@ def _local(
         targets=workforce_targets(),
         stored=stored,
         practice=practice,
+        learning=learning,
         practice_trend=practice_by_day,
     )
 

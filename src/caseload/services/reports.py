@@ -34,6 +34,7 @@ from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
 from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather
+from caseload.services.report_learning import first_year_section, progression_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -123,6 +124,8 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         optional.append(lambda: report_people.establishment(figures, detailed=board))
         if board:
             optional.append(lambda: report_people.people(figures))
+            optional.append(lambda: first_year_section(figures, figures.learning))
+            optional.append(lambda: progression_section(figures, figures.learning))
         optional.append(lambda: report_sections.absence(figures))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
