@@ -25,6 +25,7 @@ def test_asye_page_api_and_cli_agree(
     assert page.status_code == 200
     text = visible_text(page.text)
     assert f"{data['in_programme']} in the programme" in text
+    assert "in every team" in text and data["every_team"] is True
     assert f"{len(data['overdue'])} review" in text
     for row in data["programmes"]:
         assert row["worker"] in text

@@ -236,6 +236,7 @@ def asye_view(engine: Engine, principal: Principal, *, as_at: date | None = None
         "data_date": council.latest.isoformat(),
         "authority": {"code": authority.code, "name": authority.name},
         "audience": audience,
+        "every_team": audience != "own" and principal.visible_team_ids() is None,
         "cohorts": cohort_frame.to_dicts(),
         "overdue": overdue,
         "programmes": rows,

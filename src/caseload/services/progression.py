@@ -204,6 +204,7 @@ def progression_view(
                 "progressed": len(progressed_rows),
                 "as_at": day.isoformat(),
                 "audience": audience,
+                "every_team": audience != "own" and principal.visible_team_ids() is None,
             },
         )
     authority = council.authority
