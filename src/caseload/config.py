@@ -72,6 +72,12 @@ SETTINGS = (
         "recording, reviews, supervision and audit instruments.",
     ),
     Setting(
+        "CASELOAD_PROGRESSION_FRAMEWORK",
+        "the built-in framework (reference/progression_framework.yaml)",
+        "Path of the council's progression framework (YAML, as the built-in file): the steps "
+        "up the ladder with the months in role and since qualifying each asks.",
+    ),
+    Setting(
         "CASELOAD_AGENCY_PRICE_CAPS",
         "the built-in placeholder caps (reference/agency_price_caps.yaml)",
         "Path of the council's agency price caps and agency rule settings (YAML, as the "

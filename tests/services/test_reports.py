@@ -106,6 +106,8 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "practice",
         "agency",
         "establishment",
+        "first_year",
+        "progression",
         "demand",
         "people",
         "retention",

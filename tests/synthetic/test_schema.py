@@ -30,6 +30,9 @@ INSERT_ORDER = [
     "survey_response",
     "survey_answer",
     "agency_engagement",
+    "asye_programme",
+    "asye_review",
+    "progression_application",
 ]
 
 

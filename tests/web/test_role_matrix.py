@@ -261,6 +261,13 @@ TABLE: tuple[Row, ...] = (
         json={"child_ref": "{child_ref}", "kind": "holding", "reason": "Role matrix."}),
     row("POST", "/api/v1/allocations/requests/{request_id}", 403, ALLOWED, 403, 403, 403, 403,
         path="/api/v1/allocations/requests/1", json={"answer": "agree", "reason": "Matrix."}),
+    # The supported first year and progression (docs/web/asye.md, docs/web/progression.md):
+    # the leader's and team managers' named programmes, the social worker's own, pseudonymised
+    # for the analyst; refused to the member and administrator.
+    row("GET",  "/asye",                 403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/asye",          403,    200,    200,    200,    200,    403),
+    row("GET",  "/progression",          403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/progression",   403,    200,    200,    200,    200,    403),
     row("POST", "/allocation/moves",     403,    ALLOWED, ALLOWED, 403,  403,    403,
         form=MOVE),
     row("POST", "/allocation/moves",     403,    ALLOWED, 403,   403,    403,    403,

@@ -64,6 +64,12 @@ COMMANDS: dict[str, CommandEntry] = {
         "retention", "app", "Retention: how long staff stay, when and why they leave."
     ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
+    "asye": CommandEntry(
+        "asye", "asye", "The supported first year: cohorts, overdue reviews, programmes."
+    ),
+    "progression": CommandEntry(
+        "progression", "progression", "The progression ladder: eligible, applied, progressed."
+    ),
     "forecast": CommandEntry(
         "forecast", "app", "Demand forecast, the posts it needs, and its backtest."
     ),

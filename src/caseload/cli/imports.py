@@ -33,8 +33,10 @@ from caseload.services.imports import (
     describe,
     import_absences,
     import_agency,
+    import_asye,
     import_audits,
     import_hr,
+    import_progression,
     import_runs,
     import_ssd,
     import_supervision,
@@ -338,6 +340,82 @@ def agency(
     folder = mappings_dir()
     run_load(
         lambda: import_agency(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("asye")
+def asye(
+    file: Annotated[Path, typer.Argument(help="The ASYE programmes file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load ASYE programmes (one row each, with their 3, 6 and 12-month reviews) of workers
+    already loaded from the HR extract; a programme the file changes is replaced."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_asye(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("progression")
+def progression(
+    file: Annotated[
+        Path, typer.Argument(help="The progression applications file (.csv or .xlsx).")
+    ],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load applications to progress up the ladder of workers already loaded from the HR
+    extract; an application the file changes is updated."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_progression(
             engine(),
             path=file,
             mapping=mapping,

@@ -17,6 +17,7 @@ from caseload.domain import (
     Role,
     SpellEndReason,
 )
+from caseload.domain.learning_records import APPLICATION_OUTCOMES, ASYE_OUTCOMES, JUDGEMENTS
 from caseload.domain.practice_records import SUPERVISION_KINDS
 from caseload.importers.practice_words import KIND_KEYS, word_key
 
@@ -49,6 +50,12 @@ def _codes(values: range | tuple[int, ...]) -> tuple[str, ...]:
 
 ROLE_CODES = tuple(role.value for role in Role)
 CONTRACT_CODES = tuple(contract.value for contract in ContractType)
+LADDER_CODES = (
+    Role.SOCIAL_WORKER.value,
+    Role.SENIOR_SOCIAL_WORKER.value,
+    Role.ADVANCED_PRACTITIONER.value,
+    Role.TEAM_MANAGER.value,
+)
 
 HR_FIELDS: dict[str, FieldSpec] = {
     spec.name: spec
@@ -239,6 +246,103 @@ AGENCY_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("project_team", FieldKind.BOOL, "part of a project team or packaged model (Y/N)"),
     )
 }
+
+
+ASYE_OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "pass": ("passed", "pass", "completed", "successful"),
+    "extend": ("extend", "extended", "extension"),
+    "fail": ("fail", "failed", "not passed", "unsuccessful"),
+}
+JUDGEMENT_WORDS: dict[str, tuple[str, ...]] = {
+    "on_track": ("on track", "meeting", "meets", "good progress"),
+    "concerns": ("concerns", "some concerns", "partially meeting", "partly meets"),
+    "not_on_track": ("not on track", "not meeting", "does not meet", "serious concerns"),
+}
+APPLICATION_OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "approved": ("approved", "successful", "agreed", "progressed", "yes"),
+    "refused": ("refused", "not approved", "unsuccessful", "declined", "no"),
+    "withdrawn": ("withdrawn", "withdrew"),
+}
+LADDER_WORDS: dict[str, tuple[str, ...]] = {
+    Role.SOCIAL_WORKER.value: ("social worker", "sw"),
+    Role.SENIOR_SOCIAL_WORKER.value: ("senior social worker", "senior practitioner", "ssw"),
+    Role.ADVANCED_PRACTITIONER.value: ("advanced practitioner", "ap"),
+    Role.TEAM_MANAGER.value: ("team manager", "tm"),
+}
+
+
+def _review_fields(point: str, label: str) -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec(f"{point}_held", FieldKind.DATE, f"the day the {label} was held"),
+        FieldSpec(
+            f"{point}_judgement",
+            FieldKind.CODE,
+            f"the {label}'s judgement: on track, concerns or not on track",
+            JUDGEMENTS,
+            words=_words(JUDGEMENT_WORDS),
+        ),
+    )
+
+
+ASYE_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the newly qualified worker's staff number"),
+        FieldSpec("start_date", FieldKind.DATE, "the first day of the ASYE programme"),
+        FieldSpec("assessor", FieldKind.TEXT, "the ASYE assessor"),
+        FieldSpec("mentor", FieldKind.TEXT, "the mentor or practice educator"),
+        FieldSpec(
+            "outcome",
+            FieldKind.CODE,
+            "the outcome: pass, extend or fail (blank while none)",
+            ASYE_OUTCOMES,
+            words=_words(ASYE_OUTCOME_WORDS),
+        ),
+        FieldSpec("outcome_date", FieldKind.DATE, "the day of the outcome"),
+        FieldSpec("extended_to", FieldKind.DATE, "the last day of an extension"),
+        *_review_fields("review_3", "3-month review"),
+        *_review_fields("review_6", "6-month review"),
+        *_review_fields("review_12", "12-month review"),
+        *_review_fields("extension_review", "extension's review"),
+    )
+}
+
+PROGRESSION_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the applicant's staff number"),
+        FieldSpec(
+            "from_role",
+            FieldKind.CODE,
+            "the role held when applying",
+            LADDER_CODES,
+            words=_words(LADDER_WORDS),
+        ),
+        FieldSpec(
+            "to_role",
+            FieldKind.CODE,
+            "the role applied for",
+            LADDER_CODES,
+            words=_words(LADDER_WORDS),
+        ),
+        FieldSpec("applied_date", FieldKind.DATE, "the day of the application"),
+        FieldSpec("decided_date", FieldKind.DATE, "the day of the decision"),
+        FieldSpec(
+            "outcome",
+            FieldKind.CODE,
+            "approved, refused or withdrawn (blank while awaiting a decision)",
+            APPLICATION_OUTCOMES,
+            words=_words(APPLICATION_OUTCOME_WORDS),
+        ),
+        FieldSpec(
+            "evidence_note",
+            FieldKind.TEXT,
+            "the evidence offered (no personal data beyond the worker)",
+            sensitive=True,
+        ),
+    )
+}
+
 DOMAIN_FIELD = "domain: "  # an audit mapping's domain columns are the fields "domain: NAME"
 
 FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
@@ -246,6 +350,8 @@ FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     "absences": ABSENCE_FIELDS,
     "supervision": SUPERVISION_FIELDS,
     "audits": AUDIT_FIELDS,
+    "asye": ASYE_FIELDS,
+    "progression": PROGRESSION_FIELDS,
     "agency": AGENCY_FIELDS,
 }
 
@@ -254,6 +360,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "hr": ("staff_number", "role", "start_date"),
     "absences": ("staff_number", "start_date", "reason"),
     "supervision": ("staff_number", "supervision_date", "kind"),
+    "asye": ("staff_number", "start_date"),
+    "progression": ("staff_number", "from_role", "to_role", "applied_date"),
     "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
     "agency": ("staff_number", "agency", "job_type", "start_date", "pay_rate"),
 }

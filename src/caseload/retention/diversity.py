@@ -275,7 +275,12 @@ def flow_rates(spells: pl.DataFrame, workers: pl.DataFrame, census_year: int) ->
     marked = records.with_columns(
         groups(pl.col("Ethnicity"), pl.col("GenderCurrent"), pl.col("PersonBirthDate"), day)
     )
-    moves = progression_moves(spells, [census_year]).select("worker_id").unique()
+    moves = (
+        progression_moves(spells)
+        .filter(pl.col("census_year") == census_year)
+        .select("worker_id")
+        .unique()
+    )
     moved = moves.join(
         workers.select(
             "worker_id", *groups(pl.col("ethnicity"), pl.col("gender"), pl.col("birth_date"), day)

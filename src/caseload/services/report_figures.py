@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Engine
@@ -46,6 +46,9 @@ from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
 from caseload.storage.engine import session_scope
 from caseload.workforce.agency_rules import RuleCheck
+
+if TYPE_CHECKING:
+    from caseload.services.report_learning import LearningFigures
 
 DEFAULT_YEARS = 5  # the baseline, unless asked: four years before the latest
 Values = dict[str, float | None]
@@ -98,6 +101,8 @@ class ReportFigures:
     """The agency rules on the reporting date (:func:`caseload.services.agency.check_on`)."""
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
+    learning: LearningFigures | None = None
+    """The supported first year and progression (:mod:`caseload.services.report_learning`)."""
     demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
     health_check: dict[str, Any] | None = None
     """The latest staff health check closed by the reporting date, as the audience's reader sees
@@ -218,6 +223,7 @@ def _local(
     practice = None
     agency = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
+    learning = None
     stored: list[StoredScorecard] = []
     survey: dict[str, Any] | None = None
     if reporting is not None:
@@ -233,6 +239,9 @@ def _local(
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+        from caseload.services.report_learning import learning_figures
+
+        learning = learning_figures(engine, frames, reporting.as_at, years)
         survey = staff_health_check(engine, authority_id, audience, reporting.as_at)
         agency = agency_check(engine, authority_id, reporting.as_at)
         with session_scope(engine) as session:
@@ -261,6 +270,7 @@ def _local(
         targets=workforce_targets(),
         stored=stored,
         practice=practice,
+        learning=learning,
         practice_trend=practice_by_day,
         health_check=survey,
         agency=agency,

@@ -50,6 +50,7 @@ from caseload.services.report_figures import (
     gather,
 )
 from caseload.services.report_health_check import health_check_section
+from caseload.services.report_learning import first_year_section, progression_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -143,6 +144,8 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
             optional.append(lambda: report_demand.section(demand))
         if board:
             optional.append(lambda: report_people.people(figures))
+            optional.append(lambda: first_year_section(figures, figures.learning))
+            optional.append(lambda: progression_section(figures, figures.learning))
             optional.append(lambda: report_retention.retention(figures))
         optional.append(lambda: report_sections.absence(figures))
         if not board:

@@ -21,6 +21,7 @@ from sqlalchemy import ScalarSelect, func, or_, select
 from sqlalchemy.orm import Session
 
 from caseload.domain import AllocationRole
+from caseload.storage.learning_models import AsyeProgramme, AsyeReview, ProgressionApplication
 from caseload.storage.models import Absence, Allocation, ChildStatus, EmploymentSpell, Team
 from caseload.storage.operations_models import (
     AllocationDecision,
@@ -83,6 +84,10 @@ def data_fingerprint(session: Session, authority_id: int) -> Fingerprint:
         _max_id(Review),
         _max_id(Supervision),
         _max_id(CaseAudit),
+        # ASYE programmes, their reviews and progression applications.
+        _max_id(AsyeProgramme),
+        _max_id(AsyeReview),
+        _max_id(ProgressionApplication),
     )
     row = session.execute(statement).one()
     return tuple(None if value is None else int(value) for value in row)

@@ -313,6 +313,7 @@ from caseload.storage import (  # noqa: E402,F401  (more tables)
     agency_models,
     census_models,
     health_check_models,
+    learning_models,
     operations_models,
     practice_models,
 )

@@ -40,6 +40,7 @@ from caseload.synthetic.demand import (
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
 from caseload.synthetic.health_check import generate_health_checks
+from caseload.synthetic.learning import generate_learning
 from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
@@ -86,6 +87,9 @@ class SyntheticCouncil:
     survey_responses: pl.DataFrame
     survey_answers: pl.DataFrame
     agency_engagements: pl.DataFrame
+    asye_programmes: pl.DataFrame
+    asye_reviews: pl.DataFrame
+    progression_applications: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -111,6 +115,9 @@ class SyntheticCouncil:
             "survey_response": self.survey_responses,
             "survey_answer": self.survey_answers,
             "agency_engagement": self.agency_engagements,
+            "asye_programme": self.asye_programmes,
+            "asye_review": self.asye_reviews,
+            "progression_application": self.progression_applications,
         }
 
 
@@ -216,6 +223,11 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         council=spec.code,
         region=spec.region,
     )
+    # A ninth child, after the health checks', so every stream above draws exactly as before.
+    learning_rng = np.random.default_rng(root.spawn(1)[0])
+    learning = generate_learning(
+        learning_rng, first=date_of(first), last=date_of(last), frames=frames_now
+    )
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -241,6 +253,9 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         survey_responses=checks.responses,
         survey_answers=checks.answers,
         agency_engagements=engagements,
+        asye_programmes=learning.programmes,
+        asye_reviews=learning.reviews,
+        progression_applications=learning.applications,
     )
 
 

@@ -31,6 +31,8 @@ NAVIGATION = (
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
     ("/retention", "Retention", Permission.VIEW_AGGREGATES),
     ("/planning/demand", "Demand and posts", Permission.VIEW_AGGREGATES),
+    ("/asye", "First year", Permission.VIEW_PEOPLE),
+    ("/progression", "Progression", Permission.VIEW_PEOPLE),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/retention/model", "Leaving risk", Permission.VIEW_LEAVING_RISK),
     ("/retention/stay", "Stay conversations", Permission.VIEW_STAY_CONVERSATIONS),
