@@ -219,8 +219,15 @@ class _Ledger:
                 half = 0 if sign < 0 else spots.size // 2
                 found += [(spots[:half], 1.0), (spots[half:], -1.0)]
         for weight in {weight for _, weight in found}:
-            spots = np.concatenate([spot for spot, chosen in found if chosen == weight])
-            total += weight * np.bincount(spots, minlength=total.size)
+            chosen = [spot for spot, given in found if given == weight]
+            large = [spot for spot in chosen if spot.size > self.SMALL]
+            small = [spot for spot in chosen if spot.size <= self.SMALL]
+            for spots in [*large, *([np.concatenate(small)] if small else [])]:
+                counted = np.bincount(spots, minlength=total.size)
+                if weight > 0:
+                    total += counted
+                else:
+                    total -= counted
         if name in self.base:
             shaped = total.reshape(self.paths, self.groups[name], self.width)
             shaped[:, :, 0] += self.base[name]
