@@ -325,4 +325,23 @@ def build_supply_inputs(
     return inputs, evidence
 
 
-__all__ = ["SUPPLY_ROLES", "SupplyEvidence", "build_supply_inputs", "monthly_chance"]
+
+
+
+def cases_by_role(allocations: pl.DataFrame, spells: pl.DataFrame, day: date) -> dict[str, int]:
+    """Children allocated on ``day`` by the role of the worker holding them (own or agency):
+    ``allocations`` has worker_id, child_id, start_date, end_date (allocated-worker rows)."""
+    held = allocations.filter(
+        (pl.col("start_date") <= day) & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
+    )
+    roles = (
+        spells.filter(
+            (pl.col("start_date") <= day)
+            & (pl.col("end_date").is_null() | (pl.col("end_date") >= day))
+        )
+        .sort("fte", descending=True)
+        .group_by("worker_id")
+        .agg(pl.col("role").first())
+    )
+    counted = held.join(roles, on="worker_id").group_by("role").agg(pl.len().alias("cases"))
+    return dict(zip(counted["role"].to_list(), counted["cases"].to_list(), strict=True))
