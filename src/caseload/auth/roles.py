@@ -58,6 +58,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
+    PLAN_WORKFORCE = "plan_workforce"
+    """Run workforce plan scenarios (supply, agency, cost) and store their results."""
 
 
 _P = Permission
@@ -87,13 +89,20 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_DATA_QUALITY,
             _P.PUBLIC_REPORTS,
             _P.INTERNAL_REPORTS,
+            _P.PLAN_WORKFORCE,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
         {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE}
     ),
     AccountRole.ANALYST: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_RETURN_CHECKS, _P.VIEW_DATA_QUALITY}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_RETURN_CHECKS,
+            _P.VIEW_DATA_QUALITY,
+            _P.PLAN_WORKFORCE,
+        }
     ),
     AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
     AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),

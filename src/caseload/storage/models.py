@@ -313,4 +313,5 @@ from caseload.storage import (  # noqa: E402,F401  (more tables)
     census_models,
     operations_models,
     practice_models,
+    scenario_store,
 )
