@@ -143,14 +143,17 @@ payments: {market_supplements: stop}
 """
     scenario = parse_scenario(text, source="plan.yaml", roles=ROLES)
     model = parse_cost_model(COSTS, source="costs.yaml")
-    applied = apply_scenario(
-        scenario, replace(inputs(60)), model, cases_by_role={}, targets={}
-    )
+    applied = apply_scenario(scenario, replace(inputs(60)), model, cases_by_role={}, targets={})
     assert applied.inputs.months == 36
     assert applied.inputs.establishment[2].tolist() == [2.0] * 4 + [4.0] * 33
     assert applied.inputs.target_extra[1].tolist() == [0.0, 0.0] + [3.0] * 35
     assert [(r.month, r.success_rate) for r in applied.inputs.rounds] == [
-        (1, 0.9), (7, 0.9), (13, 0.9), (19, 0.9), (25, 0.9), (31, 0.9)
+        (1, 0.9),
+        (7, 0.9),
+        (13, 0.9),
+        (19, 0.9),
+        (25, 0.9),
+        (31, 0.9),
     ]
     assert applied.inputs.agency_share.tolist() == [0.1, 0.1, 0.1]
     assert applied.costs.market_supplements == {}
@@ -176,7 +179,7 @@ def test_scenario_errors_name_the_file_line_and_field(
 ) -> None:
     text = "version: 1\nname: test-plan\ntitle: A test plan\nmonths: 40\n"
     if change.startswith("months") or change.startswith("name"):
-        key = change.split(":")[0]
+        key = change.split(":", maxsplit=1)[0]
         lines = [line for line in text.splitlines() if not line.startswith(key)]
         index = 3 if key == "months" else 1
         lines.insert(index, change if change != "months: 36" else "months: 30")

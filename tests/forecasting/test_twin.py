@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pytest
 from scipy import stats
+from tests.forecasting.twin import twin_paths
 
 from caseload.forecasting.supply import (
     Intake,
@@ -17,7 +18,6 @@ from caseload.forecasting.supply import (
     leave_by_month_from_bands,
     simulate,
 )
-from tests.forecasting.twin import twin_paths
 
 BANDS = ((0, 1), (1, 2), (2, 3), (3, 5), (5, None))
 MONTHS = 36

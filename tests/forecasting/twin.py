@@ -54,9 +54,7 @@ def _worker(
             council.heads_by_role[role] += 1
 
 
-def _arrive_later(
-    env: simpy.Environment, council: _Council, delay: int, role: int, fte: float
-):  # type: ignore[no-untyped-def]
+def _arrive_later(env: simpy.Environment, council: _Council, delay: int, role: int, fte: float):  # type: ignore[no-untyped-def]
     yield env.timeout(delay)
     env.process(_worker(env, council, role, fte, 0, 0))
 
@@ -119,9 +117,7 @@ def twin_paths(inputs: SupplyInputs, *, paths: int, seed: int) -> tuple[np.ndarr
         env.process(_intakes(env, council))
         env.process(_rounds(env, council))
 
-        def watch(
-            env: simpy.Environment = env, council: _Council = council, path: int = path
-        ):  # type: ignore[no-untyped-def]
+        def watch(env: simpy.Environment = env, council: _Council = council, path: int = path):  # type: ignore[no-untyped-def]
             for month in range(inputs.months + 1):
                 yield env.timeout(month + 0.5 - env.now)
                 fte[path, :, month] = council.fte_by_role

@@ -38,10 +38,14 @@ Authority = Annotated[
 Paths = Annotated[
     int, typer.Option("--paths", help="Simulated paths (100 to 20,000).", min=100, max=20_000)
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of the random draws (same seed, same run).")]
+Seed = Annotated[
+    int, typer.Option("--seed", help="Seed of the random draws (same seed, same run).")
+]
 Files = Annotated[
     list[Path] | None,
-    typer.Option("--file", help="A scenario YAML file of your own (repeat for more).", dir_okay=False),
+    typer.Option(
+        "--file", help="A scenario YAML file of your own (repeat for more).", dir_okay=False
+    ),
 ]
 Store = Annotated[
     bool, typer.Option("--store", help="Store the runs (and the baseline) in the database.")
@@ -129,7 +133,8 @@ def _print(context: dict[str, Any], output: OutputFormat) -> None:
     )
     for scenario in context["scenarios"]:
         changes = ", ".join(
-            f"{role.replace('_', ' ')} {fte:+.1f} FTE" for role, fte in scenario["post_changes"].items()
+            f"{role.replace('_', ' ')} {fte:+.1f} FTE"
+            for role, fte in scenario["post_changes"].items()
         )
         console.print(f"{scenario['title']}" + (f" (posts: {changes})" if changes else ""))
     years = [point["years"] for point in context["scenarios"][0]["points"]]
@@ -138,7 +143,10 @@ def _print(context: dict[str, Any], output: OutputFormat) -> None:
             f"After {year} {'year' if year == 1 else 'years'}",
             ["Measure", *[scenario["scenario"] for scenario in context["scenarios"]]],
             [
-                [label, *[_cell(s["points"][index][measure], measure) for s in context["scenarios"]]]
+                [
+                    label,
+                    *[_cell(s["points"][index][measure], measure) for s in context["scenarios"]],
+                ]
                 for measure, label in MEASURE_LABELS.items()
             ],
         )

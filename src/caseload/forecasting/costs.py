@@ -154,7 +154,9 @@ def load_cost_model(path: Path, roles: tuple[str, ...] = ()) -> CostModel:
     return parse_cost_model(text, source=str(path), roles=roles)
 
 
-def with_retention_effect(inputs: SupplyInputs, schemes: tuple[RetentionScheme, ...]) -> SupplyInputs:
+def with_retention_effect(
+    inputs: SupplyInputs, schemes: tuple[RetentionScheme, ...]
+) -> SupplyInputs:
     """The inputs with each scheme's assumed cut in the monthly chance of leaving applied to the
     months of service it names."""
     chances = inputs.leave_by_month.copy()

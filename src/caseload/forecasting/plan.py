@@ -118,7 +118,11 @@ def comparison(results: list[PlanResult], month: int) -> pl.DataFrame:
                 figures = result.at(measure, min(month, result.scenario.months))
                 name = measure
             rows.append(
-                {"scenario": result.scenario.name, "title": result.scenario.title,
-                 "measure": name, **figures}
+                {
+                    "scenario": result.scenario.name,
+                    "title": result.scenario.title,
+                    "measure": name,
+                    **figures,
+                }
             )
     return pl.DataFrame(rows)

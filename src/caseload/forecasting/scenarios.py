@@ -166,22 +166,26 @@ def baseline(months: int = 60) -> Scenario:
 def parse_scenario(text: str, *, source: str, roles: tuple[str, ...]) -> Scenario:
     """Check a scenario document against the layout and the modelled ``roles``."""
     document = read_model(_Document, text, source=source, layout=LAYOUT)
-    named = [
-        (f"posts.{index}.role", entry.role) for index, entry in enumerate(document.posts)
-    ] + [
-        (f"over_recruitment.{index}.role", entry.role)
-        for index, entry in enumerate(document.over_recruitment)
-    ] + [(f"recruitment.success_rate.{role}", role) for role in document.recruitment.success_rate]
+    named = (
+        [(f"posts.{index}.role", entry.role) for index, entry in enumerate(document.posts)]
+        + [
+            (f"over_recruitment.{index}.role", entry.role)
+            for index, entry in enumerate(document.over_recruitment)
+        ]
+        + [(f"recruitment.success_rate.{role}", role) for role in document.recruitment.success_rate]
+    )
     for where, role in named:
         if role not in roles:
             raise ConfigurationError(
                 f"{source}: {where}: {role!r} is not a planned role; use one of {', '.join(roles)}"
             )
-    for index, entry in enumerate(document.posts + document.over_recruitment):  # type: ignore[operator]
-        month = entry.from_month if isinstance(entry, _Posts) else entry.month
+    timed = [(f"posts.{i}.from_month", e.from_month) for i, e in enumerate(document.posts)] + [
+        (f"over_recruitment.{i}.month", e.month) for i, e in enumerate(document.over_recruitment)
+    ]
+    for where, month in timed:
         if month > document.months:
             raise ConfigurationError(
-                f"{source}: entry {index}: month {month} is after the plan's {document.months} months"
+                f"{source}: {where}: month {month} is after the plan's {document.months} months"
             )
     payments = document.payments
     return Scenario(
@@ -253,9 +257,7 @@ def posts_to_target(
     group = inputs.post_group[inputs.role_index(role)]
     members = [name for index, name in enumerate(inputs.roles) if inputs.post_group[index] == group]
     needed = sum(
-        cases_by_role.get(name, 0) / targets[name]
-        for name in members
-        if targets.get(name)
+        cases_by_role.get(name, 0) / targets[name] for name in members if targets.get(name)
     )
     funded = float(inputs.establishment[[inputs.role_index(name) for name in members], 0].sum())
     return max(needed - funded, 0.0)
@@ -331,7 +333,9 @@ def apply_scenario(
     schemes = costs.retention_payments + scenario.retention_payments
     cost_model = replace(
         costs,
-        market_supplements={} if scenario.market_supplements == "stop" else costs.market_supplements,
+        market_supplements={}
+        if scenario.market_supplements == "stop"
+        else costs.market_supplements,
         retention_payments=schemes,
     )
     return AppliedScenario(applied, cost_model, changes)

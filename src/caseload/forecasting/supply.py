@@ -304,7 +304,9 @@ class SupplyModel:
         for month in range(1, months + 1):
             for intake in intakes_by_month.get(month, []):
                 arrived = rng.binomial(intake.people, intake.success_rate, size=paths)
-                self._arrive(ledger, rng, inputs.role_index(intake.role), arrived, month, intake.fte)
+                self._arrive(
+                    ledger, rng, inputs.role_index(intake.role), arrived, month, intake.fte
+                )
             wanted = rounds_by_month.get(month, [])
             if not wanted:
                 continue
@@ -314,9 +316,10 @@ class SupplyModel:
             coming = pipeline[:, :, month + 1 :].sum(axis=2)
             for chosen in wanted:
                 group = inputs.role_index(chosen.role)
-                target = inputs.establishment[groups == group, month].sum() + extra[
-                    groups == group, month
-                ].sum()
+                target = (
+                    inputs.establishment[groups == group, month].sum()
+                    + extra[groups == group, month].sum()
+                )
                 fte = inputs.recruit_fte[group]
                 gap = target - own_group[:, group] - coming[:, group]
                 sought = np.ceil(np.maximum(gap, 0.0) / fte - 1e-9).astype(np.int64)

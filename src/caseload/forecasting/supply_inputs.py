@@ -42,7 +42,6 @@ from caseload.forecasting.supply import (
     RecruitmentRound,
     SupplyInputs,
     leave_by_month_from_bands,
-    monthly_chance,
 )
 from caseload.retention.episodes import service_episodes
 from caseload.retention.flows import OWN, SERVICE_BANDS, handovers, service_starts
@@ -220,8 +219,7 @@ def _recruitment(
     groups = sorted(set(group_of.values()), key=SUPPLY_ROLES.index)
     starters = (
         episodes.filter(
-            pl.col("started").is_between(start, end)
-            & pl.col("entry_role").is_in(groups)
+            pl.col("started").is_between(start, end) & pl.col("entry_role").is_in(groups)
         )
         .group_by(pl.col("entry_role").alias("role"))
         .agg((pl.len() / years).alias("starters_per_year"))
@@ -238,7 +236,9 @@ def _recruitment(
     frame = pl.DataFrame(
         {
             "role": groups,
-            "average_gap_people": [float(np.mean(gaps[group])) if days else 0.0 for group in groups],
+            "average_gap_people": [
+                float(np.mean(gaps[group])) if days else 0.0 for group in groups
+            ],
         }
     )
     low, high = SUCCESS_BOUNDS
@@ -276,9 +276,7 @@ def build_supply_inputs(
     hazard = _hazard(episodes, start, as_at)
     progression = _progression(spells, staff, start, as_at, years)
     intakes = _intakes(episodes, start, as_at, years)
-    recruitment = _recruitment(
-        spells, posts, episodes, start, as_at, years, 12.0 / rounds_every
-    )
+    recruitment = _recruitment(spells, posts, episodes, start, as_at, years, 12.0 / rounds_every)
     roles = SUPPLY_ROLES
     progress = np.zeros(len(roles))
     for row in progression.iter_rows(named=True):
@@ -290,8 +288,7 @@ def build_supply_inputs(
     mean_fte = staff.group_by("role").agg(pl.col("fte").mean())
     fte_of = dict(zip(mean_fte["role"].to_list(), mean_fte["fte"].to_list(), strict=True))
     intake_sizes = {
-        row["calendar_month"]: int(round(row["asye_per_year"]))
-        for row in intakes.iter_rows(named=True)
+        row["calendar_month"]: round(row["asye_per_year"]) for row in intakes.iter_rows(named=True)
     }
     planned = tuple(
         Intake(month, Role.ASYE.value, intake_sizes[add_months(as_at, month).month])
@@ -323,9 +320,6 @@ def build_supply_inputs(
     )
     evidence = SupplyEvidence((start, as_at), hazard, progression, intakes, recruitment)
     return inputs, evidence
-
-
-
 
 
 def cases_by_role(allocations: pl.DataFrame, spells: pl.DataFrame, day: date) -> dict[str, int]:

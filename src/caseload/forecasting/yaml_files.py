@@ -56,8 +56,11 @@ def read_model(model: type[M], text: str, *, source: str, layout: str) -> M:
         lines = line_numbers(text)
         parts = where.split(".")
         line = next(
-            (lines[".".join(parts[:size])] for size in range(len(parts), 0, -1)
-             if ".".join(parts[:size]) in lines),
+            (
+                lines[".".join(parts[:size])]
+                for size in range(len(parts), 0, -1)
+                if ".".join(parts[:size]) in lines
+            ),
             None,
         )
         at = f"line {line}: " if line is not None else ""

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.domain import Role
+from caseload.domain.dates import reporting_date
 from caseload.errors import ConfigurationError, InvalidInputError
 from caseload.forecasting.costs import CostModel, default_cost_model, load_cost_model
 from caseload.forecasting.plan import HEADLINES, PlanResult, run_plan
@@ -49,7 +50,6 @@ from caseload.retention.flows import team_services
 from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.services.caseloads import CouncilData, council_data
-from caseload.domain.dates import reporting_date
 from caseload.storage import scenario_store
 from caseload.storage.engine import session_scope
 
@@ -165,7 +165,12 @@ def _run(
             targets=basis.targets,
         )
         return run_plan(
-            scenario, applied, paths=paths, seed=seed, cases=basis.cases, case_roles=basis.case_roles
+            scenario,
+            applied,
+            paths=paths,
+            seed=seed,
+            cases=basis.cases,
+            case_roles=basis.case_roles,
         )
 
     text = hashlib.sha256(f"{scenario.name}\n{scenario.text}".encode()).hexdigest()
@@ -291,8 +296,10 @@ def _evidence(basis: PlanningBasis) -> dict[str, Any]:
             if row["from_role"] != Role.ASYE.value
         ],
         "intakes": [
-            {"month": date(2000, row["calendar_month"], 1).strftime("%B"),
-             "asye_per_year": round(row["asye_per_year"], 1)}
+            {
+                "month": date(2000, row["calendar_month"], 1).strftime("%B"),
+                "asye_per_year": round(row["asye_per_year"], 1),
+            }
             for row in evidence.intakes.iter_rows(named=True)
         ],
         "recruitment": [

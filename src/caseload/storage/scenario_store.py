@@ -23,9 +23,7 @@ class ScenarioRun(Base):
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id", ondelete="CASCADE"))
     scenario: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(120))
-    scenario_text: Mapped[str] = mapped_column(
-        Text, comment="the scenario file as it was run"
-    )
+    scenario_text: Mapped[str] = mapped_column(Text, comment="the scenario file as it was run")
     as_at: Mapped[date]
     paths: Mapped[int]
     seed: Mapped[int]

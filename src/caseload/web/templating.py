@@ -31,6 +31,7 @@ NAVIGATION = (
     ("/caseloads", "Caseloads", Permission.VIEW_AGGREGATES),
     ("/alerts", "Alerts", Permission.VIEW_PEOPLE),
     ("/allocation", "Allocation", Permission.ALLOCATE),
+    ("/planning", "Planning", Permission.PLAN_WORKFORCE),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),

@@ -12,6 +12,7 @@ from caseload.web.routes import (
     glossary,
     overview,
     people,
+    planning,
     practice,
     reports,
     scorecard,
@@ -29,6 +30,7 @@ ROUTERS = [
     allocation.router,
     people.router,
     practice.router,
+    planning.router,
     reports.router,
     data.router,
     admin.router,
@@ -36,5 +38,6 @@ ROUTERS = [
     api_census.router,
     api_people.router,
     scorecard.api,
+    planning.api,
     api_docs.router,
 ]
