@@ -183,12 +183,14 @@ class _Ledger:
     ) -> None:
         """A role span (path x role): headcount and FTE from ``begin`` up to ``end``; when
         ``opened``, its beginning is already in :attr:`base` (the first day's staff)."""
-        base = cell * self.width
         if opened:
-            spots, signed = base + end, -fte
+            # Spans still open after the last month end in the overflow slot: leave them out.
+            ending = np.flatnonzero(end < self.width - 1)
+            spots, signed = cell[ending] * self.width + end[ending], -fte[ending]
             self.role_spans.append(spots)
             self.role_signs.append(-1.0)
         else:
+            base = cell * self.width
             spots = np.concatenate([base + begin, base + end])
             signed = np.concatenate([fte, -fte])
             self.role_spans.append(spots)
@@ -434,8 +436,9 @@ class SupplyModel:
             near, crossing = near[crossed], crossing[crossed]
             ledger.mark("bands", (cell[near] + index) * width + crossing, -1.0)
             ledger.mark("bands", (cell[near] + index + 1) * width + crossing)
-        end_band = self.band_of(service + gone - 1 - first)
-        ledger.mark("bands", (cell + end_band) * width + gone, -1.0)
+        left = np.flatnonzero(gone < width - 1)
+        end_band = self.band_of(service[left] + gone[left] - 1 - first[left])
+        ledger.mark("bands", (cell[left] + end_band) * width + gone[left], -1.0)
 
     def _finish(self, ledger: _Ledger, paths: int) -> SupplyPaths:
         inputs = self.inputs
