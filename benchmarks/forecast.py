@@ -15,6 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the twin lives with the tests
 
+from tests.forecasting.twin import twin_paths  # noqa: E402
+
 from caseload.forecasting.supply import simulate  # noqa: E402
 from caseload.forecasting.supply_inputs import build_supply_inputs  # noqa: E402
 from caseload.retention.flows import team_services  # noqa: E402
@@ -23,7 +25,6 @@ from caseload.services.generation import build_council  # noqa: E402
 from caseload.storage import schema  # noqa: E402
 from caseload.storage.engine import make_engine  # noqa: E402
 from caseload.synthetic import CouncilSpec  # noqa: E402
-from tests.forecasting.twin import twin_paths  # noqa: E402
 
 SPEC = CouncilSpec(
     code="999", name="Demoshire (synthetic)", region="North West", size_fte=250.0, preset="typical"

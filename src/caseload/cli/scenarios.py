@@ -16,6 +16,7 @@ from caseload.services.planning import (
     DEFAULT_PATHS,
     DEFAULT_SEED,
     MEASURE_LABELS,
+    planning_backtest,
     planning_view,
     scenario_catalogue,
     scenario_text,
@@ -193,3 +194,49 @@ def compare(
     """The baseline and the scenarios side by side after 1, 3 and 5 years."""
     context = _plan(list(names or []), files, as_at, authority, paths, seed, store, user)
     _print(context, output)
+
+
+@app.command("backtest")
+def backtest(
+    months: Annotated[
+        int, typer.Option("--months", help="How far back to start the forecast (3 to 36).")
+    ] = 12,
+    as_at: AsAt = None,
+    authority: Authority = None,
+    seed: Seed = DEFAULT_SEED,
+    output: Format = OutputFormat.table,
+) -> None:
+    """Check the model against history: forecast own staff FTE from MONTHS before the date with
+    what was known then, and compare each month end with what happened."""
+    database = engine()
+    found = planning_backtest(
+        database,
+        council_principal(database, authority),
+        as_at=parse_date(as_at, "--as-at"),
+        months=months,
+        seed=seed,
+    )
+    if output is OutputFormat.json:
+        print_json(found)
+        return
+    print_table(
+        f"Own staff FTE forecast from {found['from']} against what happened",
+        ["Month end", "Actual", "Forecast P50", "P10", "P90", "Error", "Inside P10-P90"],
+        [
+            [
+                row["day"],
+                row["actual_fte"],
+                row["p50"],
+                row["p10"],
+                row["p90"],
+                row["error"],
+                "yes" if row["inside"] else "no",
+            ]
+            for row in found["rows"]
+        ],
+    )
+    console.print(
+        f"Mean absolute error {found['mean_absolute_error_fte']} FTE "
+        f"({found['mean_absolute_error_percent']}% of actual); the actual fell inside the "
+        f"P10-P90 range in {found['months_inside_range']} of {found['months']} months."
+    )

@@ -76,9 +76,13 @@ class SupplyEvidence:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months on (the month's last day when it is shorter)."""
+    """The same day ``months`` calendar months on (the month's last day when it is shorter, or
+    when ``day`` is the last day of its month: month ends stay month ends)."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    last = calendar.monthrange(year, month + 1)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month + 1, last)
+    return date(year, month + 1, min(day.day, last))
 
 
 def whole_months(start: pl.Expr, day: date) -> pl.Expr:

@@ -40,6 +40,7 @@ from caseload.forecasting.scenarios import (
     shipped_scenario_names,
 )
 from caseload.forecasting.supply import ALL, SupplyInputs
+from caseload.forecasting.supply_backtest import Backtest, supply_backtest
 from caseload.forecasting.supply_inputs import (
     SUPPLY_ROLES,
     SupplyEvidence,
@@ -213,6 +214,71 @@ def run_scenarios(
     return PlanRuns(council, basis, council.latest, results, paths, seed)
 
 
+BACKTEST_MONTHS = 12
+BACKTEST_PATHS = 1_000
+
+
+def _backtest(council: CouncilData, day: date, months: int, seed: int) -> Backtest:
+    def build() -> Backtest:
+        census = council.census
+        return supply_backtest(
+            spells=census.spells,
+            workers=census.workers,
+            posts=census.posts,
+            services=team_services(council.data.teams),
+            as_at=day,
+            months=months,
+            paths=BACKTEST_PATHS,
+            seed=seed,
+        )
+
+    key = (*council.key, "backtest", day, months, seed)
+    found: Backtest = council.snapshots.planning.get_or_build(key, build)
+    return found
+
+
+def backtest_summary(backtest: Backtest) -> dict[str, Any]:
+    """The backtest as the page, the API and the command show it."""
+    return {
+        "from": backtest.origin.isoformat(),
+        "to": backtest.as_at.isoformat(),
+        "mean_absolute_error_fte": round(backtest.mean_absolute_error, 1),
+        "mean_absolute_error_percent": round(backtest.mean_absolute_percent, 1),
+        "months_inside_range": int(backtest.months["inside"].sum()),
+        "months": backtest.months.height,
+        "rows": [
+            {
+                "month": row["month"],
+                "day": row["day"].isoformat(),
+                "actual_fte": round(row["actual_fte"], 1),
+                **{key: round(row[key], 1) for key in ("p10", "p50", "p90", "error")},
+                "inside": row["inside"],
+            }
+            for row in backtest.months.iter_rows(named=True)
+        ],
+    }
+
+
+def planning_backtest(
+    engine: Engine,
+    principal: Principal,
+    *,
+    as_at: date | None = None,
+    months: int = BACKTEST_MONTHS,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """The supply model's forecast from ``months`` before ``as_at`` (default the data date),
+    made with what was known then, against the own staff FTE actually in post."""
+    audit.require(engine, principal, Permission.PLAN_WORKFORCE, "workforce plan")
+    if not 3 <= months <= 36:
+        raise InvalidInputError(f"the backtest looks back 3 to 36 months, not {months}")
+    council = council_data(engine, authority_id=principal.authority_id)
+    if council.latest is None:
+        raise InvalidInputError(f"authority {council.authority.code} holds no dated records yet")
+    day = reporting_date(as_at, council.latest, "the date").as_at
+    return backtest_summary(_backtest(council, day, months, seed))
+
+
 def _figures(values: dict[str, float], measure: str) -> dict[str, float]:
     places = 0 if measure == "cost_year" else 1
     return {key: round(value, places) for key, value in values.items()}
@@ -353,6 +419,7 @@ def planning_view(
         "scenarios": scenarios,
         "available": shipped_scenario_names(),
         "evidence": _evidence(runs.basis),
+        "backtest": backtest_summary(_backtest(council, runs.basis.as_at, BACKTEST_MONTHS, seed)),
         "stored": [
             {
                 "id": run.id,
