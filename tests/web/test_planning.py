@@ -18,7 +18,8 @@ from .people_helpers import events, last_event_id
 
 
 def _cell(figures: dict[str, float]) -> str:
-    return f'{figures["p50"]:,.1f} <span class="range">({figures["p10"]:,.1f} to {figures["p90"]:,.1f})</span>'
+    low, high = f"{figures['p10']:,.1f}", f"{figures['p90']:,.1f}"
+    return f'{figures["p50"]:,.1f} <span class="range">({low} to {high})</span>'
 
 
 def test_page_api_and_command_agree(
