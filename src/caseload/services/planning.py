@@ -102,7 +102,7 @@ def cost_model(environ: Mapping[str, str] | None = None) -> CostModel:
         raise ConfigurationError(f"{COST_MODEL_SETTING}: {exc}") from None
 
 
-def _basis(council: CouncilData, day: date, costs: CostModel) -> PlanningBasis:
+def planning_basis(council: CouncilData, day: date, costs: CostModel) -> PlanningBasis:
     def build() -> PlanningBasis:
         census = council.census
         inputs, evidence = build_supply_inputs(
@@ -154,7 +154,7 @@ def scenarios_named(names: Sequence[str], files: Sequence[Path] = ()) -> list[Sc
     return unique
 
 
-def _run(
+def scenario_run(
     council: CouncilData, basis: PlanningBasis, scenario: Scenario, paths: int, seed: int
 ) -> PlanResult:
     def build() -> PlanResult:
@@ -209,8 +209,8 @@ def run_scenarios(
     if council.latest is None:
         raise InvalidInputError(f"authority {council.authority.code} holds no dated records yet")
     day = reporting_date(as_at, council.latest, "the date").as_at
-    basis = _basis(council, day, cost_model())
-    results = [_run(council, basis, scenario, paths, seed) for scenario in scenarios]
+    basis = planning_basis(council, day, cost_model())
+    results = [scenario_run(council, basis, scenario, paths, seed) for scenario in scenarios]
     return PlanRuns(council, basis, council.latest, results, paths, seed)
 
 

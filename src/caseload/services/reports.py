@@ -33,6 +33,7 @@ from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.census_view import indicator_info
 from caseload.services.report_figures import DEFAULT_YEARS, ReportFigures, gather, only_council
+from caseload.services.report_plan import plan_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -123,6 +124,8 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         if board:
             optional.append(lambda: report_people.people(figures))
         optional.append(lambda: report_sections.absence(figures))
+        if board and internal:
+            optional.append(lambda: plan_section(figures.council, figures.as_at))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
         section = build()
