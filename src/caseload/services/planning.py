@@ -305,7 +305,9 @@ def result_summary(result: PlanResult) -> dict[str, Any]:
         "paths": result.paths,
         "seed": result.seed,
         "months": result.scenario.months,
-        "post_changes": {role: round(fte, 1) for role, fte in result.post_changes.items()},
+        "post_changes": {
+            role: round(fte, 1) for role, fte in result.post_changes.items() if abs(fte) >= 0.05
+        },
         "start": {
             measure: round(result.at(measure, 0)["p50"], 1)
             for measure in ("posts_fte", "own_fte", "agency_fte", "vacancy_fte", "caseload")
@@ -416,6 +418,7 @@ def planning_view(
         "paths": runs.paths,
         "seed": runs.seed,
         "measures": MEASURE_LABELS,
+        "role_labels": {role.value: role.label for role in Role},
         "scenarios": scenarios,
         "available": shipped_scenario_names(),
         "evidence": _evidence(runs.basis),

@@ -26,7 +26,13 @@ def fan_chart(scenarios: list[dict[str, Any]], measure: str, *, title: str, axis
     frame = pl.DataFrame(rows)
     order = [scenario["title"] for scenario in scenarios]
     colour = alt.Color(
-        "scenario:N", title="Scenario", sort=order, scale=alt.Scale(domain=order, range=PALETTE)
+        "scenario:N",
+        title=None,
+        sort=order,
+        scale=alt.Scale(domain=order, range=PALETTE),
+        legend=alt.Legend(
+            orient="bottom", direction="vertical", labelLimit=400, labelFontSize=12, symbolOpacity=1
+        ),
     )
     x = alt.X(
         "month:Q", title="Months from the first day", axis=alt.Axis(values=list(range(0, 61, 12)))
@@ -50,7 +56,7 @@ def fan_chart(scenarios: list[dict[str, Any]], measure: str, *, title: str, axis
             "p10": "Low (P10)",
             "p90": "High (P90)",
         },
-        width=430,
-        height=200,
+        width=440,
+        height=220,
     )
     return chart
