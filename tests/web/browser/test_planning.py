@@ -37,4 +37,5 @@ def test_the_leader_compares_plans_and_stores_them(visitor: Open) -> None:
     v.screenshot("planning-stored")
     v.page.set_viewport_size({"width": 390, "height": 844})
     v.screenshot("planning-phone")
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 391
     assert not v.problems, v.problems
