@@ -162,6 +162,8 @@ class _Ledger:
         self.base: dict[str, FloatArray] = {}
         """What every path holds on the first day (month 0), by group: added once."""
         self.fte = np.zeros(paths * roles * self.width)
+        self.dense = {name: np.zeros(size) for name, size in self.sizes.items()}
+        """Starts written directly (one place per path), for arrivals that all start together."""
         self.pending: dict[str, list[tuple[IntArray, float]]] = {name: [] for name in self.sizes}
         self.role_spans: list[IntArray] = []
         self._running: FloatArray | None = None
@@ -213,7 +215,7 @@ class _Ledger:
     def total(self, name: str) -> FloatArray:
         if name == "fte":
             return self.fte
-        total = np.zeros(self.sizes[name])
+        total = self.dense[name].copy()
         found = self.pending[name]
         if name == "heads":
             found = []
@@ -292,7 +294,6 @@ class SupplyModel:
             first=np.zeros(paths * count, dtype=np.int64),
             service=np.tile(inputs.staff_service_months, paths),
             in_role=np.tile(inputs.staff_role_months, paths),
-            starting=True,
         )
         groups = np.asarray(inputs.post_group)
         extra = inputs.target_extra if inputs.target_extra.size else np.zeros((roles, months + 1))
@@ -344,6 +345,16 @@ class SupplyModel:
         total = int(people.sum())
         if total == 0:
             return
+        # Everyone in the batch starts in ``month`` with no service: the starts are counted per
+        # path directly, and only each person's leaving and moves are drawn.
+        width, roles = ledger.width, len(self.inputs.roles)
+        cells = np.flatnonzero(people)
+        counts = people[cells].astype(np.float64)
+        ledger.dense["starters"][cells * width + month] += counts
+        first_band = int(self.band_of(np.zeros(1, dtype=np.int64))[0])
+        ledger.dense["bands"][(cells * len(self.bands) + first_band) * width + month] += counts
+        ledger.dense["heads"][(cells * roles + role) * width + month] += counts
+        ledger.fte[(cells * roles + role) * width + month] += counts * fte
         path = np.repeat(np.arange(people.size), people)
         self._place(
             ledger,
@@ -354,7 +365,6 @@ class SupplyModel:
             first=np.full(total, month, dtype=np.int64),
             service=np.zeros(total, dtype=np.int64),
             in_role=np.zeros(total, dtype=np.int64),
-            starting=False,
         )
 
     def _place(
@@ -368,23 +378,22 @@ class SupplyModel:
         first: IntArray,
         service: IntArray,
         in_role: IntArray,
-        starting: bool,
     ) -> None:
         """Draw each person's leaving month and role moves and write their spans to the
-        ledger. ``first`` is the month they first count in, with ``service`` months done."""
+        ledger. ``first`` is the month they first count in, with ``service`` months done; their
+        start is already counted (the ledger's base for the first day's staff, its dense starts
+        for arrivals), so only what is drawn is written here."""
         inputs = self.inputs
         roles, width, last = len(inputs.roles), ledger.width, ledger.width - 1
         capped = np.minimum(service, SERVICE_MONTH_CAP)
         level = self._cumulative[capped] + rng.standard_exponential(path.size)
         stayed = np.searchsorted(self._cumulative, level, side="left") - 1 - capped
         gone = np.minimum(first + stayed + 1, last)  # the first month they no longer count in
-        if not starting:
-            ledger.mark("starters", path * width + first)
-        self._bands(ledger, path, first, service, gone, opened=starting)
+        self._bands(ledger, path, first, service, gone)
         # Role spans, moving up the ladder; only people still here go on to the next step.
         begin, current, months_done = first, role, in_role
         asye = inputs.asye_role
-        opened = starting
+        opened = True
         for _ in range(roles):
             months_in = np.full(path.size, width, dtype=np.int64)
             chance = inputs.progress[current]
@@ -418,17 +427,13 @@ class SupplyModel:
         first: IntArray,
         service: IntArray,
         gone: IntArray,
-        *,
-        opened: bool,
     ) -> None:
-        """Headcount by band of service: into the band of ``service`` at ``first`` (already in
-        the ledger's base when ``opened``), across each anniversary that starts a band while
-        still here, out of the last band at ``gone``."""
+        """Headcount by band of service (the start, in the band of ``service`` at ``first``, is
+        already counted): across each anniversary that starts a band while still here, and out
+        of the last band at ``gone``."""
         width, count = ledger.width, len(self.bands)
         edges = self._edges
         cell = path * count
-        if not opened:
-            ledger.mark("bands", (cell + self.band_of(service)) * width + first)
         for index, edge in enumerate(edges):
             near = np.flatnonzero(service < edge)
             crossing = first[near] + edge - service[near]
