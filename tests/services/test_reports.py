@@ -107,6 +107,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "establishment",
         "people",
         "absence",
+        "plan",
         "neighbours",
     ]
     # The synthetic council has visits, supervision and audits: every area has its measures.
