@@ -11,8 +11,9 @@ separate figure. It counts the FTE, own and agency, of the case-holding roles.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -24,7 +25,7 @@ from caseload.forecasting.costs import (
     yearly_cost_quantiles,
 )
 from caseload.forecasting.scenarios import AppliedScenario, Scenario
-from caseload.forecasting.supply import ALL, SupplyModel, quantile_rows, supply_quantiles
+from caseload.forecasting.supply import ALL, SupplyModel, quantile_frame, supply_series
 from caseload.forecasting.supply_inputs import add_months
 from caseload.retention.flows import SERVICE_BANDS, band_label
 
@@ -43,19 +44,28 @@ class PlanResult:
     """year, measure (cost_<part>), role, band, p10, p50, p90."""
     post_changes: dict[str, float]
     cases: int
+    _totals: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def totals(self, measure: str) -> list[dict[str, Any]]:
+        """A measure in all roles month by month: month, day, p10, p50, p90 (the frame's rows,
+        read once per result)."""
+        found = self._totals.get(measure)
+        if found is None:
+            frame = self.monthly.filter(
+                (pl.col("measure") == measure) & (pl.col("role") == ALL) & (pl.col("band") == ALL)
+            ).sort("month")
+            found = frame.select("month", "day", "p10", "p50", "p90").to_dicts()
+            self._totals[measure] = found
+        return found
 
     def at(self, measure: str, month: int) -> dict[str, float]:
         """P10, P50, P90 of a measure in all roles at ``month``."""
-        row = self.monthly.filter(
-            (pl.col("measure") == measure)
-            & (pl.col("role") == ALL)
-            & (pl.col("band") == ALL)
-            & (pl.col("month") == month)
-        )
-        if row.is_empty():
+        rows = self.totals(measure)
+        if month >= len(rows):
             return {"p10": 0.0, "p50": 0.0, "p90": 0.0}
-        found = row.row(0, named=True)
-        return {key: float(found[key]) for key in ("p10", "p50", "p90")}
+        return {key: float(rows[month][key]) for key in ("p10", "p50", "p90")}
 
     def cost_in_year(self, year: int) -> dict[str, float]:
         row = self.yearly.filter((pl.col("measure") == "cost_total") & (pl.col("year") == year))
@@ -78,16 +88,17 @@ def run_plan(
     model = SupplyModel(inputs, eligible_months=eligible_from_months(schemes))
     result = model.run(paths, seed)
     labels = [band_label(band) for band in SERVICE_BANDS]
-    frames = [supply_quantiles(result, labels)]
+    series = supply_series(result, labels, by_role=False)
     months = inputs.months
     posts = np.broadcast_to(inputs.establishment.sum(axis=0), (paths, months + 1))
-    frames.append(quantile_rows("posts_fte", ALL, posts))
+    series.append(("posts_fte", ALL, ALL, posts))
     holding = [index for index, role in enumerate(inputs.roles) if role in case_roles]
     fte = result.own_fte[:, holding, :].sum(axis=1) + result.agency_fte[:, holding, :].sum(axis=1)
     caseload = np.where(fte > 0, cases / np.maximum(fte, 1e-9), 0.0)
-    frames.append(quantile_rows("caseload", ALL, caseload))
+    series.append(("caseload", ALL, ALL, caseload))
     costs = monthly_costs(result, applied.costs)
-    frames.append(quantile_rows("cost_total", ALL, costs["total"]))
+    series.append(("cost_total", ALL, ALL, costs["total"]))
+    frames = [quantile_frame(series)]
     days = [add_months(inputs.first_day, month) for month in range(months + 1)]
     monthly = pl.concat(frames).join(
         pl.DataFrame({"month": list(range(months + 1)), "day": days}), on="month", how="left"

@@ -518,28 +518,68 @@ def quantile_rows(
     )
 
 
-def supply_quantiles(result: SupplyPaths, band_labels: Sequence[str] | None = None) -> pl.DataFrame:
-    """The quantile frame: month, measure, role (``all`` for the total), band (``all`` unless
-    the measure is by band), p10, p50, p90. Measures: own_fte, own_headcount, agency_fte,
-    vacancy_fte by role and in total; leavers and starters in total; own_headcount by band."""
+def quantile_frame(series: Sequence[tuple[str, str, str, npt.NDArray[np.generic]]]) -> pl.DataFrame:
+    """P10, P50 and P90 over paths of each (measure, role, band, values (paths, months + 1)),
+    worked out in one pass over all of them: month, measure, role, band, p10, p50, p90."""
+    if not series:
+        return quantile_rows("none", ALL, np.zeros((1, 1))).clear()
+    stacked = np.stack([values.astype(np.float64) for *_, values in series])
+    levels = np.quantile(stacked, QUANTILES, axis=1)  # (3, series, months)
+    months = stacked.shape[2]
+    count = len(series)
+    return pl.DataFrame(
+        {
+            "month": np.tile(np.arange(months), count),
+            "measure": np.repeat([measure for measure, *_ in series], months),
+            "role": np.repeat([role for _, role, *_ in series], months),
+            "band": np.repeat([band for _, _, band, _ in series], months),
+            "p10": levels[0].ravel(),
+            "p50": levels[1].ravel(),
+            "p90": levels[2].ravel(),
+        },
+        schema={
+            "month": pl.Int64,
+            "measure": pl.Utf8,
+            "role": pl.Utf8,
+            "band": pl.Utf8,
+            "p10": pl.Float64,
+            "p50": pl.Float64,
+            "p90": pl.Float64,
+        },
+    )
+
+
+def supply_series(
+    result: SupplyPaths, band_labels: Sequence[str] | None = None, *, by_role: bool = True
+) -> list[tuple[str, str, str, npt.NDArray[np.generic]]]:
+    """The series :func:`supply_quantiles` summarises: own_fte, own_headcount, agency_fte and
+    vacancy_fte in total (and by role when ``by_role``), leavers and starters in total, and own
+    headcount by band (when ``by_role``)."""
     roles = result.inputs.roles
-    frames: list[pl.DataFrame] = []
-    by_role = {
+    series: list[tuple[str, str, str, npt.NDArray[np.generic]]] = []
+    by_measure = {
         "own_fte": result.own_fte,
         "own_headcount": result.own_headcount,
         "agency_fte": result.agency_fte,
         "vacancy_fte": result.vacancy_fte,
     }
-    for measure, values in by_role.items():
-        frames.append(quantile_rows(measure, ALL, values.sum(axis=1)))
-        for index, role in enumerate(roles):
-            if values[:, index, :].any():
-                frames.append(quantile_rows(measure, role, values[:, index, :]))
-    frames.append(quantile_rows("leavers", ALL, result.leavers))
-    frames.append(quantile_rows("starters", ALL, result.starters))
-    labels = band_labels or [f"{low}+" for low, _ in result.bands]
-    for index, label in enumerate(labels):
-        frames.append(
-            quantile_rows("own_headcount", ALL, result.band_headcount[:, index, :], band=label)
-        )
-    return pl.concat(frames)
+    for measure, values in by_measure.items():
+        series.append((measure, ALL, ALL, values.sum(axis=1)))
+        if by_role:
+            for index, role in enumerate(roles):
+                if values[:, index, :].any():
+                    series.append((measure, role, ALL, values[:, index, :]))
+    series.append(("leavers", ALL, ALL, result.leavers))
+    series.append(("starters", ALL, ALL, result.starters))
+    if by_role:
+        labels = band_labels or [f"{low}+" for low, _ in result.bands]
+        for index, label in enumerate(labels):
+            series.append(("own_headcount", ALL, label, result.band_headcount[:, index, :]))
+    return series
+
+
+def supply_quantiles(result: SupplyPaths, band_labels: Sequence[str] | None = None) -> pl.DataFrame:
+    """The quantile frame: month, measure, role (``all`` for the total), band (``all`` unless
+    the measure is by band), p10, p50, p90. Measures: own_fte, own_headcount, agency_fte,
+    vacancy_fte by role and in total; leavers and starters in total; own_headcount by band."""
+    return quantile_frame(supply_series(result, band_labels))

@@ -39,7 +39,7 @@ from caseload.forecasting.scenarios import (
     shipped_scenario,
     shipped_scenario_names,
 )
-from caseload.forecasting.supply import ALL, SupplyInputs
+from caseload.forecasting.supply import SupplyInputs
 from caseload.forecasting.supply_backtest import Backtest, supply_backtest
 from caseload.forecasting.supply_inputs import (
     SUPPLY_ROLES,
@@ -56,7 +56,7 @@ from caseload.storage.engine import session_scope
 
 COST_MODEL_SETTING = "CASELOAD_COST_MODEL"
 DEFAULT_PATHS = 2_000
-MAX_PATHS = 20_000
+MAX_PATHS = 10_000
 DEFAULT_SEED = 2026
 HORIZON_MONTHS = 60
 SUMMARY_MONTHS = (12, 36, 60)
@@ -318,16 +318,13 @@ def result_summary(result: PlanResult) -> dict[str, Any]:
 
 def series(result: PlanResult, measure: str) -> list[dict[str, Any]]:
     """A measure month by month in all roles: month, day, p10, p50, p90 (1 dp)."""
-    frame = result.monthly.filter(
-        (pl.col("measure") == measure) & (pl.col("role") == ALL) & (pl.col("band") == ALL)
-    ).sort("month")
     return [
         {
             "month": row["month"],
             "day": row["day"].isoformat(),
             **{key: round(row[key], 1) for key in ("p10", "p50", "p90")},
         }
-        for row in frame.iter_rows(named=True)
+        for row in result.totals(measure)
     ]
 
 
@@ -422,7 +419,9 @@ def planning_view(
         "scenarios": scenarios,
         "available": shipped_scenario_names(),
         "evidence": _evidence(runs.basis),
-        "backtest": backtest_summary(_backtest(council, runs.basis.as_at, BACKTEST_MONTHS, seed)),
+        "backtest": backtest_summary(
+            _backtest(council, runs.basis.as_at, BACKTEST_MONTHS, DEFAULT_SEED)
+        ),
         "stored": [
             {
                 "id": run.id,
