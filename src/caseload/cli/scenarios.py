@@ -37,7 +37,7 @@ Authority = Annotated[
     typer.Option("--authority", help="3-digit authority code; default: the only council."),
 ]
 Paths = Annotated[
-    int, typer.Option("--paths", help="Simulated paths (100 to 10,000).", min=100, max=10_000)
+    int, typer.Option("--paths", help="Simulated paths (100 to 5,000).", min=100, max=5_000)
 ]
 Seed = Annotated[
     int, typer.Option("--seed", help="Seed of the random draws (same seed, same run).")

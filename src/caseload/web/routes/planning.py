@@ -30,7 +30,7 @@ Names = Annotated[
     list[str] | None,
     Query(max_length=60, description="Worked scenarios to compare (default: all of them)."),
 ]
-Paths = Annotated[int, Query(ge=100, le=MAX_PATHS, description="Simulated paths (100 to 10,000).")]
+Paths = Annotated[int, Query(ge=100, le=MAX_PATHS, description="Simulated paths (100 to 5,000).")]
 Seed = Annotated[int, Query(ge=0, lt=2**31, description="Seed of the random draws.")]
 CHARTS = (
     ("own_fte", "Own staff (FTE)", "FTE"),
