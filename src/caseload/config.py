@@ -66,6 +66,12 @@ SETTINGS = (
         "board pack and the scrutiny report rate their headline measures against.",
     ),
     Setting(
+        "CASELOAD_COST_MODEL",
+        "the built-in cost model (reference/cost_model.yaml)",
+        "Path of the council's cost model for workforce plans (YAML, as the built-in file): "
+        "salaries, on-costs, agency charges, market supplements and retention payments.",
+    ),
+    Setting(
         "CASELOAD_PRACTICE_STANDARDS",
         "the built-in standards (reference/practice_standards.yaml)",
         "Path of the council's practice standards (YAML, as the built-in file): visits, "

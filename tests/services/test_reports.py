@@ -113,6 +113,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "retention",
         "absence",
         "health_check",
+        "plan",
         "neighbours",
     ]
     # The synthetic council has visits, supervision and audits: every area has its measures.

@@ -315,6 +315,16 @@ TABLE: tuple[Row, ...] = (
         path="/reports/download?format=html&audience=internal"),
     row("POST", "/reports/scorecards",   ALLOWED, ALLOWED, 403,  403,    403,    403,
         form={}),
+    # The workforce plan (docs/web/scenarios.md "Who sees it"): the plan_workforce permission,
+    # service leaders and performance analysts; never elected members.
+    row("GET",  "/planning",             403,    200,    403,    200,    403,    403),
+    row("POST", "/planning/runs",        403,    ALLOWED, 403,   ALLOWED, 403,   403,
+        form={}),
+    row("GET",  "/api/v1/scenarios",     403,    200,    403,    200,    403,    403),
+    row("GET",  "/api/v1/scenarios/compare", 403, 200,   403,    200,    403,    403,
+        path="/api/v1/scenarios/compare?names=retention-payments&paths=200"),
+    row("POST", "/api/v1/scenarios/runs", 403,   ALLOWED, 403,   ALLOWED, 403,   403,
+        json={"as_at": ""}),
     # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
     row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).

@@ -69,6 +69,8 @@ class Permission(StrEnum):
     leaving risk (the service leader; an HR role would hold it too)."""
     VIEW_HEALTH_CHECK = "view_health_check"
     """The staff health check's shown results (which groups depends on the role)."""
+    PLAN_WORKFORCE = "plan_workforce"
+    """Run workforce plan scenarios (supply, agency, cost) and store their results."""
 
 
 _P = Permission
@@ -104,6 +106,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_STAY_CONVERSATIONS,
             _P.VIEW_HEALTH_CHECK,
             _P.VIEW_AGENCY_RULES,
+            _P.PLAN_WORKFORCE,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
@@ -124,6 +127,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_DATA_QUALITY,
             _P.VIEW_LEAVING_RISK,
             _P.VIEW_HEALTH_CHECK,
+            _P.PLAN_WORKFORCE,
         }
     ),
     AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD, _P.VIEW_HEALTH_CHECK}),

@@ -89,6 +89,9 @@ COMMANDS: dict[str, CommandEntry] = {
         "reports", "app", "The Workforce Steering Group pack and the scrutiny report."
     ),
     "policy": CommandEntry("policy", "app", "The caseload policy: points, caps, bands, ages."),
+    "scenario": CommandEntry(
+        "scenarios", "app", "Workforce plan scenarios: staff, agency, caseloads, cost."
+    ),
     "users": CommandEntry("users", "app", "Accounts and API tokens."),
     "audit": CommandEntry("audit", "app", "Check the audit trail's hash chain."),
 }

@@ -32,8 +32,10 @@ ACTIONS = {
     "password_change": "changed the password of",
     "token_add": "issued an API token for",
     "token_revoke": "revoked the API tokens of",
+    "store": "stored",
 }
 TARGETS = {
+    "scenario_run": "the workforce plan run",
     "worker": "the record of worker",
     "child": "child",
     "team": "team",

@@ -51,6 +51,7 @@ from caseload.services.report_figures import (
 )
 from caseload.services.report_health_check import health_check_section
 from caseload.services.report_learning import first_year_section, progression_section
+from caseload.services.report_plan import plan_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -151,6 +152,8 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
         if not board:
             optional.append(lambda: report_diversity.diversity(figures))
         optional.append(lambda: health_check_section(figures.health_check, figures.audience))
+        if board and internal:
+            optional.append(lambda: plan_section(figures.council, figures.as_at))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
         section = build()

@@ -316,4 +316,5 @@ from caseload.storage import (  # noqa: E402,F401  (more tables)
     learning_models,
     operations_models,
     practice_models,
+    scenario_store,
 )

@@ -39,6 +39,7 @@ NAVIGATION = (
     ("/allocation", "Allocation", Permission.ALLOCATE),
     ("/health-check", "Staff health check", Permission.VIEW_HEALTH_CHECK),
     ("/agency", "Agency rules", Permission.VIEW_AGENCY_RULES),
+    ("/planning", "Planning", Permission.PLAN_WORKFORCE),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
     ("/data", "Data", Permission.IMPORT_DATA),
