@@ -311,6 +311,7 @@ class Allocation(Base):
 from caseload.storage import (  # noqa: E402,F401  (more tables)
     account_models,
     census_models,
+    learning_models,
     operations_models,
     practice_models,
 )
