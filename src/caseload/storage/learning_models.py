@@ -15,7 +15,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    Integer,
     SmallInteger,
     String,
     Text,

@@ -1,5 +1,6 @@
 """learning academy and pipeline: courses, training records, the learning offer and its
 attendance, placements and practice educators
+
 Revision ID: 0015
 Revises: 0012
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0015"
 down_revision = "0012"
