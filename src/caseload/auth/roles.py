@@ -58,6 +58,10 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
+    VIEW_LEARNING = "view_learning"
+    """The learning page: one's own training and the offer; training gaps within one's scope."""
+    VIEW_PIPELINE = "view_pipeline"
+    """Placements of students and apprentices, practice educators and conversions to ASYE posts."""
 
 
 _P = Permission
@@ -87,15 +91,24 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_DATA_QUALITY,
             _P.PUBLIC_REPORTS,
             _P.INTERNAL_REPORTS,
+            _P.VIEW_LEARNING,
+            _P.VIEW_PIPELINE,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE}
+        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE, _P.VIEW_LEARNING}
     ),
     AccountRole.ANALYST: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_RETURN_CHECKS, _P.VIEW_DATA_QUALITY}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_RETURN_CHECKS,
+            _P.VIEW_DATA_QUALITY,
+            _P.VIEW_LEARNING,
+            _P.VIEW_PIPELINE,
+        }
     ),
-    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD}),
+    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD, _P.VIEW_LEARNING}),
     AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),
 }
 

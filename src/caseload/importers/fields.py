@@ -161,6 +161,22 @@ AUDIT_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("themes", FieldKind.TEXT, "learning themes, separated by ';'"),
     )
 }
+TRAINING_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the worker's HR staff number"),
+        FieldSpec(
+            "course", FieldKind.TEXT, "the course's code or title in the academy's catalogue"
+        ),
+        FieldSpec("completed_date", FieldKind.DATE, "the day the course was completed"),
+        FieldSpec(
+            "expiry_date",
+            FieldKind.DATE,
+            "the last day the training counts (blank: from the course's renewal period)",
+        ),
+        FieldSpec("training_id", FieldKind.TEXT, "the record's id in the source system"),
+    )
+}
 DOMAIN_FIELD = "domain: "  # an audit mapping's domain columns are the fields "domain: NAME"
 
 FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
@@ -168,6 +184,7 @@ FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     "absences": ABSENCE_FIELDS,
     "supervision": SUPERVISION_FIELDS,
     "audits": AUDIT_FIELDS,
+    "training": TRAINING_FIELDS,
 }
 
 # Fields a mapping must name (``fte`` may be replaced by ``hours``).
@@ -176,6 +193,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "absences": ("staff_number", "start_date", "reason"),
     "supervision": ("staff_number", "supervision_date", "kind"),
     "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
+    "training": ("staff_number", "course", "completed_date"),
 }
 
 

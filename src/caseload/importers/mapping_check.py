@@ -18,6 +18,7 @@ from caseload.importers.practice_words import grade_lookup
 from caseload.importers.problems import errors_in, warnings_in
 from caseload.importers.supervision import check_supervision
 from caseload.importers.tables import RawTable
+from caseload.importers.training import check_training
 from caseload.importers.values import code_lookup, raw, read_fields
 from caseload.practice.standards import AuditInstrument
 
@@ -143,6 +144,8 @@ def check_mapping(
         problems = check_hr(mapped, mapping, as_at=as_at).problems
     elif mapping.kind == "supervision":
         problems = check_supervision(mapped, as_at=as_at).problems
+    elif mapping.kind == "training":
+        problems = check_training(mapped, as_at=as_at).problems
     elif mapping.kind == "audits":
         problems = check_audits(mapped, mapping, as_at=as_at, instruments=instruments).problems
     else:

@@ -56,6 +56,7 @@ from caseload.services.imports import (
     import_runs,
     import_ssd,
     import_supervision,
+    import_training,
     mapping_names,
 )
 from caseload.storage import import_writes
@@ -74,6 +75,7 @@ KINDS = {
     "ssd": "SSD tables",
     "supervision": "supervision file",
     "audits": "case file audits file",
+    "training": "training records file",
 }
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SSD_SUFFIXES = (".csv", ".zip")
@@ -560,6 +562,7 @@ def _load(
         "absences": import_absences,
         "supervision": import_supervision,
         "audits": import_audits,
+        "training": import_training,
     }
     return loads[staged.kind](
         engine,

@@ -34,6 +34,8 @@ NAVIGATION = (
     ("/allocation", "Allocation", Permission.ALLOCATE),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
+    ("/learning", "Learning", Permission.VIEW_LEARNING),
+    ("/pipeline", "Pipeline", Permission.VIEW_PIPELINE),
     ("/data", "Data", Permission.IMPORT_DATA),
     ("/data/quality", "Data quality", Permission.VIEW_DATA_QUALITY),
     ("/admin/users", "Accounts", Permission.MANAGE_USERS),
