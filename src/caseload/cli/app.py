@@ -51,6 +51,15 @@ COMMANDS: dict[str, CommandEntry] = {
     "scorecard": CommandEntry(
         "scorecard", "scorecard", "The five-area scorecard on a date, by service area."
     ),
+    "training": CommandEntry(
+        "training", "training", "Mandatory training compliance by team and role on a date."
+    ),
+    "academy": CommandEntry(
+        "training", "academy", "The learning academy's courses and learning offer."
+    ),
+    "pipeline": CommandEntry(
+        "pipeline", "pipeline", "Placements, practice educators and conversions to ASYE posts."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "forecast": CommandEntry(
         "forecast", "app", "Demand forecast, the posts it needs, and its backtest."

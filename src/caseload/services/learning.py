@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
+from caseload.domain import Role
 from caseload.domain.learning_records import ITEM_KIND_LABELS
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.practice import training
@@ -90,7 +91,7 @@ def training_status(engine: Engine, council: CouncilData, as_at: date) -> pl.Dat
     return found
 
 
-def _day(council: CouncilData, as_at: date | None, field: str = "as_at") -> date:
+def reporting_day(council: CouncilData, as_at: date | None, field: str = "as_at") -> date:
     latest = council.latest
     if latest is None:
         raise NotFoundError(f"council {council.authority.code} holds no dated records yet")
@@ -103,7 +104,7 @@ def _day(council: CouncilData, as_at: date | None, field: str = "as_at") -> date
     return as_at
 
 
-def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+def frame_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [
         {
             key: (value.isoformat() if isinstance(value, date) else value)
@@ -114,7 +115,11 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _compliance_rows(status: pl.DataFrame, by: str) -> list[dict[str, Any]]:
-    return _rows(training.compliance(status, by).filter(pl.col(by).is_not_null()))
+    rows = frame_rows(training.compliance(status, by).filter(pl.col(by).is_not_null()))
+    if by == "role":
+        for row in rows:
+            row["role_label"] = Role(row["role"]).label
+    return rows
 
 
 def _gap_rows(status: pl.DataFrame) -> list[dict[str, Any]]:
@@ -129,7 +134,7 @@ def _gap_rows(status: pl.DataFrame) -> list[dict[str, Any]]:
         "completed_date",
         "expiry_date",
     )
-    return _rows(gaps)
+    return frame_rows(gaps)
 
 
 def offer_items(offer: pl.DataFrame, query: str) -> list[dict[str, Any]]:
@@ -140,7 +145,7 @@ def offer_items(offer: pl.DataFrame, query: str) -> list[dict[str, Any]]:
     found = training.search_offer(offer, query).with_columns(
         pl.col("kind").replace_strict(ITEM_KIND_LABELS).alias("kind_label")
     )
-    return _rows(found.drop("item_id", "course_id"))
+    return frame_rows(found.drop("item_id", "course_id"))
 
 
 def learning_view(
@@ -152,7 +157,7 @@ def learning_view(
     and the offer matching ``query``."""
     audit.require(engine, principal, Permission.VIEW_LEARNING, "learning")
     council = council_data(engine, authority_id=principal.authority_id)
-    day = _day(council, as_at)
+    day = reporting_day(council, as_at)
     records = learning_records(engine, council)
     status = training_status(engine, council, day)
     context: dict[str, Any] = {
@@ -160,11 +165,14 @@ def learning_view(
         "as_at": day.isoformat(),
         "data_date": council.latest.isoformat() if council.latest else None,
         "has_courses": records.courses.height > 0,
-        "mandatory_courses": _rows(
-            records.courses.filter(pl.col("mandatory")).select(
-                "code", "title", "roles", "renewal_months"
+        "mandatory_courses": [
+            {**row, "roles": [Role(code).label for code in row["roles"]]}
+            for row in frame_rows(
+                records.courses.filter(pl.col("mandatory")).select(
+                    "code", "title", "roles", "renewal_months"
+                )
             )
-        ),
+        ],
         "expiring_days": training.EXPIRING_DAYS,
         "query": query.strip(),
         "offer": offer_items(records.offer, query.strip()),
@@ -182,14 +190,14 @@ def learning_view(
         names = council.data.teams.filter(pl.col("team_id").is_in(list(principal.team_ids)))
         scoped = status.filter(pl.col("team").is_in(names["team"].implode()))
     if principal.can(Permission.VIEW_AGGREGATES):
-        context["council"] = _rows(training.compliance(scoped))[0]
+        context["council"] = frame_rows(training.compliance(scoped))[0]
         context["by_team"] = _compliance_rows(scoped, "team")
         context["by_role"] = _compliance_rows(scoped, "role")
         if principal.all_teams:
             context["by_service"] = _compliance_rows(scoped, "service")
             start = day - timedelta(days=365) + timedelta(days=1)
             counts = training.attendance_counts(records.offer, records.attendance, start, day)
-            context["attendance"] = _rows(counts.filter(pl.col("attendances") > 0).head(10))
+            context["attendance"] = frame_rows(counts.filter(pl.col("attendances") > 0).head(10))
     if principal.can(Permission.VIEW_PEOPLE):
         gaps = _gap_rows(scoped)
         context["gaps"] = gaps
@@ -230,8 +238,8 @@ def own_record(
     mine = status.filter(pl.col("worker_id") == worker_id)
     audit.record(engine, principal, "view", "training", worker_id, {"as_at": day.isoformat()})
     return {
-        "done": _rows(done),
-        "required": _rows(
+        "done": frame_rows(done),
+        "required": frame_rows(
             mine.select(
                 "code",
                 "title",
@@ -241,7 +249,7 @@ def own_record(
                 "expiry_date",
             )
         ),
-        "compliance": _rows(training.compliance(mine))[0]["compliance"],
+        "compliance": frame_rows(training.compliance(mine))[0]["compliance"],
     }
 
 
@@ -266,7 +274,7 @@ def council_training(
     """The command line's figures (``caseload training``): the council's compliance, by service,
     team and role, and with ``team`` that team's gaps by named worker (audited)."""
     council = council_data(engine, authority_code=authority_code or only_council(engine))
-    day = _day(council, as_at, "--as-at")
+    day = reporting_day(council, as_at, "--as-at")
     records = learning_records(engine, council)
     if records.courses.height == 0:
         raise NotFoundError(
@@ -276,7 +284,7 @@ def council_training(
     status = training_status(engine, council, day)
     result: dict[str, Any] = {
         "as_at": day.isoformat(),
-        "council": _rows(training.compliance(status))[0],
+        "council": frame_rows(training.compliance(status))[0],
         "by_service": _compliance_rows(status, "service"),
         "by_team": _compliance_rows(status, "team"),
         "by_role": _compliance_rows(status, "role"),

@@ -10,6 +10,7 @@ from caseload.web.routes import (
     caseloads,
     data,
     glossary,
+    learning,
     overview,
     people,
     planning,
@@ -30,6 +31,7 @@ ROUTERS = [
     allocation.router,
     people.router,
     practice.router,
+    learning.router,
     planning.router,
     reports.router,
     data.router,
@@ -39,5 +41,6 @@ ROUTERS = [
     api_people.router,
     scorecard.api,
     planning.api,
+    learning.api,
     api_docs.router,
 ]
