@@ -44,6 +44,12 @@ LOCAL_KEYS: dict[str, dict[str, str]] = {
     "supervision": {"worker_id": "worker", "supervisor_id": "worker"},
     "case_audit": {"child_id": "child", "worker_id": "worker"},
     "case_audit_grade": {"audit_id": "case_audit"},
+    "course": {},
+    "training_record": {"worker_id": "worker", "course_id": "course"},
+    "learning_item": {"course_id": "course"},
+    "attendance": {"worker_id": "worker", "item_id": "learning_item"},
+    "practice_educator": {"worker_id": "worker"},
+    "placement": {"team_id": "team", "educator_id": "worker", "converted_worker_id": "worker"},
 }
 INSERT_ORDER = tuple(LOCAL_KEYS)
 BATCH_ROWS = 20_000

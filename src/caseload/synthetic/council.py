@@ -39,6 +39,7 @@ from caseload.synthetic.demand import (
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
 from caseload.synthetic.people import PersonFactory
+from caseload.synthetic.learning import generate_learning
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
 from caseload.synthetic.records import AbsenceRec, SpellRec
@@ -79,6 +80,12 @@ class SyntheticCouncil:
     supervisions: pl.DataFrame
     case_audits: pl.DataFrame
     case_audit_grades: pl.DataFrame
+    courses: pl.DataFrame
+    training_records: pl.DataFrame
+    learning_items: pl.DataFrame
+    attendance: pl.DataFrame
+    practice_educators: pl.DataFrame
+    placements: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -99,6 +106,12 @@ class SyntheticCouncil:
             "supervision": self.supervisions,
             "case_audit": self.case_audits,
             "case_audit_grade": self.case_audit_grades,
+            "course": self.courses,
+            "training_record": self.training_records,
+            "learning_item": self.learning_items,
+            "attendance": self.attendance,
+            "practice_educator": self.practice_educators,
+            "placement": self.placements,
         }
 
 
@@ -191,6 +204,9 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     # A seventh child of the seed, after the six above, so they draw exactly as before.
     practice_rng = np.random.default_rng(root.spawn(1)[0])
     practice = generate_practice(practice_rng, first=first, last=last, frames=frames_now)
+    # An eighth child, after the practice records' stream, for the learning academy and pipeline.
+    learning_rng = np.random.default_rng(root.spawn(1)[0])
+    learning = generate_learning(learning_rng, first=first, last=last, frames=frames_now)
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -211,6 +227,12 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         supervisions=practice.supervisions,
         case_audits=practice.audits,
         case_audit_grades=practice.audit_grades,
+        courses=learning.courses,
+        training_records=learning.training,
+        learning_items=learning.items,
+        attendance=learning.attendance,
+        practice_educators=learning.educators,
+        placements=learning.placements,
     )
 
 
