@@ -25,6 +25,12 @@ INSERT_ORDER = [
     "supervision",
     "case_audit",
     "case_audit_grade",
+    "course",
+    "training_record",
+    "learning_item",
+    "attendance",
+    "practice_educator",
+    "placement",
 ]
 
 

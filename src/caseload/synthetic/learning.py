@@ -350,6 +350,25 @@ STUDENTS_PER_YEAR = 0.12  # placements per practitioner FTE a year, roughly
 CONVERSIONS = 0.45  # share of ASYE starters who had a placement here
 
 
+TRAINING_COLUMNS = ("id", "worker_id", "course_id", "completed_date", "expiry_date", "external_id")
+ATTENDANCE_COLUMNS = ("id", "worker_id", "item_id", "attended_date")
+PLACEMENT_COLUMNS = (
+    "id",
+    "learner_ref",
+    "learner_kind",
+    "programme",
+    "study_year",
+    "team_id",
+    "educator_id",
+    "start_date",
+    "end_date",
+    "outcome",
+    "converted_worker_id",
+    "converted_date",
+    "external_id",
+)
+
+
 @dataclass(frozen=True)
 class Learning:
     courses: pl.DataFrame
@@ -672,4 +691,11 @@ def generate_learning(
     attendance = _attendance(attendance_rng, items, training, spells, end)
     educators = _educators(educator_rng, spells, end)
     placements = _placements(placement_rng, spells, frames["team"], educators, start, end)
-    return Learning(courses, training, items, attendance, educators, placements)
+    return Learning(
+        courses,
+        training.select(*TRAINING_COLUMNS),
+        items,
+        attendance.select(*ATTENDANCE_COLUMNS),
+        educators,
+        placements.select(*PLACEMENT_COLUMNS),
+    )
