@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (expected rows are easier to read one per line)
 """Training records: the academy's catalogue loads (and names the entry it cannot read), a good
 file loads exactly with blank expiry dates worked out from the course, each bad row is named,
 nothing loads when one row is wrong, and a re-import replaces the period the file covers."""

@@ -39,6 +39,7 @@ from caseload.services.practice import (
     practice_records,
     practice_trend,
 )
+from caseload.services.report_learning import learning_figures
 from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
@@ -94,6 +95,7 @@ class ReportFigures:
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
     demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
+    learning: dict[str, Any] | None = field(default=None, repr=False)  # the internal board pack's
 
     @property
     def short_name(self) -> str:
@@ -209,6 +211,7 @@ def _local(
     frames = None
     practice = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
+    learning = None
     stored: list[StoredScorecard] = []
     if reporting is not None:
         caseloads = caseload_views.caseloads_view(engine, viewer, as_at=reporting.as_at)
@@ -223,6 +226,8 @@ def _local(
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+        if audience is Audience.INTERNAL:
+            learning = learning_figures(engine, frames, reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -250,6 +255,7 @@ def _local(
         stored=stored,
         practice=practice,
         practice_trend=practice_by_day,
+        learning=learning,
     )
 
 

@@ -40,6 +40,7 @@ from caseload.services.report_figures import (
     audience_principal,
     gather,
 )
+from caseload.services.report_learning import learning_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -132,6 +133,8 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
             optional.append(lambda: report_demand.section(demand))
         if board:
             optional.append(lambda: report_people.people(figures))
+        if board and internal:
+            optional.append(lambda: learning_section(figures.learning))
         optional.append(lambda: report_sections.absence(figures))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:

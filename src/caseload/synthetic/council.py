@@ -38,8 +38,8 @@ from caseload.synthetic.demand import (
     simulate_journeys,
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
-from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.learning import generate_learning
+from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
 from caseload.synthetic.records import AbsenceRec, SpellRec
