@@ -83,6 +83,8 @@ def test_the_offer_search_filters_on_the_server(shared_council: WebCouncil) -> N
     assert everything["total"] == len(everything["items"]) == 30
     court = client.get("/api/v1/learning/offer", params={"q": "court evidence"}).json()
     assert {item["code"] for item in court["items"]} == {"C-COURT", "E-COURT"}
+    held = {item["code"]: item["held"] for item in everything["items"] if item["kind"] == "event"}
+    assert held["E-COURT"] is False and held["E-FORUM-1"] is True  # 20 days after, 150 before
     page = client.get("/learning", params={"q": "neglect"}).text
     assert "3 of 30 entries match" in page and "Graded care profile 2" in page
     assert client.get("/api/v1/learning/offer", params={"q": "x" * 121}).status_code == 422

@@ -137,13 +137,14 @@ def _gap_rows(status: pl.DataFrame) -> list[dict[str, Any]]:
     return frame_rows(gaps)
 
 
-def offer_items(offer: pl.DataFrame, query: str) -> list[dict[str, Any]]:
+def offer_items(offer: pl.DataFrame, query: str, day: date | None) -> list[dict[str, Any]]:
     """The offer's entries matching ``query`` (:func:`caseload.practice.training.search_offer`),
-    with the kind in words."""
+    with the kind in words and, for an event, whether it was held before ``day``."""
     if len(query) > MAX_QUERY:
         raise InvalidInputError(f"the search is longer than {MAX_QUERY} characters; shorten it")
     found = training.search_offer(offer, query).with_columns(
-        pl.col("kind").replace_strict(ITEM_KIND_LABELS).alias("kind_label")
+        pl.col("kind").replace_strict(ITEM_KIND_LABELS).alias("kind_label"),
+        (pl.col("event_date") < day).alias("held") if day else pl.lit(None).alias("held"),
     )
     return frame_rows(found.drop("item_id", "course_id"))
 
@@ -175,7 +176,7 @@ def learning_view(
         ],
         "expiring_days": training.EXPIRING_DAYS,
         "query": query.strip(),
-        "offer": offer_items(records.offer, query.strip()),
+        "offer": offer_items(records.offer, query.strip(), day),
         "offer_total": records.offer.height,
         "council": None,
         "by_service": [],
@@ -259,7 +260,7 @@ def offer_view(engine: Engine, principal: Principal, *, query: str = "") -> dict
     audit.require(engine, principal, Permission.VIEW_LEARNING, "learning offer")
     council = council_data(engine, authority_id=principal.authority_id)
     records = learning_records(engine, council)
-    items = offer_items(records.offer, query.strip())
+    items = offer_items(records.offer, query.strip(), council.latest)
     return {"query": query.strip(), "items": items, "total": records.offer.height}
 
 
