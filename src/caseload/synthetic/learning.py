@@ -345,7 +345,7 @@ OFFER: tuple[tuple[str, str, str, str, str | None, int | None, str, str | None],
 )
 NEVER_DONE = 0.06  # share of (worker, course) pairs never completed
 LATE_RENEWAL = 0.25  # share of renewals made after the record expired
-EDUCATOR_SHARE = 0.35  # of senior practitioners and managers in post at the end
+EDUCATOR_SHARE = 0.15  # of senior practitioners and managers in post at the end
 STUDENTS_PER_YEAR = 0.12  # placements per practitioner FTE a year, roughly
 CONVERSIONS = 0.45  # share of ASYE starters who had a placement here
 
@@ -583,7 +583,8 @@ def _placements(
     end: date,
 ) -> pl.DataFrame:
     """Final placements ending before each ASYE starter's first day (for some of them), and
-    other placements through the years, running at the data date too."""
+    other placements through the years, running at the data date too, and the next academic
+    year's, agreed in advance (starting after the data date)."""
     asye = (
         spells.filter((pl.col("contract") == "own") & (pl.col("role") == "asye"))
         .sort("start_date")
@@ -644,9 +645,9 @@ def _placements(
     for offset in range(years + 1):
         autumn = date(start.year + offset, 9, 15)
         for _ in range(per_year):
+            # The coming year's placements are agreed with the universities in advance, so
+            # some start after the data date (planned, with no outcome yet).
             begin = autumn + timedelta(days=int(rng.integers(0, 140)))
-            if begin > end:
-                continue
             kind = "apprentice" if rng.random() < 0.25 else "student"
             year = int(rng.choice([2, 3]))
             finish = begin + timedelta(days=int(rng.choice([100, 170])))
