@@ -36,6 +36,7 @@ format: $(STAMP)
 # Every speed measurement (about 22 minutes in all on a 2-core machine); see benchmarks/README.md.
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/allocation.py
+	$(BIN)/python benchmarks/retention.py
 	$(BIN)/python benchmarks/allocation_meeting.py
 	$(BIN)/python benchmarks/import_scale.py
 	$(BIN)/python benchmarks/census_national.py
@@ -44,6 +45,8 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/snapshot.py
 	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/practice.py
+	$(BIN)/python benchmarks/health_check.py
+	$(BIN)/python benchmarks/forecast.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

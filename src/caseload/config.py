@@ -66,10 +66,28 @@ SETTINGS = (
         "board pack and the scrutiny report rate their headline measures against.",
     ),
     Setting(
+        "CASELOAD_COST_MODEL",
+        "the built-in cost model (reference/cost_model.yaml)",
+        "Path of the council's cost model for workforce plans (YAML, as the built-in file): "
+        "salaries, on-costs, agency charges, market supplements and retention payments.",
+    ),
+    Setting(
         "CASELOAD_PRACTICE_STANDARDS",
         "the built-in standards (reference/practice_standards.yaml)",
         "Path of the council's practice standards (YAML, as the built-in file): visits, "
         "recording, reviews, supervision and audit instruments.",
+    ),
+    Setting(
+        "CASELOAD_PROGRESSION_FRAMEWORK",
+        "the built-in framework (reference/progression_framework.yaml)",
+        "Path of the council's progression framework (YAML, as the built-in file): the steps "
+        "up the ladder with the months in role and since qualifying each asks.",
+    ),
+    Setting(
+        "CASELOAD_AGENCY_PRICE_CAPS",
+        "the built-in placeholder caps (reference/agency_price_caps.yaml)",
+        "Path of the council's agency price caps and agency rule settings (YAML, as the "
+        "built-in file): the region's hourly caps by DfE core job type.",
     ),
     Setting(
         "CASELOAD_UPLOAD_MAX_MB",
@@ -81,6 +99,13 @@ SETTINGS = (
         "a private folder in the system's temporary folder",
         "Folder where uploaded files wait (at most an hour) between the check and the load; "
         "created readable by the server's user only.",
+    ),
+    Setting(
+        "CASELOAD_SURVEY_MINIMUM",
+        "10",
+        "Fewest responses a group of the staff health check (a team, role, experience band or "
+        "service area) must have to be shown (2 to 100); smaller groups, and those that would give "
+        "them away by subtraction, are hidden.",
     ),
 )
 MIN_SECRET_CHARS = 32
@@ -165,6 +190,24 @@ def upload_max_bytes(environ: Mapping[str, str] | None = None) -> int:
             f"not {raw!r}"
         )
     return int(raw) * 1024 * 1024
+
+
+DEFAULT_SURVEY_MINIMUM = 10
+
+
+def survey_minimum(environ: Mapping[str, str] | None = None) -> int:
+    """The fewest responses a staff health check group must have to be shown
+    (``CASELOAD_SURVEY_MINIMUM``)."""
+    env = os.environ if environ is None else environ
+    raw = (env.get("CASELOAD_SURVEY_MINIMUM") or "").strip()
+    if not raw:
+        return DEFAULT_SURVEY_MINIMUM
+    if not raw.isdigit() or not 2 <= int(raw) <= 100:
+        raise ConfigurationError(
+            "CASELOAD_SURVEY_MINIMUM must be a whole number of responses from 2 to 100, "
+            f"not {raw!r}"
+        )
+    return int(raw)
 
 
 def upload_dir(environ: Mapping[str, str] | None = None) -> Path | None:

@@ -62,6 +62,36 @@ def test_supervision_loads_and_says_what_it_did(
     assert [r["kind"] for r in json.loads(out)][:2] == ["supervision", "ssd"]
 
 
+def test_agency_engagements_load_and_the_rules_read_them(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "import",
+        "agency",
+        str(FIXTURES / "agency.csv"),
+        "--mapping",
+        "generic-agency",
+        AS_AT,
+    )
+    assert code == 0, err
+    assert "Loaded agency.csv for authority 301 as at 2025-03-31" in out
+    assert "2 added, 0 changed, 0 ended" in out
+    code, out, err = run(capsys, "agency", "breaches", "--as-at", "2025-03-01", "--format", "json")
+    assert code == 0, err
+    assert [b["rule"] for b in json.loads(out)["breaches"]] == [
+        "notice",
+        "pqe",
+        "price_cap",
+        "reference",
+        "cooling_off",
+        "price_cap",
+    ]
+    code, _, err = run(capsys, "agency", "return", "--quarter", "2025 Q5", "--out", ".")
+    assert code == 2
+    assert "is not a quarter; write the year and quarter as 2026Q3" in err
+
+
 def test_audits_json_has_the_counts_and_a_dry_run_writes_nothing(
     database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -163,3 +193,38 @@ def test_mapping_check_shows_the_domains_and_grades(
     assert report["problems"] == []
     code, out, _ = run(capsys, "import", "mapping", "list")
     assert "generic-supervision" in out and "generic-audits" in out
+
+
+HEALTH_CHECK = [
+    "import",
+    "health-check",
+    str(FIXTURES / "health_check.csv"),
+    "--mapping",
+    "generic-health-check",
+    "--survey-title",
+    "Health check 2025",
+    "--year",
+    "2025",
+    AS_AT,
+]
+
+
+def test_health_check_loads_and_warns_of_the_dropped_columns(
+    database: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(capsys, *HEALTH_CHECK)
+    assert code == 3, err  # loaded, with the warning about the dropped columns
+    assert "6 added" in out
+    assert "2 column(s) not mapped" in out
+    assert "leave" not in out and "Sam" not in out  # the comments are never echoed
+    code, out, _ = run(capsys, "health-check", "--by", "role")
+    assert code == 0
+    assert "closed 2025-03-31: not shown, fewer than 10 responses." in out
+    monkeypatch.setenv("CASELOAD_SURVEY_MINIMUM", "3")
+    code, out, _ = run(capsys, "health-check", "--by", "role", "--year", "2025")
+    assert code == 0
+    # favourable (4 or 5): Q01 4 of 6, Q02 3 of 6, Q03 4 of 5 (one blank): 11 of 17
+    assert "6 responses, 64.7% favourable" in out
+    code, _, err = run(capsys, "health-check", "--year", "2024")
+    assert code == 2
+    assert "no staff health check for 2024" in err

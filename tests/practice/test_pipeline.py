@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from caseload.domain.learning_records import PLACEMENT_SCHEMA
+from caseload.domain.training_records import PLACEMENT_SCHEMA
 from caseload.practice import pipeline
 
 AS_AT = date(2025, 3, 31)

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from caseload.domain.learning_records import COURSE_SCHEMA, OFFER_SCHEMA, TRAINING_SCHEMA
+from caseload.domain.training_records import COURSE_SCHEMA, OFFER_SCHEMA, TRAINING_SCHEMA
 from caseload.practice import training
 
 AS_AT = date(2025, 3, 31)

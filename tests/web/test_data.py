@@ -613,6 +613,13 @@ def test_the_data_page_offers_supervision_and_audit_uploads(site: Site) -> None:
             "Loading it would add 7, change 0 and end 0 records",
             "case_audit",
         ),
+        (
+            "agency",
+            "agency.csv",
+            "generic-agency",
+            "Loading it would add 2, change 0 and end 0 records",
+            "agency_engagement",
+        ),
     ],
 )
 def test_practice_records_upload_check_and_confirm(

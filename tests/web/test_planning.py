@@ -1,96 +1,108 @@
-"""The demand page and the forecast API on the web test council: the page shows the API's
-numbers, an elected member sees small numbers hidden, a social worker is refused, and bad
-numbers in the address are answered 400."""
+"""The workforce plan on the web test council: the page, the API and the command line show the
+same figures for the same day, members and team managers are refused (and the refusal
+recorded), and stored runs are listed with who stored them."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+
+import pytest
+from markupsafe import escape
 
 from caseload.auth.roles import AccountRole
-from caseload.services.demand import cli_principal, demand_view
+from caseload.cli.app import main
 from caseload.web.templating import visible_text
 
 from .council import WebCouncil
+from .people_helpers import events, last_event_id
 
 
-def test_page_and_api_show_the_same_numbers(shared_council: WebCouncil) -> None:
+def _cell(figures: dict[str, float]) -> str:
+    low, high = f"{figures['p10']:,.1f}", f"{figures['p90']:,.1f}"
+    return f'{figures["p50"]:,.1f} <span class="range">({low} to {high})</span>'
+
+
+def test_page_api_and_command_agree(
+    shared_council: WebCouncil, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     client = shared_council.client(AccountRole.LEADER)
-    data = client.get("/api/v1/forecast/demand").json()
-    page = client.get("/planning/demand")
+    data = client.get("/api/v1/scenarios/compare").json()
+    day = data["as_at"]
+    names = [scenario["scenario"] for scenario in data["scenarios"]]
+    assert names == [
+        "baseline",
+        "add-posts-to-target",
+        "over-recruit-newly-qualified",
+        "retention-payments",
+    ]
+    page = client.get(f"/planning?as_at={day}")
     assert page.status_code == 200
     text = visible_text(page.text)
-    assert data["as_at"] and data["series"][0]["key"] == "referrals"
-    # Each series' numbers are beside its chart: the last actual and the first year ahead.
-    for series in data["series"]:
-        assert series["label"] in text
-        part = page.text.split(f'id="series-{series["key"]}"', 1)[1].split("</section>", 1)[0]
-        for row in series["summary"]:
-            row_html = part.split(f">{row['label']}</th>", 1)[1].split("</tr>", 1)[0]
-            assert f'<td class="num">{row["p50"]:,}</td>' in row_html or row["p50"] is None
-    total = data["posts"]["total"]
-    assert f"<strong>{total['needed'][0]:.1f} FTE</strong>" in page.text
-    assert f"<strong>{total['funded_fte']:.1f} FTE</strong>" in page.text
-    assert "<svg" in page.text  # the fan charts, drawn on the server
-    assert "Demand and posts" in text  # in the navigation
-    assert "P10" in text and "in 8 months out of 10" in text
+    assert "Workforce plan" in text and "middle outcome" in text
+    assert page.text.count("<svg") == 3
+    for scenario in data["scenarios"]:
+        assert escape(scenario["title"]) in page.text
+        for point in scenario["points"]:
+            assert _cell(point["own_fte"]) in page.text
+            assert _cell(point["agency_fte"]) in page.text
+    # The command line, on the same database and day, gives the same figures.
+    monkeypatch.setenv("CASELOAD_DATABASE_URL", shared_council.engine.url.render_as_string(False))
+    assert main(["scenario", "compare", "--as-at", day, "--format", "json"]) == 0
+    command = json.loads(capsys.readouterr().out)
+    assert [s["points"] for s in command["scenarios"]] == [s["points"] for s in data["scenarios"]]
+    # Another seed gives other draws; the same seed the same ones.
+    again = client.get("/api/v1/scenarios/compare?names=retention-payments").json()
+    assert again["scenarios"][1]["points"] == data["scenarios"][3]["points"]
+    other = client.get("/api/v1/scenarios/compare?names=retention-payments&seed=7").json()
+    assert other["scenarios"][1]["points"] != data["scenarios"][3]["points"]
 
 
-def test_page_and_api_agree_on_an_earlier_day(shared_council: WebCouncil) -> None:
+def test_the_catalogue_and_a_bad_name(shared_council: WebCouncil) -> None:
     client = shared_council.client(AccountRole.ANALYST)
-    latest = client.get("/api/v1/forecast/demand").json()["data_date"]
-    earlier = f"{latest[:7]}-01"
-    data = client.get(f"/api/v1/forecast/demand?as_at={earlier}&months=12").json()
-    assert data["as_at"] == earlier and data["months"] == 12
-    page = client.get(f"/planning/demand?as_at={earlier}&months=12")
-    assert page.status_code == 200
-    assert f"<strong>{data['posts']['total']['needed'][0]:.1f} FTE</strong>" in page.text
+    listed = client.get("/api/v1/scenarios").json()
+    assert [item["name"] for item in listed] == [
+        "baseline",
+        "add-posts-to-target",
+        "over-recruit-newly-qualified",
+        "retention-payments",
+    ]
+    wrong = client.get("/api/v1/scenarios/compare?names=nothing-like-it")
+    assert wrong.status_code == 404
+    assert "the worked ones are add-posts-to-target" in wrong.json()["detail"]
+    assert client.get("/api/v1/scenarios/compare?paths=50").status_code == 422
 
 
-def test_backtest_api(shared_council: WebCouncil) -> None:
-    client = shared_council.client(AccountRole.LEADER)
-    data = client.get("/api/v1/forecast/demand").json()
-    latest = data["data_date"]
-    origin = f"{int(latest[:4]) - 1}-03-31"
-    found = client.get(f"/api/v1/forecast/backtest?from={origin}&months=3").json()
-    assert found["origin"] == origin
-    assert found["summary"][0]["series"] == "referrals"
-    assert all(row["months"] == 3 for row in found["summary"])
-
-
-def test_member_sees_small_numbers_hidden_and_only_the_data_date(
-    shared_council: WebCouncil,
+@pytest.mark.parametrize("role", [AccountRole.MEMBER, AccountRole.TEAM_MANAGER])
+def test_members_and_managers_are_refused_and_it_is_recorded(
+    shared_council: WebCouncil, role: AccountRole
 ) -> None:
-    client = shared_council.client(AccountRole.MEMBER)
-    data = client.get("/api/v1/forecast/demand").json()
-    assert data["suppressed"] is True
-    for series in data["series"]:
-        for point in series["history"]:
-            value = point["actual"]
-            assert value == "c" or not 0 < value < 5
-    refused = client.get("/api/v1/forecast/demand?as_at=2026-01-31")
-    assert refused.status_code == 400
+    client = shared_council.client(role)
+    before = last_event_id(shared_council.engine)
+    assert client.get("/planning").status_code == 403
+    assert client.get("/api/v1/scenarios/compare").status_code == 403
+    refused = [e for e in events(shared_council.engine, after=before) if e.outcome == "refused"]
+    assert [e.target_type for e in refused] == ["workforce plan", "workforce plan"]
+    assert 'href="/planning"' not in client.get("/scorecard").text
 
 
-def test_social_worker_is_refused(shared_council: WebCouncil) -> None:
-    client = shared_council.client(AccountRole.SOCIAL_WORKER)
-    assert client.get("/api/v1/forecast/demand").status_code == 403
-    assert client.get("/planning/demand").status_code == 403
-
-
-def test_bad_months_are_400(shared_council: WebCouncil) -> None:
-    client = shared_council.client(AccountRole.LEADER)
-    for value in ("0", "61", "abc"):
-        assert client.get(f"/api/v1/forecast/demand?months={value}").status_code == 400
-    assert client.get("/api/v1/forecast/backtest?from=9999-12-31").status_code == 400
-
-
-def test_the_api_is_the_services_context_for_the_same_day(shared_council: WebCouncil) -> None:
-    client = shared_council.client(AccountRole.LEADER)
-    data = client.get("/api/v1/forecast/demand?as_at=2026-07-31").json()
-    engine = shared_council.engine
-    expected = demand_view(
-        engine, cli_principal(engine, shared_council.code), as_at=date(2026, 7, 31)
+def test_storing_runs_lists_them(council: WebCouncil) -> None:
+    client = council.client(AccountRole.LEADER)
+    token = client.get("/planning").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    before = last_event_id(council.engine)
+    stored = client.post(
+        "/api/v1/scenarios/runs",
+        json={"names": ["over-recruit-newly-qualified"], "paths": 200},
+        headers={"X-CSRF-Token": token},
     )
-    assert data["posts"] == expected["posts"]
-    assert data["series"] == expected["series"]
-    assert data["context"]["council"] == expected["context"]["council"]
+    assert stored.status_code == 200
+    ids = stored.json()["ids"]
+    assert len(ids) == 2
+    logged = [e for e in events(council.engine, after=before) if e.action == "store"]
+    assert [e.target_id for e in logged] == [str(run_id) for run_id in ids]
+    page = client.get("/planning?stored=2")
+    assert "Stored 2 runs" in page.text
+    assert page.text.count("Over-recruit nine newly qualified and two senior social workers") >= 3
+    listed = client.get("/api/v1/scenarios/compare").json()["stored"]
+    assert [run["scenario"] for run in listed] == ["over-recruit-newly-qualified", "baseline"]
+    assert {run["created_by"] for run in listed} == {"leader"}
+    assert {run["paths"] for run in listed} == {200}

@@ -11,7 +11,7 @@ from caseload.auth.roles import AccountRole
 
 from .council import WebCouncil
 
-PAGES = ("/scorecard", "/overview", "/workforce", "/caseloads", "/caseloads/queue")
+PAGES = ("/scorecard", "/overview", "/workforce", "/caseloads", "/caseloads/queue", "/retention")
 API = ("overview", "workforce", "caseloads", "caseloads/queue", "teams", "census/indicators")
 
 

@@ -177,11 +177,32 @@ TABLE: tuple[Row, ...] = (
     # on it.
     row("GET",  "/scorecard",            200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/scorecard",     200,    200,    200,    200,    403,    200),
+    # Retention (docs/web/retention.md): every role with aggregate figures; an elected member
+    # cannot ask by team (refused and recorded).
+    row("GET",  "/retention",            200,    200,    200,    200,    403,    200),
+    row("GET",  "/retention",            200,    200,    200,    200,    403,    403,
+        variant="by team", path="/retention?by=team"),
+    row("GET",  "/api/v1/retention",     200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/retention/survival", 200, 200,  200,    200,    403,    200),
+
     # Demand and posts (docs/web/planning.md): every role with aggregate figures, small numbers
     # hidden for the elected member.
     row("GET",  "/planning/demand",      200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/forecast/demand", 200,  200,    200,    200,    403,    200),
     row("GET",  "/api/v1/forecast/backtest", 200, 200,   200,    200,    403,    200),
+
+    # Leaving risk and stay conversations (docs/web/stay-conversations.md): the model's summary
+    # for every role with aggregate figures except elected members (view_leaving_risk); the
+    # named list for the service leader only (stay_conversations).
+    row("GET",  "/retention/model",      200,    200,    200,    200,    403,    403),
+    row("GET",  "/api/v1/retention/model", 200,  200,    200,    200,    403,    403),
+    row("GET",  "/retention/stay",       403,    200,    403,    403,    403,    403),
+    row("GET",  "/api/v1/retention/stay", 403,   200,    403,    403,    403,    403),
+    row("GET",  "/retention/stay/download", 403, 200,    403,    403,    403,    403),
+    # The staff health check (docs/web/health-check.md): every role sees the council's results;
+    # which groups beside them depends on the role.
+    row("GET",  "/health-check",         200,    200,    200,    200,    200,    200),
+    row("GET",  "/api/v1/health-check",  200,    200,    200,    200,    200,    200),
 
     # Workforce (docs/web/workforce.md, docs/disclosure.md): view_aggregates; the return's
     # download needs download_return (leader, administrator): it holds SWE numbers and birth
@@ -191,6 +212,9 @@ TABLE: tuple[Row, ...] = (
     row("GET",  "/workforce/return.xml", 200,    200,    403,    403,    403,    403),
     row("GET",  "/workforce/download",   200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/workforce",     200,    200,    200,    200,    403,    200),
+    # Workforce diversity (docs/web/diversity.md): view_aggregates; members see it suppressed.
+    row("GET",  "/workforce/diversity",  200,    200,    200,    200,    403,    200),
+    row("GET",  "/api/v1/diversity",     200,    200,    200,    200,    403,    200),
     row("GET",  "/api/v1/census/indicators", 200, 200,   200,    200,    403,    200),
 
     # Caseloads and the queue (docs/web/caseloads.md "Who sees what"): social worker refused.
@@ -237,6 +261,13 @@ TABLE: tuple[Row, ...] = (
         json={"child_ref": "{child_ref}", "kind": "holding", "reason": "Role matrix."}),
     row("POST", "/api/v1/allocations/requests/{request_id}", 403, ALLOWED, 403, 403, 403, 403,
         path="/api/v1/allocations/requests/1", json={"answer": "agree", "reason": "Matrix."}),
+    # The supported first year and progression (docs/web/asye.md, docs/web/progression.md):
+    # the leader's and team managers' named programmes, the social worker's own, pseudonymised
+    # for the analyst; refused to the member and administrator.
+    row("GET",  "/asye",                 403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/asye",          403,    200,    200,    200,    200,    403),
+    row("GET",  "/progression",          403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/progression",   403,    200,    200,    200,    200,    403),
     row("POST", "/allocation/moves",     403,    ALLOWED, ALLOWED, 403,  403,    403,
         form=MOVE),
     row("POST", "/allocation/moves",     403,    ALLOWED, 403,   403,    403,    403,
@@ -266,6 +297,15 @@ TABLE: tuple[Row, ...] = (
         variant="another team", path="/practice/worklist?team_id={other_team_id}",
         target=("team", "{other_team_id}"), target_roles=(TM,)),
     row("GET",  "/practice/worklist/download", 403, 200,  200,    200,    200,    403),
+    # Agency rules (docs/web/agency.md "Who sees what"): named breaches for the service leader
+    # only (view_agency_rules; Caseload has no HR role); the quarterly return, which carries SWE
+    # numbers, also for whoever downloads the census return (the administrator).
+    row("GET",  "/agency",               403,    200,    403,    403,    403,    403),
+    row("GET",  "/api/v1/agency/breaches", 403,  200,    403,    403,    403,    403),
+    row("GET",  "/agency/return",        200,    200,    403,    403,    403,    403,
+        path="/agency/return?quarter=2025Q3"),
+    row("GET",  "/api/v1/agency/return", 200,    200,    403,    403,    403,    403,
+        path="/api/v1/agency/return?quarter=2025Q3"),
     # Learning (docs/web/learning.md "Who sees what"): the leader, team managers, the analyst
     # and social workers; not the member or the administrator. The pipeline
     # (docs/web/pipeline.md): the leader and the analyst.
@@ -283,6 +323,16 @@ TABLE: tuple[Row, ...] = (
         path="/reports/download?format=html&audience=internal"),
     row("POST", "/reports/scorecards",   ALLOWED, ALLOWED, 403,  403,    403,    403,
         form={}),
+    # The workforce plan (docs/web/scenarios.md "Who sees it"): the plan_workforce permission,
+    # service leaders and performance analysts; never elected members.
+    row("GET",  "/planning",             403,    200,    403,    200,    403,    403),
+    row("POST", "/planning/runs",        403,    ALLOWED, 403,   ALLOWED, 403,   403,
+        form={}),
+    row("GET",  "/api/v1/scenarios",     403,    200,    403,    200,    403,    403),
+    row("GET",  "/api/v1/scenarios/compare", 403, 200,   403,    200,    403,    403,
+        path="/api/v1/scenarios/compare?names=retention-payments&paths=200"),
+    row("POST", "/api/v1/scenarios/runs", 403,   ALLOWED, 403,   ALLOWED, 403,   403,
+        json={"as_at": ""}),
     # The glossary (docs/web/README.md "Codes and what they mean"): every account; no data.
     row("GET",  "/glossary",             200,    200,    200,    200,    200,    200),
     # Search (docs/web/people.md "Search"): the roles that open named records (view_people).

@@ -55,9 +55,22 @@ class Permission(StrEnum):
     """The board pack and scrutiny report prepared for publication (small numbers hidden)."""
     INTERNAL_REPORTS = "internal_reports"
     """The board pack and scrutiny report with team and service figures in full."""
+    VIEW_AGENCY_RULES = "view_agency_rules"
+    """The agency rules' compliance and the named breaches with their evidence (Caseload has no HR
+    role: the service leader holds this)."""
     MANAGE_USERS = "manage_users"
     MANAGE_POLICY = "manage_policy"
     VIEW_AUDIT = "view_audit"
+    VIEW_LEAVING_RISK = "view_leaving_risk"
+    """The leaving-risk model's summary: hazard ratios, concordance, caveat. Council-wide
+    figures only, but never for elected members."""
+    VIEW_STAY_CONVERSATIONS = "stay_conversations"
+    """The named list of people to offer a stay conversation, with the factors behind their
+    leaving risk (the service leader; an HR role would hold it too)."""
+    VIEW_HEALTH_CHECK = "view_health_check"
+    """The staff health check's shown results (which groups depends on the role)."""
+    PLAN_WORKFORCE = "plan_workforce"
+    """Run workforce plan scenarios (supply, agency, cost) and store their results."""
     VIEW_LEARNING = "view_learning"
     """The learning page: one's own training and the offer; training gaps within one's scope."""
     VIEW_PIPELINE = "view_pipeline"
@@ -78,6 +91,8 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.MANAGE_USERS,
             _P.MANAGE_POLICY,
             _P.VIEW_AUDIT,
+            _P.VIEW_LEAVING_RISK,
+            _P.VIEW_HEALTH_CHECK,
         }
     ),
     AccountRole.LEADER: frozenset(
@@ -91,12 +106,25 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_DATA_QUALITY,
             _P.PUBLIC_REPORTS,
             _P.INTERNAL_REPORTS,
+            _P.VIEW_LEAVING_RISK,
+            _P.VIEW_STAY_CONVERSATIONS,
+            _P.VIEW_HEALTH_CHECK,
+            _P.VIEW_AGENCY_RULES,
+            _P.PLAN_WORKFORCE,
             _P.VIEW_LEARNING,
             _P.VIEW_PIPELINE,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
-        {_P.VIEW_AGGREGATES, _P.VIEW_PSEUDONYMISED, _P.VIEW_PEOPLE, _P.ALLOCATE, _P.VIEW_LEARNING}
+        {
+            _P.VIEW_AGGREGATES,
+            _P.VIEW_PSEUDONYMISED,
+            _P.VIEW_PEOPLE,
+            _P.ALLOCATE,
+            _P.VIEW_LEAVING_RISK,
+            _P.VIEW_HEALTH_CHECK,
+            _P.VIEW_LEARNING,
+        }
     ),
     AccountRole.ANALYST: frozenset(
         {
@@ -104,12 +132,17 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_PSEUDONYMISED,
             _P.VIEW_RETURN_CHECKS,
             _P.VIEW_DATA_QUALITY,
+            _P.VIEW_LEAVING_RISK,
+            _P.VIEW_HEALTH_CHECK,
+            _P.PLAN_WORKFORCE,
             _P.VIEW_LEARNING,
             _P.VIEW_PIPELINE,
         }
     ),
-    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD, _P.VIEW_LEARNING}),
-    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS}),
+    AccountRole.SOCIAL_WORKER: frozenset(
+        {_P.VIEW_OWN_RECORD, _P.VIEW_HEALTH_CHECK, _P.VIEW_LEARNING}
+    ),
+    AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS, _P.VIEW_HEALTH_CHECK}),
 }
 
 # Roles that see every team; the others are limited to their own teams or their own record.

@@ -272,7 +272,13 @@ def asye_status(workers: pl.DataFrame, spells: pl.DataFrame, day: date) -> pl.Da
     qualification date (starting on the later of the two) when they joined newly qualified
     (``start_origin`` 1), or with no origin recorded, when it started within 12 months of
     qualifying. Anyone else came from social work elsewhere, so their first post began no earlier
-    than qualifying: the year runs from the qualification date."""
+    than qualifying: the year runs from the qualification date.
+
+    A recorded ASYE programme takes precedence (``asye_recorded_from`` and
+    ``asye_recorded_until`` in ``workers``, when the frame has them:
+    :func:`caseload.practice.asye.asye_years`): the year is the programme's, from its start to
+    its last day (an extension runs it on; a pass or fail ends it), whether or not the
+    qualification date is known."""
     columns = ["worker_id", "start_date", "end_date", "start_origin"]
     practice = spells.filter(pl.col("role").is_in(PRACTITIONER_ROLES)).select(
         [c if c in spells.columns else pl.lit(None, dtype=pl.Int64).alias(c) for c in columns]
@@ -317,6 +323,22 @@ def asye_status(workers: pl.DataFrame, spells: pl.DataFrame, day: date) -> pl.Da
             ).alias("asye_until")
         )
     )
+    if "asye_recorded_from" in workers.columns:
+        recorded = workers.select("worker_id", "asye_recorded_from", "asye_recorded_until")
+        kept = pl.col("asye_recorded_from").is_not_null()
+        frame = frame.join(recorded, on="worker_id", how="left").with_columns(
+            pl.when(kept)
+            .then(pl.col("asye_recorded_from"))
+            .otherwise(pl.col("asye_from"))
+            .alias("asye_from"),
+            pl.when(kept)
+            .then(pl.col("asye_recorded_until"))
+            .otherwise(pl.col("asye_until"))
+            .alias("asye_until"),
+        )
+        known = qualified.is_not_null() | kept
+    else:
+        known = qualified.is_not_null()
     within = (
         pl.col("asye_from").is_not_null()
         & (pl.col("asye_from") <= day)
@@ -324,7 +346,7 @@ def asye_status(workers: pl.DataFrame, spells: pl.DataFrame, day: date) -> pl.Da
     )
     return frame.select(
         "worker_id",
-        pl.when(qualified.is_null()).then(None).otherwise(within).alias("asye"),
+        pl.when(known).then(within).otherwise(None).alias("asye"),
         "asye_from",
         "asye_until",
     )

@@ -51,6 +51,18 @@ COMMANDS: dict[str, CommandEntry] = {
     "scorecard": CommandEntry(
         "scorecard", "scorecard", "The five-area scorecard on a date, by service area."
     ),
+    "diversity": CommandEntry(
+        "diversity", "diversity", "Staff by ethnic group, sex and age, beside the community."
+    ),
+    "health-check": CommandEntry(
+        "health_check", "health_check", "The staff health check: favourable answers by group."
+    ),
+    "agency": CommandEntry(
+        "agency", "app", "The agency rules: breaches on a date and the quarterly DfE return."
+    ),
+    "retention": CommandEntry(
+        "retention", "app", "Retention: how long staff stay, when and why they leave."
+    ),
     "training": CommandEntry(
         "training", "training", "Mandatory training compliance by team and role on a date."
     ),
@@ -61,6 +73,12 @@ COMMANDS: dict[str, CommandEntry] = {
         "pipeline", "pipeline", "Placements, practice educators and conversions to ASYE posts."
     ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
+    "asye": CommandEntry(
+        "asye", "asye", "The supported first year: cohorts, overdue reviews, programmes."
+    ),
+    "progression": CommandEntry(
+        "progression", "progression", "The progression ladder: eligible, applied, progressed."
+    ),
     "forecast": CommandEntry(
         "forecast", "app", "Demand forecast, the posts it needs, and its backtest."
     ),
@@ -80,6 +98,9 @@ COMMANDS: dict[str, CommandEntry] = {
         "reports", "app", "The Workforce Steering Group pack and the scrutiny report."
     ),
     "policy": CommandEntry("policy", "app", "The caseload policy: points, caps, bands, ages."),
+    "scenario": CommandEntry(
+        "scenarios", "app", "Workforce plan scenarios: staff, agency, caseloads, cost."
+    ),
     "users": CommandEntry("users", "app", "Accounts and API tokens."),
     "audit": CommandEntry("audit", "app", "Check the audit trail's hash chain."),
 }

@@ -24,6 +24,7 @@ from caseload.config import mappings_dir
 from caseload.domain.numbers import LIST_LIMITS
 from caseload.errors import InvalidInputError
 from caseload.services.audit import cli_actor
+from caseload.services.health_check_imports import import_health_check
 from caseload.services.imports import (
     AuthorityChoice,
     ImportRejectedError,
@@ -31,8 +32,11 @@ from caseload.services.imports import (
     SsdOptions,
     describe,
     import_absences,
+    import_agency,
+    import_asye,
     import_audits,
     import_hr,
+    import_progression,
     import_runs,
     import_ssd,
     import_supervision,
@@ -316,6 +320,120 @@ def supervision(
     )
 
 
+@app.command("agency")
+def agency(
+    file: Annotated[Path, typer.Argument(help="The agency engagements file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load agency engagements (agency, charges, experience, previous role, notice, references,
+    sign-offs) of agency workers already loaded from the HR extract; the file replaces the
+    engagements starting in the period it covers."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_agency(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("asye")
+def asye(
+    file: Annotated[Path, typer.Argument(help="The ASYE programmes file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load ASYE programmes (one row each, with their 3, 6 and 12-month reviews) of workers
+    already loaded from the HR extract; a programme the file changes is replaced."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_asye(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("progression")
+def progression(
+    file: Annotated[
+        Path, typer.Argument(help="The progression applications file (.csv or .xlsx).")
+    ],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load applications to progress up the ladder of workers already loaded from the HR
+    extract; an application the file changes is updated."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_progression(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
 @app.command("training")
 def training(
     file: Annotated[Path, typer.Argument(help="The training records file (.csv or .xlsx).")],
@@ -353,6 +471,7 @@ def training(
     )
 
 
+
 @app.command("audits")
 def audits(
     file: Annotated[Path, typer.Argument(help="The case file audits file (.csv or .xlsx).")],
@@ -377,6 +496,53 @@ def audits(
             path=file,
             mapping=mapping,
             as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("health-check")
+def health_check(
+    file: Annotated[Path, typer.Argument(help="The survey's responses (.csv or .xlsx).")],
+    mapping: MappingOption,
+    survey_title: Annotated[
+        str, typer.Option("--survey-title", help="The survey's title, e.g. 'Health check 2026'.")
+    ],
+    year: Annotated[int, typer.Option("--year", help="The survey's year, e.g. 2026.")],
+    authority: AuthorityOption = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option("--as-at", help="The day the survey closed, YYYY-MM-DD; default: today."),
+    ] = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load a staff health check survey, one row per response (team, role, experience band and
+    answers; any other column, such as comments, is dropped unread); the file replaces the
+    survey of the same year."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_health_check(
+            engine(),
+            path=file,
+            mapping=mapping,
+            title=survey_title,
+            year=year,
+            fielded=day,
             loaded_by=loaded_by,
             authority=_authority(authority, None, None),
             dry_run=dry_run,

@@ -126,6 +126,28 @@ class Gender(IntEnum):
     FEMALE = 2
     NOT_SPECIFIED = 9
 
+    @property
+    def label(self) -> str:
+        """The census ``GenderCurrent`` code's meaning: "Female", "Not specified"."""
+        return self.name.replace("_", " ").capitalize()
+
+
+class EthnicGroup(str, Enum):
+    """The major ethnic groups DfE's workforce statistics report ``Ethnicity`` in (Chinese with
+    "Other", as the census code list places it), and "Not known" for refused or not obtained."""
+
+    WHITE = "White"
+    MIXED = "Mixed"
+    ASIAN = "Asian"
+    BLACK = "Black"
+    OTHER = "Other"
+    NOT_KNOWN = "Not known"
+
+    @property
+    def label(self) -> str:
+        """The group as DfE's tables name it: "Mixed or multiple ethnic groups"."""
+        return _ETHNIC_GROUP_LABELS[self]
+
 
 class Ethnicity(str, Enum):
     WBRI = "WBRI"
@@ -146,6 +168,13 @@ class Ethnicity(str, Enum):
     OOTH = "OOTH"
     REFU = "REFU"
     NOBT = "NOBT"
+
+    @property
+    def group(self) -> EthnicGroup:
+        """The major group the code belongs to: its first letter (C, Chinese, is "Other")."""
+        if self in (Ethnicity.REFU, Ethnicity.NOBT):
+            return EthnicGroup.NOT_KNOWN
+        return _ETHNIC_GROUP_BY_LETTER.get(self.value[0], EthnicGroup.OTHER)
 
 
 class QualLevel(IntEnum):
@@ -259,4 +288,18 @@ _REASON_LEAVE_LABELS: dict[ReasonLeave, str] = {
     ReasonLeave.OTHER: "Other",
     ReasonLeave.NOT_KNOWN: "Not known",
     ReasonLeave.NOT_YET_COLLECTED: "Not yet collected",
+}
+_ETHNIC_GROUP_BY_LETTER: dict[str, EthnicGroup] = {
+    "W": EthnicGroup.WHITE,
+    "M": EthnicGroup.MIXED,
+    "A": EthnicGroup.ASIAN,
+    "B": EthnicGroup.BLACK,
+}
+_ETHNIC_GROUP_LABELS: dict[EthnicGroup, str] = {
+    EthnicGroup.WHITE: "White",
+    EthnicGroup.MIXED: "Mixed or multiple ethnic groups",
+    EthnicGroup.ASIAN: "Asian or Asian British",
+    EthnicGroup.BLACK: "Black, African, Caribbean or Black British",
+    EthnicGroup.OTHER: "Other ethnic group (Chinese included)",
+    EthnicGroup.NOT_KNOWN: "Not known (refused or not yet obtained)",
 }

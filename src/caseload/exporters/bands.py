@@ -6,19 +6,15 @@ from datetime import date
 
 import polars as pl
 
+from caseload.domain.codes import Ethnicity
+
 # (lowest age, label); a band runs to the next band's lowest age.
 WORKER_BANDS = ((0, "under 25"), (25, "25-29"), (30, "30-34"), (35, "35-39"), (40, "40-44"),
                 (45, "45-49"), (50, "50-54"), (55, "55-59"), (60, "60 and over"))  # fmt: skip
 CHILD_BANDS = ((0, "under 1"), (1, "1-4"), (5, "5-9"), (10, "10-15"), (16, "16-17"),
                (18, "18 and over"))  # fmt: skip
-ETHNIC_GROUPS = {
-    "WBRI": "White", "WIRI": "White", "WOTH": "White",
-    "MWBC": "Mixed", "MWBA": "Mixed", "MWAS": "Mixed", "MOTH": "Mixed",
-    "AIND": "Asian", "APKN": "Asian", "ABAN": "Asian", "AOTH": "Asian",
-    "BCRB": "Black", "BAFR": "Black", "BOTH": "Black",
-    "CHNE": "Other", "OOTH": "Other",
-    "REFU": "Not known", "NOBT": "Not known",
-}  # fmt: skip
+# The major group of each census Ethnicity code (one definition: caseload.domain.codes).
+ETHNIC_GROUPS = {code.value: code.group.value for code in Ethnicity}
 
 
 def age(birth: pl.Expr, on: date) -> pl.Expr:

@@ -17,8 +17,9 @@ from caseload.domain import (
     Role,
     SpellEndReason,
 )
+from caseload.domain.learning_records import APPLICATION_OUTCOMES, ASYE_OUTCOMES, JUDGEMENTS
 from caseload.domain.practice_records import SUPERVISION_KINDS
-from caseload.importers.practice_words import KIND_KEYS
+from caseload.importers.practice_words import KIND_KEYS, word_key
 
 
 class FieldKind(str, Enum):
@@ -49,6 +50,12 @@ def _codes(values: range | tuple[int, ...]) -> tuple[str, ...]:
 
 ROLE_CODES = tuple(role.value for role in Role)
 CONTRACT_CODES = tuple(contract.value for contract in ContractType)
+LADDER_CODES = (
+    Role.SOCIAL_WORKER.value,
+    Role.SENIOR_SOCIAL_WORKER.value,
+    Role.ADVANCED_PRACTITIONER.value,
+    Role.TEAM_MANAGER.value,
+)
 
 HR_FIELDS: dict[str, FieldSpec] = {
     spec.name: spec
@@ -161,6 +168,181 @@ AUDIT_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("themes", FieldKind.TEXT, "learning themes, separated by ';'"),
     )
 }
+AGENCY_JOB_WORDS: dict[str, tuple[str, ...]] = {
+    "social_worker": ("social worker", "sw"),
+    "senior_social_worker": ("senior social worker", "senior sw"),
+    "advanced_practitioner": ("advanced practitioner", "ap", "assistant team manager"),
+    "team_manager": ("team manager", "tm"),
+    "iro_or_chair": ("independent reviewing officer", "iro", "conference chair", "cp chair"),
+}
+AGENCY_EXEMPTION_WORDS: dict[str, tuple[str, ...]] = {
+    "redundancy": ("redundant", "made redundant"),
+    "probation": ("left in probation", "probationary period"),
+    "permanent_role": ("moving to a permanent role", "permanent"),
+    "different_region": ("other region", "another region"),
+}
+
+
+def _words(words: dict[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (word_key(word), code) for code, spelled in words.items() for word in (code, *spelled)
+    )
+
+
+AGENCY_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("engagement_id", FieldKind.TEXT, "the engagement's id in the source system"),
+        FieldSpec("staff_number", FieldKind.TEXT, "the agency worker's staff number in Caseload"),
+        FieldSpec("agency", FieldKind.TEXT, "the agency supplying the worker"),
+        FieldSpec(
+            "job_type",
+            FieldKind.CODE,
+            "DfE core job type: social worker, senior social worker, advanced practitioner, "
+            "team manager, independent reviewing officer or conference chair",
+            tuple(AGENCY_JOB_WORDS),
+            words=_words(AGENCY_JOB_WORDS),
+        ),
+        FieldSpec("start_date", FieldKind.DATE, "first day of the engagement"),
+        FieldSpec("end_date", FieldKind.DATE, "last day of the engagement (blank while engaged)"),
+        FieldSpec("pay_rate", FieldKind.NUMBER, "the worker's hourly pay rate, pounds"),
+        FieldSpec(
+            "on_costs",
+            FieldKind.NUMBER,
+            "employer national insurance and apprenticeship levy per hour",
+        ),
+        FieldSpec("agency_fee", FieldKind.NUMBER, "the agency's fee per hour, pounds"),
+        FieldSpec(
+            "pqe_date",
+            FieldKind.DATE,
+            "first day of post-qualifying experience in child and family social work",
+        ),
+        FieldSpec(
+            "pqe_years", FieldKind.NUMBER, "years of post-qualifying experience at the start"
+        ),
+        FieldSpec("pqe_evidence", FieldKind.TEXT, "how the experience was checked"),
+        FieldSpec(
+            "previous_council", FieldKind.TEXT, "3-digit code of the last substantive employer"
+        ),
+        FieldSpec("previous_region", FieldKind.TEXT, "region of the last substantive employer"),
+        FieldSpec("previous_end_date", FieldKind.DATE, "last day of the last substantive role"),
+        FieldSpec(
+            "previous_exemption",
+            FieldKind.CODE,
+            "why the cooling-off period does not apply: redundancy, probation, permanent role, "
+            "different region (blank when none)",
+            tuple(AGENCY_EXEMPTION_WORDS),
+            words=_words(AGENCY_EXEMPTION_WORDS),
+        ),
+        FieldSpec("notice_weeks", FieldKind.NUMBER, "the engagement's notice period in weeks"),
+        FieldSpec("reference_practice_based", FieldKind.BOOL, "a practice-based reference (Y/N)"),
+        FieldSpec("reference_date", FieldKind.DATE, "the day the reference was received"),
+        FieldSpec("director_signoff_date", FieldKind.DATE, "the director's sign-off above the cap"),
+        FieldSpec(
+            "chief_executive_signoff_date",
+            FieldKind.DATE,
+            "the chief executive's sign-off above the cap",
+        ),
+        FieldSpec("project_team", FieldKind.BOOL, "part of a project team or packaged model (Y/N)"),
+    )
+}
+
+
+ASYE_OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "pass": ("passed", "pass", "completed", "successful"),
+    "extend": ("extend", "extended", "extension"),
+    "fail": ("fail", "failed", "not passed", "unsuccessful"),
+}
+JUDGEMENT_WORDS: dict[str, tuple[str, ...]] = {
+    "on_track": ("on track", "meeting", "meets", "good progress"),
+    "concerns": ("concerns", "some concerns", "partially meeting", "partly meets"),
+    "not_on_track": ("not on track", "not meeting", "does not meet", "serious concerns"),
+}
+APPLICATION_OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "approved": ("approved", "successful", "agreed", "progressed", "yes"),
+    "refused": ("refused", "not approved", "unsuccessful", "declined", "no"),
+    "withdrawn": ("withdrawn", "withdrew"),
+}
+LADDER_WORDS: dict[str, tuple[str, ...]] = {
+    Role.SOCIAL_WORKER.value: ("social worker", "sw"),
+    Role.SENIOR_SOCIAL_WORKER.value: ("senior social worker", "senior practitioner", "ssw"),
+    Role.ADVANCED_PRACTITIONER.value: ("advanced practitioner", "ap"),
+    Role.TEAM_MANAGER.value: ("team manager", "tm"),
+}
+
+
+def _review_fields(point: str, label: str) -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec(f"{point}_held", FieldKind.DATE, f"the day the {label} was held"),
+        FieldSpec(
+            f"{point}_judgement",
+            FieldKind.CODE,
+            f"the {label}'s judgement: on track, concerns or not on track",
+            JUDGEMENTS,
+            words=_words(JUDGEMENT_WORDS),
+        ),
+    )
+
+
+ASYE_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the newly qualified worker's staff number"),
+        FieldSpec("start_date", FieldKind.DATE, "the first day of the ASYE programme"),
+        FieldSpec("assessor", FieldKind.TEXT, "the ASYE assessor"),
+        FieldSpec("mentor", FieldKind.TEXT, "the mentor or practice educator"),
+        FieldSpec(
+            "outcome",
+            FieldKind.CODE,
+            "the outcome: pass, extend or fail (blank while none)",
+            ASYE_OUTCOMES,
+            words=_words(ASYE_OUTCOME_WORDS),
+        ),
+        FieldSpec("outcome_date", FieldKind.DATE, "the day of the outcome"),
+        FieldSpec("extended_to", FieldKind.DATE, "the last day of an extension"),
+        *_review_fields("review_3", "3-month review"),
+        *_review_fields("review_6", "6-month review"),
+        *_review_fields("review_12", "12-month review"),
+        *_review_fields("extension_review", "extension's review"),
+    )
+}
+
+PROGRESSION_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the applicant's staff number"),
+        FieldSpec(
+            "from_role",
+            FieldKind.CODE,
+            "the role held when applying",
+            LADDER_CODES,
+            words=_words(LADDER_WORDS),
+        ),
+        FieldSpec(
+            "to_role",
+            FieldKind.CODE,
+            "the role applied for",
+            LADDER_CODES,
+            words=_words(LADDER_WORDS),
+        ),
+        FieldSpec("applied_date", FieldKind.DATE, "the day of the application"),
+        FieldSpec("decided_date", FieldKind.DATE, "the day of the decision"),
+        FieldSpec(
+            "outcome",
+            FieldKind.CODE,
+            "approved, refused or withdrawn (blank while awaiting a decision)",
+            APPLICATION_OUTCOMES,
+            words=_words(APPLICATION_OUTCOME_WORDS),
+        ),
+        FieldSpec(
+            "evidence_note",
+            FieldKind.TEXT,
+            "the evidence offered (no personal data beyond the worker)",
+            sensitive=True,
+        ),
+    )
+}
+
 TRAINING_FIELDS: dict[str, FieldSpec] = {
     spec.name: spec
     for spec in (
@@ -184,6 +366,9 @@ FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     "absences": ABSENCE_FIELDS,
     "supervision": SUPERVISION_FIELDS,
     "audits": AUDIT_FIELDS,
+    "asye": ASYE_FIELDS,
+    "progression": PROGRESSION_FIELDS,
+    "agency": AGENCY_FIELDS,
     "training": TRAINING_FIELDS,
 }
 
@@ -192,7 +377,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "hr": ("staff_number", "role", "start_date"),
     "absences": ("staff_number", "start_date", "reason"),
     "supervision": ("staff_number", "supervision_date", "kind"),
+    "asye": ("staff_number", "start_date"),
+    "progression": ("staff_number", "from_role", "to_role", "applied_date"),
     "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
+    "agency": ("staff_number", "agency", "job_type", "start_date", "pay_rate"),
     "training": ("staff_number", "course", "completed_date"),
 }
 

@@ -100,6 +100,20 @@ def available_mappings(mappings_dir: Path | None) -> list[str]:
     return sorted({p.stem for folder in folders for p in folder.glob("*.y*ml")})
 
 
+# Mappings of these kinds have a layout of their own (a survey's question columns), read by their
+# importer (:mod:`caseload.importers.health_check`), not by :func:`load_mapping`.
+OWN_LAYOUT_KINDS = ("health_check",)
+
+
+def has_own_layout(name: str, mappings_dir: Path | None) -> bool:
+    """Whether the mapping called ``name`` is of a kind with its own layout."""
+    try:
+        document = yaml.safe_load(mapping_path(name, mappings_dir).read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return False
+    return isinstance(document, dict) and document.get("kind") in OWN_LAYOUT_KINDS
+
+
 def load_mapping(name: str, *, mappings_dir: Path | None = None) -> Mapping:
     path = mapping_path(name, mappings_dir)
     try:

@@ -10,12 +10,15 @@ from typing import Any
 import polars as pl
 
 from caseload.importers.absences import check_absences
+from caseload.importers.agency import check_agency
+from caseload.importers.asye import check_asye
 from caseload.importers.audits import BUILT_IN_INSTRUMENTS, check_audits
 from caseload.importers.fields import DOMAIN_FIELD, REQUIRED_COLUMNS, FieldKind
 from caseload.importers.hr import check_hr
 from caseload.importers.mapping import Mapping
 from caseload.importers.practice_words import grade_lookup
 from caseload.importers.problems import errors_in, warnings_in
+from caseload.importers.progression import check_progression
 from caseload.importers.supervision import check_supervision
 from caseload.importers.tables import RawTable
 from caseload.importers.training import check_training
@@ -144,6 +147,12 @@ def check_mapping(
         problems = check_hr(mapped, mapping, as_at=as_at).problems
     elif mapping.kind == "supervision":
         problems = check_supervision(mapped, as_at=as_at).problems
+    elif mapping.kind == "asye":
+        problems = check_asye(mapped, as_at=as_at).problems
+    elif mapping.kind == "progression":
+        problems = check_progression(mapped, as_at=as_at).problems
+    elif mapping.kind == "agency":
+        problems = check_agency(mapped, as_at=as_at).problems
     elif mapping.kind == "training":
         problems = check_training(mapped, as_at=as_at).problems
     elif mapping.kind == "audits":

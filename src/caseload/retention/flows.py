@@ -489,19 +489,31 @@ COMPLETED_ASYE = "Completed the supported first year"
 PROMOTION = "Promotion"
 
 
+def _rank(column: str) -> pl.Expr:
+    rank = {role: index for index, role in enumerate(LADDER)}
+    return pl.col(column).replace_strict(rank, default=None, return_dtype=pl.Int64)
+
+
+def progression_moves(spells: pl.DataFrame) -> pl.DataFrame:
+    """Each move up the career ladder (:data:`LADDER`), one row per worker and move: a
+    hand-over (:func:`handovers`) into a higher role. Columns: worker_id, from_role, to_role,
+    moved_on (the new role's first day), census_year (of moved_on). :func:`progression` counts
+    these."""
+    return (
+        handovers(spells)
+        .filter(_rank("to_role") > _rank("from_role"))
+        .select("worker_id", "from_role", "to_role", "moved_on", "census_year")
+        .sort("moved_on", "worker_id")
+    )
+
+
 def progression(spells: pl.DataFrame, census_years: Sequence[int]) -> pl.DataFrame:
     """Own staff moving up the career ladder (:data:`LADDER`) in each census year: a hand-over
     (:func:`handovers`) into a higher role, counted in the year of the new role's first day. ASYE
     to social worker is labelled as completing the supported first year. Columns: census_year,
     from_role, to_role, move (label), people."""
-    rank = {role: index for index, role in enumerate(LADDER)}
-
-    def ranked(column: str) -> pl.Expr:
-        return pl.col(column).replace_strict(rank, default=None, return_dtype=pl.Int64)
-
-    moves = handovers(spells).filter(
-        pl.col("census_year").is_in(list(census_years)) & (ranked("to_role") > ranked("from_role"))
-    )
+    ranked = _rank
+    moves = progression_moves(spells).filter(pl.col("census_year").is_in(list(census_years)))
     first_year = (pl.col("from_role") == Role.ASYE.value) & (
         pl.col("to_role") == Role.SOCIAL_WORKER.value
     )

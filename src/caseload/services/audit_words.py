@@ -32,8 +32,10 @@ ACTIONS = {
     "password_change": "changed the password of",
     "token_add": "issued an API token for",
     "token_revoke": "revoked the API tokens of",
+    "store": "stored",
 }
 TARGETS = {
+    "scenario_run": "the workforce plan run",
     "worker": "the record of worker",
     "child": "child",
     "team": "team",
@@ -54,6 +56,8 @@ TARGETS = {
     "pseudonymised_export": "the pseudonymised export",
     "move": "the move of worker",
     "session": "a session",
+    "stay_conversations": "the stay-conversation list",
+    "leaving_risk": "the leaving-risk model",
 }
 OUTCOMES = {"allowed": "done", "refused": "refused", "failed": "failed"}
 

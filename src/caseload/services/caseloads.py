@@ -24,10 +24,11 @@ from caseload.census.derive import DayToDay
 from caseload.domain.dates import check_day, reporting_date
 from caseload.domain.disclosure import check_publication_day
 from caseload.errors import InvalidInputError, NotFoundError
+from caseload.practice.asye import with_asye_years
 from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
 from caseload.services.snapshot import Snapshots, snapshots
-from caseload.storage import caseload_queries, queries, workforce_frames
+from caseload.storage import caseload_queries, learning_frames, queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
@@ -99,9 +100,14 @@ def teams_in_scope(teams: pl.DataFrame, names: Sequence[str]) -> list[int]:
 
 
 def load_data(session: Session, authority_id: int) -> CaseloadData:
+    """The caseload frames; the workers carry their recorded ASYE year, when a programme is
+    recorded (:func:`caseload.practice.asye.with_asye_years`), which the caseload rules prefer."""
+    programmes = learning_frames.asye_programmes_frame(session, [authority_id])
     return CaseloadData(
         teams=caseload_queries.teams_frame(session, authority_id),
-        workers=caseload_queries.worker_details_frame(session, authority_id),
+        workers=with_asye_years(
+            caseload_queries.worker_details_frame(session, authority_id), programmes
+        ),
         spells=workforce_frames.spells_frame(session, [authority_id]),
         managers=caseload_queries.team_managers_frame(session, authority_id),
         absences=workforce_frames.absences_frame(session, [authority_id]),
@@ -120,7 +126,10 @@ def census_inputs(session: Session, authority_id: int, data: CaseloadData) -> Da
     )
     return DayToDay(
         spells=data.spells,
-        workers=workforce_frames.workers_frame(session, [authority_id]),
+        workers=with_asye_years(
+            workforce_frames.workers_frame(session, [authority_id]),
+            learning_frames.asye_programmes_frame(session, [authority_id]),
+        ),
         allocations=allocated,
         absences=data.absences,
         posts=workforce_frames.posts_frame(session, [authority_id]),

@@ -32,7 +32,8 @@ from caseload.census.trends import IndicatorTrend as IndicatorTrend
 from caseload.census.trends import indicator_trend
 from caseload.domain.census_records import VACANCY_SCHEMA, conform_records
 from caseload.errors import InvalidInputError, NotFoundError
-from caseload.storage import queries, workforce_frames
+from caseload.practice.asye import with_asye_years
+from caseload.storage import learning_frames, queries, workforce_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority, EmploymentSpell
 from caseload.storage.schema import require_current
@@ -62,7 +63,10 @@ class CensusData:
 def _day_to_day(session: Session, authority_ids: Sequence[int]) -> DayToDay:
     return DayToDay(
         spells=workforce_frames.spells_frame(session, authority_ids),
-        workers=workforce_frames.workers_frame(session, authority_ids),
+        workers=with_asye_years(
+            workforce_frames.workers_frame(session, authority_ids),
+            learning_frames.asye_programmes_frame(session, authority_ids),
+        ),
         allocations=workforce_frames.allocated_worker_frame(session, authority_ids),
         absences=workforce_frames.absences_frame(session, authority_ids),
         posts=workforce_frames.posts_frame(session, authority_ids),

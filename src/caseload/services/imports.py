@@ -23,6 +23,8 @@ from caseload.auth.principal import Principal
 from caseload.domain.dates import check_day, day_in_england
 from caseload.errors import DataIntegrityError, InvalidInputError, NotFoundError
 from caseload.importers.absences import check_absences, plan_absences, write_absence_plan
+from caseload.importers.agency import check_agency, plan_agency, write_agency_plan
+from caseload.importers.asye import check_asye, plan_asye, write_asye_plan
 from caseload.importers.audits import (
     check_audits,
     plan_audits,
@@ -32,13 +34,23 @@ from caseload.importers.encodings import check_encoding
 from caseload.importers.hr import check_hr
 from caseload.importers.hr_plan import hr_state, plan_hr
 from caseload.importers.load import write_hr
-from caseload.importers.mapping import Mapping, available_mappings, load_mapping
+from caseload.importers.mapping import (
+    Mapping,
+    available_mappings,
+    has_own_layout,
+    load_mapping,
+)
 from caseload.importers.mapping_check import MappingReport, check_mapping
 from caseload.importers.plan import LoadPlan
 from caseload.importers.problems import ImportRejectedError as ImportRejectedError
 from caseload.importers.problems import describe as describe
 from caseload.importers.problems import errors_in as errors_in
 from caseload.importers.problems import warnings_in as warnings_in
+from caseload.importers.progression import (
+    check_progression,
+    plan_progression,
+    write_progression_plan,
+)
 from caseload.importers.ssd import SsdOptions as SsdOptions
 from caseload.importers.ssd import check_ssd
 from caseload.importers.ssd_plan import plan_ssd, ssd_state, write_ssd
@@ -54,8 +66,8 @@ from caseload.importers.values import read_fields
 from caseload.practice.standards import AuditInstrument
 from caseload.services import audit
 from caseload.services.audit import Actor
+from caseload.storage import agency_frames, learning_frames, training_frames
 from caseload.storage import import_writes as store
-from caseload.storage import learning_frames
 from caseload.storage.schema import require_current
 
 MAX_WARNINGS_KEPT = 500
@@ -525,6 +537,159 @@ def import_supervision(
     )
 
 
+def import_agency(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load agency engagements of agency workers already loaded from the HR extract; the file
+    replaces the council's engagements starting in the period it covers (``encoding``: as for
+    :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "agency", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_agency(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_agency(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            held=agency_frames.engagements_held(connection, authority_id),
+        )
+        write_agency_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="agency",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
+def import_asye(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load ASYE programmes and their reviews for workers already loaded from the HR extract;
+    a programme the file changes is replaced, others are kept (``encoding``: as for
+    :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "asye", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_asye(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_asye(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            held=learning_frames.programmes_held(connection, authority_id),
+        )
+        write_asye_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="asye",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
+def import_progression(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load progression applications for workers already loaded from the HR extract; an
+    application the file changes is updated, others are kept (``encoding``: as for
+    :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "progression", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_progression(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_progression(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            held=learning_frames.applications_held(connection, authority_id),
+        )
+        write_progression_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="progression",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
 def import_training(
     engine: Engine,
     *,
@@ -552,8 +717,8 @@ def import_training(
         plan = plan_training(
             extract,
             workers=store.workers_frame(connection, authority_id),
-            courses=learning_frames.courses_frame(connection, [authority_id]),
-            held=learning_frames.training_held(connection, authority_id),
+            courses=training_frames.courses_frame(connection, [authority_id]),
+            held=training_frames.training_held(connection, authority_id),
         )
         write_training_plan(connection, authority_id, _checked_plan(plan, table.name))
         return plan
@@ -575,6 +740,7 @@ def import_training(
         now=now,
         actor=actor,
     )
+
 
 
 def import_audits(
@@ -728,5 +894,7 @@ def mapping_report(
 def mapping_names(mappings_dir: Path | None = None) -> list[Mapping]:
     """The mappings available: the council's folder first, then the built-in examples."""
     return [
-        load_mapping(name, mappings_dir=mappings_dir) for name in available_mappings(mappings_dir)
+        load_mapping(name, mappings_dir=mappings_dir)
+        for name in available_mappings(mappings_dir)
+        if not has_own_layout(name, mappings_dir)
     ]

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.domain import Role
-from caseload.domain.learning_records import ITEM_KIND_LABELS
+from caseload.domain.training_records import ITEM_KIND_LABELS
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.practice import training
 from caseload.practice.academy import Catalogue, load_catalogue
@@ -32,7 +32,7 @@ from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.services.caseloads import CouncilData, council_data, one_authority, only_council
 from caseload.services.snapshot import snapshots
-from caseload.storage import learning_frames
+from caseload.storage import training_frames
 from caseload.storage.engine import session_scope
 from caseload.storage.schema import require_current
 
@@ -57,12 +57,12 @@ def learning_records(engine: Engine, council: CouncilData) -> LearningRecords:
         ids = [council.authority.id]
         with session_scope(engine) as session:
             return LearningRecords(
-                courses=learning_frames.courses_frame(session, ids),
-                training=learning_frames.training_frame(session, ids),
-                offer=learning_frames.offer_frame(session, ids),
-                attendance=learning_frames.attendance_frame(session, ids),
-                educators=learning_frames.educators_frame(session, ids),
-                placements=learning_frames.placements_frame(session, ids),
+                courses=training_frames.courses_frame(session, ids),
+                training=training_frames.training_frame(session, ids),
+                offer=training_frames.offer_frame(session, ids),
+                attendance=training_frames.attendance_frame(session, ids),
+                educators=training_frames.educators_frame(session, ids),
+                placements=training_frames.placements_frame(session, ids),
             )
 
     found: LearningRecords = council.snapshots.council_data.get_or_build(
@@ -321,7 +321,7 @@ def load_academy(
     with session_scope(engine) as session:
         authority_id = one_authority(session, code).id
     with engine.begin() as connection:
-        counts = learning_frames.replace_catalogue(
+        counts = training_frames.replace_catalogue(
             connection,
             authority_id,
             courses=[

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Engine
@@ -30,20 +30,26 @@ from caseload.domain.dates import reference_date
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.reports.model import Audience
 from caseload.services import benchmarks, caseload_views, census_view
+from caseload.services.agency import agency_check
 from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
+from caseload.services.health_check import health_check_view
 from caseload.services.practice import (
     PracticeDay,
     practice_day,
     practice_records,
     practice_trend,
 )
-from caseload.services.report_learning import learning_figures
+from caseload.services.report_training import training_figures
 from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
 from caseload.storage.engine import session_scope
+from caseload.workforce.agency_rules import RuleCheck
+
+if TYPE_CHECKING:
+    from caseload.services.report_learning import LearningFigures
 
 DEFAULT_YEARS = 5  # the baseline, unless asked: four years before the latest
 Values = dict[str, float | None]
@@ -92,10 +98,17 @@ class ReportFigures:
     stored: list[StoredScorecard] = field(default_factory=list)
     practice: PracticeDay | None = None
     practice_trend: dict[date, dict[str, float | None]] = field(default_factory=dict)
+    agency: RuleCheck | None = None
+    """The agency rules on the reporting date (:func:`caseload.services.agency.check_on`)."""
     """The practice measures on each census date since the baseline before the reporting date
     (:func:`caseload.services.practice.practice_trend`)."""
+    learning: LearningFigures | None = None
+    """The supported first year and progression (:mod:`caseload.services.report_learning`)."""
     demand: dict[str, Any] | None = field(default=None, repr=False)  # the board pack's, internal
-    learning: dict[str, Any] | None = field(default=None, repr=False)  # the internal board pack's
+    health_check: dict[str, Any] | None = None
+    """The latest staff health check closed by the reporting date, as the audience's reader sees
+    it (:func:`caseload.services.health_check.health_check_view`); None when there is none."""
+    training: dict[str, Any] | None = field(default=None, repr=False)  # the internal board pack's
 
     @property
     def short_name(self) -> str:
@@ -210,9 +223,12 @@ def _local(
     bands = None
     frames = None
     practice = None
+    agency = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
     learning = None
+    training = None
     stored: list[StoredScorecard] = []
+    survey: dict[str, Any] | None = None
     if reporting is not None:
         caseloads = caseload_views.caseloads_view(engine, viewer, as_at=reporting.as_at)
         scoped = caseload_views.scoped_for(engine, viewer, reporting.as_at)
@@ -226,8 +242,13 @@ def _local(
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
             practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+        from caseload.services.report_learning import learning_figures
+
+        learning = learning_figures(engine, frames, reporting.as_at, years)
+        survey = staff_health_check(engine, authority_id, audience, reporting.as_at)
+        agency = agency_check(engine, authority_id, reporting.as_at)
         if audience is Audience.INTERNAL:
-            learning = learning_figures(engine, frames, reporting.as_at)
+            training = training_figures(engine, frames, reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -254,9 +275,22 @@ def _local(
         targets=workforce_targets(),
         stored=stored,
         practice=practice,
-        practice_trend=practice_by_day,
         learning=learning,
+        practice_trend=practice_by_day,
+        health_check=survey,
+        agency=agency,
+        training=training,
     )
+
+
+def staff_health_check(
+    engine: Engine, authority_id: int, audience: Audience, as_at: date
+) -> dict[str, Any] | None:
+    """The latest staff health check closed by ``as_at`` as the audience's reader sees it."""
+    context = health_check_view(
+        engine, audience_principal(authority_id, audience), link=False, closed_by=as_at
+    )
+    return context if context["survey"] is not None else None
 
 
 def looked_after_continuity(per_child: pl.DataFrame) -> dict[str, Any]:

@@ -1,107 +1,135 @@
-"""The board pack's section "Learning and the pipeline" (internal pack only): mandatory training
-compliance by service on the reporting date (:mod:`caseload.practice.training`) and placements
-and conversions to ASYE posts by year (:mod:`caseload.practice.pipeline`). It appears only when
-the council's courses or placements are in Caseload."""
+"""The board pack's sections on the supported first year and on progression.
+
+- **The supported first year** (internal board pack only: it is about a handful of named
+  cohorts): programmes by cohort, where they stand on the reporting date, reviews overdue, and
+  ASYEs above the protected caseload.
+- **Progression** (both packs; the public one with small numbers hidden): people who moved up
+  the ladder (the one definition of a progression), applications, approved and not approved,
+  per census year; internally also how many are eligible for their next step on the day."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+import polars as pl
 from sqlalchemy import Engine
 
-from caseload.practice import training
-from caseload.reports.model import Column, ColumnKind, Section, Table
+from caseload.reports.model import Audience, Cell, Column, ColumnKind, Section, Table
+from caseload.retention import progression
+from caseload.services.asye import asye_day
 from caseload.services.caseloads import CouncilData
-from caseload.services.learning import frame_rows, learning_records, training_status
-from caseload.services.pipeline import pipeline_figures
+from caseload.services.progression import applications_of, council_framework
+from caseload.services.report_figures import ReportFigures
+from caseload.services.report_people import protect_counts
 
 COUNT = ColumnKind.COUNT
-PERCENT = ColumnKind.PERCENT
 
 
-def learning_figures(engine: Engine, council: CouncilData, day: date) -> dict[str, Any] | None:
-    """The section's figures on ``day`` (None when the council has no courses or placements)."""
-    records = learning_records(engine, council)
-    if records.courses.height == 0 and records.placements.height == 0:
+@dataclass(frozen=True)
+class LearningFigures:
+    """What the two sections read, gathered with the report's other figures."""
+
+    programmes: pl.DataFrame  # asye_day programmes (every team)
+    overdue_reviews: int
+    counts: pl.DataFrame  # progression.yearly_counts
+    eligible: int
+
+
+def learning_figures(
+    engine: Engine, council: CouncilData, day: date, years: list[int]
+) -> LearningFigures:
+    found = asye_day(engine, council, day)
+    overdue = int((found.schedule["status"] == "overdue").sum())
+    own = council.data.spells.filter(pl.col("contract") == "own")
+    applications = applications_of(engine, council)
+    counts = progression.yearly_counts(own, applications, years, day)
+    eligible = progression.eligibility(own, council.data.workers, council_framework(council), day)
+    return LearningFigures(found.programmes, overdue, counts, int(eligible["eligible"].sum()))
+
+
+def first_year_section(figures: ReportFigures, learning: LearningFigures | None) -> Section | None:
+    """The supported first year, for the internal board pack."""
+    if learning is None or figures.audience is not Audience.INTERNAL or figures.as_at is None:
         return None
-    status = training_status(engine, council, day)
-    by_service = training.compliance(status, "service").drop_nulls("service")
-    return {
-        "as_at": day,
-        "has_training": records.courses.height > 0,
-        "council": frame_rows(training.compliance(status))[0],
-        "by_service": frame_rows(by_service),
-        "pipeline": pipeline_figures(engine, council, day),
-    }
-
-
-def learning_section(figures: dict[str, Any] | None) -> Section | None:
-    if figures is None:
+    programmes = learning.programmes
+    if programmes.is_empty():
         return None
-    tables: list[Table] = []
-    commentary: list[str] = []
-    council = figures["council"]
-    if figures["has_training"] and council["pairs"]:
-        commentary.append(
-            f"{council['compliant']:,} of {council['pairs']:,} mandatory courses required of "
-            f"staff in post were up to date ({council['compliance']:.1f}%); "
-            f"{council['missing']:,} never completed, {council['expired']:,} expired and "
-            f"{council['expiring']:,} expiring within {training.EXPIRING_DAYS} days."
-        )
-        columns = (
-            Column("service", "Service"),
-            Column("pairs", "Required", COUNT),
-            Column("compliant", "Up to date", COUNT),
-            Column("missing", "Never completed", COUNT),
-            Column("expired", "Expired", COUNT),
-            Column("compliance", "Compliance", PERCENT, 1),
-        )
-        rows = [*figures["by_service"], {**council, "service": "All services"}]
-        tables.append(
-            Table(
-                "Mandatory training compliance by service",
-                columns,
-                tuple({column.key: row.get(column.key) for column in columns} for row in rows),
-                note="A course counts from its completion to its expiry date; own staff in post "
-                "on the day, each with the mandatory courses of their role.",
-            )
-        )
-    pipeline = figures["pipeline"]
-    if pipeline["has_pipeline"]:
-        on_placement = sum(row["learners"] for row in pipeline["learners"])
-        places = pipeline["educators"]
-        commentary.append(
-            f"{on_placement:,} students and apprentices were on placement; "
-            f"{places['educators']:,} practice educators had {places['capacity']:,} places, "
-            f"{places['in_use']:,} in use."
-        )
-        year_columns = (
-            Column("year", "Year"),
-            Column("qualified", "Passed their final placement", COUNT),
-            Column("converted", "Started an ASYE post here", COUNT),
-            Column("conversion_rate", "Share", PERCENT, 1),
-        )
-        tables.append(
-            Table(
-                "Placements and conversions to ASYE posts by year",
-                year_columns,
-                tuple(
-                    {
-                        column.key: (
-                            str(row[column.key]) if column.key == "year" else row[column.key]
-                        )
-                        for column in year_columns
-                    }
-                    for row in pipeline["conversions"]
-                ),
-            )
-        )
-    if not tables:
-        return None
-    return Section(
-        key="learning",
-        title="Learning and the pipeline",
-        commentary=tuple(commentary),
-        tables=tuple(tables),
+    statuses = programmes.group_by(
+        (pl.col("start_date").dt.year() + (pl.col("start_date").dt.month() >= 10)).alias("cohort")
+    ).agg(
+        pl.len().alias("started"),
+        *[
+            (pl.col("status") == name).sum().alias(name)
+            for name in ("in_programme", "extended", "passed", "failed")
+        ],
     )
+    rows: list[dict[str, Cell]] = [
+        {
+            "cohort": f"October {row['cohort'] - 1} to September {row['cohort']}",
+            **{
+                key: int(row[key])
+                for key in ("started", "in_programme", "extended", "passed", "failed")
+            },
+        }
+        for row in statuses.sort("cohort").iter_rows(named=True)
+    ]
+    running = programmes.filter(pl.col("status").is_in(["in_programme", "extended"]))
+    over = int(running["over_cap"].fill_null(False).sum()) if "over_cap" in running.columns else 0
+    commentary = (
+        f"On {figures.as_at:%-d %B %Y}, {running.height} newly qualified social workers were in "
+        f"their supported first year (ASYE); {learning.overdue_reviews} of their 3, 6 and "
+        f"12-month reviews were overdue, and {over} held more cases than the protected ASYE "
+        "caseload allows.",
+    )
+    table = Table(
+        "ASYE programmes by the year they started, and where they stand",
+        (
+            Column("cohort", "Started in"),
+            Column("started", "Started", COUNT),
+            Column("in_programme", "In the programme", COUNT),
+            Column("extended", "Extended", COUNT),
+            Column("passed", "Passed", COUNT),
+            Column("failed", "Did not pass", COUNT),
+        ),
+        tuple(rows),
+    )
+    return Section("first_year", "The supported first year", commentary, (table,))
+
+
+def progression_section(figures: ReportFigures, learning: LearningFigures | None) -> Section | None:
+    """Progression per census year; small numbers hidden in the public pack."""
+    if learning is None or figures.as_at is None or learning.counts.is_empty():
+        return None
+    counts = learning.counts
+    if int(counts.select(pl.exclude("census_year")).sum_horizontal().sum()) == 0:
+        return None
+    years = counts["census_year"].to_list()
+    keys = [f"y{year}" for year in years]
+    labels = {
+        "progressed": "Moved up the ladder",
+        "applications": "Applications made",
+        "approved": "Applications approved",
+        "refused": "Applications not approved",
+    }
+    rows: list[dict[str, Cell]] = [
+        {"name": label, **{f"y{y}": int(v) for y, v in zip(years, counts[key], strict=True)}}
+        for key, label in labels.items()
+    ]
+    public = figures.audience is Audience.PUBLIC
+    if public:
+        rows = protect_counts(rows, keys, total_row=False)
+    table = Table(
+        "Progression, by census year (October to September)",
+        (Column("name", ""), *(Column(f"y{y}", str(y), COUNT) for y in years)),
+        tuple(rows),
+        "Small numbers (1 to 4) are hidden." if public else None,
+    )
+    commentary: tuple[str, ...] = ()
+    if not public:
+        commentary = (
+            f"On {figures.as_at:%-d %B %Y}, {learning.eligible} practitioners had the time in "
+            "role and the post-qualifying experience the progression framework asks for their "
+            "next step.",
+        )
+    return Section("progression", "Progression", commentary, (table,))

@@ -28,19 +28,31 @@ from caseload.reports.model import Audience as Audience
 from caseload.reports.model import Definition, Report, Section
 from caseload.reports.model import FileFormat as FileFormat
 from caseload.reports.model import ReportKind as ReportKind
-from caseload.services import audit, census_view, report_demand, report_people, report_sections
+from caseload.services import (
+    audit,
+    census_view,
+    report_demand,
+    report_diversity,
+    report_people,
+    report_retention,
+    report_sections,
+)
 from caseload.services.audit import Actor
 from caseload.services.benchmarks import NEIGHBOURS_SOURCE
 from caseload.services.caseloads import only_council
 from caseload.services.census_view import indicator_info
 from caseload.services.demand import demand_view
+from caseload.services.report_agency import agency_section
 from caseload.services.report_figures import (
     DEFAULT_YEARS,
     ReportFigures,
     audience_principal,
     gather,
 )
-from caseload.services.report_learning import learning_section
+from caseload.services.report_health_check import health_check_section
+from caseload.services.report_learning import first_year_section, progression_section
+from caseload.services.report_plan import plan_section
+from caseload.services.report_training import training_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -127,15 +139,24 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
     if figures.local:
         optional.append(lambda: report_sections.caseloads(figures, with_teams=board and internal))
         optional.append(lambda: practice_section(figures.practice, figures.audience))
+        optional.append(lambda: agency_section(figures.agency, figures.audience))
         optional.append(lambda: report_people.establishment(figures, detailed=board))
         if board and internal and figures.demand is not None:
             demand = figures.demand
             optional.append(lambda: report_demand.section(demand))
         if board:
             optional.append(lambda: report_people.people(figures))
-        if board and internal:
-            optional.append(lambda: learning_section(figures.learning))
+            optional.append(lambda: first_year_section(figures, figures.learning))
+            optional.append(lambda: progression_section(figures, figures.learning))
+            if internal:
+                optional.append(lambda: training_section(figures.training))
+            optional.append(lambda: report_retention.retention(figures))
         optional.append(lambda: report_sections.absence(figures))
+        if not board:
+            optional.append(lambda: report_diversity.diversity(figures))
+        optional.append(lambda: health_check_section(figures.health_check, figures.audience))
+        if board and internal:
+            optional.append(lambda: plan_section(figures.council, figures.as_at))
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
         section = build()
@@ -173,6 +194,8 @@ def _definitions() -> tuple[Definition, ...]:
     return (
         *census,
         *report_people.DEFINITIONS,
+        *report_diversity.DEFINITIONS,
+        *report_retention.DEFINITIONS,
         Definition(
             "Looked-after children with 3 or more social workers",
             "Children looked after on the reporting date who had three or more different "

@@ -102,6 +102,7 @@ class Snapshots:
     - ``worker_index``: each worker's record parts per day;
     - ``forecasts``: demand series, forecasts, posts needed and backtests per day and horizon;
     - ``page_bodies``, ``fragments``: the rendered main part of pages, per context;
+    - ``planning``: workforce plan inputs and scenario runs per day, paths and seed;
     - ``readings``: small database readings (fingerprints, stamps), trusted for a moment."""
 
     def __init__(self) -> None:
@@ -116,6 +117,7 @@ class Snapshots:
         self.forecasts: FingerprintCache[Any] = FingerprintCache(size=32)
         self.page_bodies: FingerprintCache[Any] = FingerprintCache(size=64)
         self.fragments: FingerprintCache[Any] = FingerprintCache(size=256)
+        self.planning: FingerprintCache[Any] = FingerprintCache(size=32)
         self.readings: dict[Hashable, tuple[int, float, object]] = {}
         self.readings_lock = threading.Lock()
 

@@ -51,8 +51,11 @@ from caseload.services.imports import (
     AuthorityChoice,
     ImportResult,
     import_absences,
+    import_agency,
+    import_asye,
     import_audits,
     import_hr,
+    import_progression,
     import_runs,
     import_ssd,
     import_supervision,
@@ -75,6 +78,9 @@ KINDS = {
     "ssd": "SSD tables",
     "supervision": "supervision file",
     "audits": "case file audits file",
+    "asye": "ASYE programmes file",
+    "progression": "progression applications file",
+    "agency": "agency engagements file",
     "training": "training records file",
 }
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -561,7 +567,10 @@ def _load(
         "hr": import_hr,
         "absences": import_absences,
         "supervision": import_supervision,
+        "asye": import_asye,
+        "progression": import_progression,
         "audits": import_audits,
+        "agency": import_agency,
         "training": import_training,
     }
     return loads[staged.kind](

@@ -22,7 +22,8 @@ from sqlalchemy import ScalarSelect, func, or_, select
 from sqlalchemy.orm import Session
 
 from caseload.domain import AllocationRole
-from caseload.storage.learning_models import Attendance, LearningItem, Placement, TrainingRecord
+from caseload.storage.learning_models import AsyeProgramme, AsyeReview, ProgressionApplication
+from caseload.storage.training_models import Attendance, LearningItem, Placement, TrainingRecord
 from caseload.storage.models import Absence, Allocation, ChildStatus, EmploymentSpell, Team
 from caseload.storage.operations_models import (
     AllocationDecision,
@@ -85,6 +86,10 @@ def data_fingerprint(session: Session, authority_id: int) -> Fingerprint:
         _max_id(Review),
         _max_id(Supervision),
         _max_id(CaseAudit),
+        # ASYE programmes, their reviews and progression applications.
+        _max_id(AsyeProgramme),
+        _max_id(AsyeReview),
+        _max_id(ProgressionApplication),
         # The learning academy's catalogue, training records, attendance and placements.
         _max_id(LearningItem),
         _max_id(TrainingRecord),

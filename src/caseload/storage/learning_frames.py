@@ -1,154 +1,136 @@
-"""Readers of the learning academy and pipeline tables into frames
-(:mod:`caseload.domain.learning_records`), and the writes of the academy's catalogue file and the
-training import."""
+"""Readers of the ASYE programmes, their reviews and progression applications into frames (the
+schemas of :mod:`caseload.domain.learning_records`), one query per table."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from caseload.domain.learning_records import (
-    ATTENDANCE_SCHEMA,
-    COURSE_SCHEMA,
-    EDUCATOR_SCHEMA,
-    OFFER_SCHEMA,
-    PLACEMENT_SCHEMA,
-    TRAINING_SCHEMA,
-    split_list,
+    APPLICATION_SCHEMA,
+    PROGRAMME_SCHEMA,
+    REVIEW_SCHEMA,
 )
 from caseload.storage.frames import read_frame
-from caseload.storage.learning_models import (
-    Attendance,
-    Course,
-    LearningItem,
-    Placement,
-    PracticeEducator,
-    TrainingRecord,
-)
+from caseload.storage.learning_models import AsyeProgramme, AsyeReview, ProgressionApplication
 
 
-def courses_frame(source: Session | Connection, authority_ids: Sequence[int]) -> pl.DataFrame:
-    c = Course
-    query = select(c.id, c.code, c.title, c.mandatory, c.roles, c.renewal_months).where(
-        c.authority_id.in_(authority_ids)
-    )
-    flat = read_frame(source, query, {**COURSE_SCHEMA, "roles": pl.Utf8()})
-    return flat.with_columns(split_list("roles")).sort("code")
-
-
-def training_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
-    t = TrainingRecord
-    query = select(t.id, t.worker_id, t.course_id, t.completed_date, t.expiry_date).where(
-        t.authority_id.in_(authority_ids)
-    )
-    return read_frame(session, query, TRAINING_SCHEMA)
-
-
-def offer_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
-    i = LearningItem
+def asye_programmes_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    p = AsyeProgramme
     query = select(
-        i.id, i.code, i.kind, i.title, i.summary, i.link, i.event_date, i.tags, i.course_id
-    ).where(i.authority_id.in_(authority_ids))
-    flat = read_frame(session, query, {**OFFER_SCHEMA, "tags": pl.Utf8()})
-    return flat.with_columns(split_list("tags")).sort("code")
-
-
-def attendance_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
-    a = Attendance
-    query = select(a.worker_id, a.item_id, a.attended_date).where(a.authority_id.in_(authority_ids))
-    return read_frame(session, query, ATTENDANCE_SCHEMA)
-
-
-def educators_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
-    e = PracticeEducator
-    query = select(e.worker_id, e.stage, e.accredited_date, e.capacity).where(
-        e.authority_id.in_(authority_ids)
-    )
-    return read_frame(session, query, EDUCATOR_SCHEMA)
-
-
-def placements_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
-    p = Placement
-    query = select(
-        p.id,
-        p.learner_ref,
-        p.learner_kind,
-        p.programme,
-        p.study_year,
-        p.team_id,
-        p.educator_id,
+        p.id.label("programme_id"),
+        p.worker_id,
         p.start_date,
-        p.end_date,
+        p.assessor,
+        p.mentor,
         p.outcome,
-        p.converted_worker_id,
-        p.converted_date,
+        p.outcome_date,
+        p.extended_to,
     ).where(p.authority_id.in_(authority_ids))
-    return read_frame(session, query, PLACEMENT_SCHEMA)
+    return read_frame(session, query, PROGRAMME_SCHEMA)
 
 
-def training_held(connection: Connection, authority: int) -> pl.DataFrame:
-    """The authority's training records with their source ids (for a re-import)."""
-    t = TrainingRecord
+def asye_reviews_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    r, p = AsyeReview, AsyeProgramme
+    query = (
+        select(r.programme_id, r.review_point, r.due_date, r.held_date, r.judgement)
+        .join(p, p.id == r.programme_id)
+        .where(p.authority_id.in_(authority_ids))
+    )
+    return read_frame(session, query, REVIEW_SCHEMA)
+
+
+def progression_applications_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+    a = ProgressionApplication
     query = select(
-        t.id, t.worker_id, t.course_id, t.completed_date, t.expiry_date, t.external_id
-    ).where(t.authority_id == authority)
-    return read_frame(connection, query, {**TRAINING_SCHEMA, "external_id": pl.Utf8()})
+        a.id.label("application_id"),
+        a.worker_id,
+        a.from_role,
+        a.to_role,
+        a.applied_date,
+        a.decided_date,
+        a.outcome,
+        a.evidence_note,
+    ).where(a.authority_id.in_(authority_ids))
+    return read_frame(session, query, APPLICATION_SCHEMA)
 
 
-def replace_catalogue(
-    connection: Connection,
-    authority: int,
-    *,
-    courses: list[dict[str, Any]],
-    items: list[dict[str, Any]],
-) -> dict[str, int]:
-    """Write the academy's catalogue: courses are added or updated by code (a course no longer
-    listed is kept while training records name it); the offer is replaced by ``items`` (each
-    item's ``course`` is a course code, or None). Returns the counts written."""
-    held = {
-        row.code: row.id
-        for row in connection.execute(
-            select(Course.id, Course.code).where(Course.authority_id == authority)
+# --- what a re-import compares with -------------------------------------------------------------
+
+REVIEW_PREFIXES = {
+    "3": "review_3",
+    "6": "review_6",
+    "12": "review_12",
+    "extension": "extension_review",
+}
+
+
+def programmes_held(connection: Connection, authority: int) -> pl.DataFrame:
+    """The council's programmes with their reviews side by side (``review_3_held``,
+    ``review_3_judgement``, ... ``extension_review_judgement``), as an ASYE file lays them out."""
+    p, r = AsyeProgramme, AsyeReview
+    programmes = read_frame(
+        connection,
+        select(
+            p.id,
+            p.worker_id,
+            p.start_date,
+            p.assessor,
+            p.mentor,
+            p.outcome,
+            p.outcome_date,
+            p.extended_to,
+        ).where(p.authority_id == authority),
+        {"id": pl.Int64, **{k: v for k, v in PROGRAMME_SCHEMA.items() if k != "programme_id"}},
+    )
+    reviews = read_frame(
+        connection,
+        select(r.programme_id, r.review_point, r.held_date, r.judgement)
+        .join(p, p.id == r.programme_id)
+        .where(p.authority_id == authority),
+        {
+            "programme_id": pl.Int64,
+            "review_point": pl.Utf8,
+            "held_date": pl.Date,
+            "judgement": pl.Utf8,
+        },
+    )
+    for point, prefix in REVIEW_PREFIXES.items():
+        one = reviews.filter(pl.col("review_point") == point).select(
+            pl.col("programme_id").alias("id"),
+            pl.col("held_date").alias(f"{prefix}_held"),
+            pl.col("judgement").alias(f"{prefix}_judgement"),
         )
-    }
-    for course in courses:
-        values = {key: course[key] for key in ("title", "mandatory", "roles", "renewal_months")}
-        if course["code"] in held:
-            connection.execute(
-                update(Course).where(Course.id == held[course["code"]]).values(**values)
-            )
-        else:
-            found = connection.execute(
-                insert(Course)
-                .values(authority_id=authority, code=course["code"], **values)
-                .returning(Course.id)
-            ).scalar_one()
-            held[course["code"]] = int(found)
-    kept = {
-        row.code: row.id
-        for row in connection.execute(
-            select(LearningItem.id, LearningItem.code).where(LearningItem.authority_id == authority)
-        )
-    }
-    listed = {item["code"] for item in items}
-    gone = [item_id for code, item_id in kept.items() if code not in listed]
-    if gone:
-        connection.execute(delete(LearningItem).where(LearningItem.id.in_(gone)))
-    for item in items:
-        values = {
-            key: item[key] for key in ("kind", "title", "summary", "link", "event_date", "tags")
-        }
-        values["course_id"] = held.get(item["course"]) if item["course"] else None
-        if item["code"] in kept:
-            connection.execute(
-                update(LearningItem).where(LearningItem.id == kept[item["code"]]).values(**values)
-            )
-        else:
-            connection.execute(
-                insert(LearningItem).values(authority_id=authority, code=item["code"], **values)
-            )
-    return {"courses": len(courses), "items": len(items), "removed": len(gone)}
+        programmes = programmes.join(one, on="id", how="left")
+    return programmes
+
+
+def programme_ids(connection: Connection, authority: int) -> pl.DataFrame:
+    """id, worker_id, start_date of the council's programmes."""
+    p = AsyeProgramme
+    return read_frame(
+        connection,
+        select(p.id, p.worker_id, p.start_date).where(p.authority_id == authority),
+        {"id": pl.Int64, "worker_id": pl.Int64, "start_date": pl.Date},
+    )
+
+
+def applications_held(connection: Connection, authority: int) -> pl.DataFrame:
+    a = ProgressionApplication
+    return read_frame(
+        connection,
+        select(
+            a.id,
+            a.worker_id,
+            a.from_role,
+            a.to_role,
+            a.applied_date,
+            a.decided_date,
+            a.outcome,
+            a.evidence_note,
+        ).where(a.authority_id == authority),
+        {"id": pl.Int64, **{k: v for k, v in APPLICATION_SCHEMA.items() if k != "application_id"}},
+    )

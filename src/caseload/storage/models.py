@@ -310,8 +310,12 @@ class Allocation(Base):
 
 from caseload.storage import (  # noqa: E402,F401  (more tables)
     account_models,
+    agency_models,
     census_models,
+    health_check_models,
     learning_models,
+    training_models,
     operations_models,
     practice_models,
+    scenario_store,
 )

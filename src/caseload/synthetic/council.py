@@ -26,6 +26,7 @@ import polars as pl
 
 from caseload.synthetic import frames
 from caseload.synthetic.absence import generate_absences
+from caseload.synthetic.agency import agency_rng, engagements_frame
 from caseload.synthetic.allocation import Allocator
 from caseload.synthetic.casebook import STATUS_AREA
 from caseload.synthetic.days import FloatArray, IntArray, anniversary, date_of, day_of
@@ -38,7 +39,9 @@ from caseload.synthetic.demand import (
     simulate_journeys,
 )
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
+from caseload.synthetic.health_check import generate_health_checks
 from caseload.synthetic.learning import generate_learning
+from caseload.synthetic.training import generate_training
 from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
@@ -80,6 +83,14 @@ class SyntheticCouncil:
     supervisions: pl.DataFrame
     case_audits: pl.DataFrame
     case_audit_grades: pl.DataFrame
+    surveys: pl.DataFrame
+    survey_questions: pl.DataFrame
+    survey_responses: pl.DataFrame
+    survey_answers: pl.DataFrame
+    agency_engagements: pl.DataFrame
+    asye_programmes: pl.DataFrame
+    asye_reviews: pl.DataFrame
+    progression_applications: pl.DataFrame
     courses: pl.DataFrame
     training_records: pl.DataFrame
     learning_items: pl.DataFrame
@@ -106,6 +117,14 @@ class SyntheticCouncil:
             "supervision": self.supervisions,
             "case_audit": self.case_audits,
             "case_audit_grade": self.case_audit_grades,
+            "survey": self.surveys,
+            "survey_question": self.survey_questions,
+            "survey_response": self.survey_responses,
+            "survey_answer": self.survey_answers,
+            "agency_engagement": self.agency_engagements,
+            "asye_programme": self.asye_programmes,
+            "asye_review": self.asye_reviews,
+            "progression_application": self.progression_applications,
             "course": self.courses,
             "training_record": self.training_records,
             "learning_item": self.learning_items,
@@ -204,9 +223,27 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     # A seventh child of the seed, after the six above, so they draw exactly as before.
     practice_rng = np.random.default_rng(root.spawn(1)[0])
     practice = generate_practice(practice_rng, first=first, last=last, frames=frames_now)
-    # An eighth child, after the practice records' stream, for the learning academy and pipeline.
+    # An eighth child for the staff health checks, so the streams above draw exactly as before.
+    survey_rng = np.random.default_rng(root.spawn(1)[0])
+    checks = generate_health_checks(
+        survey_rng, start=date_of(first), end=date_of(last), frames=frames_now
+    )
+    # The agency records: a child of the seed with a fixed spawn key of its own.
+    engagements = engagements_frame(
+        agency_rng(root.entropy),  # type: ignore[arg-type]
+        spells=frames_now["employment_spell"],
+        workers=frames_now["worker"],
+        council=spec.code,
+        region=spec.region,
+    )
+    # A ninth child, after the health checks', so every stream above draws exactly as before.
     learning_rng = np.random.default_rng(root.spawn(1)[0])
-    learning = generate_learning(learning_rng, first=first, last=last, frames=frames_now)
+    learning = generate_learning(
+        learning_rng, first=date_of(first), last=date_of(last), frames=frames_now
+    )
+    # A tenth child, after the ASYE and progression stream, for the learning academy and pipeline.
+    training_rng = np.random.default_rng(root.spawn(1)[0])
+    training = generate_training(training_rng, first=first, last=last, frames=frames_now)
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -227,12 +264,20 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         supervisions=practice.supervisions,
         case_audits=practice.audits,
         case_audit_grades=practice.audit_grades,
-        courses=learning.courses,
-        training_records=learning.training,
-        learning_items=learning.items,
-        attendance=learning.attendance,
-        practice_educators=learning.educators,
-        placements=learning.placements,
+        surveys=checks.surveys,
+        survey_questions=checks.questions,
+        survey_responses=checks.responses,
+        survey_answers=checks.answers,
+        agency_engagements=engagements,
+        asye_programmes=learning.programmes,
+        asye_reviews=learning.reviews,
+        progression_applications=learning.applications,
+        courses=training.courses,
+        training_records=training.training,
+        learning_items=training.items,
+        attendance=training.attendance,
+        practice_educators=training.educators,
+        placements=training.placements,
     )
 
 

@@ -126,6 +126,43 @@ def bar_chart(
     return _finish(chart, frame, title=title, labels=labels, width=width, height=height)
 
 
+def grouped_bar_chart(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    value: str,
+    series: str,
+    title: str,
+    labels: dict[str, str] | None = None,
+    width: int = 420,
+    sort: list[str] | None = None,
+    series_order: list[str] | None = None,
+) -> Chart:
+    """Horizontal bars of ``value`` for each ``category``, one bar per ``series`` side by side
+    (for instance our staff beside the residents)."""
+    labels = labels or {}
+    groups = frame[category].n_unique()
+    bars = frame[series].n_unique()
+    domain = series_order or sorted(set(frame[series].to_list()))
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=labels.get(category, category), sort=sort or None),
+            x=alt.X(f"{value}:Q", title=labels.get(value, value)),
+            yOffset=alt.YOffset(f"{series}:N", sort=domain),
+            color=alt.Color(
+                f"{series}:N",
+                title=labels.get(series, series),
+                scale=alt.Scale(domain=domain, range=PALETTE[: len(domain)]),
+            ),
+        )
+    )
+    return _finish(
+        chart, frame, title=title, labels=labels, width=width, height=max(80, 16 * groups * bars)
+    )
+
+
 def fan_chart(
     history: pl.DataFrame,
     forecast: pl.DataFrame,

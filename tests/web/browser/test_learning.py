@@ -1,7 +1,7 @@
-"""Learning and the pipeline in a real browser: a social worker sees their own training and
-searches the offer (the search runs on the server, the tag links search too); the team manager
-sees their team's gaps; the service leader reaches the pipeline from the menu (screenshots in
-test-artifacts/screenshots/*-learning*.png and leader-pipeline.png)."""
+"""The supported first year and progression pages in a real browser: a team manager follows the
+navigation to the ASYE page and opens a programme; the service leader reads the progression
+ladder; both fit a phone (screenshots in test-artifacts/screenshots/*-asye*.png and
+*-progression*.png)."""
 
 from __future__ import annotations
 
@@ -14,47 +14,36 @@ from .conftest import Visitor
 Open = Callable[[AccountRole | None], Visitor]
 
 
-def test_a_social_worker_sees_their_training_and_searches_the_offer(visitor: Open) -> None:
-    v = visitor(AccountRole.SOCIAL_WORKER)
+def test_the_leader_reads_the_first_year_and_progression(visitor: Open) -> None:
+    v = visitor(AccountRole.LEADER)
     menu = v.page.get_by_role("navigation", name="Main")
     with v.page.expect_navigation():
-        menu.get_by_role("link", name="Learning").click()
-    v.screenshot("learning")
-    assert v.heading() == "Learning"
-    assert v.page.locator("h2#mine-heading").inner_text() == "Your training"
-    assert v.page.locator("table caption", has_text="Your mandatory courses").count() == 1
-    v.page.get_by_label("Find courses, practice guidance, tools and events").fill("neglect")
+        menu.get_by_role("link", name="First year").click()
+    assert v.heading() == "The supported first year (ASYE)"
+    headings = v.page.locator("main h2").all_inner_texts()
+    assert headings[:3] == ["Overdue reviews", "Cohorts", "Programmes"]
+    programmes = v.page.locator("details.programme")
+    if programmes.count():
+        first = programmes.first
+        if first.get_attribute("open") is None:
+            first.locator("summary").click()
+        assert first.locator("table caption").inner_text() == "Reviews"
+    v.screenshot("asye")
+    v.page.set_viewport_size({"width": 390, "height": 844})
+    v.screenshot("asye-phone")
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 391
+    v.page.set_viewport_size({"width": 1280, "height": 900})
     with v.page.expect_navigation():
-        v.page.get_by_role("button", name="Search").click()
-    v.screenshot("learning-search")
-    assert "q=neglect" in v.page.url
-    assert "3 of 30 entries match" in v.page.get_by_role("status").last.inner_text()
-    titles = v.page.locator("ul.offer li strong").all_inner_texts()
-    assert "Graded care profile 2" in titles and len(titles) == 3
-    with v.page.expect_navigation():
-        v.page.locator("ul.offer .tags a", has_text="assessment").first.click()
-    assert (
-        v.page.get_by_label("Find courses, practice guidance, tools and events").input_value()
-        == "assessment"
-    )
+        menu.get_by_role("link", name="Progression").click()
+    assert v.heading() == "Progression"
+    assert "Social worker to senior social worker" in v.page.locator("main").inner_text()
+    v.screenshot("progression")
     assert not v.problems, v.problems
 
 
-def test_the_team_manager_sees_gaps_and_the_leader_the_pipeline(visitor: Open) -> None:
-    manager = visitor(AccountRole.TEAM_MANAGER)
-    manager.visit("/learning")
-    assert manager.page.locator("h2#gaps-heading").count() == 1
-    teams = manager.page.locator("table caption", has_text="By team").locator("xpath=..")
-    assert teams.locator("tbody tr").count() == 1
-    leader = visitor(AccountRole.LEADER)
-    leader.visit("/learning")
-    assert leader.page.locator("table caption", has_text="By service").count() == 1
-    menu = leader.page.get_by_role("navigation", name="Main")
-    with leader.page.expect_navigation():
-        menu.get_by_role("link", name="Pipeline").click()
-    leader.screenshot("pipeline")
-    assert leader.heading() == "Pipeline"
-    assert leader.page.locator("h2#conversions-heading").count() == 1
-    leader.page.set_viewport_size({"width": 390, "height": 844})
-    leader.visit("/learning", "learning-phone")
-    assert not manager.problems and not leader.problems
+def test_a_team_manager_sees_their_teams_programmes(visitor: Open) -> None:
+    v = visitor(AccountRole.TEAM_MANAGER)
+    v.visit("/asye", "asye-team-manager")
+    assert v.heading() == "The supported first year (ASYE)"
+    assert "in your teams" in v.page.locator("main p.lead").inner_text()
+    assert not v.problems, v.problems

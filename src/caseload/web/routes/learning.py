@@ -1,60 +1,52 @@
-"""The learning page /learning and the pipeline page /pipeline, and their API resources
-/api/v1/learning, /api/v1/learning/offer and /api/v1/pipeline: each page and its resource come
-from one service function (:mod:`caseload.services.learning`, :mod:`caseload.services.pipeline`),
-so the two never disagree."""
+"""The supported first year and progression: the pages /asye and /progression and the API's
+/api/v1/asye and /api/v1/progression, each pair from one service context
+(:func:`caseload.services.asye.asye_view`, :func:`caseload.services.progression.progression_view`)
+so the page and the API never disagree."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Security
+from fastapi import APIRouter, Request, Security
 from fastapi.responses import HTMLResponse
 
-from caseload.services.learning import learning_view, offer_view
-from caseload.services.pipeline import pipeline_view
+from caseload.services.asye import asye_view
+from caseload.services.progression import progression_view
 from caseload.web.deps import ApiUser, AsAt, CurrentUser, EngineDep
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["learning"], dependencies=[Security(BEARER)])
-Search = Annotated[
-    str,
-    Query(max_length=120, description="Words to find in the offer's titles, summaries and tags."),
-]
 
 
-@router.get("/learning", response_class=HTMLResponse)
-def learning_page(
-    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt, q: Search = ""
-) -> HTMLResponse:
-    return render(request, "learning.html", learning_view(engine, principal, as_at=as_at, query=q))
-
-
-@router.get("/pipeline", response_class=HTMLResponse)
-def pipeline_page(
+@router.get("/asye", response_class=HTMLResponse)
+def asye_page(
     request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt
 ) -> HTMLResponse:
-    return render(request, "pipeline.html", pipeline_view(engine, principal, as_at=as_at))
+    return render(request, "asye.html", asye_view(engine, principal, as_at=as_at))
 
 
-@api.get("/learning", responses=ERRORS)
-def learning(engine: EngineDep, principal: ApiUser, as_at: AsAt, q: Search = "") -> dict[str, Any]:
-    """Mandatory training on the day: compliance for the council, by service, team and role
-    (team managers: their teams), the gaps by named worker (leaders and team managers), one's
-    own record (social workers) and the learning offer matching ``q``."""
-    return learning_view(engine, principal, as_at=as_at, query=q)
+@router.get("/progression", response_class=HTMLResponse)
+def progression_page(
+    request: Request, engine: EngineDep, principal: CurrentUser, as_at: AsAt
+) -> HTMLResponse:
+    return render(request, "progression.html", progression_view(engine, principal, as_at=as_at))
 
 
-@api.get("/learning/offer", responses=ERRORS)
-def learning_offer(engine: EngineDep, principal: ApiUser, q: Search = "") -> dict[str, Any]:
-    """The learning offer and resource hub (courses, practice guidance, tools, events) whose
-    title, summary or tags hold every word of ``q``."""
-    return offer_view(engine, principal, query=q)
+@api.get("/asye", responses=ERRORS)
+def asye(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> dict[str, Any]:
+    """The supported first year (ASYE) on ``as_at``: cohorts by the census year they started
+    (in programme, extended, passed, failed), the overdue reviews (3, 6 and 12 months, and an
+    extension's end) and each programme in the caller's scope with its reviews, caseload against
+    the ASYE cap and supervision. Workers are pseudonyms for the performance analyst; a social
+    worker sees their own programme."""
+    return asye_view(engine, principal, as_at=as_at)
 
 
-@api.get("/pipeline", responses=ERRORS)
-def pipeline(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> dict[str, Any]:
-    """Students and apprentices on placement, practice educators' places, conversions to ASYE
-    posts by year and the expected intake of newly qualified workers by year."""
-    return pipeline_view(engine, principal, as_at=as_at)
+@api.get("/progression", responses=ERRORS)
+def progression(engine: EngineDep, principal: ApiUser, as_at: AsAt) -> dict[str, Any]:
+    """The progression framework's ladder, who is eligible for their next step on ``as_at``
+    (time in role and post-qualifying experience), the applications and their outcomes, who
+    progressed in the last year, and the counts per census year, in the caller's scope."""
+    return progression_view(engine, principal, as_at=as_at)

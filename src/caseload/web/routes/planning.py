@@ -1,122 +1,127 @@
-"""Demand and the posts it needs: the page /planning/demand and the API's
-/api/v1/forecast/demand and /api/v1/forecast/backtest, all from
-:mod:`caseload.services.demand`, so the page and the API never disagree. The charts are drawn
-here from the context's numbers (:func:`caseload.web.charts.fan_chart`)."""
+"""The workforce plan: the page /planning and the API's /api/v1/scenarios, from
+:mod:`caseload.services.planning`, so the page and the API never disagree."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-import polars as pl
-from fastapi import APIRouter, Query, Request, Security
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Body, Query, Request, Security
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from caseload.domain.numbers import FORECAST_MONTHS
-from caseload.services.demand import backtest_view, demand_view
-from caseload.web.charts import Chart, fan_chart
-from caseload.web.deps import (
-    ApiUser,
-    AsAt,
-    CurrentUser,
-    EngineDep,
-    checked_day,
-    checked_number,
+from caseload.domain.dates import parse_day
+from caseload.services.planning import (
+    DEFAULT_PATHS,
+    DEFAULT_SEED,
+    MAX_PATHS,
+    planning_view,
+    scenario_catalogue,
+    store_runs,
 )
+from caseload.web.deps import ApiUser, AsAt, CheckedForm, CurrentUser, EngineDep
+from caseload.web.planning_charts import fan_chart
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1/forecast", tags=["forecast"], dependencies=[Security(BEARER)])
-Months = Annotated[
-    int | None,
-    checked_number("months", FORECAST_MONTHS),
-    Query(description="Months to forecast ahead, 1 to 60 (default 36)."),
+api = APIRouter(prefix="/api/v1", tags=["planning"], dependencies=[Security(BEARER)])
+
+Names = Annotated[
+    list[str] | None,
+    Query(max_length=60, description="Worked scenarios to compare (default: all of them)."),
 ]
-BacktestMonths = Annotated[
-    int | None,
-    checked_number("months", FORECAST_MONTHS),
-    Query(description="Months to compare after the start, 1 to 60 (default: up to the date)."),
-]
-From = Annotated[
-    date | None,
-    checked_day("from"),
-    Query(
-        alias="from",
-        description="Forecast as if on this day, YYYY-MM-DD; default 12 months before the date.",
-    ),
-]
-DEFAULT_MONTHS = 36
+Paths = Annotated[int, Query(ge=100, le=MAX_PATHS, description="Simulated paths (100 to 5,000).")]
+Seed = Annotated[int, Query(ge=0, lt=2**31, description="Seed of the random draws.")]
+CHARTS = (
+    ("own_fte", "Own staff (FTE)", "FTE"),
+    ("agency_fte", "Agency staff (FTE)", "FTE"),
+    ("caseload", "Average caseload per case-holding FTE", "Cases per FTE"),
+)
 
 
-def _month(text: str) -> date:
-    return date.fromisoformat(f"{text}-01")
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
-
-
-def series_chart(series: dict[str, Any]) -> Chart | None:
-    """The fan chart of one series of the context (None when nothing can be drawn)."""
-    history = pl.DataFrame(
-        {
-            "month": [_month(p["month"]) for p in series["history"]],
-            "actual": [_number(p["actual"]) for p in series["history"]],
-        },
-        schema={"month": pl.Date, "actual": pl.Float64},
-    )
-    forecast = pl.DataFrame(
-        {
-            "month": [_month(p["month"]) for p in series["forecast"]],
-            **{c: [_number(p[c]) for p in series["forecast"]] for c in ("p10", "p50", "p90")},
-        },
-        schema={"month": pl.Date, "p10": pl.Float64, "p50": pl.Float64, "p90": pl.Float64},
-    )
-    if series["hidden"] or history.height == 0:
-        return None
-    return fan_chart(
-        history,
-        forecast,
-        title="Month by month: records (solid line), middle forecast (dashed), P10 to P90 (shaded)",
-        y_label=series["unit"].capitalize(),
-    )
-
-
-@router.get("/planning/demand", response_class=HTMLResponse)
-def demand_page(
+@router.get("/planning", response_class=HTMLResponse)
+def planning_page(
     request: Request,
     engine: EngineDep,
     principal: CurrentUser,
     as_at: AsAt,
-    months: Months = None,
+    names: Names = None,
+    stored: Annotated[int | None, Query(ge=0, le=100)] = None,
 ) -> HTMLResponse:
-    context = demand_view(engine, principal, as_at=as_at, months=months or DEFAULT_MONTHS)
-    charts = {series["key"]: series_chart(series) for series in context["series"]}
-    return render(request, "planning_demand.html", {**context, "charts": charts})
+    context = planning_view(engine, principal, as_at=as_at, names=names or ())
+    charts = [
+        fan_chart(context["scenarios"], measure, title=title, axis=axis)
+        for measure, title, axis in CHARTS
+    ]
+    return render(
+        request,
+        "planning.html",
+        {**context, "charts": charts, "stored_now": stored, "chosen": names or []},
+    )
 
 
-@api.get("/demand", responses=ERRORS)
-def demand(
-    engine: EngineDep, principal: ApiUser, as_at: AsAt, months: Months = None
-) -> dict[str, Any]:
-    """Referrals and open cases by type, month by month from the council's own records, with the
-    forecast (P10, P50, P90) for ``months`` ahead, the numbers by year, DfE's published rates per
-    10,000 children for context, the case-holding FTE needed at the caseload policy's targets
-    against the funded posts and the staff in post, and the backtest from 12 months before.
-    Small numbers are "c" for elected members."""
-    return demand_view(engine, principal, as_at=as_at, months=months or DEFAULT_MONTHS)
+@router.post("/planning/runs")
+def store_from_page(engine: EngineDep, principal: CurrentUser, form: CheckedForm) -> Response:
+    """Store the runs on the page (the baseline and the scenarios shown, on its day)."""
+    names = [str(name) for name in form.getlist("names")]
+    as_at = form.get("as_at")
+    day = parse_day(str(as_at), "as_at") if isinstance(as_at, str) else None
+    ids = store_runs(engine, principal, as_at=day, names=names)
+    return RedirectResponse(f"/planning?stored={len(ids)}", status_code=303)
 
 
-@api.get("/backtest", responses=ERRORS)
-def backtest(
+class ScenarioItem(BaseModel):
+    name: str
+    title: str
+    description: str
+    months: int
+    source: str
+
+
+@api.get("/scenarios", response_model=list[ScenarioItem], responses=ERRORS)
+def scenarios(engine: EngineDep, principal: ApiUser) -> list[dict[str, Any]]:
+    """The worked scenarios shipped with Caseload (the baseline is always run beside them)."""
+    return scenario_catalogue(engine, principal)
+
+
+@api.get("/scenarios/compare", responses=ERRORS)
+def compare(
     engine: EngineDep,
     principal: ApiUser,
     as_at: AsAt,
-    start: From = None,
-    months: BacktestMonths = None,
+    names: Names = None,
+    paths: Paths = DEFAULT_PATHS,
+    seed: Seed = DEFAULT_SEED,
 ) -> dict[str, Any]:
-    """The forecast made again as if on ``from`` with only the records known then, compared
-    month by month with what happened: mean absolute error, mean absolute percentage error, bias
-    and the share of months inside the P10 to P90 band, per series."""
-    return backtest_view(engine, principal, origin=start, months=months, as_at=as_at)
+    """The baseline and the scenarios side by side: funded posts, own and agency FTE, vacancies,
+    average caseload and cost after 1, 3 and 5 years as P10, P50 and P90 over the simulated
+    paths, with each month's series, the evidence the model was built from and the stored runs
+    (the /planning page's context)."""
+    return planning_view(engine, principal, as_at=as_at, names=names or (), paths=paths, seed=seed)
+
+
+class RunRequest(BaseModel):
+    """Scenarios to run and store (with the baseline), on a day, with paths and a seed."""
+
+    model_config = ConfigDict(extra="forbid")
+    names: list[str] = Field(default_factory=list, max_length=20)
+    as_at: str | None = Field(default=None, description="YYYY-MM-DD; default the data date.")
+    paths: int = Field(default=DEFAULT_PATHS, ge=100, le=MAX_PATHS)
+    seed: int = Field(default=DEFAULT_SEED, ge=0, lt=2**31)
+
+
+class RunsStored(BaseModel):
+    ids: list[int]
+
+
+@api.post("/scenarios/runs", response_model=RunsStored, responses=ERRORS)
+def store(
+    engine: EngineDep, principal: ApiUser, wanted: Annotated[RunRequest, Body()]
+) -> dict[str, list[int]]:
+    """Run the scenarios named (all worked ones when none) and the baseline, and store each run
+    with its scenario file, day, paths, seed and figures; recorded in the audit trail."""
+    day = parse_day(wanted.as_at, "as_at") if wanted.as_at else None
+    ids = store_runs(
+        engine, principal, as_at=day, names=wanted.names, paths=wanted.paths, seed=wanted.seed
+    )
+    return {"ids": ids}

@@ -1,8 +1,8 @@
 """learning academy and pipeline: courses, training records, the learning offer and its
 attendance, placements and practice educators
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0017
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0012"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
