@@ -471,7 +471,6 @@ def training(
     )
 
 
-
 @app.command("audits")
 def audits(
     file: Annotated[Path, typer.Argument(help="The case file audits file (.csv or .xlsx).")],

@@ -742,7 +742,6 @@ def import_training(
     )
 
 
-
 def import_audits(
     engine: Engine,
     *,

@@ -52,7 +52,6 @@ from caseload.services.report_figures import (
 from caseload.services.report_health_check import health_check_section
 from caseload.services.report_learning import first_year_section, progression_section
 from caseload.services.report_plan import plan_section
-from caseload.services.report_training import training_section
 from caseload.services.report_practice import practice_section
 from caseload.services.report_scorecard import (
     AREAS,
@@ -61,6 +60,7 @@ from caseload.services.report_scorecard import (
     scorecard,
     take_snapshot,
 )
+from caseload.services.report_training import training_section
 from caseload.services.targets import TARGETS_SETTING
 from caseload.storage import scorecard_store
 from caseload.storage.engine import session_scope

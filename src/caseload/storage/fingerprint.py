@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from caseload.domain import AllocationRole
 from caseload.storage.learning_models import AsyeProgramme, AsyeReview, ProgressionApplication
-from caseload.storage.training_models import Attendance, LearningItem, Placement, TrainingRecord
 from caseload.storage.models import Absence, Allocation, ChildStatus, EmploymentSpell, Team
 from caseload.storage.operations_models import (
     AllocationDecision,
@@ -31,6 +30,7 @@ from caseload.storage.operations_models import (
     ImportRun,
 )
 from caseload.storage.practice_models import CaseAudit, Review, Supervision, Visit
+from caseload.storage.training_models import Attendance, LearningItem, Placement, TrainingRecord
 
 Fingerprint = tuple[int | None, ...]
 

@@ -314,8 +314,8 @@ from caseload.storage import (  # noqa: E402,F401  (more tables)
     census_models,
     health_check_models,
     learning_models,
-    training_models,
     operations_models,
     practice_models,
     scenario_store,
+    training_models,
 )

@@ -41,7 +41,6 @@ from caseload.synthetic.demand import (
 from caseload.synthetic.establishment import OPERATIONAL, Area, build_establishment
 from caseload.synthetic.health_check import generate_health_checks
 from caseload.synthetic.learning import generate_learning
-from caseload.synthetic.training import generate_training
 from caseload.synthetic.people import PersonFactory
 from caseload.synthetic.practice import generate_practice
 from caseload.synthetic.presets import PRESETS, PresetPath
@@ -49,6 +48,7 @@ from caseload.synthetic.records import AbsenceRec, SpellRec
 from caseload.synthetic.sizing import fit_keep, keep_families, select_children
 from caseload.synthetic.specs import CouncilSpec
 from caseload.synthetic.timeline import away_from, is_long
+from caseload.synthetic.training import generate_training
 from caseload.synthetic.workforce import Workforce
 
 # Children with an open status per family referred per day, roughly, used to choose how many
