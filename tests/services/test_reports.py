@@ -110,6 +110,7 @@ def test_the_board_pack_has_every_section_and_every_area(small: Engine) -> None:
         "people",
         "first_year",
         "progression",
+        "learning",
         "retention",
         "absence",
         "health_check",

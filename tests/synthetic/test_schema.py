@@ -33,6 +33,12 @@ INSERT_ORDER = [
     "asye_programme",
     "asye_review",
     "progression_application",
+    "course",
+    "training_record",
+    "learning_item",
+    "attendance",
+    "practice_educator",
+    "placement",
 ]
 
 

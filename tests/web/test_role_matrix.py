@@ -306,6 +306,14 @@ TABLE: tuple[Row, ...] = (
         path="/agency/return?quarter=2025Q3"),
     row("GET",  "/api/v1/agency/return", 200,    200,    403,    403,    403,    403,
         path="/api/v1/agency/return?quarter=2025Q3"),
+    # Learning (docs/web/learning.md "Who sees what"): the leader, team managers, the analyst
+    # and social workers; not the member or the administrator. The pipeline
+    # (docs/web/pipeline.md): the leader and the analyst.
+    row("GET",  "/learning",             403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/learning",      403,    200,    200,    200,    200,    403),
+    row("GET",  "/api/v1/learning/offer", 403,   200,    200,    200,    200,    403),
+    row("GET",  "/pipeline",             403,    200,    403,    200,    403,    403),
+    row("GET",  "/api/v1/pipeline",      403,    200,    403,    200,    403,    403),
     # Reports (docs/web/reports.md "Who produces which"): leader and administrator, both
     # audiences; the elected member, the public version only.
     row("GET",  "/reports",              200,    200,    403,    403,    403,    200),

@@ -71,6 +71,10 @@ class Permission(StrEnum):
     """The staff health check's shown results (which groups depends on the role)."""
     PLAN_WORKFORCE = "plan_workforce"
     """Run workforce plan scenarios (supply, agency, cost) and store their results."""
+    VIEW_LEARNING = "view_learning"
+    """The learning page: one's own training and the offer; training gaps within one's scope."""
+    VIEW_PIPELINE = "view_pipeline"
+    """Placements of students and apprentices, practice educators and conversions to ASYE posts."""
 
 
 _P = Permission
@@ -107,6 +111,8 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_HEALTH_CHECK,
             _P.VIEW_AGENCY_RULES,
             _P.PLAN_WORKFORCE,
+            _P.VIEW_LEARNING,
+            _P.VIEW_PIPELINE,
         }
     ),
     AccountRole.TEAM_MANAGER: frozenset(
@@ -117,6 +123,7 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.ALLOCATE,
             _P.VIEW_LEAVING_RISK,
             _P.VIEW_HEALTH_CHECK,
+            _P.VIEW_LEARNING,
         }
     ),
     AccountRole.ANALYST: frozenset(
@@ -128,9 +135,13 @@ ROLE_PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             _P.VIEW_LEAVING_RISK,
             _P.VIEW_HEALTH_CHECK,
             _P.PLAN_WORKFORCE,
+            _P.VIEW_LEARNING,
+            _P.VIEW_PIPELINE,
         }
     ),
-    AccountRole.SOCIAL_WORKER: frozenset({_P.VIEW_OWN_RECORD, _P.VIEW_HEALTH_CHECK}),
+    AccountRole.SOCIAL_WORKER: frozenset(
+        {_P.VIEW_OWN_RECORD, _P.VIEW_HEALTH_CHECK, _P.VIEW_LEARNING}
+    ),
     AccountRole.MEMBER: frozenset({_P.VIEW_AGGREGATES, _P.PUBLIC_REPORTS, _P.VIEW_HEALTH_CHECK}),
 }
 

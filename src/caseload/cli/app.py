@@ -63,6 +63,15 @@ COMMANDS: dict[str, CommandEntry] = {
     "retention": CommandEntry(
         "retention", "app", "Retention: how long staff stay, when and why they leave."
     ),
+    "training": CommandEntry(
+        "training", "training", "Mandatory training compliance by team and role on a date."
+    ),
+    "academy": CommandEntry(
+        "training", "academy", "The learning academy's courses and learning offer."
+    ),
+    "pipeline": CommandEntry(
+        "pipeline", "pipeline", "Placements, practice educators and conversions to ASYE posts."
+    ),
     "alerts": CommandEntry("alerts", "alerts", "Alerts on a date, each with the action to take."),
     "asye": CommandEntry(
         "asye", "asye", "The supported first year: cohorts, overdue reviews, programmes."

@@ -40,6 +40,7 @@ from caseload.services.imports import (
     import_runs,
     import_ssd,
     import_supervision,
+    import_training,
     mapping_names,
     mapping_report,
     read_ssd,
@@ -416,6 +417,43 @@ def progression(
     folder = mappings_dir()
     run_load(
         lambda: import_progression(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("training")
+def training(
+    file: Annotated[Path, typer.Argument(help="The training records file (.csv or .xlsx).")],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load training records of workers already loaded from the HR extract, for courses in the
+    academy's catalogue; the file replaces the records of the period it covers."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_training(
             engine(),
             path=file,
             mapping=mapping,

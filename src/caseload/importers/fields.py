@@ -343,6 +343,22 @@ PROGRESSION_FIELDS: dict[str, FieldSpec] = {
     )
 }
 
+TRAINING_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec("staff_number", FieldKind.TEXT, "the worker's HR staff number"),
+        FieldSpec(
+            "course", FieldKind.TEXT, "the course's code or title in the academy's catalogue"
+        ),
+        FieldSpec("completed_date", FieldKind.DATE, "the day the course was completed"),
+        FieldSpec(
+            "expiry_date",
+            FieldKind.DATE,
+            "the last day the training counts (blank: from the course's renewal period)",
+        ),
+        FieldSpec("training_id", FieldKind.TEXT, "the record's id in the source system"),
+    )
+}
 DOMAIN_FIELD = "domain: "  # an audit mapping's domain columns are the fields "domain: NAME"
 
 FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
@@ -353,6 +369,7 @@ FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     "asye": ASYE_FIELDS,
     "progression": PROGRESSION_FIELDS,
     "agency": AGENCY_FIELDS,
+    "training": TRAINING_FIELDS,
 }
 
 # Fields a mapping must name (``fte`` may be replaced by ``hours``).
@@ -364,6 +381,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "progression": ("staff_number", "from_role", "to_role", "applied_date"),
     "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
     "agency": ("staff_number", "agency", "job_type", "start_date", "pay_rate"),
+    "training": ("staff_number", "course", "completed_date"),
 }
 
 

@@ -21,6 +21,7 @@ from caseload.importers.problems import errors_in, warnings_in
 from caseload.importers.progression import check_progression
 from caseload.importers.supervision import check_supervision
 from caseload.importers.tables import RawTable
+from caseload.importers.training import check_training
 from caseload.importers.values import code_lookup, raw, read_fields
 from caseload.practice.standards import AuditInstrument
 
@@ -152,6 +153,8 @@ def check_mapping(
         problems = check_progression(mapped, as_at=as_at).problems
     elif mapping.kind == "agency":
         problems = check_agency(mapped, as_at=as_at).problems
+    elif mapping.kind == "training":
+        problems = check_training(mapped, as_at=as_at).problems
     elif mapping.kind == "audits":
         problems = check_audits(mapped, mapping, as_at=as_at, instruments=instruments).problems
     else:

@@ -61,11 +61,12 @@ from caseload.importers.supervision import (
     write_supervision_plan,
 )
 from caseload.importers.tables import RawTable, read_source
+from caseload.importers.training import check_training, plan_training, write_training_plan
 from caseload.importers.values import read_fields
 from caseload.practice.standards import AuditInstrument
 from caseload.services import audit
 from caseload.services.audit import Actor
-from caseload.storage import agency_frames, learning_frames
+from caseload.storage import agency_frames, learning_frames, training_frames
 from caseload.storage import import_writes as store
 from caseload.storage.schema import require_current
 
@@ -673,6 +674,58 @@ def import_progression(
     return _run(
         engine,
         kind="progression",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
+def import_training(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load training records of workers already loaded from the HR extract, for courses in the
+    academy's catalogue; the file replaces the council's records for the period of completion
+    days it covers (``encoding``: as for :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "training", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_training(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_training(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            courses=training_frames.courses_frame(connection, [authority_id]),
+            held=training_frames.training_held(connection, authority_id),
+        )
+        write_training_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="training",
         source=table.name,
         sha256=table.sha256,
         rows=table.height,

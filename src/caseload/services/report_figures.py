@@ -41,6 +41,7 @@ from caseload.services.practice import (
     practice_records,
     practice_trend,
 )
+from caseload.services.report_training import training_figures
 from caseload.services.targets import Target, workforce_targets
 from caseload.storage import queries, scorecard_store
 from caseload.storage.benchmark_queries import authority as stored_authority
@@ -107,6 +108,7 @@ class ReportFigures:
     health_check: dict[str, Any] | None = None
     """The latest staff health check closed by the reporting date, as the audience's reader sees
     it (:func:`caseload.services.health_check.health_check_view`); None when there is none."""
+    training: dict[str, Any] | None = field(default=None, repr=False)  # the internal board pack's
 
     @property
     def short_name(self) -> str:
@@ -224,6 +226,7 @@ def _local(
     agency = None
     practice_by_day: dict[date, dict[str, float | None]] = {}
     learning = None
+    training = None
     stored: list[StoredScorecard] = []
     survey: dict[str, Any] | None = None
     if reporting is not None:
@@ -244,6 +247,8 @@ def _local(
         learning = learning_figures(engine, frames, reporting.as_at, years)
         survey = staff_health_check(engine, authority_id, audience, reporting.as_at)
         agency = agency_check(engine, authority_id, reporting.as_at)
+        if audience is Audience.INTERNAL:
+            training = training_figures(engine, frames, reporting.as_at)
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -274,6 +279,7 @@ def _local(
         practice_trend=practice_by_day,
         health_check=survey,
         agency=agency,
+        training=training,
     )
 
 

@@ -60,6 +60,7 @@ from caseload.services.report_scorecard import (
     scorecard,
     take_snapshot,
 )
+from caseload.services.report_training import training_section
 from caseload.services.targets import TARGETS_SETTING
 from caseload.storage import scorecard_store
 from caseload.storage.engine import session_scope
@@ -147,6 +148,8 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
             optional.append(lambda: report_people.people(figures))
             optional.append(lambda: first_year_section(figures, figures.learning))
             optional.append(lambda: progression_section(figures, figures.learning))
+            if internal:
+                optional.append(lambda: training_section(figures.training))
             optional.append(lambda: report_retention.retention(figures))
         optional.append(lambda: report_sections.absence(figures))
         if not board:

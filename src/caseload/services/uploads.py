@@ -59,6 +59,7 @@ from caseload.services.imports import (
     import_runs,
     import_ssd,
     import_supervision,
+    import_training,
     mapping_names,
 )
 from caseload.storage import import_writes
@@ -80,6 +81,7 @@ KINDS = {
     "asye": "ASYE programmes file",
     "progression": "progression applications file",
     "agency": "agency engagements file",
+    "training": "training records file",
 }
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SSD_SUFFIXES = (".csv", ".zip")
@@ -569,6 +571,7 @@ def _load(
         "progression": import_progression,
         "audits": import_audits,
         "agency": import_agency,
+        "training": import_training,
     }
     return loads[staged.kind](
         engine,

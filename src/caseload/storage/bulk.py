@@ -52,6 +52,12 @@ LOCAL_KEYS: dict[str, dict[str, str]] = {
     "survey_response": {"survey_id": "survey", "team_id": "team"},
     "survey_answer": {"response_id": "survey_response", "question_id": "survey_question"},
     "agency_engagement": {"worker_id": "worker"},
+    "course": {},
+    "training_record": {"worker_id": "worker", "course_id": "course"},
+    "learning_item": {"course_id": "course"},
+    "attendance": {"worker_id": "worker", "item_id": "learning_item"},
+    "practice_educator": {"worker_id": "worker"},
+    "placement": {"team_id": "team", "educator_id": "worker", "converted_worker_id": "worker"},
 }
 INSERT_ORDER = tuple(LOCAL_KEYS)
 BATCH_ROWS = 20_000

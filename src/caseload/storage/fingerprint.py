@@ -7,7 +7,8 @@ import adds an ``import_run`` row, so any change moves at least one of these num
 - a caseload move ends allocations (the open count falls) and starts others;
 - an import adds an ``import_run`` row, whatever it changed;
 - a new policy adds a ``caseload_policy`` row;
-- practice records (visits, reviews, supervision, audits) move their tables' highest ids.
+- practice records (visits, reviews, supervision, audits) move their tables' highest ids;
+- the learning offer, training records, attendance and placements move theirs.
 
 Every part is an index look-up or a count over a small table or a partial index, so the query
 stays at a few milliseconds on a council with tens of thousands of open cases. Open statuses are
@@ -29,6 +30,7 @@ from caseload.storage.operations_models import (
     ImportRun,
 )
 from caseload.storage.practice_models import CaseAudit, Review, Supervision, Visit
+from caseload.storage.training_models import Attendance, LearningItem, Placement, TrainingRecord
 
 Fingerprint = tuple[int | None, ...]
 
@@ -88,6 +90,11 @@ def data_fingerprint(session: Session, authority_id: int) -> Fingerprint:
         _max_id(AsyeProgramme),
         _max_id(AsyeReview),
         _max_id(ProgressionApplication),
+        # The learning academy's catalogue, training records, attendance and placements.
+        _max_id(LearningItem),
+        _max_id(TrainingRecord),
+        _max_id(Attendance),
+        _max_id(Placement),
     )
     row = session.execute(statement).one()
     return tuple(None if value is None else int(value) for value in row)

@@ -317,4 +317,5 @@ from caseload.storage import (  # noqa: E402,F401  (more tables)
     operations_models,
     practice_models,
     scenario_store,
+    training_models,
 )

@@ -48,6 +48,7 @@ from caseload.synthetic.records import AbsenceRec, SpellRec
 from caseload.synthetic.sizing import fit_keep, keep_families, select_children
 from caseload.synthetic.specs import CouncilSpec
 from caseload.synthetic.timeline import away_from, is_long
+from caseload.synthetic.training import generate_training
 from caseload.synthetic.workforce import Workforce
 
 # Children with an open status per family referred per day, roughly, used to choose how many
@@ -90,6 +91,12 @@ class SyntheticCouncil:
     asye_programmes: pl.DataFrame
     asye_reviews: pl.DataFrame
     progression_applications: pl.DataFrame
+    courses: pl.DataFrame
+    training_records: pl.DataFrame
+    learning_items: pl.DataFrame
+    attendance: pl.DataFrame
+    practice_educators: pl.DataFrame
+    placements: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Table name to frame, in foreign-key insert order."""
@@ -118,6 +125,12 @@ class SyntheticCouncil:
             "asye_programme": self.asye_programmes,
             "asye_review": self.asye_reviews,
             "progression_application": self.progression_applications,
+            "course": self.courses,
+            "training_record": self.training_records,
+            "learning_item": self.learning_items,
+            "attendance": self.attendance,
+            "practice_educator": self.practice_educators,
+            "placement": self.placements,
         }
 
 
@@ -228,6 +241,9 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
     learning = generate_learning(
         learning_rng, first=date_of(first), last=date_of(last), frames=frames_now
     )
+    # A tenth child, after the ASYE and progression stream, for the learning academy and pipeline.
+    training_rng = np.random.default_rng(root.spawn(1)[0])
+    training = generate_training(training_rng, first=first, last=last, frames=frames_now)
     return SyntheticCouncil(
         spec=spec,
         start=start,
@@ -256,6 +272,12 @@ def generate_council(spec: CouncilSpec, *, start: date, years: int, seed: int) -
         asye_programmes=learning.programmes,
         asye_reviews=learning.reviews,
         progression_applications=learning.applications,
+        courses=training.courses,
+        training_records=training.training,
+        learning_items=training.items,
+        attendance=training.attendance,
+        practice_educators=training.educators,
+        placements=training.placements,
     )
 
 

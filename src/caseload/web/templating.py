@@ -42,6 +42,8 @@ NAVIGATION = (
     ("/planning", "Planning", Permission.PLAN_WORKFORCE),
     ("/reports", "Reports", Permission.PUBLIC_REPORTS),
     ("/me", "My caseload", Permission.VIEW_OWN_RECORD),
+    ("/learning", "Learning", Permission.VIEW_LEARNING),
+    ("/pipeline", "Pipeline", Permission.VIEW_PIPELINE),
     ("/data", "Data", Permission.IMPORT_DATA),
     ("/data/quality", "Data quality", Permission.VIEW_DATA_QUALITY),
     ("/admin/users", "Accounts", Permission.MANAGE_USERS),

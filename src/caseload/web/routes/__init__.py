@@ -24,6 +24,7 @@ from caseload.web.routes import (
     retention_risk,
     scorecard,
     session,
+    training,
     workforce,
 )
 
@@ -44,6 +45,7 @@ ROUTERS = [
     health_check.router,
     agency.router,
     retention.router,
+    training.router,
     planning.router,
     reports.router,
     retention_risk.router,
@@ -60,5 +62,6 @@ ROUTERS = [
     agency.api,
     retention.api,
     planning.api,
+    training.api,
     api_docs.router,
 ]
