@@ -29,6 +29,14 @@ ALLOWED = {
         "rebuilds the DfE reference files shipped in the package (maintainers only), which the "
         "product reads back as data with Polars, never opened in a spreadsheet"
     ),
+    "forecasting/dfe_context.py": (
+        "rebuilds the DfE referral, children in need and population files shipped in the package "
+        "(maintainers only), read back as data with Polars, never opened in a spreadsheet"
+    ),
+    "retention/community.py": (
+        "rebuilds the ONS Census 2021 ethnic group file shipped in the package (maintainers "
+        "only), read back as data with Polars, never opened in a spreadsheet"
+    ),
     "reports/model.py": (
         "names the report workbook's media type (FileFormat.media_type) for the download; the "
         "workbook itself is written by reports.workbook through the writer"

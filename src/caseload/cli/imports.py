@@ -21,7 +21,7 @@ from caseload.cli.context import acting_user, engine
 from caseload.cli.options import WholeNumber, parse_date
 from caseload.cli.output import console, errors, print_json, print_table
 from caseload.config import mappings_dir
-from caseload.domain.numbers import LIST_LIMITS
+from caseload.domain.numbers import CENSUS_YEARS, LIST_LIMITS
 from caseload.errors import InvalidInputError
 from caseload.services.audit import cli_actor
 from caseload.services.health_check_imports import import_health_check
@@ -515,7 +515,12 @@ def health_check(
     survey_title: Annotated[
         str, typer.Option("--survey-title", help="The survey's title, e.g. 'Health check 2026'.")
     ],
-    year: Annotated[int, typer.Option("--year", help="The survey's year, e.g. 2026.")],
+    year: Annotated[
+        int,
+        typer.Option(
+            "--year", click_type=WholeNumber(CENSUS_YEARS), help="The survey's year, e.g. 2026."
+        ),
+    ],
     authority: AuthorityOption = None,
     as_at: Annotated[
         str | None,

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from caseload.cli.context import acting_user, engine
-from caseload.cli.options import parse_date
+from caseload.cli.options import WholeNumber, parse_date
 from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.domain.numbers import SEEDS, NumberRange
 from caseload.services.audit import cli_actor
 from caseload.services.planning import (
     DEFAULT_PATHS,
@@ -40,7 +41,12 @@ Paths = Annotated[
     int, typer.Option("--paths", help="Simulated paths (100 to 5,000).", min=100, max=5_000)
 ]
 Seed = Annotated[
-    int, typer.Option("--seed", help="Seed of the random draws (same seed, same run).")
+    int,
+    typer.Option(
+        "--seed",
+        click_type=WholeNumber(SEEDS),
+        help="Seed of the random draws (same seed, same run).",
+    ),
 ]
 Files = Annotated[
     list[Path] | None,
@@ -171,6 +177,7 @@ def run(
 ) -> None:
     """Run one scenario (a worked one by name, or your own file) beside the baseline: posts,
     own and agency staff, vacancies, caseload and cost after 1, 3 and 5 years, with ranges."""
+    parse_date(as_at, "--as-at")  # a bad date is named before anything else
     if name is None and not files:
         raise typer.BadParameter("name a worked scenario or give --file", param_hint="NAME")
     context = _plan([name] if name else [], files, as_at, authority, paths, seed, store, user)
@@ -199,7 +206,12 @@ def compare(
 @app.command("backtest")
 def backtest(
     months: Annotated[
-        int, typer.Option("--months", help="How far back to start the forecast (3 to 36).")
+        int,
+        typer.Option(
+            "--months",
+            click_type=WholeNumber(NumberRange(3, 36)),
+            help="How far back to start the forecast (3 to 36).",
+        ),
     ] = 12,
     as_at: AsAt = None,
     authority: Authority = None,
@@ -208,11 +220,12 @@ def backtest(
 ) -> None:
     """Check the model against history: forecast own staff FTE from MONTHS before the date with
     what was known then, and compare each month end with what happened."""
+    day = parse_date(as_at, "--as-at")
     database = engine()
     found = planning_backtest(
         database,
         council_principal(database, authority),
-        as_at=parse_date(as_at, "--as-at"),
+        as_at=day,
         months=months,
         seed=seed,
     )

@@ -191,7 +191,9 @@ def _build_index(engine: Engine, council: CouncilData, day: date) -> CouncilInde
         day=day,
         facts={
             row["worker_id"]: row | {"swe_number": swe.get(row["worker_id"])}
-            for row in data.workers.iter_rows(named=True)
+            for row in data.workers.select(
+                "worker_id", "staff_number", "name", "qualification_date"
+            ).iter_rows(named=True)
         },
         caseloads={row["worker_id"]: row for row in report.workers.iter_rows(named=True)},
         breaches=_by_worker(report.breaches.filter(pl.col("worker_id").is_not_null())),

@@ -15,6 +15,7 @@ from caseload.services.agency import (
     agency_view,
     return_summary,
 )
+from caseload.services.table_download import FORMATS
 from caseload.web.deps import ApiUser, AsAt, CurrentUser, EngineDep
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
@@ -25,7 +26,7 @@ QuarterParam = Annotated[
     str,
     Query(max_length=10, description="Calendar quarter, e.g. 2026Q3 (July to September 2026)."),
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = FORMATS["xlsx"]
 
 
 @router.get("/agency", response_class=HTMLResponse)

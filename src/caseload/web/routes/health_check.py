@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Security
 from fastapi.responses import HTMLResponse
 
+from caseload.domain.numbers import CENSUS_YEARS
 from caseload.services.health_check import association_words, health_check_view
-from caseload.web.deps import ApiUser, CurrentUser, EngineDep
+from caseload.web.deps import ApiUser, CurrentUser, EngineDep, checked_number
 from caseload.web.health_check_charts import team_link_chart
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
@@ -18,7 +19,8 @@ router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["health check"], dependencies=[Security(BEARER)])
 Year = Annotated[
     int | None,
-    Query(ge=2000, le=2100, description="The survey's year; default: the latest loaded."),
+    checked_number("year", CENSUS_YEARS),
+    Query(description="The survey's year; default: the latest loaded."),
 ]
 
 

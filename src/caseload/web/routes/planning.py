@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from caseload.domain.dates import parse_day
+from caseload.domain.numbers import SEEDS, NumberRange
 from caseload.services.planning import (
     DEFAULT_PATHS,
     DEFAULT_SEED,
@@ -18,7 +19,7 @@ from caseload.services.planning import (
     scenario_catalogue,
     store_runs,
 )
-from caseload.web.deps import ApiUser, AsAt, CheckedForm, CurrentUser, EngineDep
+from caseload.web.deps import ApiUser, AsAt, CheckedForm, CurrentUser, EngineDep, checked_number
 from caseload.web.planning_charts import fan_chart
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
@@ -30,8 +31,12 @@ Names = Annotated[
     list[str] | None,
     Query(max_length=60, description="Worked scenarios to compare (default: all of them)."),
 ]
-Paths = Annotated[int, Query(ge=100, le=MAX_PATHS, description="Simulated paths (100 to 5,000).")]
-Seed = Annotated[int, Query(ge=0, lt=2**31, description="Seed of the random draws.")]
+Paths = Annotated[
+    int,
+    checked_number("paths", NumberRange(100, MAX_PATHS)),
+    Query(description="Simulated paths (100 to 5,000)."),
+]
+Seed = Annotated[int, checked_number("seed", SEEDS), Query(description="Seed of the random draws.")]
 CHARTS = (
     ("own_fte", "Own staff (FTE)", "FTE"),
     ("agency_fte", "Agency staff (FTE)", "FTE"),
@@ -46,7 +51,7 @@ def planning_page(
     principal: CurrentUser,
     as_at: AsAt,
     names: Names = None,
-    stored: Annotated[int | None, Query(ge=0, le=100)] = None,
+    stored: Annotated[int | None, checked_number("stored", NumberRange(0, 100)), Query()] = None,
 ) -> HTMLResponse:
     context = planning_view(engine, principal, as_at=as_at, names=names or ())
     charts = [
