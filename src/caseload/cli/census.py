@@ -31,6 +31,7 @@ from caseload.services.census import (
     monthly_series,
     series_changes,
 )
+from caseload.services.census_totals import Level, census_totals
 from caseload.services.table_files import frame_csv, write_frame_csv
 
 app = typer.Typer(
@@ -52,8 +53,26 @@ YearOption = Annotated[
     ),
 ]
 AuthorityOption = Annotated[
-    str | None, typer.Option("--authority", help="3-digit authority code; default: every one.")
+    str | None,
+    typer.Option(
+        "--authority",
+        help="3-digit authority code, several separated by commas, or all (the default).",
+    ),
 ]
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="Only the authorities in this region, e.g. 'North West'."),
+]
+# Up to this many councils are shown side by side; more are shown one council to a row.
+SIDE_BY_SIDE = 6
+MANY_COLUMNS = (
+    "inpost_fte",
+    "turnover_rate_fte",
+    "agency_rate_fte",
+    "vacancy_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+)
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")]
 BaselineOption = Annotated[
     int | None,
@@ -105,6 +124,16 @@ def show_frame(frame: pl.DataFrame, keys: list[str], output: TableFormat, title:
         print_json(frame.to_dicts())
     elif output is TableFormat.csv:
         sys.stdout.write(frame_csv(frame))
+    elif frame.height > SIDE_BY_SIDE:
+        print_table(
+            f"{title}: {frame.height} rows (--format csv or json gives every indicator)",
+            [*keys, *(_label(column) for column in MANY_COLUMNS)],
+            [
+                [*(str(row[k]) for k in keys), *(display(row[c], c) for c in MANY_COLUMNS)]
+                for row in frame.iter_rows(named=True)
+            ],
+            numeric_from=len(keys),
+        )
     else:
         groups = [" ".join(str(row[k]) for k in keys) for row in frame.iter_rows(named=True)]
         columns = [c for c in frame.columns if c not in keys and c != "Year"]
@@ -137,6 +166,7 @@ def indicators(
     ] = None,
     output: FormatOption = TableFormat.table,
     baseline_year: BaselineOption = None,
+    region: RegionOption = None,
 ) -> None:
     """DfE's workforce indicators for a census year (JSON keys are DfE's column names; values
     DfE prints as z or x are null), with days lost per FTE beside the absence rate. With
@@ -151,6 +181,7 @@ def indicators(
             authority_code=authority,
             baseline_year=baseline_year,
             source=source,
+            region=region,
         )
         if output is TableFormat.table:
             for lea, rows in trends.trends.items():
@@ -166,7 +197,7 @@ def indicators(
             sys.stdout.write(frame_csv(pl.DataFrame(flat)))
         return
     table = census_indicators(
-        engine(), census_year=year, authority_code=authority, by=by, source=source
+        engine(), census_year=year, authority_code=authority, by=by, source=source, region=region
     )
     keys = ["LEA", "Year"] + ([table.breakdown] if table.breakdown else [])
     frame = table.frame.select(*keys, *INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
@@ -185,17 +216,85 @@ def derive(
     out: Annotated[
         Path | None, typer.Option("--out", help="CSV file to write; default: standard output.")
     ] = None,
+    region: RegionOption = None,
 ) -> None:
     """Census records derived from the day-to-day data, one row per worker record, in the
     return's items."""
     census = load_census(
-        engine(), census_year=year, authority_code=authority, source=Source.DERIVED
+        engine(), census_year=year, authority_code=authority, source=Source.DERIVED, region=region
     )
     if out is None:
         sys.stdout.write(frame_csv(census.records))
         return
     write_frame_csv(census.records, out)
     console.print(f"Wrote {census.records.height:,} census records for {year} to {out}.")
+
+
+@app.command("totals")
+def totals(
+    year: YearOption,
+    level: Annotated[
+        Level, typer.Option("--level", help="national (England) or regional (each region).")
+    ] = Level.national,
+    authority: AuthorityOption = None,
+    region: RegionOption = None,
+    source: Annotated[
+        Source | None,
+        typer.Option("--source", help="derived or return; default: as for indicators."),
+    ] = None,
+    release: Annotated[
+        str | None,
+        typer.Option("--release", help="Published release to compare with; default: the newest."),
+    ] = None,
+    output: FormatOption = TableFormat.table,
+) -> None:
+    """Regional or national totals rebuilt from the councils in the database the way DfE builds
+    them (stocks summed, rates from summed numerators and denominators), beside the published
+    figures when an imported release holds the year."""
+    result = census_totals(
+        engine(),
+        census_year=year,
+        level=level,
+        authority_code=authority,
+        region=region,
+        source=source,
+        release=release,
+    )
+    if output is TableFormat.json:
+        print_json(result.to_dict())
+        return
+    frame = pl.DataFrame(result.rows())
+    if output is TableFormat.csv:
+        sys.stdout.write(frame_csv(frame))
+        return
+    areas = [f"{row['area']} ({row['councils']} councils)" for row in result.rows()]
+    print_table(
+        f"Census {year} {level.value} totals rebuilt from council figures ({result.source})",
+        ["Indicator", *areas],
+        [
+            [_label(name), *(display(row[name], name) for row in result.rows())]
+            for name in INDICATOR_COLUMNS
+        ],
+    )
+    differences = result.differences()
+    if result.release is None:
+        console.print("No imported release holds this year, so there is nothing to compare with.")
+    elif differences:
+        print_table(
+            f"Beside release {result.release}",
+            ["Area", "Indicator", "Rebuilt", "Published", "Difference"],
+            [
+                [
+                    row["area"],
+                    _label(row["indicator"]),
+                    display(row["rebuilt"], row["indicator"]),
+                    display(row["published"], row["indicator"]),
+                    "" if row["difference"] is None else f"{row['difference']:+.2f}",
+                ]
+                for row in differences
+            ],
+            numeric_from=2,
+        )
 
 
 @app.command("series")

@@ -182,7 +182,7 @@ def _check_year(year: int) -> None:
         raise InvalidInputError(f"--year must be a census year such as 2024, not {year}")
 
 
-def _resolve_release(session: Session, year: int, release: str | None) -> str:
+def resolve_release(session: Session, year: int, release: str | None) -> str:
     """The release asked for, or the newest release holding ``year`` (latest last year, then the
     most recent import)."""
     known = queries.releases(session)
@@ -204,7 +204,7 @@ def _resolve_release(session: Session, year: int, release: str | None) -> str:
 def _year_rows(engine: Engine, year: int, release: str | None) -> tuple[str, pl.DataFrame]:
     require_current(engine)
     with session_scope(engine) as session:
-        label = _resolve_release(session, year, release)
+        label = resolve_release(session, year, release)
         rows = queries.published_rows(session, release=label, year=year)
     return label, published_numbers(rows)
 

@@ -29,7 +29,9 @@ from caseload.services import report_cache
 from caseload.services.policy import PolicyInForce, policy_for
 from caseload.services.snapshot import Snapshots, snapshots
 from caseload.storage import caseload_queries, learning_frames, queries, workforce_frames
+from caseload.storage.columnar import columnar_reader
 from caseload.storage.engine import session_scope
+from caseload.storage.frames import FrameSource
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
 
@@ -99,27 +101,27 @@ def teams_in_scope(teams: pl.DataFrame, names: Sequence[str]) -> list[int]:
     return sorted(chosen)
 
 
-def load_data(session: Session, authority_id: int) -> CaseloadData:
+def load_data(source: FrameSource, authority_id: int) -> CaseloadData:
     """The caseload frames; the workers carry their recorded ASYE year, when a programme is
     recorded (:func:`caseload.practice.asye.with_asye_years`), which the caseload rules prefer."""
-    programmes = learning_frames.asye_programmes_frame(session, [authority_id])
+    programmes = learning_frames.asye_programmes_frame(source, [authority_id])
     return CaseloadData(
-        teams=caseload_queries.teams_frame(session, authority_id),
+        teams=caseload_queries.teams_frame(source, authority_id),
         workers=with_asye_years(
-            caseload_queries.worker_details_frame(session, authority_id), programmes
+            caseload_queries.worker_details_frame(source, authority_id), programmes
         ),
-        spells=workforce_frames.spells_frame(session, [authority_id]),
-        managers=caseload_queries.team_managers_frame(session, authority_id),
-        absences=workforce_frames.absences_frame(session, [authority_id]),
-        children=caseload_queries.children_frame(session, authority_id),
-        statuses=caseload_queries.statuses_frame(session, authority_id),
-        proceedings=caseload_queries.proceedings_frame(session, authority_id),
-        allocations=caseload_queries.allocations_frame(session, authority_id),
-        rejections=caseload_queries.rejections_frame(session, authority_id),
+        spells=workforce_frames.spells_frame(source, [authority_id]),
+        managers=caseload_queries.team_managers_frame(source, authority_id),
+        absences=workforce_frames.absences_frame(source, [authority_id]),
+        children=caseload_queries.children_frame(source, authority_id),
+        statuses=caseload_queries.statuses_frame(source, authority_id),
+        proceedings=caseload_queries.proceedings_frame(source, authority_id),
+        allocations=caseload_queries.allocations_frame(source, authority_id),
+        rejections=caseload_queries.rejections_frame(source, authority_id),
     )
 
 
-def census_inputs(session: Session, authority_id: int, data: CaseloadData) -> DayToDay:
+def census_inputs(source: FrameSource, authority_id: int, data: CaseloadData) -> DayToDay:
     """The census engine's inputs, reusing the frames already read."""
     allocated = data.allocations.filter(pl.col("role") == ALLOCATED).select(
         "worker_id", "child_id", "start_date", "end_date"
@@ -127,12 +129,12 @@ def census_inputs(session: Session, authority_id: int, data: CaseloadData) -> Da
     return DayToDay(
         spells=data.spells,
         workers=with_asye_years(
-            workforce_frames.workers_frame(session, [authority_id]),
-            learning_frames.asye_programmes_frame(session, [authority_id]),
+            workforce_frames.workers_frame(source, [authority_id]),
+            learning_frames.asye_programmes_frame(source, [authority_id]),
         ),
         allocations=allocated,
         absences=data.absences,
-        posts=workforce_frames.posts_frame(session, [authority_id]),
+        posts=workforce_frames.posts_frame(source, [authority_id]),
     )
 
 
@@ -198,16 +200,21 @@ def council_data(
         require_current(engine)
         with session_scope(engine) as session:
             authority = found or _authority(session, None, wanted)
-            data = load_data(session, authority.id)
-            return CouncilData(
-                authority=authority,
-                latest=queries.latest_data_date(session, [authority.id]),
-                policy=policy_for(session, authority.id, authority.code),
-                data=data,
-                census=census_inputs(session, authority.id, data),
-                key=key,
-                snapshots=kept,
-            )
+            latest = queries.latest_data_date(session, [authority.id])
+            policy = policy_for(session, authority.id, authority.code)
+        # The frames in one read transaction, column by column (storage.columnar).
+        with columnar_reader(engine) as reader:
+            data = load_data(reader, authority.id)
+            census = census_inputs(reader, authority.id, data)
+        return CouncilData(
+            authority=authority,
+            latest=latest,
+            policy=policy,
+            data=data,
+            census=census,
+            key=key,
+            snapshots=kept,
+        )
 
     kept = snapshots(engine)
     council: CouncilData = kept.council_data.get_or_build(key, build)

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from caseload.census.definitions import INDICATOR_COLUMNS as INDICATOR_COLUMNS
@@ -33,9 +33,12 @@ from caseload.census.trends import indicator_trend
 from caseload.domain.census_records import VACANCY_SCHEMA, conform_records
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.practice.asye import with_asye_years
+from caseload.services.caseloads import council_data
 from caseload.storage import learning_frames, queries, workforce_frames
+from caseload.storage.columnar import columnar_reader
 from caseload.storage.engine import session_scope
-from caseload.storage.models import Authority, EmploymentSpell
+from caseload.storage.frames import FrameSource
+from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
 
 
@@ -60,27 +63,35 @@ class CensusData:
     source: str
 
 
-def _day_to_day(session: Session, authority_ids: Sequence[int]) -> DayToDay:
+def _day_to_day(
+    source: FrameSource, authority_ids: Sequence[int], windows: Sequence[Window]
+) -> DayToDay:
+    """The census engine's inputs for these councils, read in one pass: of the allocations and
+    absences, only the rows the census years' windows use (cases open on a reference day,
+    absences under way in a year)."""
     return DayToDay(
-        spells=workforce_frames.spells_frame(session, authority_ids),
+        spells=workforce_frames.spells_frame(source, authority_ids),
         workers=with_asye_years(
-            workforce_frames.workers_frame(session, authority_ids),
-            learning_frames.asye_programmes_frame(session, authority_ids),
+            workforce_frames.workers_frame(source, authority_ids),
+            learning_frames.asye_programmes_frame(source, authority_ids),
         ),
-        allocations=workforce_frames.allocated_worker_frame(session, authority_ids),
-        absences=workforce_frames.absences_frame(session, authority_ids),
-        posts=workforce_frames.posts_frame(session, authority_ids),
+        allocations=workforce_frames.allocated_worker_frame(
+            source, authority_ids, open_on=[window.reference for window in windows]
+        ),
+        absences=workforce_frames.absences_frame(
+            source,
+            authority_ids,
+            overlapping=(
+                min(window.start for window in windows),
+                max(window.reference for window in windows),
+            ),
+        ),
+        posts=workforce_frames.posts_frame(source, authority_ids),
     )
 
 
-def covers_year(session: Session, authority: Authority, census_year: int) -> bool:
-    """Whether the day-to-day data spans the whole census year."""
-    first = session.scalar(
-        select(func.min(EmploymentSpell.start_date)).where(
-            EmploymentSpell.authority_id == authority.id
-        )
-    )
-    last = queries.latest_data_date(session, [authority.id])
+def _covers(span: tuple[date | None, date | None], census_year: int) -> bool:
+    first, last = span
     return (
         first is not None
         and last is not None
@@ -89,14 +100,26 @@ def covers_year(session: Session, authority: Authority, census_year: int) -> boo
     )
 
 
-def derived_census(
-    session: Session, authority_ids: Sequence[int], years: Sequence[int]
-) -> CensusData:
-    data = _day_to_day(session, authority_ids)
+def covers_year(session: Session, authority: Authority, census_year: int) -> bool:
+    """Whether the day-to-day data spans the whole census year."""
+    return _covers(queries.data_spans(session, [authority.id])[authority.id], census_year)
+
+
+def derive_census(data: DayToDay, years: Sequence[int]) -> CensusData:
+    """Census records and vacancies for every council in ``data`` and every year, in one pass
+    (the engine groups by council)."""
     windows = [Window.census_year(year) for year in years]
     records = derive_records(data, windows).drop("AsAt")
     detail = derive_vacancies(data, windows)
     return CensusData(records, council_vacancies(detail), detail, Source.DERIVED.value)
+
+
+def derived_census(
+    source: FrameSource, authority_ids: Sequence[int], years: Sequence[int]
+) -> CensusData:
+    """The councils' census records derived from their day-to-day data, read in one pass."""
+    windows = [Window.census_year(year) for year in years]
+    return derive_census(_day_to_day(source, authority_ids, windows), years)
 
 
 def _returned_census(session: Session, authority_ids: Sequence[int], year: int) -> CensusData:
@@ -107,35 +130,58 @@ def _returned_census(session: Session, authority_ids: Sequence[int], year: int) 
 
 
 def _census_for(
-    session: Session, authorities: Sequence[Authority], census_year: int, source: Source | None
+    engine: Engine,
+    session: Session,
+    authorities: Sequence[Authority],
+    census_year: int,
+    source: Source | None,
 ) -> CensusData:
+    """Every council's census for the year: the councils whose day-to-day data covers the year
+    (or all, with ``source`` derived) derived in one pass from one read of their tables, the
+    others from their imported returns in one read; never a loop over councils."""
+    spans = queries.data_spans(session, [authority.id for authority in authorities])
+    chosen = {
+        authority.id: source
+        or (Source.DERIVED if _covers(spans[authority.id], census_year) else Source.RETURN)
+        for authority in authorities
+    }
+    derived = [a.id for a in authorities if chosen[a.id] is Source.DERIVED]
+    returned = [a.id for a in authorities if chosen[a.id] is Source.RETURN]
     parts: list[CensusData] = []
-    for authority in authorities:
-        chosen = source
-        if chosen is None:
-            chosen = (
-                Source.DERIVED if covers_year(session, authority, census_year) else Source.RETURN
-            )
-        if chosen is Source.DERIVED:
-            part = derived_census(session, [authority.id], [census_year])
+    if derived:
+        if len(derived) == 1:
+            # One council: its snapshot already holds the frames (read once per data state).
+            data = council_data(engine, authority_id=derived[0]).census
+            parts.append(derive_census(data, [census_year]))
         else:
-            part = _returned_census(session, [authority.id], census_year)
-        if part.records.height == 0 and part.vacancies.height == 0:
-            if source is not None or len(authorities) == 1:
-                raise NotFoundError(
-                    f"no {chosen.value} census data for authority {authority.code} in "
-                    f"{census_year}; import its return with 'caseload census import' or load "
-                    "day-to-day data covering 1 Oct to 30 Sep"
-                )
-            continue
-        parts.append(part)
+            with columnar_reader(engine) as reader:
+                parts.append(derived_census(reader, derived, [census_year]))
+    if returned:
+        parts.append(_returned_census(session, returned, census_year))
+    present = {
+        str(code)
+        for part in parts
+        for frame in (part.records, part.vacancies)
+        for code in frame["LEA"].unique().to_list()
+    }
+    missing = [authority for authority in authorities if authority.code not in present]
+    if missing and (source is not None or len(authorities) == 1):
+        authority = missing[0]
+        raise NotFoundError(
+            f"no {chosen[authority.id].value} census data for authority {authority.code} in "
+            f"{census_year}; import its return with 'caseload census import' or load "
+            "day-to-day data covering 1 Oct to 30 Sep"
+        )
+    parts = [part for part in parts if part.records.height or part.vacancies.height]
     if not parts:
         raise NotFoundError(f"no census data for {census_year} in the database")
     sources = sorted({part.source for part in parts})
     details = [part.vacancy_detail for part in parts if part.vacancy_detail is not None]
     return CensusData(
-        records=pl.concat([part.records for part in parts]),
-        vacancies=pl.concat([part.vacancies for part in parts]).cast(VACANCY_SCHEMA),  # type: ignore[arg-type]
+        records=pl.concat([part.records for part in parts]).sort("LEA", maintain_order=True),
+        vacancies=pl.concat([part.vacancies for part in parts])
+        .cast(VACANCY_SCHEMA)  # type: ignore[arg-type]
+        .sort("LEA", maintain_order=True),
         vacancy_detail=pl.concat(details) if len(details) == len(parts) else None,
         source="+".join(sources),
     )
@@ -146,22 +192,40 @@ def check_year(census_year: int) -> None:
         raise InvalidInputError(f"--year must be a census year such as 2025, not {census_year}")
 
 
+ALL_AUTHORITIES = "all"
+
+
+def authority_codes(authority: str | None) -> list[str] | None:
+    """The codes an ``--authority`` value names: None (every authority) for no value or
+    ``all``, else the comma-separated codes."""
+    if authority is None or authority.strip().lower() == ALL_AUTHORITIES:
+        return None
+    codes = [code.strip() for code in authority.split(",") if code.strip()]
+    if not codes:
+        raise InvalidInputError(
+            "--authority must be a 3-digit code, several separated by commas, or all"
+        )
+    return codes
+
+
 def load_census(
     engine: Engine,
     *,
     census_year: int,
     authority_code: str | None = None,
     source: Source | str | None = None,
+    region: str | None = None,
 ) -> CensusData:
-    """Census records for an authority (or all) and year. Default source: derived where the
-    day-to-day data covers the year, otherwise the imported return."""
+    """Census records for the authorities chosen and the year: ``authority_code`` is one code,
+    several separated by commas, or ``all`` (the default), narrowed to ``region`` when given.
+    Default source: derived where the day-to-day data covers the year, otherwise the imported
+    return. Every council is read and derived in one pass."""
     check_year(census_year)
     require_current(engine)
     chosen = Source(source) if source is not None else None
     with session_scope(engine) as session:
-        return _census_for(
-            session, queries.authorities(session, authority_code), census_year, chosen
-        )
+        authorities = queries.authorities_in(session, authority_codes(authority_code), region)
+        return _census_for(engine, session, authorities, census_year, chosen)
 
 
 @dataclass(frozen=True)
@@ -181,10 +245,15 @@ def census_indicators(
     authority_code: str | None = None,
     by: Breakdown | None = None,
     source: Source | str | None = None,
+    region: str | None = None,
 ) -> IndicatorTable:
     """DfE's indicators per authority (or per team or role within each)."""
     census = load_census(
-        engine, census_year=census_year, authority_code=authority_code, source=source
+        engine,
+        census_year=census_year,
+        authority_code=authority_code,
+        source=source,
+        region=region,
     )
     breakdown: tuple[str, ...] = ()
     vacancies = census.vacancies
@@ -231,7 +300,7 @@ def monthly_series(
         days = month_ends(start, end)
         if not days:
             raise InvalidInputError("the period holds no month end")
-        data = _day_to_day(session, [authority.id])
+    data = council_data(engine, authority_id=authority.id).census
     return indicators_on(data, days, SERIES_COLUMNS)
 
 
@@ -255,11 +324,15 @@ class TrendTable:
 
 
 def _values_by_lea(
-    engine: Engine, year: int, authority_code: str | None, source: Source | str | None
+    engine: Engine,
+    year: int,
+    authority_code: str | None,
+    source: Source | str | None,
+    region: str | None,
 ) -> dict[str, dict[str, Any]]:
     try:
         table = census_indicators(
-            engine, census_year=year, authority_code=authority_code, source=source
+            engine, census_year=year, authority_code=authority_code, source=source, region=region
         )
     except NotFoundError:
         return {}
@@ -273,6 +346,7 @@ def indicator_trends(
     authority_code: str | None = None,
     baseline_year: int | None = None,
     source: Source | str | None = None,
+    region: str | None = None,
 ) -> TrendTable:
     """The year's indicators (DfE's and the supplementary ones) per authority, each with its
     change on the previous census year and, when ``baseline_year`` is given, on that year; a
@@ -283,14 +357,14 @@ def indicator_trends(
             raise InvalidInputError(
                 f"--baseline-year must be before the census year {census_year}, not {baseline_year}"
             )
-    latest = _values_by_lea(engine, census_year, authority_code, source)
+    latest = _values_by_lea(engine, census_year, authority_code, source, region)
     if not latest:
         raise NotFoundError(f"no census data for {census_year} in the database")
-    previous = _values_by_lea(engine, census_year - 1, authority_code, source)
+    previous = _values_by_lea(engine, census_year - 1, authority_code, source, region)
     baseline = (
         {}
         if baseline_year is None
-        else _values_by_lea(engine, baseline_year, authority_code, source)
+        else _values_by_lea(engine, baseline_year, authority_code, source, region)
     )
     names = (*INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
     trends = {

@@ -42,7 +42,7 @@ from caseload.domain.dates import ReportingDate, reference_date, reporting_date
 from caseload.domain.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Grid
 from caseload.errors import CaseloadError, NotFoundError
 from caseload.services import audit, benchmarks, census, rag
-from caseload.services.caseloads import REPORTING_DATE_FIELD, check_audience_date
+from caseload.services.caseloads import REPORTING_DATE_FIELD, check_audience_date, council_data
 from caseload.services.census import Breakdown, Source
 from caseload.services.report_cache import engine_token, fresh_reading, policy_file_stamp
 from caseload.services.snapshot import Snapshots, snapshots
@@ -326,8 +326,7 @@ def derived_years(engine: Engine, council: Council) -> census.CensusData | None:
         derived = [year for year, source in years.items() if source == Source.DERIVED.value]
         if not derived:
             return None
-        with session_scope(engine) as session:
-            return census.derived_census(session, [council.id], derived)
+        return census.derive_census(council_data(engine, authority_id=council.id).census, derived)
 
     return cached(council, "derived census", build)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from caseload.domain import AllocationRole
 from caseload.errors import NotFoundError
-from caseload.storage.frames import as_text, read_frame
+from caseload.storage.frames import FrameSource, as_text, read_frame
 from caseload.storage.models import (
     Allocation,
     Child,
@@ -42,7 +42,7 @@ ALLOCATION_SCHEMA = {
 }
 
 
-def teams_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def teams_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     """Teams and service areas with their parent's id and name."""
     parent = aliased(Team)
     query = (
@@ -50,17 +50,17 @@ def teams_frame(session: Session, authority_id: int) -> pl.DataFrame:
         .outerjoin(parent, parent.id == Team.parent_id)
         .where(Team.authority_id == authority_id)
     )
-    return read_frame(session, query, TEAM_SCHEMA)
+    return read_frame(source, query, TEAM_SCHEMA)
 
 
-def worker_details_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def worker_details_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     """The names and numbers a manager knows people by, and their qualification date."""
     w = Worker
     query = select(
         w.id, w.staff_number, w.swe_number, w.first_name, w.last_name, w.qualification_date
     ).where(w.authority_id == authority_id)
     frame = read_frame(
-        session,
+        source,
         query,
         {
             "worker_id": pl.Int64,
@@ -80,7 +80,7 @@ def worker_details_frame(session: Session, authority_id: int) -> pl.DataFrame:
     )
 
 
-def team_managers_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def team_managers_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     """Who managed which team, when."""
     m = TeamManagement
     query = (
@@ -89,19 +89,19 @@ def team_managers_frame(session: Session, authority_id: int) -> pl.DataFrame:
         .where(Team.authority_id == authority_id)
     )
     return read_frame(
-        session,
+        source,
         query,
         {"team_id": pl.Int64, "worker_id": pl.Int64, "start_date": pl.Date, "end_date": pl.Date},
     )
 
 
-def children_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def children_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     c = Child
     query = select(c.id, c.child_ref, c.birth_date, c.sibling_group).where(
         c.authority_id == authority_id
     )
     return read_frame(
-        session,
+        source,
         query,
         {
             "child_id": pl.Int64,
@@ -112,37 +112,37 @@ def children_frame(session: Session, authority_id: int) -> pl.DataFrame:
     )
 
 
-def statuses_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def statuses_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     """Every status episode: the case type of a child over time."""
     s = ChildStatus
     query = select(s.child_id, as_text(s.status), s.start_date, s.end_date).where(
         s.authority_id == authority_id
     )
     return read_frame(
-        session,
+        source,
         query,
         {"child_id": pl.Int64, "status": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
     )
 
 
-def proceedings_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def proceedings_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     p = Proceedings
     query = select(p.child_id, as_text(p.kind), p.start_date, p.end_date).where(
         p.authority_id == authority_id
     )
     return read_frame(
-        session,
+        source,
         query,
         {"child_id": pl.Int64, "kind": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
     )
 
 
-def allocations_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def allocations_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     """Every allocation, allocated workers and co-workers, with its change reason."""
-    return allocations_where(session, Allocation.authority_id == authority_id)
+    return allocations_where(source, Allocation.authority_id == authority_id)
 
 
-def allocations_where(session: Session, condition: ColumnElement[bool]) -> pl.DataFrame:
+def allocations_where(source: FrameSource, condition: ColumnElement[bool]) -> pl.DataFrame:
     """The allocations meeting ``condition``, as ``allocations_frame`` reads them."""
     a = Allocation
     query = select(
@@ -154,17 +154,17 @@ def allocations_where(session: Session, condition: ColumnElement[bool]) -> pl.Da
         a.end_date,
         as_text(a.change_reason),
     ).where(condition)
-    return read_frame(session, query, ALLOCATION_SCHEMA)
+    return read_frame(source, query, ALLOCATION_SCHEMA)
 
 
-def rejections_frame(session: Session, authority_id: int) -> pl.DataFrame:
+def rejections_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     """Recommendations a manager rejected: which worker, for which child, on which day."""
     d = AllocationDecision
     query = select(d.child_id, d.recommended_worker_id, d.effective_date).where(
         d.authority_id == authority_id, d.decision == "rejected"
     )
     return read_frame(
-        session,
+        source,
         query,
         {"child_id": pl.Int64, "worker_id": pl.Int64, "effective_date": pl.Date},
     )

@@ -19,19 +19,18 @@ from caseload.errors import DatabaseUnavailableError
 def make_engine(url: URL | str, *, schema: str | None = None) -> Engine:
     """Create an engine. ``schema`` (PostgreSQL only) puts every table in that schema, which the
     tests use to keep concurrent runs apart."""
-    connect_args: dict[str, Any] = {}
     options: dict[str, Any] = {}
     engine_url = url if isinstance(url, URL) else make_url(url)
     if engine_url.get_backend_name() == "postgresql":
         if schema:
-            connect_args["options"] = f"-csearch_path={schema}"
+            # In the address, not only the connection's arguments, so that every client of the
+            # engine (the columnar reader's own connections too) reads the same schema.
+            engine_url = engine_url.update_query_dict({"options": f"-csearch_path={schema}"})
         # The web server runs requests on up to 40 threads; keep enough connections open.
         options = {"pool_size": 10, "max_overflow": 30, "pool_pre_ping": True}
     # hide_parameters: database errors and logs never carry the values of a statement, which may
     # be personal data.
-    engine = create_engine(
-        engine_url, connect_args=connect_args, future=True, hide_parameters=True, **options
-    )
+    engine = create_engine(engine_url, future=True, hide_parameters=True, **options)
     if engine_url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

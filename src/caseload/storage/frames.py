@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 from sqlalchemy import ColumnElement, Connection, Executable, Float, Select, String, type_coerce
@@ -10,16 +10,29 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 
-def read_frame(
-    source: Session | Connection, statement: Executable, schema: dict[str, Any]
-) -> pl.DataFrame:
-    """Run a select (in a session or on a connection inside a load's transaction) and return its
-    rows as a frame with the given column names and types.
+class FrameReader(Protocol):
+    """Reads many frames in one read transaction (:mod:`caseload.storage.columnar`)."""
+
+    def frame(self, statement: Select[Any], schema: dict[str, Any]) -> pl.DataFrame: ...
+
+
+# Where a table reader reads from: a session, a connection inside a load's transaction, or a
+# columnar reader (committed data only, for snapshots and many councils at once).
+FrameSource = Session | Connection | FrameReader
+
+
+def read_frame(source: FrameSource, statement: Executable, schema: dict[str, Any]) -> pl.DataFrame:
+    """Run a select (in a session, on a connection inside a load's transaction, or through a
+    columnar reader) and return its rows as a frame with the given column names and types.
 
     The statement runs on the session's connection (SQLAlchemy Core) with the columns' Python-side
     conversions switched off: the driver's values (text dates from SQLite, dates from PostgreSQL,
     0/1 for booleans, decimals) go to Polars as they are and are converted column by column, which
     costs a fraction of converting them value by value."""
+    if not isinstance(source, Session | Connection):
+        if not isinstance(statement, Select):
+            raise TypeError("a columnar reader reads select statements only")
+        return source.frame(statement, schema)
     connection = source.connection() if isinstance(source, Session) else source
     if not isinstance(statement, Select) or any(dtype == pl.Datetime for dtype in schema.values()):
         rows = connection.execute(statement).all()
@@ -33,10 +46,10 @@ def read_frame(
     if not rows:
         return pl.DataFrame(schema=schema)
     frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-    return frame.with_columns(_as(frame[name], dtype) for name, dtype in schema.items())
+    return frame.with_columns(conform_column(frame[name], dtype) for name, dtype in schema.items())
 
 
-def _as(column: pl.Series, dtype: Any) -> pl.Series:
+def conform_column(column: pl.Series, dtype: Any) -> pl.Series:
     """The driver's values of one column as ``dtype``."""
     if column.dtype == dtype:
         return column

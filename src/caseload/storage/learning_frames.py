@@ -7,18 +7,17 @@ from collections.abc import Sequence
 
 import polars as pl
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
 
 from caseload.domain.learning_records import (
     APPLICATION_SCHEMA,
     PROGRAMME_SCHEMA,
     REVIEW_SCHEMA,
 )
-from caseload.storage.frames import read_frame
+from caseload.storage.frames import FrameSource, read_frame
 from caseload.storage.learning_models import AsyeProgramme, AsyeReview, ProgressionApplication
 
 
-def asye_programmes_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def asye_programmes_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
     p = AsyeProgramme
     query = select(
         p.id.label("programme_id"),
@@ -30,20 +29,22 @@ def asye_programmes_frame(session: Session, authority_ids: Sequence[int]) -> pl.
         p.outcome_date,
         p.extended_to,
     ).where(p.authority_id.in_(authority_ids))
-    return read_frame(session, query, PROGRAMME_SCHEMA)
+    return read_frame(source, query, PROGRAMME_SCHEMA)
 
 
-def asye_reviews_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def asye_reviews_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
     r, p = AsyeReview, AsyeProgramme
     query = (
         select(r.programme_id, r.review_point, r.due_date, r.held_date, r.judgement)
         .join(p, p.id == r.programme_id)
         .where(p.authority_id.in_(authority_ids))
     )
-    return read_frame(session, query, REVIEW_SCHEMA)
+    return read_frame(source, query, REVIEW_SCHEMA)
 
 
-def progression_applications_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def progression_applications_frame(
+    source: FrameSource, authority_ids: Sequence[int]
+) -> pl.DataFrame:
     a = ProgressionApplication
     query = select(
         a.id.label("application_id"),
@@ -55,7 +56,7 @@ def progression_applications_frame(session: Session, authority_ids: Sequence[int
         a.outcome,
         a.evidence_note,
     ).where(a.authority_id.in_(authority_ids))
-    return read_frame(session, query, APPLICATION_SCHEMA)
+    return read_frame(source, query, APPLICATION_SCHEMA)
 
 
 # --- what a re-import compares with -------------------------------------------------------------

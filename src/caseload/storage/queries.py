@@ -39,6 +39,83 @@ def authorities(session: Session, code: str | None = None) -> list[Authority]:
     return found
 
 
+def authorities_in(
+    session: Session, codes: Sequence[str] | None = None, region: str | None = None
+) -> list[Authority]:
+    """The authorities with these codes (every one when None) in ``region`` (any when None;
+    matched without regard to case), ordered by code. An unknown code or a region holding none
+    of them is an error naming what the database holds."""
+    query = select(Authority).order_by(Authority.code)
+    if codes is not None:
+        query = query.where(Authority.code.in_(codes))
+    if region is not None:
+        query = query.where(func.lower(Authority.region) == region.strip().lower())
+    found = list(session.scalars(query))
+    if codes is not None:
+        unknown = sorted(set(codes) - {authority.code for authority in found})
+        if unknown and region is None:
+            known = ", ".join(
+                session.scalars(select(Authority.code).order_by(Authority.code).limit(10))
+            )
+            hint = f"known codes include {known}" if known else "the database holds no authorities"
+            raise NotFoundError(
+                f"no authority with code {', '.join(map(repr, unknown))} in the database; {hint}"
+            )
+    if region is not None and not found:
+        regions = sorted(
+            {name for name in session.scalars(select(Authority.region).distinct()) if name}
+        )
+        held = ", ".join(regions) if regions else "none recorded"
+        raise NotFoundError(f"no authority in the region {region!r}; regions held: {held}")
+    return found
+
+
+def authority_regions(session: Session, codes: Sequence[str]) -> dict[str, str | None]:
+    """Each authority's region by code."""
+    return dict(
+        session.execute(select(Authority.code, Authority.region).where(Authority.code.in_(codes)))
+        .tuples()
+        .all()
+    )
+
+
+def data_spans(
+    session: Session, authority_ids: Sequence[int]
+) -> dict[int, tuple[date | None, date | None]]:
+    """Each authority's first employment spell start and latest data day (as
+    :func:`latest_data_date` gives it for the authority alone), in a few grouped queries."""
+    firsts: dict[int, date | None] = dict(
+        session.execute(
+            select(EmploymentSpell.authority_id, func.min(EmploymentSpell.start_date))
+            .where(EmploymentSpell.authority_id.in_(authority_ids))
+            .group_by(EmploymentSpell.authority_id)
+        )
+        .tuples()
+        .all()
+    )
+    lasts: dict[int, date | None] = dict(
+        session.execute(
+            select(Authority.id, Authority.data_as_at).where(Authority.id.in_(authority_ids))
+        )
+        .tuples()
+        .all()
+    )
+    undeclared = [key for key, value in lasts.items() if value is None]
+    if undeclared:
+        for column in (EmploymentSpell.start_date, ChildStatus.start_date, Allocation.start_date):
+            table = column.class_
+            found = session.execute(
+                select(table.authority_id, func.max(column))
+                .where(table.authority_id.in_(undeclared))
+                .group_by(table.authority_id)
+            ).all()
+            for key, value in found:
+                latest = lasts.get(key)
+                if value is not None and (latest is None or value > latest):
+                    lasts[key] = value
+    return {key: (firsts.get(key), lasts.get(key)) for key in authority_ids}
+
+
 def _active_on(
     start: InstrumentedAttribute[date], end: InstrumentedAttribute[date | None], day: date
 ) -> ColumnElement[bool]:

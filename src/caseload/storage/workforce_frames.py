@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, or_, select
 
 from caseload.domain import AllocationRole
-from caseload.storage.frames import as_float, as_text, read_frame
+from caseload.storage.frames import FrameSource, as_float, as_text, read_frame
 from caseload.storage.models import (
     Absence,
     Allocation,
@@ -21,7 +21,7 @@ from caseload.storage.models import (
 )
 
 
-def spells_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def spells_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
     s = EmploymentSpell
     query = (
         select(
@@ -45,7 +45,7 @@ def spells_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame
         .where(s.authority_id.in_(authority_ids))
     )
     return read_frame(
-        session,
+        source,
         query,
         {
             "LEA": pl.Utf8,
@@ -66,7 +66,7 @@ def spells_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame
     )
 
 
-def workers_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def workers_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
     w = Worker
     query = select(
         w.id,
@@ -81,7 +81,7 @@ def workers_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFram
         w.qualification_date,
     ).where(w.authority_id.in_(authority_ids))
     return read_frame(
-        session,
+        source,
         query,
         {
             "worker_id": pl.Int64,
@@ -98,26 +98,47 @@ def workers_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFram
     )
 
 
-def allocated_worker_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
-    """Allocated-worker rows (not co-workers): who holds each case, when."""
+def allocated_worker_frame(
+    source: FrameSource, authority_ids: Sequence[int], open_on: Sequence[date] | None = None
+) -> pl.DataFrame:
+    """Allocated-worker rows (not co-workers): who holds each case, when. With ``open_on``,
+    only the rows open on one of those days (all a census year needs of them)."""
     a = Allocation
     query = select(a.worker_id, a.child_id, a.start_date, a.end_date).where(
         a.authority_id.in_(authority_ids), a.role == AllocationRole.ALLOCATED_WORKER
     )
+    if open_on is not None:
+        query = query.where(
+            or_(
+                *(
+                    and_(a.start_date <= day, or_(a.end_date.is_(None), a.end_date >= day))
+                    for day in open_on
+                )
+            )
+        )
     return read_frame(
-        session,
+        source,
         query,
         {"worker_id": pl.Int64, "child_id": pl.Int64, "start_date": pl.Date, "end_date": pl.Date},
     )
 
 
-def absences_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def absences_frame(
+    source: FrameSource,
+    authority_ids: Sequence[int],
+    overlapping: tuple[date, date] | None = None,
+) -> pl.DataFrame:
+    """Absences; with ``overlapping`` (first, last), only those under way at some time from
+    ``first`` to ``last``."""
     a = Absence
     query = select(
         a.worker_id, a.start_date, a.end_date, as_text(a.reason), as_float(a.working_days_lost)
     ).where(a.authority_id.in_(authority_ids))
+    if overlapping is not None:
+        first, last = overlapping
+        query = query.where(a.start_date <= last, or_(a.end_date.is_(None), a.end_date >= first))
     return read_frame(
-        session,
+        source,
         query,
         {
             "worker_id": pl.Int64,
@@ -129,7 +150,7 @@ def absences_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFra
     )
 
 
-def posts_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
+def posts_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
     p = Post
     query = (
         select(
@@ -146,7 +167,7 @@ def posts_frame(session: Session, authority_ids: Sequence[int]) -> pl.DataFrame:
         .where(p.authority_id.in_(authority_ids))
     )
     return read_frame(
-        session,
+        source,
         query,
         {
             "LEA": pl.Utf8,

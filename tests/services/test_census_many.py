@@ -1,0 +1,120 @@
+"""Census figures for many councils at once: one read and one derivation for all of them, equal
+to each council's own figures exactly, and regional and national totals rebuilt from them."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from sqlalchemy import Engine
+
+from caseload.census.definitions import RATE_BY_NAME, STOCKS
+from caseload.cli.app import main
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.services.census import census_indicators, load_census
+from caseload.services.census_totals import census_totals
+from caseload.services.generation import build_national
+
+YEARS = (2025, 2026)
+
+
+@pytest.fixture
+def councils(engine: Engine) -> Engine:
+    build_national(engine, authorities=4, years=2, seed=11)
+    return engine
+
+
+def _codes(engine: Engine) -> list[str]:
+    frame = load_census(engine, census_year=YEARS[-1]).records
+    return sorted(frame["LEA"].unique().to_list())
+
+
+def test_every_council_at_once_equals_each_council_alone(councils: Engine) -> None:
+    codes = _codes(councils)
+    assert codes == ["001", "002", "003", "004"]
+    for year in YEARS:
+        together = census_indicators(councils, census_year=year, authority_code="all").frame
+        alone = pl.concat(
+            [
+                census_indicators(councils, census_year=year, authority_code=code).frame
+                for code in codes
+            ]
+        )
+        assert together["LEA"].to_list() == codes
+        assert_frame_equal(together, alone)
+        records = load_census(councils, census_year=year).records
+        for code in codes:
+            own = load_census(councils, census_year=year, authority_code=code).records
+            assert_frame_equal(
+                records.filter(pl.col("LEA") == code).sort("SWENo", "OrgRole", "RoleStartDate"),
+                own.sort("SWENo", "OrgRole", "RoleStartDate"),
+            )
+
+
+def test_a_list_and_a_region_choose_their_councils(councils: Engine) -> None:
+    listed = census_indicators(councils, census_year=2026, authority_code="001, 003").frame
+    assert listed["LEA"].to_list() == ["001", "003"]
+    everyone = census_indicators(councils, census_year=2026).frame
+    assert_frame_equal(listed, everyone.filter(pl.col("LEA").is_in(["001", "003"])))
+    region = load_census(councils, census_year=2026, authority_code="001").records
+    assert region.height > 0
+    from caseload.storage.engine import session_scope
+    from caseload.storage.queries import authority_regions
+
+    with session_scope(councils) as session:
+        regions = authority_regions(session, ["001", "002", "003", "004"])
+    name = regions["001"]
+    assert name is not None
+    expected = sorted(code for code, held in regions.items() if held == name)
+    in_region = census_indicators(councils, census_year=2026, region=name.upper()).frame
+    assert in_region["LEA"].to_list() == expected
+
+
+def test_unknown_councils_and_regions_are_named(councils: Engine) -> None:
+    with pytest.raises(NotFoundError, match=r"no authority with code '999'"):
+        census_indicators(councils, census_year=2026, authority_code="001,999")
+    with pytest.raises(NotFoundError, match=r"no authority in the region 'Atlantis'; regions held"):
+        census_indicators(councils, census_year=2026, region="Atlantis")
+    with pytest.raises(InvalidInputError, match="--authority must be"):
+        census_indicators(councils, census_year=2026, authority_code=" , ")
+
+
+def test_national_totals_are_rebuilt_from_the_councils_the_dfe_way(councils: Engine) -> None:
+    totals = census_totals(councils, census_year=2026, level="national")
+    assert totals.release is None and totals.compared is None
+    (area,) = totals.areas.iter_rows(named=True)
+    assert area["councils"] == 4
+    from caseload.census.indicators import compute_indicators
+
+    census = load_census(councils, census_year=2026)
+    per_council = compute_indicators(census.records, census.vacancies)
+    for stock in STOCKS:
+        assert area[stock.name] == pytest.approx(per_council[stock.name].sum(), abs=1e-9)
+    turnover = RATE_BY_NAME["turnover_rate_fte"]
+    numerator = sum(per_council[name].sum() for name in turnover.numerator)
+    denominator = sum(per_council[name].sum() for name in turnover.denominator)
+    assert area["turnover_rate_fte"] == pytest.approx(turnover.scale * numerator / denominator)
+    regional = census_totals(councils, census_year=2026, level="regional")
+    assert sum(row["councils"] for row in regional.rows()) == 4
+    assert regional.rows()[0]["area"] != "England"
+
+
+def test_the_command_gives_the_same_figures(
+    councils: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASELOAD_DATABASE_URL", councils.url.render_as_string(hide_password=False))
+    assert (
+        main(["census", "indicators", "--year", "2026", "--authority", "all", "--format", "json"])
+        == 0
+    )
+    shown = json.loads(capsys.readouterr().out)
+    frame = census_indicators(councils, census_year=2026).frame
+    assert [row["LEA"] for row in shown] == frame["LEA"].to_list()
+    assert [row["inpost_fte"] for row in shown] == frame["inpost_fte"].to_list()
+    assert main(["census", "totals", "--year", "2026", "--format", "json"]) == 0
+    totals = json.loads(capsys.readouterr().out)
+    assert totals["areas"] == census_totals(councils, census_year=2026, level="national").rows()
+    assert main(["census", "indicators", "--year", "2026", "--region", "Atlantis"]) != 0
+    assert "no authority in the region 'Atlantis'" in capsys.readouterr().err
