@@ -1,19 +1,20 @@
 """Reading many rows at once, straight into columns (council snapshots, many councils at a time).
 
 :func:`caseload.storage.frames.read_frame` goes through SQLAlchemy's rows, one Python tuple per
-row. For large reads (every table of a council, or of all of England) a :class:`ColumnarReader`
-asks the database through ADBC, the Arrow database connectivity drivers: SQLite's and
-PostgreSQL's (which reads with ``COPY ... BINARY``) hand over whole Arrow columns, which Polars
-takes without copying values one by one. Measured on ten synthetic councils (465,000 allocation
-rows): 0.2-0.3 s against 1.8-2.2 s through SQLAlchemy rows (see ``benchmarks/census_national.py``).
+row. On PostgreSQL a :class:`ColumnarReader` asks the server through ADBC, the Arrow database
+connectivity driver, which reads with ``COPY ... BINARY`` and hands over whole Arrow columns that
+Polars takes without building a Python object per value.
 
-The reader holds one read transaction for all its reads (REPEATABLE READ on PostgreSQL; SQLite in
-WAL mode gives the transaction one view of the file), so every frame of a snapshot comes from the
-same state of the database. It reads committed data only: code that must see its own uncommitted
-writes (an import checking what it is about to write) keeps using ``read_frame`` on its session.
+It holds one REPEATABLE READ, READ ONLY transaction for all its reads, so every frame of a
+snapshot comes from the same state of the database. It sees committed data only: code that must
+see its own uncommitted writes (an import checking what it is about to write) keeps using
+``read_frame`` on its session.
 
-A database ADBC cannot open by address (SQLite in memory) falls back to SQLAlchemy rows in one
-session, so every caller works the same way on any engine."""
+SQLite is read through SQLAlchemy's rows in one session (:class:`SessionReader`). The ADBC and
+ConnectorX drivers for SQLite were 8 times faster on 465,000 allocation rows (0.2-0.3 s against
+1.8-2.2 s), but each carries its own copy of the SQLite library: SQLite's documentation warns
+that two copies in one process defeat each other's file locks, and in our tests a snapshot read
+that way missed a decision committed a moment before. Correctness first: one SQLite library."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ FrameReader = ColumnarReader | SessionReader
 
 def _typed(column: Any, dtype: Any) -> Any:
     """Text and numbers cast in the database, so that codes stored as enums and decimals reach
-    Arrow as text and floats on either backend (dates and whole numbers pass as they are)."""
+    Arrow as text and floats (dates and whole numbers pass as they are)."""
     if dtype == pl.Utf8:
         return cast(column, String)
     if dtype == pl.Float64:
@@ -87,10 +88,8 @@ def _typed(column: Any, dtype: Any) -> Any:
 
 
 def _adbc_connection(url: URL) -> Any | None:
-    """An ADBC connection to the engine's database, or None when ADBC cannot reach it by
-    address."""
-    backend = url.get_backend_name()
-    if backend == "postgresql":
+    """An ADBC connection to a PostgreSQL database, or None for any other database."""
+    if url.get_backend_name() == "postgresql":
         import adbc_driver_postgresql.dbapi
 
         address = url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -100,8 +99,8 @@ def _adbc_connection(url: URL) -> Any | None:
 
 @contextmanager
 def columnar_reader(engine: Engine) -> Iterator[FrameReader]:
-    """A reader for many frames in one read transaction (ADBC where it can reach the database,
-    else SQLAlchemy rows in one session)."""
+    """A reader for many frames in one read transaction (ADBC on PostgreSQL, else SQLAlchemy
+    rows in one session)."""
     connection = _adbc_connection(engine.url)
     if connection is None:
         with Session(engine) as session, session.begin():
@@ -109,8 +108,7 @@ def columnar_reader(engine: Engine) -> Iterator[FrameReader]:
         return
     try:
         with connection.cursor() as cursor:
-            if engine.dialect.name == "postgresql":
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield ColumnarReader(connection, engine)
     finally:
         connection.rollback()
