@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from caseload.auth.roles import AccountRole
+from caseload.domain.disclosure import pseudonym
 from caseload.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from caseload.exporters.table_rules import TABLES
 from caseload.services import accounts
@@ -196,8 +197,6 @@ def test_census_records_name_workers_by_pseudonym(testshire: Engine, tmp_path: P
     workers = pl.read_parquet(out / "worker.parquet")
     asha = sql(testshire, "SELECT staff_number FROM worker WHERE swe_number = 'SW100001'")
     assert asha == [("E001",)]
-    from caseload.domain.disclosure import pseudonym
-
     expected = pseudonym(SECRET, "worker", "301", "E001")
     assert records["worker_key"].to_list()[0] == expected
     assert expected in workers["worker_key"].to_list()
@@ -293,6 +292,19 @@ def test_a_team_manager_gets_their_teams_only(council: Engine, tmp_path: Path) -
     assert read_manifest(out)["made_for"]["teams"] == [team]
     (event,) = [e for e in events(council) if e["target_type"] == "parquet_export"]
     assert json.loads(event["detail"])["team_ids"] == [team_id]
+    # Asked for pseudonyms: the same rows, and someone outside the team (a child's earlier
+    # worker) still has their pseudonym.
+    hidden = tmp_path / "team-pseudonymised"
+    export_parquet(council, out=hidden, exported_by="manager", pseudonymise=True, secret=SECRET)
+    keyed = pl.read_parquet(hidden / "allocation.parquet")
+    assert keyed.height == allocations.height
+    assert keyed["worker_key"].null_count() == 0
+    staff = sql(council, "SELECT id, staff_number FROM worker")
+    keys = {
+        pseudonym(SECRET, "worker", "801", number) for worker_id, number in staff
+        if worker_id in expected
+    }  # fmt: skip
+    assert set(pl.read_parquet(hidden / "worker.parquet")["worker_key"]) == keys
 
 
 def test_a_leader_can_ask_for_pseudonyms(council: Engine, tmp_path: Path) -> None:

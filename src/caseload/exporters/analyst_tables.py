@@ -260,11 +260,15 @@ def analyst_tables(
     min_group: int,
     scoped_out: tuple[str, ...] = (),
     every_table: tuple[str, ...] = (),
+    everyone: Mapping[str, pl.DataFrame] | None = None,
 ) -> AnalystTables:
     """The files from ``frames`` (the database tables, by name, as read), treated for the
     audience. ``scoped_out`` are tables left out of a team manager's export; ``every_table``
-    names the database's tables, so that those not exported are listed with the reason."""
-    keys = _Keys(frames, secret)
+    names the database's tables, so that those not exported are listed with the reason.
+    ``everyone`` are the frames pseudonyms and the small groups' roles come from (default
+    ``frames``): the whole council's when ``frames`` are a team manager's part, so that a row
+    naming someone outside the teams still has their pseudonym."""
+    keys = _Keys(frames if everyone is None else everyone, secret)
     files: dict[str, pl.DataFrame] = {}
     rows: list[dict[str, str | None]] = []
     suppressed: dict[str, int] = {}
@@ -285,7 +289,7 @@ def analyst_tables(
     not_exported = dict.fromkeys(scoped_out, TEAM_SCOPED_OUT)
     not_exported |= {
         table: reason_not_exported(table)
-        for table in every_table
+        for table in sorted(every_table)
         if table not in TABLES and table not in not_exported
     }
     for table, reason in not_exported.items():

@@ -127,7 +127,11 @@ EVERY_ROW = Scope()
 def worker_rules() -> dict[str, Rule]:
     drop = Handling.DROP
     return {
-        "id": Rule("the worker", pseudonymised=Handling.WORKER, name="worker_key"),
+        "id": Rule(
+            "the worker's id (without names: their keyed pseudonym)",
+            pseudonymised=Handling.WORKER,
+            name="worker_key",
+        ),
         "authority_id": COUNCIL,
         "staff_number": Rule(
             "the council's staff number",
@@ -135,7 +139,7 @@ def worker_rules() -> dict[str, Rule]:
             why="it identifies the person (the pseudonym is keyed on it)",
         ),
         "swe_number": Rule(
-            "Social Work England registration number",
+            "Social Work England registration number (without names: whether one is held)",
             pseudonymised=Handling.HELD,
             name="has_swe_number",
         ),
@@ -277,7 +281,11 @@ TABLES: dict[str, TableRules] = {
         "children known to children's social care",
         Scope("id", "child"),
         {
-            "id": Rule("the child", pseudonymised=Handling.CHILD, name="child_key"),
+            "id": Rule(
+                "the child's id (without names: their keyed pseudonym)",
+                pseudonymised=Handling.CHILD,
+                name="child_key",
+            ),
             "authority_id": COUNCIL,
             "child_ref": Rule(
                 "the child's reference in the case management system",

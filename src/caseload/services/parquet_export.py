@@ -202,6 +202,7 @@ def export_parquet(
         fingerprints = {a.code: _digest(data_fingerprint(session, a.id)) for a in councils}
         frames = {name: table_frame(session, name, ids) for name in TABLES}
     scoped_out: list[str] = []
+    everyone = frames
     if audience.team_ids is not None:
         frames, scoped_out = rows_in_teams(frames, audience.team_ids, data_date)
     key = secret if secret is not None else pseudonym_key(engine)
@@ -213,6 +214,7 @@ def export_parquet(
         min_group=min_group,
         scoped_out=tuple(scoped_out),
         every_table=tuple(table_names()),
+        everyone=everyone,
     )
     rows = {table: frame.height for table, frame in tables.files.items()}
     manifest = _manifest(
