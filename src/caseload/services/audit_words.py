@@ -54,6 +54,7 @@ TARGETS = {
     "people": "people",
     "policy": "the caseload policy",
     "pseudonymised_export": "the pseudonymised export",
+    "parquet_export": "the Parquet export",
     "move": "the move of worker",
     "session": "a session",
     "stay_conversations": "the stay-conversation list",
