@@ -233,7 +233,14 @@ def test_health_check_loads_and_warns_of_the_dropped_columns(
 def test_the_pipeline_file_loads_and_the_pipeline_reads_it(
     database: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    placements = ["import", "placements", str(FIXTURES / "placements.csv"), "--mapping", "generic-placements", AS_AT]
+    placements = [
+        "import",
+        "placements",
+        str(FIXTURES / "placements.csv"),
+        "--mapping",
+        "generic-placements",
+        AS_AT,
+    ]
     code, out, err = run(capsys, *placements)
     assert code == 0, err
     assert "Loaded placements.csv for authority 301 as at 2025-03-31" in out
@@ -254,7 +261,12 @@ def test_the_pipeline_file_loads_and_the_pipeline_reads_it(
     ]
     bad = tmp_path / "pipeline.csv"
     bad.write_text((FIXTURES / "placements.csv").read_text() + "educator,,,,,,,,,,,E001,3,1,,\n")
-    code, out, err = run(capsys, "import", "placements", str(bad), "--mapping", "generic-placements", AS_AT)
+    code, out, err = run(
+        capsys, "import", "placements", str(bad), "--mapping", "generic-placements", AS_AT
+    )
     assert code == 2
-    assert "pipeline.csv was not loaded: 1 error; first: pipeline.csv, row 9, column 'Stage' (value '3'): the stage is not 1 or 2" in err
+    assert (
+        "pipeline.csv was not loaded: 1 error; first: pipeline.csv, row 9, column 'Stage' (value '3'): the stage is not 1 or 2"
+        in err
+    )
     assert "Traceback" not in err

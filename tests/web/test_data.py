@@ -758,7 +758,8 @@ def test_a_bad_health_check_gets_a_row_level_report(site: Site) -> None:
         ),
         (
             {"survey_title": "Health check", "survey_year": "2021"},
-            "The survey closed on 2025-03-31, far from its year 2021; check the year and the day it closed",
+            "The survey closed on 2025-03-31, far from its year 2021; check the year and the day "
+            "it closed",
         ),
     ],
 )
