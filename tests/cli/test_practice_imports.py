@@ -228,3 +228,45 @@ def test_health_check_loads_and_warns_of_the_dropped_columns(
     code, _, err = run(capsys, "health-check", "--year", "2024")
     assert code == 2
     assert "no staff health check for 2024" in err
+
+
+def test_the_pipeline_file_loads_and_the_pipeline_reads_it(
+    database: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    placements = [
+        "import",
+        "placements",
+        str(FIXTURES / "placements.csv"),
+        "--mapping",
+        "generic-placements",
+        AS_AT,
+    ]
+    code, out, err = run(capsys, *placements)
+    assert code == 0, err
+    assert "Loaded placements.csv for authority 301 as at 2025-03-31" in out
+    assert "6 added, 0 changed, 0 ended, 0 warnings" in out
+    code, out, err = run(capsys, "pipeline", "--as-at", "2025-03-31", "--format", "json")
+    assert code == 0, err
+    figures = json.loads(out)
+    # On 31 March 2025 L3 (apprentice) and L4 (Frontline student) are on placement with E004
+    # and E002; L1 qualified in 2019 and converted, L2 (Step Up) qualified in 2025.
+    assert figures["learners"] == [
+        {"learner_kind": "student", "learners": 1},
+        {"learner_kind": "apprentice", "learners": 1},
+    ]
+    assert figures["educators"] == {"educators": 2, "capacity": 3, "in_use": 2, "free": 1}
+    assert figures["conversions"] == [
+        {"year": 2019, "qualified": 1, "converted": 1, "conversion_rate": 100.0},
+        {"year": 2025, "qualified": 1, "converted": 0, "conversion_rate": 0.0},
+    ]
+    bad = tmp_path / "pipeline.csv"
+    bad.write_text((FIXTURES / "placements.csv").read_text() + "educator,,,,,,,,,,,E001,3,1,,\n")
+    code, out, err = run(
+        capsys, "import", "placements", str(bad), "--mapping", "generic-placements", AS_AT
+    )
+    assert code == 2
+    assert (
+        "pipeline.csv was not loaded: 1 error; first: pipeline.csv, row 9, column 'Stage' (value '3'): the stage is not 1 or 2"
+        in err
+    )
+    assert "Traceback" not in err

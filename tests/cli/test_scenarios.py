@@ -61,6 +61,11 @@ def test_run_one_beside_the_baseline(env: Path, capsys: pytest.CaptureFixture[st
     assert main(["scenario", "run", "over-recruit-newly-qualified", "--paths", "300"]) == 0
     out = capsys.readouterr().out
     assert "After 1 year" in out and "After 5 years" in out
+    # Two years of data end before the next year's placements are agreed: the pipeline cannot say.
+    assert (
+        "Newly qualified intakes: assumed from the last three years' ASYE starts (the pipeline "
+        "is not used: no learner's placement runs on or after the day)." in out
+    )
     assert "baseline" in out and "over-recruit-newly-qualified" in out
     assert (
         main(

@@ -4,16 +4,18 @@ and a role without the permission is refused."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import AccountRole
 from caseload.errors import AccessDeniedError, ConfigurationError
 from caseload.reports.model import Audience, ReportKind
 from caseload.services.generation import build_council
+from caseload.services.pipeline import council_pipeline
 from caseload.services.planning import COST_MODEL_SETTING, cost_model, planning_view
 from caseload.services.reports import ReportRequest, build_report
 from caseload.services.scorecard import council_principal
@@ -65,3 +67,32 @@ def test_the_cost_model_setting(tmp_path: Path) -> None:
     missing = tmp_path / "nothing.yaml"
     with pytest.raises(ConfigurationError, match="cannot be read"):
         cost_model({COST_MODEL_SETTING: str(missing)})
+
+
+def test_the_newly_qualified_intakes_come_from_the_pipeline_when_it_can_say(
+    engine: Engine,
+) -> None:
+    build_council(engine, SPEC, years=1, seed=8)  # its next year's placements are agreed
+    leader = council_principal(engine, "999")
+    context = planning_view(engine, leader, paths=100)
+    found = context["evidence"]["intake_source"]
+    pipeline = council_pipeline(
+        engine, authority_code="999", as_at=date.fromisoformat(context["as_at"])
+    )
+    # The plan's pipeline years are the pipeline page's expected intake, year by year.
+    assert found["source"] == "pipeline" and found["reason"] == ""
+    assert [(y["year"], y["learners"], y["expected_intake"]) for y in found["years"]] == [
+        (row["year"], row["learners"], row["expected_intake"]) for row in pipeline["intake"]
+    ]
+    assert found["through_year"] == pipeline["intake"][-1]["year"]
+    # Without placements, the intakes are the assumption, and the plan says why.
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM placement"))
+    context = planning_view(engine, leader, paths=100)
+    assert context["evidence"]["intake_source"] == {
+        "source": "history",
+        "reason": "no placement of a student or apprentice is recorded",
+        "start_month": "September",
+        "through_year": None,
+        "years": [],
+    }

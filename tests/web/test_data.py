@@ -81,8 +81,9 @@ class Site:
         mapping: str | None = None,
         as_at: str = "2025-03-31",
         client: TestClient | None = None,
+        extra: dict[str, str] | None = None,
     ) -> httpx.Response:
-        data = {"csrf_token": self.csrf(client), "kind": kind, "as_at": as_at}
+        data = {"csrf_token": self.csrf(client), "kind": kind, "as_at": as_at, **(extra or {})}
         if mapping:
             data["mapping"] = mapping
         return (client or self.client).post(
@@ -620,6 +621,13 @@ def test_the_data_page_offers_supervision_and_audit_uploads(site: Site) -> None:
             "Loading it would add 2, change 0 and end 0 records",
             "agency_engagement",
         ),
+        (
+            "placements",
+            "placements.csv",
+            "generic-placements",
+            "Loading it would add 6, change 0 and end 0 records",
+            "placement",
+        ),
     ],
 )
 def test_practice_records_upload_check_and_confirm(
@@ -651,3 +659,119 @@ def test_a_practice_upload_needs_a_mapping_of_its_kind(site: Site) -> None:
     assert "notes.pdf is not a .csv or .xlsx file; a supervision file must be one of those" in (
         response.text
     )
+
+
+# --- the staff health check ---------------------------------------------------------------------
+
+SURVEY = {"survey_title": "Health check 2025", "survey_year": "2025"}
+
+
+def test_the_data_page_offers_the_health_check_and_pipeline_uploads(site: Site) -> None:
+    page = site.client.get("/data").text
+    for label in (
+        '<label for="health-check-file">File (.csv or .xlsx)</label>',
+        '<label for="health-check-title">Survey title</label>',
+        '<label for="health-check-year">Survey year</label>',
+        '<label for="health-check-as-at">Day the survey closed</label>',
+        '<label for="placements-mapping">Column mapping</label>',
+    ):
+        assert label in page
+    section = page.split('id="health-check-heading"')[1].split("</section>")[0]
+    assert '<option value="generic-health-check">' in section
+    assert '<option value="generic-placements">' not in section
+    # Every upload form is whole: as many forms as submit buttons, each section closed.
+    forms = page.count('action="/data/upload"')
+    assert forms == page.count("Upload and check</button>") == page.count("</section>") == 11
+
+
+def test_a_health_check_upload_is_checked_then_loaded(site: Site) -> None:
+    load_first(site.engine)  # the teams the responses name
+    runs = site.count("import_run")
+    content = (FIXTURES / "health_check.csv").read_bytes()
+    token = token_of(
+        site.upload(
+            "health_check",
+            [("health_check.csv", content)],
+            mapping="generic-health-check",
+            extra=SURVEY,
+        )
+    )
+    check = site.client.get(f"/data/uploads/{token}")
+    assert check.status_code == 200
+    assert "The check passed" in check.text
+    assert "Loading it would add 6, change 0 and end 0 records, with 1 warning" in check.text
+    assert "<dd>Health check 2025, 2025</dd>" in check.text
+    assert "Sam" not in check.text  # the comments column is dropped unread
+    assert site.count("survey_response") == 0
+    loaded = confirm(site, token)
+    assert loaded.status_code == 200
+    assert "Loaded health_check.csv as run" in loaded.text
+    assert site.count("survey_response") == 6
+    assert site.count("import_run") == runs + 1
+    assert site.changes()[-1][3]["kind"] == "health_check"
+
+
+def test_a_bad_health_check_gets_a_row_level_report(site: Site) -> None:
+    load_first(site.engine)
+    content = (
+        FIXTURES / "health_check.csv"
+    ).read_text() + "R9,Nowhere Team,Social worker,0-2 years,9,4,4,\n"
+    token = token_of(
+        site.upload(
+            "health_check",
+            [("health_check.csv", content.encode())],
+            mapping="generic-health-check",
+            extra=SURVEY,
+        )
+    )
+    check = site.client.get(f"/data/uploads/{token}")
+    assert "This upload cannot be loaded" in check.text
+    assert "Confirm the load" not in check.text
+    # The answer off the scale is found as the file is read, before teams are matched.
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", check.text)
+    assert cells[:7] == [
+        "error",
+        "health_check.csv",
+        "8",
+        "Q01 I get regular supervision",
+        "9",
+        "the answer is not on the scale 1 to 5",
+        "correct the answer, leave it blank, or add the word to the mapping&#39;s answers",
+    ]
+    assert site.count("survey_response") == 0
+
+
+@pytest.mark.parametrize(
+    ("survey", "message"),
+    [
+        (
+            {"survey_title": " ", "survey_year": "2025"},
+            "Give the survey&#39;s title, at most 120 characters",
+        ),
+        (
+            {"survey_title": "Health check", "survey_year": ""},
+            "Give the survey&#39;s year, e.g. 2026",
+        ),
+        (
+            {"survey_title": "Health check", "survey_year": "25"},
+            "Give the survey&#39;s year as four digits, e.g. 2026",
+        ),
+        (
+            {"survey_title": "Health check", "survey_year": "2021"},
+            "The survey closed on 2025-03-31, far from its year 2021; check the year and the day "
+            "it closed",
+        ),
+    ],
+)
+def test_a_health_check_needs_its_title_and_year(
+    site: Site, survey: dict[str, str], message: str
+) -> None:
+    response = site.upload(
+        "health_check",
+        [("health_check.csv", (FIXTURES / "health_check.csv").read_bytes())],
+        mapping="generic-health-check",
+        extra=survey,
+    )
+    assert response.status_code == 400
+    assert message in response.text
+    assert site.staged() == []

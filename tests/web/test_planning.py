@@ -57,6 +57,28 @@ def test_page_api_and_command_agree(
     assert other["scenarios"][1]["points"] != data["scenarios"][3]["points"]
 
 
+def test_the_page_says_where_the_newly_qualified_intakes_come_from(
+    shared_council: WebCouncil,
+) -> None:
+    client = shared_council.client(AccountRole.LEADER)
+    data = client.get("/api/v1/scenarios/compare?names=retention-payments&paths=100").json()
+    source = data["evidence"]["intake_source"]
+    pipeline = client.get(f"/api/v1/pipeline?as_at={data['as_at']}").json()
+    assert source["source"] == "pipeline"
+    assert [(y["year"], y["learners"], y["expected_intake"]) for y in source["years"]] == [
+        (row["year"], row["learners"], row["expected_intake"]) for row in pipeline["intake"]
+    ]
+    page = client.get(f"/planning?as_at={data['as_at']}&names=retention-payments")
+    text = visible_text(page.text)
+    assert "Newly qualified intakes, from the council's pipeline." in text
+    first = source["years"][0]
+    assert (
+        f"{first['learners']} qualifying in {first['year']} at {first['conversion_percent']}%, "
+        f"{first['expected_intake']} expected from {first['starts']}"
+    ) in text
+    assert f"From {source['through_year'] + 1}, beyond what the pipeline can say" in text
+
+
 def test_the_catalogue_and_a_bad_name(shared_council: WebCouncil) -> None:
     client = shared_council.client(AccountRole.ANALYST)
     listed = client.get("/api/v1/scenarios").json()

@@ -36,6 +36,7 @@ from caseload.services.imports import (
     import_asye,
     import_audits,
     import_hr,
+    import_placements,
     import_progression,
     import_runs,
     import_ssd,
@@ -454,6 +455,50 @@ def training(
     folder = mappings_dir()
     run_load(
         lambda: import_training(
+            engine(),
+            path=file,
+            mapping=mapping,
+            as_at=day,
+            loaded_by=loaded_by,
+            authority=_authority(authority, None, None),
+            dry_run=dry_run,
+            strict=strict,
+            mappings_dir=folder,
+            actor=cli_actor(loaded_by),
+            encoding=encoding,
+        ),
+        output,
+        report,
+    )
+
+
+@app.command("placements")
+def placements(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The pipeline file (.csv or .xlsx): placements, practice educators and "
+            "conversions to ASYE posts."
+        ),
+    ],
+    mapping: MappingOption,
+    authority: AuthorityOption = None,
+    as_at: AsAtOption = None,
+    dry_run: DryRunOption = False,
+    strict: StrictOption = False,
+    user: UserOption = None,
+    report: ReportOption = None,
+    output: FormatOption = Format.table,
+    encoding: EncodingOption = None,
+) -> None:
+    """Load placements of students and apprentices, practice educators and conversions to ASYE
+    posts, for workers and teams already loaded from the HR extract; the placements replace
+    those starting in the period the file covers, and its practice educators are the register."""
+    loaded_by = acting_user(user)
+    day = _as_at(as_at)
+    folder = mappings_dir()
+    run_load(
+        lambda: import_placements(
             engine(),
             path=file,
             mapping=mapping,

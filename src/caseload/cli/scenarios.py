@@ -129,6 +129,25 @@ def _plan(
     return context
 
 
+def intake_line(evidence: dict[str, Any]) -> str:
+    """Where the plan's newly qualified intakes come from, in a sentence."""
+    source = evidence["intake_source"]
+    if source["source"] != "pipeline":
+        return (
+            "Newly qualified intakes: assumed from the last three years' ASYE starts (the "
+            f"pipeline is not used: {source['reason']})."
+        )
+    years = "; ".join(
+        f"{y['year']} {y['learners']} at {y['conversion_percent']}% = {y['expected_intake']}"
+        for y in source["years"]
+    )
+    return (
+        f"Newly qualified intakes: from the pipeline to {source['through_year']} (learners "
+        f"qualifying at the conversion rate: {years}), with the starters who did not come "
+        "through it; later years from the last three years' ASYE starts."
+    )
+
+
 def _print(context: dict[str, Any], output: OutputFormat) -> None:
     if output is OutputFormat.json:
         print_json(context)
@@ -138,6 +157,7 @@ def _print(context: dict[str, Any], output: OutputFormat) -> None:
         f"{context['paths']:,} simulated paths (seed {context['seed']}). Each figure is the "
         "middle outcome (P50) with the range of 8 in 10 outcomes (P10-P90)."
     )
+    console.print(intake_line(context["evidence"]), markup=False, highlight=False)
     for scenario in context["scenarios"]:
         changes = ", ".join(
             f"{role.replace('_', ' ')} {fte:+.1f} FTE"

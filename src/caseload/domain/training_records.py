@@ -28,6 +28,17 @@ ITEM_KIND_LABELS: Final = {
 }
 LEARNER_KINDS: Final = ("student", "apprentice")
 PLACEMENT_OUTCOMES: Final = ("passed", "failed", "withdrawn")
+# The routes into social work a placements file names, and the learner kind each is kept as: a
+# university degree (BA or MA), the fast-track programmes Step Up to Social Work and Frontline
+# (their placements fall in the qualifying year) and the degree apprenticeship.
+ROUTE_LEARNER_KIND: Final = {
+    "university": "student",
+    "step_up": "student",
+    "frontline": "student",
+    "apprentice": "apprentice",
+}
+FAST_TRACK_ROUTES: Final = ("step_up", "frontline")
+PLACEMENT_RECORDS: Final = ("placement", "educator", "conversion")
 
 COURSE_SCHEMA: Final[dict[str, pl.DataType]] = {
     "course_id": pl.Int64(),

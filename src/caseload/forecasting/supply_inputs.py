@@ -14,7 +14,14 @@ default), from the frames the services hold (``spells``, ``workers``, ``posts`` 
   :func:`caseload.retention.flows.handovers`) per year, over the role's headcount on ``as_at``,
   as a monthly chance; an ASYE becomes a social worker after 12 months;
 - *newly qualified intakes*: the ASYE starts in the window by calendar month, per year, repeated
-  in the same months of each forecast year;
+  in the same months of each forecast year (the assumption), unless the council's pipeline
+  (``placements``, :mod:`caseload.practice.pipeline`) can say better: then, for each year from
+  the first forecast year to the last year a learner on the pipeline qualifies in, the intake is
+  the learners qualifying that year, each converting with the council's conversion rate
+  (:func:`caseload.practice.pipeline.pipeline_intake`), arriving in the usual month of a
+  conversion (:func:`usual_start_month`), plus the newly qualified starters who did not come
+  through the pipeline (the window's ASYE starts less those converted from placements), in
+  their months; later years take the assumption (:func:`newly_qualified_intakes`);
 - *recruitment rounds*: every ``rounds_every`` months for each post group, with a lead time of
   ``lead_months``; the success rate is the share of the people sought who started, estimated as
   experienced starters per year over (rounds per year x the average gap in people over the
@@ -43,6 +50,7 @@ from caseload.forecasting.supply import (
     SupplyInputs,
     leave_by_month_from_bands,
 )
+from caseload.practice.pipeline import pipeline_intake
 from caseload.retention.episodes import service_episodes
 from caseload.retention.flows import OWN, SERVICE_BANDS, handovers, service_starts
 from caseload.retention.hazard import leaving_hazard
@@ -58,6 +66,29 @@ POST_GROUP: dict[str, str] = {Role.ASYE.value: Role.SOCIAL_WORKER.value}
 """Roles whose posts are counted with another role's: an ASYE fills a social worker post."""
 SUCCESS_BOUNDS = (0.05, 0.95)
 DEFAULT_SUCCESS = 0.5
+USUAL_START_MONTH = 9
+"""September: the month newly qualified cohorts usually start in, without a history to go by."""
+FROM_PIPELINE = "pipeline"
+FROM_HISTORY = "history"
+
+
+@dataclass(frozen=True)
+class IntakeSource:
+    """Where the forecast's newly qualified intakes come from: the pipeline, or the assumption
+    that the window's ASYE starts carry on (``history``), and why."""
+
+    source: str
+    """``pipeline`` or ``history``."""
+    reason: str
+    """Why the intakes come from history (empty when they come from the pipeline)."""
+    pipeline: pl.DataFrame
+    """year, learners, conversion_rate, expected_intake, month: the learners qualifying each year
+    of the pipeline and the forecast month they arrive in (null past the horizon); empty when the
+    intakes come from history."""
+    start_month: int
+    """The calendar month the pipeline's learners start their ASYE posts in."""
+    through_year: int | None
+    """The last year the pipeline covers (None from history); later years come from history."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +101,11 @@ class SupplyEvidence:
     progression: pl.DataFrame
     """from_role, to_role, moves_per_year, headcount, yearly_chance."""
     intakes: pl.DataFrame
-    """calendar_month, asye_per_year."""
+    """calendar_month, asye_per_year, other_per_year (those not converted from the council's
+    placements)."""
     recruitment: pl.DataFrame
     """role, starters_per_year, average_gap_people, success_rate."""
+    intake_source: IntakeSource
 
 
 def add_months(day: date, months: int) -> date:
@@ -199,15 +232,122 @@ def _progression(
     )
 
 
-def _intakes(episodes: pl.DataFrame, start: date, end: date, years: float) -> pl.DataFrame:
+def _intakes(
+    episodes: pl.DataFrame, start: date, end: date, years: float, converted: pl.Series
+) -> pl.DataFrame:
+    """ASYE starts in the window by calendar month, per year: all of them, and those who were
+    not ``converted`` (worker ids) from the council's placements."""
+    other = ~pl.col("worker_id").is_in(converted.implode())
     return (
         episodes.filter(
             pl.col("started").is_between(start, end) & (pl.col("entry_role") == Role.ASYE.value)
         )
         .group_by(pl.col("started").dt.month().alias("calendar_month"))
-        .agg((pl.len() / years).alias("asye_per_year"))
+        .agg(
+            (pl.len() / years).alias("asye_per_year"),
+            (other.sum() / years).alias("other_per_year"),
+        )
         .sort("calendar_month")
     )
+
+
+def usual_start_month(placements: pl.DataFrame, intakes: pl.DataFrame) -> int:
+    """The calendar month newly qualified learners start their ASYE posts in: the month most
+    conversions from the council's placements started in, else the month of most ASYE starts in
+    the window (the earlier of equals), else :data:`USUAL_START_MONTH`."""
+    months = placements.filter(pl.col("converted_date").is_not_null()).select(
+        pl.col("converted_date").dt.month().cast(pl.Int64).alias("calendar_month")
+    )
+    counted = months.group_by("calendar_month").agg(pl.len().cast(pl.Float64).alias("n"))
+    if counted.height == 0:
+        counted = intakes.select(
+            pl.col("calendar_month").cast(pl.Int64), pl.col("asye_per_year").alias("n")
+        )
+    if counted.height == 0:
+        return USUAL_START_MONTH
+    return int(counted.sort(["n", "calendar_month"], descending=[True, False])["calendar_month"][0])
+
+
+def newly_qualified_intakes(
+    intakes: pl.DataFrame,
+    pipeline: pl.DataFrame | None,
+    *,
+    start_month: int,
+    as_at: date,
+    months: int,
+) -> tuple[tuple[Intake, ...], IntakeSource]:
+    """The forecast's newly qualified intakes and where they come from.
+
+    ``intakes`` is the window's ASYE starts by calendar month per year (``calendar_month``,
+    ``asye_per_year``, ``other_per_year``); ``pipeline`` the pipeline's learners by the year they
+    qualify (:func:`caseload.practice.pipeline.pipeline_intake`), None when no placement is
+    recorded. From history, each forecast month takes the window's ASYE starts of its calendar
+    month (rounded). From the pipeline, a forecast month up to the pipeline's last year takes
+    only the starters who did not come through it (rounded), and each year's learners arrive in
+    ``start_month`` of that year (the first forecast month when it has passed), each starting
+    with the conversion rate's chance; later months take the window's ASYE starts again."""
+
+    def history(reason: str) -> tuple[tuple[Intake, ...], IntakeSource]:
+        source = IntakeSource(FROM_HISTORY, reason, _no_pipeline(), start_month, None)
+        return _monthly(intakes, as_at, months, through=None), source
+
+    if pipeline is None:
+        return history("no placement of a student or apprentice is recorded")
+    if pipeline.height == 0:
+        return history("no learner's placement runs on or after the day")
+    rate = pipeline["conversion_rate"][0]
+    if rate is None:
+        return history(
+            "no learner has passed a final placement yet, so there is no conversion rate"
+        )
+    through = int(pipeline["year"].max())  # type: ignore[arg-type]
+    # The forecast month of start_month in the year (the first month when it has passed).
+    month = ((pl.col("year") - as_at.year) * 12 + start_month - as_at.month).clip(lower_bound=1)
+    arriving = pipeline.with_columns(
+        pl.when(month <= months).then(month).cast(pl.Int64).alias("month")
+    )
+    planned = list(_monthly(intakes, as_at, months, through=through))
+    planned += [
+        Intake(row["month"], Role.ASYE.value, row["learners"], float(rate))
+        for row in arriving.iter_rows(named=True)
+        if row["month"] is not None and row["learners"] > 0
+    ]
+    planned.sort(key=lambda intake: intake.month)
+    source = IntakeSource(FROM_PIPELINE, "", arriving, start_month, through)
+    return tuple(planned), source
+
+
+def _no_pipeline() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "year": pl.Int64,
+            "learners": pl.Int64,
+            "conversion_rate": pl.Float64,
+            "expected_intake": pl.Float64,
+            "month": pl.Int64,
+        }
+    )
+
+
+def _monthly(
+    intakes: pl.DataFrame, as_at: date, months: int, *, through: int | None
+) -> tuple[Intake, ...]:
+    """The window's starts in each forecast month: those not converted from placements up to
+    the year ``through``, all of them after it (and throughout when ``through`` is None)."""
+    everyone = {
+        row["calendar_month"]: round(row["asye_per_year"]) for row in intakes.iter_rows(named=True)
+    }
+    others = {
+        row["calendar_month"]: round(row["other_per_year"]) for row in intakes.iter_rows(named=True)
+    }
+    planned = []
+    for month in range(1, months + 1):
+        day = add_months(as_at, month)
+        sizes = others if through is not None and day.year <= through else everyone
+        people = sizes.get(day.month, 0)
+        if people > 0:
+            planned.append(Intake(month, Role.ASYE.value, people))
+    return tuple(planned)
 
 
 def _recruitment(
@@ -271,15 +411,24 @@ def build_supply_inputs(
     history_years: int = 3,
     rounds_every: int = 3,
     lead_months: int = 3,
+    placements: pl.DataFrame | None = None,
 ) -> tuple[SupplyInputs, SupplyEvidence]:
-    """The supply model's inputs on ``as_at`` from the council's history (see the module)."""
+    """The supply model's inputs on ``as_at`` from the council's history and, when it has any,
+    its pipeline of students and apprentices (``placements``,
+    :data:`caseload.domain.training_records.PLACEMENT_SCHEMA`; see the module)."""
     start = add_months(as_at, -12 * history_years) + timedelta(days=1)
     years = float(history_years)
     staff = _staff(spells, as_at)
     episodes = service_episodes(spells, workers, services, as_at)
     hazard = _hazard(episodes, start, as_at)
     progression = _progression(spells, staff, start, as_at, years)
-    intakes = _intakes(episodes, start, as_at, years)
+    known = placements if placements is not None and placements.height > 0 else None
+    converted = (
+        known.filter(pl.col("converted_date") <= as_at)["converted_worker_id"].drop_nulls()
+        if known is not None
+        else pl.Series("converted_worker_id", [], dtype=pl.Int64)
+    )
+    intakes = _intakes(episodes, start, as_at, years, converted)
     recruitment = _recruitment(spells, posts, episodes, start, as_at, years, 12.0 / rounds_every)
     roles = SUPPLY_ROLES
     progress = np.zeros(len(roles))
@@ -291,13 +440,12 @@ def build_supply_inputs(
     )
     mean_fte = staff.group_by("role").agg(pl.col("fte").mean())
     fte_of = dict(zip(mean_fte["role"].to_list(), mean_fte["fte"].to_list(), strict=True))
-    intake_sizes = {
-        row["calendar_month"]: round(row["asye_per_year"]) for row in intakes.iter_rows(named=True)
-    }
-    planned = tuple(
-        Intake(month, Role.ASYE.value, intake_sizes[add_months(as_at, month).month])
-        for month in range(1, months + 1)
-        if intake_sizes.get(add_months(as_at, month).month, 0) > 0
+    planned, intake_source = newly_qualified_intakes(
+        intakes,
+        pipeline_intake(known, as_at) if known is not None else None,
+        start_month=usual_start_month(known if known is not None else _no_placements(), intakes),
+        as_at=as_at,
+        months=months,
     )
     rounds = tuple(
         RecruitmentRound(month, row["role"], float(row["success_rate"]), lead_months)
@@ -322,8 +470,14 @@ def build_supply_inputs(
         intakes=planned,
         asye_role=roles.index(Role.ASYE.value),
     )
-    evidence = SupplyEvidence((start, as_at), hazard, progression, intakes, recruitment)
+    evidence = SupplyEvidence(
+        (start, as_at), hazard, progression, intakes, recruitment, intake_source
+    )
     return inputs, evidence
+
+
+def _no_placements() -> pl.DataFrame:
+    return pl.DataFrame(schema={"converted_date": pl.Date})
 
 
 def cases_by_role(allocations: pl.DataFrame, spells: pl.DataFrame, day: date) -> dict[str, int]:

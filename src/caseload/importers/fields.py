@@ -19,6 +19,11 @@ from caseload.domain import (
 )
 from caseload.domain.learning_records import APPLICATION_OUTCOMES, ASYE_OUTCOMES, JUDGEMENTS
 from caseload.domain.practice_records import SUPERVISION_KINDS
+from caseload.domain.training_records import (
+    PLACEMENT_OUTCOMES,
+    PLACEMENT_RECORDS,
+    ROUTE_LEARNER_KIND,
+)
 from caseload.importers.practice_words import KIND_KEYS, word_key
 
 
@@ -359,6 +364,74 @@ TRAINING_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("training_id", FieldKind.TEXT, "the record's id in the source system"),
     )
 }
+PLACEMENT_RECORD_WORDS: dict[str, tuple[str, ...]] = {
+    "placement": ("placement", "student placement", "learner placement"),
+    "educator": ("educator", "practice educator", "pe"),
+    "conversion": ("conversion", "asye conversion", "converted", "asye post"),
+}
+ROUTE_WORDS: dict[str, tuple[str, ...]] = {
+    "university": ("university", "degree", "ba", "ma", "msc", "university degree", "student"),
+    "step_up": ("step up", "step up to social work", "stepup"),
+    "frontline": ("frontline", "frontline programme"),
+    "apprentice": (
+        "apprentice",
+        "apprenticeship",
+        "degree apprenticeship",
+        "social work apprenticeship",
+    ),
+}
+PLACEMENT_OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "passed": ("pass", "passed", "completed", "successful"),
+    "failed": ("fail", "failed", "not passed", "unsuccessful"),
+    "withdrawn": ("withdrawn", "withdrew", "left the programme"),
+}
+
+PLACEMENT_FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in (
+        FieldSpec(
+            "record",
+            FieldKind.CODE,
+            "what the row is: placement, educator (a practice educator) or conversion (a "
+            "learner taking up an ASYE post)",
+            PLACEMENT_RECORDS,
+            words=_words(PLACEMENT_RECORD_WORDS),
+        ),
+        FieldSpec("placement_id", FieldKind.TEXT, "the placement's id in the source system"),
+        FieldSpec(
+            "learner_ref", FieldKind.TEXT, "the student's or apprentice's reference (not a name)"
+        ),
+        FieldSpec(
+            "route",
+            FieldKind.CODE,
+            "the route into social work: university, Step Up, Frontline or apprentice",
+            tuple(ROUTE_LEARNER_KIND),
+            words=_words(ROUTE_WORDS),
+        ),
+        FieldSpec("programme", FieldKind.TEXT, "the university and programme"),
+        FieldSpec("study_year", FieldKind.NUMBER, "the year of study, 1 to 4"),
+        FieldSpec("team", FieldKind.TEXT, "the team the placement is in"),
+        FieldSpec("educator", FieldKind.TEXT, "the practice educator's staff number"),
+        FieldSpec("start_date", FieldKind.DATE, "the placement's first day"),
+        FieldSpec("end_date", FieldKind.DATE, "the placement's last day"),
+        FieldSpec(
+            "outcome",
+            FieldKind.CODE,
+            "passed, failed or withdrawn (blank while the placement runs)",
+            PLACEMENT_OUTCOMES,
+            words=_words(PLACEMENT_OUTCOME_WORDS),
+        ),
+        FieldSpec(
+            "staff_number",
+            FieldKind.TEXT,
+            "an educator row's practice educator, or a conversion row's newly qualified worker",
+        ),
+        FieldSpec("stage", FieldKind.NUMBER, "the practice educator's stage, 1 or 2"),
+        FieldSpec("capacity", FieldKind.NUMBER, "the students the educator can take at once"),
+        FieldSpec("accredited_date", FieldKind.DATE, "the day the educator was accredited"),
+        FieldSpec("converted_date", FieldKind.DATE, "the first day of the learner's ASYE post"),
+    )
+}
 DOMAIN_FIELD = "domain: "  # an audit mapping's domain columns are the fields "domain: NAME"
 
 FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
@@ -370,6 +443,7 @@ FIELDS_BY_KIND: dict[str, dict[str, FieldSpec]] = {
     "progression": PROGRESSION_FIELDS,
     "agency": AGENCY_FIELDS,
     "training": TRAINING_FIELDS,
+    "placements": PLACEMENT_FIELDS,
 }
 
 # Fields a mapping must name (``fte`` may be replaced by ``hours``).
@@ -382,6 +456,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "audits": ("child_ref", "auditor", "audit_date", "overall_grade"),
     "agency": ("staff_number", "agency", "job_type", "start_date", "pay_rate"),
     "training": ("staff_number", "course", "completed_date"),
+    "placements": ("record",),
 }
 
 

@@ -99,6 +99,7 @@ class HealthCheckMapping:
     themes: dict[str, str]  # question code -> theme
     answers: dict[str, int]  # normalised answer word -> value
     roles: dict[str, str]  # normalised role word -> the role shown
+    description: str = ""
 
 
 def parse_health_check_mapping(document: Any, *, source: str) -> HealthCheckMapping:
@@ -143,6 +144,7 @@ def parse_health_check_mapping(document: Any, *, source: str) -> HealthCheckMapp
         themes=themes,
         answers={normal(word): value for word, value in parsed.answers.items()},
         roles={normal(word): role for word, role in parsed.roles.items()},
+        description=" ".join(parsed.description.split()),
     )
 
 

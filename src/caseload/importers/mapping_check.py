@@ -16,6 +16,7 @@ from caseload.importers.audits import BUILT_IN_INSTRUMENTS, check_audits
 from caseload.importers.fields import DOMAIN_FIELD, REQUIRED_COLUMNS, FieldKind
 from caseload.importers.hr import check_hr
 from caseload.importers.mapping import Mapping
+from caseload.importers.placements import check_placements
 from caseload.importers.practice_words import grade_lookup
 from caseload.importers.problems import errors_in, warnings_in
 from caseload.importers.progression import check_progression
@@ -155,6 +156,8 @@ def check_mapping(
         problems = check_agency(mapped, as_at=as_at).problems
     elif mapping.kind == "training":
         problems = check_training(mapped, as_at=as_at).problems
+    elif mapping.kind == "placements":
+        problems = check_placements(mapped, as_at=as_at).problems
     elif mapping.kind == "audits":
         problems = check_audits(mapped, mapping, as_at=as_at, instruments=instruments).problems
     else:

@@ -38,6 +38,7 @@ from caseload.storage.engine import session_scope
 
 Audience = Literal["named", "own", "pseudonymised"]
 TARGET = "asye_programme"
+IN_YEAR = ("in_programme", "extended")  # a programme's statuses while its year runs
 
 
 @dataclass(frozen=True)
@@ -242,4 +243,39 @@ def asye_view(engine: Engine, principal: Principal, *, as_at: date | None = None
         "programmes": rows,
         "in_programme": sum(row["status"] in ("in_programme", "extended") for row in rows),
         "over_cap": sum(bool(row["over_cap"]) for row in rows),
+    }
+
+
+def own_programme(
+    engine: Engine, principal: Principal, *, as_at: date | None = None
+) -> dict[str, Any] | None:
+    """The signed-in worker's programme while they are in their ASYE year on ``as_at`` (default
+    the data date): in the programme or extended, with the reviews not yet held (due or
+    overdue) and the link to the programme's page, for their own page /me; None for anyone
+    else, or when they are not in their ASYE year that day. Their own record: not recorded as a
+    view of other people's programmes."""
+    if principal.worker_id is None or not principal.can(Permission.VIEW_OWN_RECORD):
+        return None
+    council = council_data(engine, authority_id=principal.authority_id)
+    if council.latest is None:
+        return None
+    day = reporting_date(as_at, council.latest, REPORTING_DATE_FIELD).as_at
+    check_audience_date(principal, day, council.latest)
+    found = asye_day(engine, council, day)
+    mine = (
+        found.programmes.filter(
+            (pl.col("worker_id") == principal.worker_id) & pl.col("status").is_in(IN_YEAR)
+        )
+        .sort("start_date")
+        .tail(1)
+    )
+    if mine.height == 0:
+        return None
+    schedule = found.schedule.filter(pl.col("programme_id").is_in(mine["programme_id"].implode()))
+    (row,) = _programme_rows(engine, council, principal, "own", mine, schedule)
+    return {
+        **row,
+        "as_at": day.isoformat(),
+        "href": "/asye" if day == council.latest else f"/asye?as_at={day.isoformat()}",
+        "reviews_due": [r for r in row["reviews"] if r["status"] in ("due", "overdue")],
     }

@@ -17,11 +17,13 @@ from caseload.auth.principal import Principal
 from caseload.errors import InvalidInputError
 from caseload.importers.encodings import check_encoding
 from caseload.importers.health_check import (
+    HealthCheckMapping,
     check_health_check,
     load_health_check_mapping,
     plan_health_check,
     write_health_check,
 )
+from caseload.importers.mapping import available_mappings, has_own_layout
 from caseload.importers.plan import LoadPlan
 from caseload.importers.tables import read_source
 from caseload.services.audit import Actor
@@ -36,6 +38,33 @@ from caseload.storage import import_writes as store
 from caseload.storage.schema import require_current
 
 KIND = "health_check"
+
+
+def checked_survey(title: str, year: int, fielded: date, *, on_command_line: bool = True) -> str:
+    """The survey's title with its spaces tidied, once the title, year and closing day are
+    checked; a refusal names the command's options, or the upload form's words."""
+    tidy = " ".join(title.split())
+    if not tidy or len(tidy) > 120:
+        where = " (--survey-title)" if on_command_line else ""
+        raise InvalidInputError(f"give the survey's title, at most 120 characters{where}")
+    if not 2000 <= year <= 2100:
+        raise InvalidInputError(f"the survey year must be from 2000 to 2100, not {year}")
+    if abs(fielded.year - year) > 1:
+        check = "--year and --as-at" if on_command_line else "the year and the day it closed"
+        raise InvalidInputError(
+            f"the survey closed on {fielded.isoformat()}, far from its year {year}; check {check}"
+        )
+    return tidy
+
+
+def health_check_mappings(mappings_dir: Path | None = None) -> list[HealthCheckMapping]:
+    """The staff health check mappings available (one in the council's mappings folder stands
+    in for a built-in one of the same name)."""
+    return [
+        load_health_check_mapping(name, mappings_dir=mappings_dir)
+        for name in available_mappings(mappings_dir)
+        if has_own_layout(name, mappings_dir)
+    ]
 
 
 def import_health_check(
@@ -58,16 +87,7 @@ def import_health_check(
     """Load one year's staff health check, replacing that year's survey if it was loaded before.
     ``fielded`` is the day the survey closed (the load's extract date)."""
     require_current(engine)
-    title = " ".join(title.split())
-    if not title or len(title) > 120:
-        raise InvalidInputError("give the survey's title, at most 120 characters (--survey-title)")
-    if not 2000 <= year <= 2100:
-        raise InvalidInputError(f"the survey year must be from 2000 to 2100, not {year}")
-    if abs(fielded.year - year) > 1:
-        raise InvalidInputError(
-            f"the survey closed on {fielded.isoformat()}, far from its year {year}; check --year "
-            "and --as-at"
-        )
+    title = checked_survey(title, year, fielded)
     chosen = load_health_check_mapping(mapping, mappings_dir=mappings_dir)
     check_encoding(encoding)
     table = read_source(path, encoding=encoding)

@@ -41,6 +41,11 @@ from caseload.importers.mapping import (
     load_mapping,
 )
 from caseload.importers.mapping_check import MappingReport, check_mapping
+from caseload.importers.placements import (
+    check_placements,
+    plan_placements,
+    write_placements_plan,
+)
 from caseload.importers.plan import LoadPlan
 from caseload.importers.problems import ImportRejectedError as ImportRejectedError
 from caseload.importers.problems import describe as describe
@@ -726,6 +731,60 @@ def import_training(
     return _run(
         engine,
         kind="training",
+        source=table.name,
+        sha256=table.sha256,
+        rows=table.height,
+        mapping_name=chosen.name,
+        authority=authority or AuthorityChoice(),
+        as_at=as_at,
+        loaded_by=loaded_by,
+        dry_run=dry_run,
+        strict=strict,
+        file_problems=extract.problems,
+        plan_and_write=plan_and_write,
+        now=now,
+        actor=actor,
+    )
+
+
+def import_placements(
+    engine: Engine,
+    *,
+    path: Path,
+    mapping: str,
+    as_at: date,
+    loaded_by: str,
+    authority: AuthorityChoice | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    mappings_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: Principal | Actor | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    """Load the pipeline: placements of students and apprentices, practice educators and
+    conversions to ASYE posts, for workers and teams already loaded from the HR extract. The
+    file's placements replace those starting in the period they cover; its practice educators,
+    when it has any, are the register (``encoding``: as for :func:`import_hr`)."""
+    require_current(engine)
+    chosen = _mapping(mapping, "placements", mappings_dir)
+    table = _read(path, chosen, encoding)
+    extract = check_placements(read_fields(table, chosen), as_at=as_at)
+
+    def plan_and_write(connection: Connection, authority_id: int) -> LoadPlan:
+        plan = plan_placements(
+            extract,
+            workers=store.workers_frame(connection, authority_id),
+            teams=store.teams_frame(connection, authority_id),
+            held=training_frames.placements_held(connection, authority_id),
+            held_educators=training_frames.educators_held(connection, authority_id),
+        )
+        write_placements_plan(connection, authority_id, _checked_plan(plan, table.name))
+        return plan
+
+    return _run(
+        engine,
+        kind="placements",
         source=table.name,
         sha256=table.sha256,
         rows=table.height,

@@ -44,6 +44,7 @@ from caseload.forecasting.supply_backtest import Backtest, supply_backtest
 from caseload.forecasting.supply_inputs import (
     SUPPLY_ROLES,
     SupplyEvidence,
+    add_months,
     build_supply_inputs,
     cases_by_role,
 )
@@ -51,6 +52,7 @@ from caseload.retention.flows import team_services
 from caseload.services import audit
 from caseload.services.audit import Actor
 from caseload.services.caseloads import CouncilData, council_data
+from caseload.services.learning import learning_records
 from caseload.storage import scenario_store
 from caseload.storage.engine import session_scope
 
@@ -102,7 +104,13 @@ def cost_model(environ: Mapping[str, str] | None = None) -> CostModel:
         raise ConfigurationError(f"{COST_MODEL_SETTING}: {exc}") from None
 
 
-def planning_basis(council: CouncilData, day: date, costs: CostModel) -> PlanningBasis:
+def planning_basis(
+    council: CouncilData, day: date, costs: CostModel, placements: pl.DataFrame
+) -> PlanningBasis:
+    """What the council's scenarios on ``day`` start from; the newly qualified intakes come
+    from its pipeline when ``placements`` (:func:`caseload.services.learning.learning_records`)
+    can say (:mod:`caseload.forecasting.supply_inputs`)."""
+
     def build() -> PlanningBasis:
         census = council.census
         inputs, evidence = build_supply_inputs(
@@ -112,6 +120,7 @@ def planning_basis(council: CouncilData, day: date, costs: CostModel) -> Plannin
             services=team_services(council.data.teams),
             as_at=day,
             months=HORIZON_MONTHS,
+            placements=placements,
         )
         caps = council.policy.policy.caps
         targets = {
@@ -209,7 +218,8 @@ def run_scenarios(
     if council.latest is None:
         raise InvalidInputError(f"authority {council.authority.code} holds no dated records yet")
     day = reporting_date(as_at, council.latest, "the date").as_at
-    basis = planning_basis(council, day, cost_model())
+    placements = learning_records(engine, council).placements
+    basis = planning_basis(council, day, cost_model(), placements)
     results = [scenario_run(council, basis, scenario, paths, seed) for scenario in scenarios]
     return PlanRuns(council, basis, council.latest, results, paths, seed)
 
@@ -364,9 +374,11 @@ def _evidence(basis: PlanningBasis) -> dict[str, Any]:
             {
                 "month": date(2000, row["calendar_month"], 1).strftime("%B"),
                 "asye_per_year": round(row["asye_per_year"], 1),
+                "other_per_year": round(row["other_per_year"], 1),
             }
             for row in evidence.intakes.iter_rows(named=True)
         ],
+        "intake_source": intake_source(basis),
         "recruitment": [
             {
                 "role": roles[row["role"]],
@@ -377,6 +389,32 @@ def _evidence(basis: PlanningBasis) -> dict[str, Any]:
         ],
         "cases": basis.cases,
         "cost_model": basis.costs.source,
+    }
+
+
+def intake_source(basis: PlanningBasis) -> dict[str, Any]:
+    """Where the plan's newly qualified intakes come from: ``source`` (``pipeline`` or
+    ``history``), ``reason`` (why history), the pipeline's years (learners qualifying, the
+    conversion rate in per cent, the expected starters and the month they start in) and the last
+    year it covers."""
+    found = basis.evidence.intake_source
+    return {
+        "source": found.source,
+        "reason": found.reason,
+        "start_month": date(2000, found.start_month, 1).strftime("%B"),
+        "through_year": found.through_year,
+        "years": [
+            {
+                "year": row["year"],
+                "learners": row["learners"],
+                "conversion_percent": round(row["conversion_rate"] * 100, 1),
+                "expected_intake": row["expected_intake"],
+                "starts": None
+                if row["month"] is None
+                else add_months(basis.as_at, row["month"]).strftime("%B %Y"),
+            }
+            for row in found.pipeline.iter_rows(named=True)
+        ],
     }
 
 

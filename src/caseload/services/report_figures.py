@@ -35,6 +35,7 @@ from caseload.services.caseload_views import CaseloadsContext
 from caseload.services.caseloads import CouncilData, council_data, only_council
 from caseload.services.census_view import Benchmark, Row
 from caseload.services.health_check import health_check_view
+from caseload.services.learning import learning_records
 from caseload.services.practice import (
     PracticeDay,
     practice_day,
@@ -109,6 +110,8 @@ class ReportFigures:
     """The latest staff health check closed by the reporting date, as the audience's reader sees
     it (:func:`caseload.services.health_check.health_check_view`); None when there is none."""
     training: dict[str, Any] | None = field(default=None, repr=False)  # the internal board pack's
+    placements: pl.DataFrame | None = field(default=None, repr=False)
+    """The council's pipeline of students and apprentices (the plan's newly qualified intakes)."""
 
     @property
     def short_name(self) -> str:
@@ -227,6 +230,7 @@ def _local(
     practice_by_day: dict[date, dict[str, float | None]] = {}
     learning = None
     training = None
+    placements: pl.DataFrame | None = None
     stored: list[StoredScorecard] = []
     survey: dict[str, Any] | None = None
     if reporting is not None:
@@ -249,6 +253,7 @@ def _local(
         agency = agency_check(engine, authority_id, reporting.as_at)
         if audience is Audience.INTERNAL:
             training = training_figures(engine, frames, reporting.as_at)
+            placements = learning_records(engine, frames).placements
         with session_scope(engine) as session:
             stored = [
                 StoredScorecard(day, taken, measures)
@@ -280,6 +285,7 @@ def _local(
         health_check=survey,
         agency=agency,
         training=training,
+        placements=placements,
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
+
 from caseload.reports.model import Chart, Column, ColumnKind, Section, Series, Table
 from caseload.services.caseloads import CouncilData
 from caseload.services.planning import (
@@ -29,11 +31,14 @@ def _range(figures: dict[str, float], places: int = 1) -> str:
     return f"{figures['p10']:,.{places}f} to {figures['p90']:,.{places}f}"
 
 
-def plan_section(council: CouncilData | None, as_at: date | None) -> Section | None:
-    """The section for the council's data on ``as_at``; None without day-to-day data."""
-    if council is None or as_at is None or council.latest is None:
+def plan_section(
+    council: CouncilData | None, as_at: date | None, placements: pl.DataFrame | None
+) -> Section | None:
+    """The section for the council's data on ``as_at`` (``placements``: its pipeline, for the
+    newly qualified intakes); None without day-to-day data."""
+    if council is None or as_at is None or council.latest is None or placements is None:
         return None
-    basis = planning_basis(council, as_at, cost_model())
+    basis = planning_basis(council, as_at, cost_model(), placements)
     results = [
         scenario_run(council, basis, scenario, DEFAULT_PATHS, DEFAULT_SEED)
         for scenario in scenarios_named(())

@@ -156,7 +156,9 @@ def compose(figures: ReportFigures, kind: ReportKind, produced_at: datetime) -> 
             optional.append(lambda: report_diversity.diversity(figures))
         optional.append(lambda: health_check_section(figures.health_check, figures.audience))
         if board and internal:
-            optional.append(lambda: plan_section(figures.council, figures.as_at))
+            optional.append(
+                lambda: plan_section(figures.council, figures.as_at, figures.placements)
+            )
     optional.append(lambda: report_sections.neighbours(figures))
     for build in optional:
         section = build()

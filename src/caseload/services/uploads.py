@@ -38,7 +38,6 @@ from caseload import config
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import CaseloadError, ConfigurationError, InvalidInputError, NotFoundError
-from caseload.importers.mapping import Mapping
 from caseload.importers.problems import (
     ImportRejectedError,
     errors_in,
@@ -47,6 +46,11 @@ from caseload.importers.problems import (
 )
 from caseload.importers.ssd_sources import ALL_TABLES, REQUIRED_TABLES, read_ssd_folder
 from caseload.services import audit
+from caseload.services.health_check_imports import (
+    checked_survey,
+    health_check_mappings,
+    import_health_check,
+)
 from caseload.services.imports import (
     AuthorityChoice,
     ImportResult,
@@ -55,6 +59,7 @@ from caseload.services.imports import (
     import_asye,
     import_audits,
     import_hr,
+    import_placements,
     import_progression,
     import_runs,
     import_ssd,
@@ -72,6 +77,7 @@ except ImportError:  # pragma: no cover - not on POSIX: stale loads are swept af
     fcntl = None  # type: ignore[assignment]
 
 UPLOAD_LIFETIME = timedelta(hours=1)
+HEALTH_CHECK = "health_check"
 KINDS = {
     "hr": "HR extract",
     "absences": "absences file",
@@ -82,6 +88,8 @@ KINDS = {
     "progression": "progression applications file",
     "agency": "agency engagements file",
     "training": "training records file",
+    "placements": "pipeline file",
+    "health_check": "staff health check file",
 }
 TABLE_SUFFIXES = (".csv", ".xlsx")
 SSD_SUFFIXES = (".csv", ".zip")
@@ -120,6 +128,8 @@ class StagedUpload:
     session_key: str
     created_at: datetime
     folder: Path
+    survey_title: str | None = None  # a staff health check's title and year
+    survey_year: int | None = None
 
     @property
     def expires_at(self) -> datetime:
@@ -141,6 +151,8 @@ class StagedUpload:
             "user_id": self.user_id,
             "session_key": self.session_key,
             "created_at": self.created_at.isoformat(),
+            "survey_title": self.survey_title,
+            "survey_year": self.survey_year,
         }
 
 
@@ -369,13 +381,25 @@ def _authority_code(engine: Engine, principal: Principal) -> str:
         return session.get_one(Authority, principal.authority_id).code
 
 
-def mappings_by_kind(engine: Engine, principal: Principal) -> dict[str, list[Mapping]]:
+@dataclass(frozen=True)
+class MappingChoice:
+    """A saved column mapping as the upload forms offer it."""
+
+    name: str
+    description: str
+
+
+def mappings_by_kind(engine: Engine, principal: Principal) -> dict[str, list[MappingChoice]]:
     """The saved column mappings for each kind of file (HR extracts, absences, supervision,
-    audits)."""
+    audits, ..., staff health checks)."""
     audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
-    found: dict[str, list[Mapping]] = {kind: [] for kind in KINDS if kind != "ssd"}
-    for mapping in mapping_names(config.mappings_dir()):
-        found.setdefault(mapping.kind, []).append(mapping)
+    found: dict[str, list[MappingChoice]] = {kind: [] for kind in KINDS if kind != "ssd"}
+    folder = config.mappings_dir()
+    for mapping in mapping_names(folder):
+        found.setdefault(mapping.kind, []).append(MappingChoice(mapping.name, mapping.description))
+    found[HEALTH_CHECK] = [
+        MappingChoice(survey.name, survey.description) for survey in health_check_mappings(folder)
+    ]
     return found
 
 
@@ -438,12 +462,21 @@ def stage(
     root: Path | None = None,
     max_bytes: int | None = None,
     now: datetime | None = None,
+    survey_title: str | None = None,
+    survey_year: int | None = None,
 ) -> StagedUpload:
     """Keep an upload for checking; refuses a wrong type or an oversized file with a message
-    saying what to send instead. Nothing is loaded."""
+    saying what to send instead. A staff health check needs the survey's title and year
+    (``as_at`` is the day it closed). Nothing is loaded."""
     audit.require(engine, principal, Permission.IMPORT_DATA, "data uploads")
     if kind not in KINDS:
         raise InvalidInputError(f"choose what the file is: {', '.join(KINDS.values())}")
+    if kind == HEALTH_CHECK:
+        if survey_year is None:
+            raise InvalidInputError("give the survey's year, e.g. 2026")
+        survey_title = checked_survey(survey_title or "", survey_year, as_at, on_command_line=False)
+    else:
+        survey_title, survey_year = None, None
     if kind != "ssd":
         choices = mappings_by_kind(engine, principal).get(kind, [])
         if mapping not in {m.name for m in choices}:
@@ -473,6 +506,8 @@ def stage(
             session_key=session_key,
             created_at=moment,
             folder=place,
+            survey_title=survey_title,
+            survey_year=survey_year,
         )
         _write_private(place / META, json.dumps(staged.to_json()).encode("utf-8"))
     except BaseException:
@@ -527,6 +562,8 @@ def find(
         session_key=meta["session_key"],
         created_at=created,
         folder=place,
+        survey_title=meta.get("survey_title"),
+        survey_year=meta.get("survey_year"),
     )
 
 
@@ -563,6 +600,21 @@ def _load(
         )
     (name,) = staged.files
     assert staged.mapping is not None
+    if staged.kind == HEALTH_CHECK:
+        assert staged.survey_title is not None and staged.survey_year is not None
+        return import_health_check(
+            engine,
+            path=files / name,
+            mapping=staged.mapping,
+            title=staged.survey_title,
+            year=staged.survey_year,
+            fielded=staged.as_at,
+            loaded_by=principal.username,
+            authority=choice,
+            dry_run=dry_run,
+            mappings_dir=config.mappings_dir(),
+            actor=principal,
+        )
     loads = {
         "hr": import_hr,
         "absences": import_absences,
@@ -572,6 +624,7 @@ def _load(
         "audits": import_audits,
         "agency": import_agency,
         "training": import_training,
+        "placements": import_placements,
     }
     return loads[staged.kind](
         engine,

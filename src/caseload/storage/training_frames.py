@@ -99,6 +99,36 @@ def training_held(connection: Connection, authority: int) -> pl.DataFrame:
     return read_frame(connection, query, {**TRAINING_SCHEMA, "external_id": pl.Utf8()})
 
 
+def placements_held(connection: Connection, authority: int) -> pl.DataFrame:
+    """The authority's placements with their source ids (for a re-import)."""
+    p = Placement
+    query = select(
+        p.id,
+        p.learner_ref,
+        p.learner_kind,
+        p.programme,
+        p.study_year,
+        p.team_id,
+        p.educator_id,
+        p.start_date,
+        p.end_date,
+        p.outcome,
+        p.converted_worker_id,
+        p.converted_date,
+        p.external_id,
+    ).where(p.authority_id == authority)
+    return read_frame(connection, query, {**PLACEMENT_SCHEMA, "external_id": pl.Utf8()})
+
+
+def educators_held(connection: Connection, authority: int) -> pl.DataFrame:
+    """The authority's practice educators with their row ids (for a re-import)."""
+    e = PracticeEducator
+    query = select(e.id, e.worker_id, e.stage, e.accredited_date, e.capacity).where(
+        e.authority_id == authority
+    )
+    return read_frame(connection, query, {"id": pl.Int64(), **EDUCATOR_SCHEMA})
+
+
 def replace_catalogue(
     connection: Connection,
     authority: int,

@@ -1,5 +1,5 @@
-"""The Data pages: uploading HR extracts, absences, SSD tables, supervision records and case file
-audits (upload, check, confirm, load)
+"""The Data pages: uploading HR extracts, absences, SSD tables, supervision records, case file
+audits, the learning and pipeline files and the staff health check (upload, check, confirm, load)
 and the data-quality findings."""
 
 from __future__ import annotations
@@ -166,6 +166,16 @@ def _as_at(value: str) -> date:
     return day
 
 
+def _survey_year(value: str) -> int | None:
+    """A staff health check's year as typed (None when the form has no year)."""
+    typed = value.strip()
+    if not typed:
+        return None
+    if not (typed.isascii() and typed.isdigit() and len(typed) == 4):
+        raise InvalidInputError("give the survey's year as four digits, e.g. 2026")
+    return int(typed)
+
+
 @router.post("/data/upload")
 def upload(request: Request, engine: EngineDep, user: CurrentUser, form: UploadForm) -> Response:
     kind = str(form.get("kind", ""))
@@ -183,6 +193,8 @@ def upload(request: Request, engine: EngineDep, user: CurrentUser, form: UploadF
             files=files,
             mapping=str(form.get("mapping", "")) or None,
             as_at=_as_at(str(form.get("as_at", ""))),
+            survey_title=str(form.get("survey_title", "")) or None,
+            survey_year=_survey_year(str(form.get("survey_year", ""))),
         )
     except InvalidInputError as exc:
         return _data_page(

@@ -1,5 +1,5 @@
-"""The people pages: /teams/{id}, /workers/{id}, /me (a social worker's own record) and /search
-(the header's search box)."""
+"""The people pages: /teams/{id}, /workers/{id}, /me (a social worker's own record, with their
+ASYE year while it runs) and /search (the header's search box)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from caseload.auth.roles import Permission
 from caseload.errors import InvalidInputError
 from caseload.services import search
+from caseload.services.asye import own_programme
 from caseload.services.people import me_view, team_view, worker_view
 from caseload.services.worklists import short_lists
 from caseload.web.deps import AsAt, CurrentUser, EngineDep, checked_record_id
@@ -60,6 +61,7 @@ def my_page(request: Request, engine: EngineDep, principal: CurrentUser, as_at: 
         return RedirectResponse("/", status_code=303)
     context = dict(me_view(engine, principal, as_at=as_at))
     context["practice"] = short_lists(engine, principal, as_at=as_at, where="me")
+    context["asye"] = own_programme(engine, principal, as_at=as_at)
     return render(request, "me.html", context)
 
 
