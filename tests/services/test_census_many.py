@@ -53,6 +53,14 @@ def test_every_council_at_once_equals_each_council_alone(councils: Engine) -> No
             )
 
 
+def test_every_year_at_once_equals_each_year_alone(councils: Engine) -> None:
+    together = census_indicators(councils, census_year=2025, last_year=2026).frame
+    alone = pl.concat(census_indicators(councils, census_year=year).frame for year in YEARS)
+    assert_frame_equal(together, alone.sort("LEA", "Year"))
+    with pytest.raises(InvalidInputError, match="--to-year must not be before --year 2026"):
+        census_indicators(councils, census_year=2026, last_year=2025)
+
+
 def test_a_list_and_a_region_choose_their_councils(councils: Engine) -> None:
     listed = census_indicators(councils, census_year=2026, authority_code="001, 003").frame
     assert listed["LEA"].to_list() == ["001", "003"]

@@ -167,6 +167,14 @@ def indicators(
     output: FormatOption = TableFormat.table,
     baseline_year: BaselineOption = None,
     region: RegionOption = None,
+    to_year: Annotated[
+        int | None,
+        typer.Option(
+            "--to-year",
+            click_type=WholeNumber(CENSUS_YEARS),
+            help="Every census year from --year to this one, in one pass.",
+        ),
+    ] = None,
 ) -> None:
     """DfE's workforce indicators for a census year (JSON keys are DfE's column names; values
     DfE prints as z or x are null), with days lost per FTE beside the absence rate. With
@@ -175,6 +183,8 @@ def indicators(
     if baseline_year is not None:
         if by is not None:
             raise typer.BadParameter("--baseline-year cannot be used with --by")
+        if to_year is not None:
+            raise typer.BadParameter("--baseline-year cannot be used with --to-year")
         trends = indicator_trends(
             engine(),
             census_year=year,
@@ -197,15 +207,24 @@ def indicators(
             sys.stdout.write(frame_csv(pl.DataFrame(flat)))
         return
     table = census_indicators(
-        engine(), census_year=year, authority_code=authority, by=by, source=source, region=region
+        engine(),
+        census_year=year,
+        authority_code=authority,
+        by=by,
+        source=source,
+        region=region,
+        last_year=to_year,
     )
     keys = ["LEA", "Year"] + ([table.breakdown] if table.breakdown else [])
     frame = table.frame.select(*keys, *INDICATOR_COLUMNS, *SUPPLEMENTARY_COLUMNS)
+    years = f"{year}-{to_year}" if to_year is not None and to_year != year else str(year)
     show_frame(
         frame,
-        ["LEA"] + ([table.breakdown] if table.breakdown else []),
+        ["LEA"]
+        + (["Year"] if years != str(year) else [])
+        + ([table.breakdown] if table.breakdown else []),
         output,
-        f"Census {year} indicators ({table.source})",
+        f"Census {years} indicators ({table.source})",
     )
 
 

@@ -63,7 +63,7 @@ class CensusData:
     source: str
 
 
-def _day_to_day(
+def day_to_day(
     source: FrameSource, authority_ids: Sequence[int], windows: Sequence[Window]
 ) -> DayToDay:
     """The census engine's inputs for these councils, read in one pass: of the allocations and
@@ -119,7 +119,7 @@ def derived_census(
 ) -> CensusData:
     """The councils' census records derived from their day-to-day data, read in one pass."""
     windows = [Window.census_year(year) for year in years]
-    return derive_census(_day_to_day(source, authority_ids, windows), years)
+    return derive_census(day_to_day(source, authority_ids, windows), years)
 
 
 def _returned_census(session: Session, authority_ids: Sequence[int], year: int) -> CensusData:
@@ -129,59 +129,85 @@ def _returned_census(session: Session, authority_ids: Sequence[int], year: int) 
     return CensusData(conform_records(records), vacancies, None, Source.RETURN.value)
 
 
+def _pairs(frame: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``frame`` whose council and year are among ``pairs`` (LEA, Year)."""
+    return frame.join(pairs, on=["LEA", "Year"], how="semi", maintain_order="left")
+
+
 def _census_for(
     engine: Engine,
     session: Session,
     authorities: Sequence[Authority],
-    census_year: int,
+    census_years: Sequence[int],
     source: Source | None,
 ) -> CensusData:
-    """Every council's census for the year: the councils whose day-to-day data covers the year
-    (or all, with ``source`` derived) derived in one pass from one read of their tables, the
-    others from their imported returns in one read; never a loop over councils."""
+    """Every council's census for the years: each council-year whose day-to-day data covers the
+    year (or every one, with ``source`` derived) derived in one pass from one read of all those
+    councils' tables, the others from their imported returns in one read a year; never a loop
+    over councils."""
     spans = queries.data_spans(session, [authority.id for authority in authorities])
     chosen = {
-        authority.id: source
-        or (Source.DERIVED if _covers(spans[authority.id], census_year) else Source.RETURN)
+        (authority, year): source
+        or (Source.DERIVED if _covers(spans[authority.id], year) else Source.RETURN)
         for authority in authorities
+        for year in census_years
     }
-    derived = [a.id for a in authorities if chosen[a.id] is Source.DERIVED]
-    returned = [a.id for a in authorities if chosen[a.id] is Source.RETURN]
+    derived = [pair for pair, kind in chosen.items() if kind is Source.DERIVED]
     parts: list[CensusData] = []
     if derived:
-        if len(derived) == 1:
+        ids = sorted({authority.id for authority, _ in derived})
+        years = sorted({year for _, year in derived})
+        if len(ids) == 1:
             # One council: its snapshot already holds the frames (read once per data state).
-            data = council_data(engine, authority_id=derived[0]).census
-            parts.append(derive_census(data, [census_year]))
+            part = derive_census(council_data(engine, authority_id=ids[0]).census, years)
         else:
             with columnar_reader(engine) as reader:
-                parts.append(derived_census(reader, derived, [census_year]))
-    if returned:
-        parts.append(_returned_census(session, returned, census_year))
+                part = derived_census(reader, ids, years)
+        if len(derived) < len(ids) * len(years):
+            pairs = pl.DataFrame(
+                [(authority.code, year) for authority, year in derived],
+                schema={"LEA": pl.Utf8, "Year": pl.Int64},
+                orient="row",
+            )
+            detail = part.vacancy_detail
+            part = CensusData(
+                _pairs(part.records, pairs),
+                _pairs(part.vacancies, pairs),
+                None if detail is None else _pairs(detail, pairs),
+                part.source,
+            )
+        parts.append(part)
+    for year in census_years:
+        returned = [a.id for a in authorities if chosen[(a, year)] is Source.RETURN]
+        if returned:
+            parts.append(_returned_census(session, returned, year))
     present = {
-        str(code)
+        (str(code), int(year))
         for part in parts
         for frame in (part.records, part.vacancies)
-        for code in frame["LEA"].unique().to_list()
+        for code, year in frame.select("LEA", "Year").unique().iter_rows()
     }
-    missing = [authority for authority in authorities if authority.code not in present]
+    missing = [pair for pair in chosen if (pair[0].code, pair[1]) not in present]
     if missing and (source is not None or len(authorities) == 1):
-        authority = missing[0]
+        authority, year = missing[0]
         raise NotFoundError(
-            f"no {chosen[authority.id].value} census data for authority {authority.code} in "
-            f"{census_year}; import its return with 'caseload census import' or load "
+            f"no {chosen[(authority, year)].value} census data for authority {authority.code} "
+            f"in {year}; import its return with 'caseload census import' or load "
             "day-to-day data covering 1 Oct to 30 Sep"
         )
     parts = [part for part in parts if part.records.height or part.vacancies.height]
     if not parts:
-        raise NotFoundError(f"no census data for {census_year} in the database")
+        wanted = ", ".join(str(year) for year in census_years)
+        raise NotFoundError(f"no census data for {wanted} in the database")
     sources = sorted({part.source for part in parts})
     details = [part.vacancy_detail for part in parts if part.vacancy_detail is not None]
     return CensusData(
-        records=pl.concat([part.records for part in parts]).sort("LEA", maintain_order=True),
+        records=pl.concat([part.records for part in parts]).sort(
+            "LEA", "Year", maintain_order=True
+        ),
         vacancies=pl.concat([part.vacancies for part in parts])
         .cast(VACANCY_SCHEMA)  # type: ignore[arg-type]
-        .sort("LEA", maintain_order=True),
+        .sort("LEA", "Year", maintain_order=True),
         vacancy_detail=pl.concat(details) if len(details) == len(parts) else None,
         source="+".join(sources),
     )
@@ -215,17 +241,30 @@ def load_census(
     authority_code: str | None = None,
     source: Source | str | None = None,
     region: str | None = None,
+    last_year: int | None = None,
 ) -> CensusData:
     """Census records for the authorities chosen and the year: ``authority_code`` is one code,
     several separated by commas, or ``all`` (the default), narrowed to ``region`` when given.
     Default source: derived where the day-to-day data covers the year, otherwise the imported
-    return. Every council is read and derived in one pass."""
-    check_year(census_year)
+    return. With ``last_year``, every year from ``census_year`` to it. Every council and year is
+    read and derived in one pass."""
+    years = year_range(census_year, last_year)
     require_current(engine)
     chosen = Source(source) if source is not None else None
     with session_scope(engine) as session:
         authorities = queries.authorities_in(session, authority_codes(authority_code), region)
-        return _census_for(engine, session, authorities, census_year, chosen)
+        return _census_for(engine, session, authorities, years, chosen)
+
+
+def year_range(first: int, last: int | None) -> list[int]:
+    """The census years from ``first`` to ``last`` (``first`` alone without it)."""
+    check_year(first)
+    if last is None:
+        return [first]
+    check_year(last)
+    if last < first:
+        raise InvalidInputError(f"--to-year must not be before --year {first}, not {last}")
+    return list(range(first, last + 1))
 
 
 @dataclass(frozen=True)
@@ -246,14 +285,16 @@ def census_indicators(
     by: Breakdown | None = None,
     source: Source | str | None = None,
     region: str | None = None,
+    last_year: int | None = None,
 ) -> IndicatorTable:
-    """DfE's indicators per authority (or per team or role within each)."""
+    """DfE's indicators per authority and year (or per team or role within each)."""
     census = load_census(
         engine,
         census_year=census_year,
         authority_code=authority_code,
         source=source,
         region=region,
+        last_year=last_year,
     )
     breakdown: tuple[str, ...] = ()
     vacancies = census.vacancies
