@@ -53,6 +53,9 @@ class DayToDay:
     - allocations: worker_id, start_date, end_date (allocated-worker rows only)
     - absences: worker_id, start_date, end_date, reason, working_days_lost
     - posts: LEA, post_id, team, role, funded_fte, start_date, end_date
+    - cases_held (optional): worker_id, AsAt, Cases30, the allocations already counted per
+      worker on each reference day (by the database, for many councils at once); when given,
+      ``allocations`` is not read
     """
 
     spells: pl.DataFrame
@@ -60,6 +63,7 @@ class DayToDay:
     allocations: pl.DataFrame
     absences: pl.DataFrame
     posts: pl.DataFrame
+    cases_held: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ def employment_records(data: DayToDay, windows: Sequence[Window]) -> pl.DataFram
         in_post.alias("_in_post"),
     )
     records = _add_people(records, data.workers)
-    records = _add_cases(records, data.allocations)
+    records = _add_cases(records, data.allocations, data.cases_held)
     return _add_absence(records, data.absences)
 
 
@@ -233,9 +237,17 @@ def _add_people(records: pl.DataFrame, workers: pl.DataFrame) -> pl.DataFrame:
     return joined.with_columns(pl.when(~agency).then(pl.col(c)).alias(c) for c in personal)
 
 
-def _add_cases(records: pl.DataFrame, allocations: pl.DataFrame) -> pl.DataFrame:
+def _add_cases(
+    records: pl.DataFrame, allocations: pl.DataFrame, counted: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """``Cases30``: allocations open on each reference day, counted per worker (one query per
-    day, run together)."""
+    day, run together), or the counts already made (``counted``)."""
+    if counted is not None:
+        return records.join(
+            counted.select("worker_id", "AsAt", "Cases30"), on=["worker_id", "AsAt"], how="left"
+        ).with_columns(
+            pl.when(pl.col("_in_post")).then(pl.col("Cases30").fill_null(0)).alias("Cases30")
+        )
     ends = pl.col("end_date").fill_null(date.max)
     per_day = [
         allocations.lazy()

@@ -40,6 +40,7 @@ from caseload.storage.engine import session_scope
 from caseload.storage.frames import FrameSource
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
+from caseload.storage.workforce_frames import ALLOCATED_SCHEMA
 
 
 class Source(str, Enum):
@@ -66,17 +67,18 @@ class CensusData:
 def day_to_day(
     source: FrameSource, authority_ids: Sequence[int], windows: Sequence[Window]
 ) -> DayToDay:
-    """The census engine's inputs for these councils, read in one pass: of the allocations and
-    absences, only the rows the census years' windows use (cases open on a reference day,
-    absences under way in a year)."""
+    """The census engine's inputs for these councils, read in one pass: the cases each worker
+    held on each reference day counted by the database, and only the absences under way in the
+    years' windows."""
     return DayToDay(
         spells=workforce_frames.spells_frame(source, authority_ids),
         workers=with_asye_years(
             workforce_frames.workers_frame(source, authority_ids),
             learning_frames.asye_programmes_frame(source, authority_ids),
         ),
-        allocations=workforce_frames.allocated_worker_frame(
-            source, authority_ids, open_on=[window.reference for window in windows]
+        allocations=pl.DataFrame(schema=ALLOCATED_SCHEMA),
+        cases_held=workforce_frames.cases_held_frame(
+            source, authority_ids, [window.reference for window in windows]
         ),
         absences=workforce_frames.absences_frame(
             source,

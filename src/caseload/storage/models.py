@@ -298,6 +298,16 @@ class Allocation(Base):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
         Index("ix_allocation_child_dates", "child_id", "start_date"),
         Index("ix_allocation_authority_dates", "authority_id", "start_date", "end_date"),
+        # Covers the census's count of the cases each worker held on a reference day
+        # (storage.workforce_frames.cases_held_frame) without visiting the table.
+        Index(
+            "ix_allocation_cases_held",
+            "authority_id",
+            "role",
+            "start_date",
+            "end_date",
+            "worker_id",
+        ),
         Index(
             "uq_allocation_one_open_allocated_worker",
             "child_id",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from caseload.domain import AllocationRole
 from caseload.storage.frames import FrameSource, as_float, as_text, read_frame
@@ -98,28 +98,54 @@ def workers_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataF
     )
 
 
-def allocated_worker_frame(
-    source: FrameSource, authority_ids: Sequence[int], open_on: Sequence[date] | None = None
-) -> pl.DataFrame:
-    """Allocated-worker rows (not co-workers): who holds each case, when. With ``open_on``,
-    only the rows open on one of those days (all a census year needs of them)."""
+ALLOCATED_SCHEMA = {
+    "worker_id": pl.Int64,
+    "child_id": pl.Int64,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+}
+
+
+def allocated_worker_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
+    """Allocated-worker rows (not co-workers): who holds each case, when."""
     a = Allocation
     query = select(a.worker_id, a.child_id, a.start_date, a.end_date).where(
         a.authority_id.in_(authority_ids), a.role == AllocationRole.ALLOCATED_WORKER
     )
-    if open_on is not None:
-        query = query.where(
-            or_(
-                *(
-                    and_(a.start_date <= day, or_(a.end_date.is_(None), a.end_date >= day))
-                    for day in open_on
-                )
-            )
+    return read_frame(source, query, ALLOCATED_SCHEMA)
+
+
+CASES_HELD_SCHEMA = {"worker_id": pl.Int64, "AsAt": pl.Date, "Cases30": pl.Int64}
+
+
+def cases_held_frame(
+    source: FrameSource, authority_ids: Sequence[int], days: Sequence[date]
+) -> pl.DataFrame:
+    """Children held as allocated worker (not co-worker) by each worker on each of ``days``,
+    counted by the database in one pass over the allocations: worker_id, AsAt, Cases30 (a worker
+    holding none on a day has no row for it)."""
+    a = Allocation
+    open_on = [
+        and_(a.start_date <= day, or_(a.end_date.is_(None), a.end_date >= day)) for day in days
+    ]
+    query = (
+        select(a.worker_id, *(func.sum(case((held, 1), else_=0)) for held in open_on))
+        .where(a.authority_id.in_(authority_ids), a.role == AllocationRole.ALLOCATED_WORKER)
+        .where(or_(*open_on))
+        .group_by(a.worker_id)
+    )
+    columns = [f"on_{index}" for index in range(len(days))]
+    counted = read_frame(source, query, {"worker_id": pl.Int64} | dict.fromkeys(columns, pl.Int64))
+    return (
+        counted.unpivot(index="worker_id", on=columns, variable_name="day", value_name="Cases30")
+        .filter(pl.col("Cases30") > 0)
+        .with_columns(
+            pl.col("day")
+            .replace_strict(dict(zip(columns, days, strict=True)), return_dtype=pl.Date)
+            .alias("AsAt")
         )
-    return read_frame(
-        source,
-        query,
-        {"worker_id": pl.Int64, "child_id": pl.Int64, "start_date": pl.Date, "end_date": pl.Date},
+        .select(list(CASES_HELD_SCHEMA))
+        .cast(CASES_HELD_SCHEMA)  # type: ignore[arg-type]
     )
 
 
