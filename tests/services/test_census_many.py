@@ -126,3 +126,23 @@ def test_the_command_gives_the_same_figures(
     assert totals["areas"] == census_totals(councils, census_year=2026, level="national").rows()
     assert main(["census", "indicators", "--year", "2026", "--region", "Atlantis"]) != 0
     assert "no authority in the region 'Atlantis'" in capsys.readouterr().err
+
+
+def test_each_councils_dfe_caseload_equals_its_own_report(councils: Engine) -> None:
+    from datetime import date
+
+    from caseload.services.caseloads import caseload_report
+    from caseload.services.council_caseloads import council_caseloads
+
+    for day in (None, date(2025, 12, 31)):
+        together = council_caseloads(councils, as_at=day, authority_code="all")
+        assert together.frame["LEA"].to_list() == ["001", "002", "003", "004"]
+        for row in together.rows():
+            scope, report = caseload_report(
+                councils, as_at=together.as_at, authority_code=row["LEA"]
+            )
+            assert scope.day == together.as_at
+            assert {key: row[key] for key in report.dfe_average} == report.dfe_average
+            assert row["cases"] > 0
+    with pytest.raises(InvalidInputError, match="is after the data date of authority"):
+        council_caseloads(councils, as_at=date(2030, 1, 1))

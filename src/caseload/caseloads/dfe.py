@@ -16,11 +16,16 @@ from caseload.domain.census_records import VACANCY_SCHEMA
 from caseload.domain.dates import census_year_of
 
 
+def dfe_window(day: date) -> Window:
+    """The census window ending on ``day`` that the DfE caseload on ``day`` is derived over."""
+    return Window(census_year_of(day), day - timedelta(days=364), day)
+
+
 def dfe_caseload(data: DayToDay, day: date, by_team: bool = False) -> pl.DataFrame:
     """``cases``, ``case_holders_fte`` and ``caseload_fte`` (rounded as DfE publishes) on ``day``,
     per authority (and team). Note DfE's rule: someone whose last day is ``day`` is a leaver, not
     in post, so their cases are not counted."""
-    window = Window(census_year_of(day), day - timedelta(days=364), day)
+    window = dfe_window(day)
     records = derive_records(data, [window])  # keeps AsAt: the day is the reference date
     by = ("team",) if by_team else ()
     columns = ["LEA", *by, "cases", "case_holders_fte", "caseload_fte"]

@@ -15,6 +15,7 @@ from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.caseloads import CaseloadReport, Scope, caseload_report
+from caseload.services.council_caseloads import CouncilCaseloads, council_caseloads
 from caseload.services.table_files import frame_csv
 
 
@@ -43,6 +44,18 @@ TeamOption = Annotated[
 AuthorityOption = Annotated[
     str | None,
     typer.Option("--authority", help="3-digit authority code; needed when there are several."),
+]
+CouncilsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--authority",
+        help="3-digit authority code (needed when there are several), several separated by "
+        "commas, or all: then each council's DfE average caseload on one date.",
+    ),
+]
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="Each council of this region's DfE average caseload."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
 
@@ -267,16 +280,31 @@ def show_tables(scope: Scope, report: CaseloadReport) -> None:
 def caseloads(
     as_at: AsAtOption = None,
     team: TeamOption = None,
-    authority: AuthorityOption = None,
+    authority: CouncilsOption = None,
     output: FormatOption = Format.table,
     part: Annotated[
         Part | None,
         typer.Option("--part", help="With --format csv: which table (default: workers)."),
     ] = None,
+    region: RegionOption = None,
 ) -> None:
     """Caseloads on a date: per worker cases (DfE count), weighted points, capacity, utilisation,
     band and the rules broken; per team and service; the unallocated queue with days waiting
-    and escalation; continuity; the distribution of caseloads next to the DfE average."""
+    and escalation; continuity; the distribution of caseloads next to the DfE average. For
+    several councils (--authority all, a list, or --region): each council's DfE average."""
+    if region is not None or (authority is not None and _many(authority)):
+        if team or part is not None:
+            raise typer.BadParameter("--team and --part are for one council's caseloads")
+        show_councils(
+            council_caseloads(
+                engine(),
+                as_at=parse_date(as_at, "--as-at"),
+                authority_code=authority,
+                region=region,
+            ),
+            output,
+        )
+        return
     scope, report = caseload_report(
         engine(), as_at=parse_date(as_at, "--as-at"), authority_code=authority, teams=team or []
     )
@@ -289,3 +317,30 @@ def caseloads(
         write_csv(part_frame(report, part or Part.workers))
     else:
         show_tables(scope, report)
+
+
+def _many(authority: str) -> bool:
+    return authority.strip().lower() == "all" or "," in authority
+
+
+def show_councils(result: CouncilCaseloads, output: Format) -> None:
+    if output is Format.json:
+        print_json(result.to_dict())
+    elif output is Format.csv:
+        write_csv(result.frame)
+    else:
+        print_table(
+            f"DfE average caseload by council on {result.as_at}",
+            ["Council", "Name", "Cases", "Case holders (FTE)", "Average caseload"],
+            [
+                [
+                    row["LEA"],
+                    row["name"],
+                    row["cases"],
+                    "" if row["case_holders_fte"] is None else f"{row['case_holders_fte']:.1f}",
+                    "" if row["caseload_fte"] is None else f"{row['caseload_fte']:.1f}",
+                ]
+                for row in result.rows()
+            ],
+            numeric_from=2,
+        )

@@ -1,0 +1,83 @@
+"""The DfE average caseload of many councils on one date, in one pass.
+
+``caseload caseloads --authority all`` (or a list, or ``--region``): every council's cases, case
+holders (FTE) and average caseload on the day, by the census definition
+(:func:`caseload.caseloads.dfe.dfe_caseload`), from one read of all the councils' tables and one
+derivation grouped by council. Each council's figures are exactly those its own caseload report
+gives as its DfE average on that day. One date for all: by default the earliest of the councils'
+data dates, so that no council is measured past the end of its data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from caseload.caseloads.dfe import dfe_caseload, dfe_window
+from caseload.errors import InvalidInputError, NotFoundError
+from caseload.services.census import authority_codes, day_to_day
+from caseload.storage import queries
+from caseload.storage.columnar import columnar_reader
+from caseload.storage.engine import session_scope
+from caseload.storage.schema import require_current
+
+COLUMNS = ("cases", "case_holders_fte", "caseload_fte")
+
+
+@dataclass(frozen=True)
+class CouncilCaseloads:
+    as_at: date
+    frame: pl.DataFrame = field(repr=False)  # LEA, name, cases, case_holders_fte, caseload_fte
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.frame.to_dicts()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"as_at": self.as_at.isoformat(), "councils": self.rows()}
+
+
+def council_caseloads(
+    engine: Engine,
+    *,
+    as_at: date | None = None,
+    authority_code: str | None = None,
+    region: str | None = None,
+) -> CouncilCaseloads:
+    """Every chosen council's DfE caseload figures on ``as_at``."""
+    require_current(engine)
+    with session_scope(engine) as session:
+        authorities = queries.authorities_in(session, authority_codes(authority_code), region)
+        if not authorities:
+            raise NotFoundError("the database holds no councils yet")
+        spans = queries.data_spans(session, [authority.id for authority in authorities])
+    dated = {authority.code: spans[authority.id][1] for authority in authorities}
+    undated = sorted(code for code, last in dated.items() if last is None)
+    if undated:
+        raise NotFoundError(f"authority {undated[0]} holds no dated records yet")
+    earliest = min(last for last in dated.values() if last is not None)
+    day = as_at or earliest
+    if day > earliest:
+        code = min(code for code, last in dated.items() if last is not None and last < day)
+        raise InvalidInputError(
+            f"--as-at {day.isoformat()} is after the data date of authority {code} "
+            f"({dated[code]}); choose {earliest.isoformat()} or earlier for these councils"
+        )
+    with columnar_reader(engine) as reader:
+        data = day_to_day(reader, [authority.id for authority in authorities], [dfe_window(day)])
+    figures = dfe_caseload(data, day)
+    names = pl.DataFrame(
+        {
+            "LEA": [authority.code for authority in authorities],
+            "name": [authority.name for authority in authorities],
+        }
+    )
+    frame = (
+        names.join(figures, on="LEA", how="left")
+        .with_columns(pl.col("cases").fill_null(0))
+        .select("LEA", "name", *COLUMNS)
+        .sort("LEA")
+    )
+    return CouncilCaseloads(day, frame)
