@@ -40,7 +40,7 @@ BASELINES = {
     "caseload --help": 1.83,
     "caseload caseloads": 2.68,
     "caseload caseloads --format json": 2.56,
-    "page: overview (/)": 0.869,
+    "page: overview": 0.869,
     "page: workforce": 1.031,
     "page: caseloads": 0.619,
     "page: children waiting": 0.501,
@@ -159,7 +159,7 @@ def main() -> int:
     team_id = int(report.teams.sort("cases", descending=True)["team_id"][0])
     worker_id = int(report.workers.sort("cases", descending=True)["worker_id"][0])
     pages = [
-        ("page: overview (/)", "bench-leader", "/"),
+        ("page: overview", "bench-leader", "/overview"),
         ("page: workforce", "bench-leader", "/workforce"),
         ("page: caseloads", "bench-leader", "/caseloads"),
         ("page: children waiting", "bench-leader", "/caseloads/queue"),
