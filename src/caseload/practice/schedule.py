@@ -144,6 +144,27 @@ def reach_days(interval: Interval) -> int:
     return interval.count
 
 
+def _with_cutoff(
+    frame: pl.DataFrame, rules: dict[tuple[str, str], Interval], since: date
+) -> pl.DataFrame:
+    """``frame`` (with case_type) with ``_since``: the earliest day an event can open a gap
+    holding a window due on or after ``since`` (:func:`reach_days` of the case type's longest
+    interval before it)."""
+    reach: dict[str, int] = {}
+    for (case_type, _kind), interval in rules.items():
+        reach[case_type] = max(reach.get(case_type, 0), reach_days(interval))
+    cutoffs = pl.DataFrame(
+        {
+            "case_type": list(reach),
+            "_since": [since - timedelta(days=days) for days in reach.values()],
+        },
+        schema={"case_type": pl.Utf8, "_since": pl.Date},
+    )
+    return frame.join(cutoffs, on="case_type", how="left").with_columns(
+        pl.col("_since").fill_null(since)
+    )
+
+
 def windows(
     plan_frame: pl.DataFrame,
     events: pl.DataFrame,
@@ -180,20 +201,7 @@ def windows(
     new_plan = (pl.col("plan_id") != pl.col("plan_id").shift(1)).fill_null(True)
     cutoff = pl.col("_since")
     if since is not None:
-        reach: dict[str, int] = {}
-        for (case_type, _kind), interval in rules.items():
-            reach[case_type] = max(reach.get(case_type, 0), reach_days(interval))
-        cutoffs = pl.DataFrame(
-            {
-                "case_type": list(reach),
-                "_since": [since - timedelta(days=days) for days in reach.values()],
-            },
-            schema={"case_type": pl.Utf8, "_since": pl.Date},
-        )
-        plan_frame = plan_frame.join(cutoffs, on="case_type", how="left").with_columns(
-            pl.col("_since").fill_null(since)
-        )
-        plan_frame = plan_frame.filter(
+        plan_frame = _with_cutoff(plan_frame, rules, since).filter(
             pl.col("plan_end").is_null() | (pl.col("plan_end") >= cutoff)
         )
     carried = events.with_row_index("_event").with_columns(pl.col("_event").cast(pl.Int64))
@@ -390,6 +398,70 @@ def windows(
         .join(openers, on="_opener", how="left")
         .sort("plan_id", "window")
         .select(*WINDOW_SCHEMA, "opened_by", *event_columns)
+    )
+
+
+def windows_for(
+    plan_frame: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    event_date: str,
+    event_id: str,
+    rules: dict[tuple[str, str], Interval],
+    second_kind: str,
+    calendar: WorkingCalendar,
+    periods: Sequence[tuple[date | None, date]],
+) -> list[pl.DataFrame]:
+    """:func:`windows` for each ``(since, until)`` of ``periods`` (a trend's days) from one
+    pass: frame for frame the same as calling :func:`windows` with each.
+
+    The pass runs from the earliest ``since`` to the latest ``until``; each period's frame is
+    then cut from it. A gap's windows do not depend on ``until`` except the plan's last (open)
+    gap, which is filled up to ``until`` or the plan's end; nor on ``since`` except which gaps
+    are built (those closing on or after the cut-off day of :func:`windows`, and the last) and
+    where the window numbers start (at 1 in the first gap kept)."""
+    if not periods:
+        return []
+    starts = [since for since, _ in periods]
+    every = windows(
+        plan_frame,
+        events,
+        event_date=event_date,
+        event_id=event_id,
+        rules=rules,
+        second_kind=second_kind,
+        calendar=calendar,
+        until=max(until for _, until in periods),
+        since=None if None in starts else min(start for start in starts if start is not None),
+    )
+    return [_cut(every, rules, since, until) for since, until in periods]
+
+
+def _cut(
+    frame: pl.DataFrame, rules: dict[tuple[str, str], Interval], since: date | None, until: date
+) -> pl.DataFrame:
+    """The rows of ``frame`` (from :func:`windows`) that :func:`windows` gives for ``since``
+    and ``until`` when it gave ``frame`` for an earlier ``since`` and a later ``until``."""
+    still_open = pl.col("gap_closed").is_null()
+    kept = frame
+    if since is not None:
+        cutoff = pl.col("_since")
+        kept = (
+            _with_cutoff(frame, rules, since)
+            .filter(
+                (pl.col("plan_end").is_null() | (pl.col("plan_end") >= cutoff))
+                & (still_open | (pl.col("gap_closed") >= cutoff))
+            )
+            .drop("_since")
+        )
+    window = pl.col("window")
+    first_open = window == window.filter(still_open).min().over("plan_id")
+    last_day = pl.min_horizontal(pl.col("plan_end").fill_null(FAR_FUTURE), pl.lit(until))
+    return (
+        kept.filter(~still_open | first_open | (pl.col("due_date") <= last_day))
+        .with_columns((window - window.min().over("plan_id") + 1).alias("window"))
+        .sort("plan_id", "window")
+        .select(frame.columns)
     )
 
 

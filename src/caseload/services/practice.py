@@ -225,12 +225,16 @@ def _period(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
+    windows: pl.DataFrame | None = None,
 ) -> _Period:
+    """The period to ``as_at``; ``windows``: its visit windows when already worked out (as
+    :func:`visits.visit_windows` gives them from the period's start to ``as_at``)."""
     data = council.data
     start = _months_before(as_at, PERIOD_MONTHS)
-    windows = visits.visit_windows(
-        data.statuses, records.visits, standards, calendar, as_at, since=start
-    )
+    if windows is None:
+        windows = visits.visit_windows(
+            data.statuses, records.visits, standards, calendar, as_at, since=start
+        )
     return _Period(
         start=start,
         audit_start=_months_before(as_at, AUDIT_MONTHS),
@@ -316,11 +320,12 @@ def _measures_on(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
+    windows: pl.DataFrame | None = None,
 ) -> dict[str, float | None]:
     """The four practice measures on ``as_at`` exactly as :meth:`PracticeDay.measure` gives
     them, leaving out a kind of record whose period starts before its first record (a measure
     over a period the records do not cover would count every visit or session as missed)."""
-    period = _period(council, records, standards, calendar, as_at)
+    period = _period(council, records, standards, calendar, as_at, windows)
     first_visit = _earliest(records.visits, "visit_date")
     first_session = _earliest(records.supervisions, "supervision_date")
     first_audit = _earliest(records.audits, "audit_date")
@@ -346,18 +351,35 @@ def practice_trend(
     engine: Engine, *, authority_id: int, days: Sequence[date]
 ) -> dict[date, dict[str, float | None]]:
     """The scorecard's practice measures on each of ``days`` (for a measure's trend), each day
-    worked out once per state of the council's data."""
+    worked out once per state of the council's data; the visit windows of the days not worked
+    out yet in one pass (:func:`visits.visit_windows_for`)."""
     council = council_data(engine, authority_id=authority_id)
     records = practice_records(engine, council)
     standards = council_standards(council)
     calendar = working_calendar(standards)
-    trend: dict[date, dict[str, float | None]] = {}
-    for day in sorted(set(days)):
-        trend[day] = council.snapshots.reports.get_or_build(
-            (*council.key, "practice measures", day),
-            partial(_measures_on, council, records, standards, calendar, day),
+    cache = council.snapshots.reports
+    keys = {day: (*council.key, "practice measures", day) for day in sorted(set(days))}
+    missing = [day for day, key in keys.items() if cache.get(key) is None]
+    windows = dict(
+        zip(
+            missing,
+            visits.visit_windows_for(
+                council.data.statuses,
+                records.visits,
+                standards,
+                calendar,
+                [(_months_before(day, PERIOD_MONTHS), day) for day in missing],
+            ),
+            strict=True,
         )
-    return trend
+    )
+    return {
+        day: cache.get_or_build(
+            key,
+            partial(_measures_on, council, records, standards, calendar, day, windows.get(day)),
+        )
+        for day, key in keys.items()
+    }
 
 
 def practice_summary(day: PracticeDay) -> dict[str, Any]:
