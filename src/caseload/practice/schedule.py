@@ -83,14 +83,14 @@ def intervals_frame(rules: dict[tuple[str, str], Interval]) -> pl.DataFrame:
     )
 
 
-def add_months(days: pl.Expr, months: pl.Expr) -> pl.Expr:
-    """Each day moved on by its row's number of calendar months, to the same day of the month
-    or the month's last day when it is shorter (31 January + 1 month = 28 or 29 February)."""
-    total = days.dt.year().cast(pl.Int64) * 12 + days.dt.month().cast(pl.Int64) - 1 + months
-    year, month = total // 12, total % 12 + 1
-    first = pl.date(year, month, 1)
-    last_day = first.dt.month_end().dt.day()
-    return pl.date(year, month, pl.min_horizontal(days.dt.day(), last_day))
+def add_months(days: pl.Expr, months: pl.Expr | int) -> pl.Expr:
+    """Each day moved on by its row's number of calendar months (or by ``months`` for every
+    row), to the same day of the month or the month's last day when it is shorter (31 January
+    + 1 month = 28 or 29 February); null where either is null. Polars' calendar offsets
+    (``"<n>mo"``) follow the same rule."""
+    if isinstance(months, int):
+        return days.dt.offset_by(f"{months}mo")
+    return days.dt.offset_by(pl.format("{}mo", months))
 
 
 def add_interval(
@@ -279,7 +279,7 @@ def windows(
     if second_kind == EVERY and after_year:
         regular = (
             pl.when(
-                (pl.col("opened") >= add_months(pl.col("plan_start"), pl.lit(12)))
+                (pl.col("opened") >= add_months(pl.col("plan_start"), 12))
                 & pl.col("case_type").is_in(after_year)
             )
             .then(pl.lit(AFTER_FIRST_YEAR))
@@ -388,17 +388,11 @@ def windows(
         "_opener",
         pl.when(met).then(pl.col("_event")).alias("_event"),
     )
-    frame = pl.concat([firsts, later_windows])
-    # Only the events the windows name (a few when ``since`` is near the end).
-    named = pl.concat([frame["_event"], frame["_opener"]]).drop_nulls().unique()
-    kept = carried.filter(pl.col("_event").is_in(named.implode()))
-    openers = kept.select(pl.col("_event").alias("_opener"), pl.col(event_id).alias("opened_by"))
-    return (
-        frame.join(kept.select("_event", *event_columns), on="_event", how="left")
-        .join(openers, on="_opener", how="left")
-        .sort("plan_id", "window")
-        .select(*WINDOW_SCHEMA, "opened_by", *event_columns)
-    )
+    frame = pl.concat([firsts, later_windows]).sort("plan_id", "window")
+    # ``_event`` and ``_opener`` are rows of ``events``: their columns are taken by position.
+    met = carried.select(pl.col(*event_columns).gather(frame["_event"]))
+    opened_by = carried[event_id].gather(frame["_opener"]).alias("opened_by")
+    return pl.concat([frame.select(*WINDOW_SCHEMA), opened_by.to_frame(), met], how="horizontal")
 
 
 def windows_for(
