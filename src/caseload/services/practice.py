@@ -195,15 +195,55 @@ def worker_teams(council: CouncilData, day: date) -> pl.DataFrame:
 
 def practice_day(engine: Engine, *, authority_id: int, as_at: date) -> PracticeDay:
     """The council's practice figures on ``as_at``, worked out once per state of its data."""
+    day, _ = practice_figures(engine, authority_id=authority_id, as_at=as_at, trend_days=())
+    return day
+
+
+def practice_figures(
+    engine: Engine, *, authority_id: int, as_at: date, trend_days: Sequence[date]
+) -> tuple[PracticeDay, dict[date, dict[str, float | None]]]:
+    """:func:`practice_day` on ``as_at`` and :func:`practice_trend` on ``trend_days`` (what the
+    scorecard and the reports read together), each worked out once per state of the council's
+    data; the visit windows of those not worked out yet in one pass."""
     council = council_data(engine, authority_id=authority_id)
-
-    def build() -> PracticeDay:
-        return _practice_day(council, practice_records(engine, council), as_at)
-
-    found: PracticeDay = council.snapshots.reports.get_or_build(
-        (*council.key, "practice", as_at), build
+    records = practice_records(engine, council)
+    standards = council_standards(council)
+    calendar = working_calendar(standards)
+    cache = council.snapshots.reports
+    day_key = (*council.key, "practice", as_at)
+    trend_keys = {day: (*council.key, "practice measures", day) for day in sorted(set(trend_days))}
+    wanted = [as_at] if cache.get(day_key) is None else []
+    wanted += [day for day, key in trend_keys.items() if cache.get(key) is None]
+    windows = _visit_windows(council, records, standards, calendar, wanted)
+    found: PracticeDay = cache.get_or_build(
+        day_key,
+        partial(_practice_day, council, records, standards, calendar, as_at, windows.get(as_at)),
     )
-    return found
+    trend = {
+        day: cache.get_or_build(
+            key,
+            partial(_measures_on, council, records, standards, calendar, day, windows.get(day)),
+        )
+        for day, key in trend_keys.items()
+    }
+    return found, trend
+
+
+def _visit_windows(
+    council: CouncilData,
+    records: PracticeRecords,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    days: Sequence[date],
+) -> dict[date, pl.DataFrame]:
+    """The visit windows of the period to each of ``days``, in one pass
+    (:func:`visits.visit_windows_for`)."""
+    unique = sorted(set(days))
+    periods = [(_months_before(day, PERIOD_MONTHS), day) for day in unique]
+    frames = visits.visit_windows_for(
+        council.data.statuses, records.visits, standards, calendar, periods
+    )
+    return dict(zip(unique, frames, strict=True))
 
 
 @dataclass(frozen=True)
@@ -249,11 +289,16 @@ def _period(
     )
 
 
-def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -> PracticeDay:
-    standards = council_standards(council)
-    calendar = working_calendar(standards)
+def _practice_day(
+    council: CouncilData,
+    records: PracticeRecords,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    as_at: date,
+    windows: pl.DataFrame | None = None,
+) -> PracticeDay:
     data = council.data
-    period = _period(council, records, standards, calendar, as_at)
+    period = _period(council, records, standards, calendar, as_at, windows)
     start, audit_start, due, recorded = (
         period.start,
         period.audit_start,
@@ -276,6 +321,11 @@ def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -
         pl.col("due_date").alias("visit_date"),
     )
     graded = audit_figures.audits_between(records.audits, audit_start, as_at)
+    steps = (
+        linked.caseload_steps(allocations, data.spells, policy)
+        if on_time.height or graded.height
+        else None
+    )
     return PracticeDay(
         as_at=as_at,
         period_start=start,
@@ -300,10 +350,10 @@ def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -
         ),
         moderation=audit_figures.moderation_agreement(records.audits, audit_start, as_at),
         themes=audit_figures.theme_counts(records.audits, audit_start, as_at),
-        visits_by_band=linked.visits_by_band(on_time, allocations, data.spells, policy)
+        visits_by_band=linked.visits_by_band(on_time, allocations, data.spells, policy, steps=steps)
         if on_time.height
         else pl.DataFrame(),
-        grades_by_band=linked.grades_by_band(graded, allocations, data.spells, policy)
+        grades_by_band=linked.grades_by_band(graded, allocations, data.spells, policy, steps=steps)
         if graded.height
         else pl.DataFrame(),
     )
@@ -360,19 +410,7 @@ def practice_trend(
     cache = council.snapshots.reports
     keys = {day: (*council.key, "practice measures", day) for day in sorted(set(days))}
     missing = [day for day, key in keys.items() if cache.get(key) is None]
-    windows = dict(
-        zip(
-            missing,
-            visits.visit_windows_for(
-                council.data.statuses,
-                records.visits,
-                standards,
-                calendar,
-                [(_months_before(day, PERIOD_MONTHS), day) for day in missing],
-            ),
-            strict=True,
-        )
-    )
+    windows = _visit_windows(council, records, standards, calendar, missing)
     return {
         day: cache.get_or_build(
             key,
