@@ -312,9 +312,7 @@ def _practice_day(
         data.statuses, records.reviews, standards, calendar, as_at, since=start
     )
     held = reviews.reviews_due(review_window, start, as_at)
-    supervised = supervision.supervision_position(
-        data.spells, records.supervisions, standards, as_at, managers=data.managers
-    )
+    supervised = supervision_on(council, records, as_at)
     policy = council.policy.policy
     on_time = due.filter(pl.col("outcome").is_in(["on_time", "late", "missed"])).with_columns(
         (pl.col("outcome") == "on_time").alias("on_time"),
@@ -357,6 +355,27 @@ def _practice_day(
         if graded.height
         else pl.DataFrame(),
     )
+
+
+def supervision_on(council: CouncilData, records: PracticeRecords, day: date) -> pl.DataFrame:
+    """:func:`supervision.supervision_position` of the council's workers on ``day`` under its
+    standards, worked out once per state of its data (the practice figures and the ASYE
+    programmes both read it)."""
+
+    def build() -> pl.DataFrame:
+        data = council.data
+        return supervision.supervision_position(
+            data.spells,
+            records.supervisions,
+            council_standards(council),
+            day,
+            managers=data.managers,
+        )
+
+    found: pl.DataFrame = council.snapshots.reports.get_or_build(
+        (*council.key, "supervision position", day), build
+    )
+    return found
 
 
 def _earliest(frame: pl.DataFrame, column: str) -> date | None:
