@@ -15,6 +15,7 @@ from caseload.forecasting.supply import (
     Intake,
     RecruitmentRound,
     SupplyInputs,
+    SupplyModel,
     leave_by_month_from_bands,
     monthly_chance,
     simulate,
@@ -179,3 +180,31 @@ def test_the_same_seed_gives_the_same_paths() -> None:
     again = simulate(inputs, paths=50, seed=11)
     assert (first.own_fte == again.own_fte).all()
     assert not (simulate(inputs, paths=50, seed=12).own_fte == first.own_fte).all()
+
+
+def test_an_arrival_moves_into_the_next_band_on_their_first_anniversary() -> None:
+    # Three start in month 2 with no service and never leave: the 0-1 year band until month
+    # 13, the 1-2 year band from month 14 (12 months done at its end).
+    inputs = council(staff=[(1, 1.0, 40, 40)], months=15, intakes=(Intake(2, "social_worker", 3),))
+    result = simulate(inputs, paths=2, seed=1)
+    assert result.band_headcount[0, 0, :].tolist() == [0, 0] + [3] * 12 + [0, 0]
+    assert result.band_headcount[0, 1, :].tolist() == [0] * 14 + [3, 3]
+    assert result.band_headcount[0, 3, :].tolist() == [1] * 16  # the one on the first day
+    assert result.starters[0].tolist() == [0, 0, 3] + [0] * 13
+
+
+def test_the_month_drawn_is_the_count_of_chances_above_the_uniform() -> None:
+    # The guide table must give exactly what comparing the generator's own uniform with every
+    # chance gives, including the uniforms that fall in a slice holding a chance.
+    leave = leave_by_month_from_bands(
+        [0.3, 0.2, 0.15, 0.1, 0.05], ((0, 1), (1, 2), (2, 3), (3, 5), (5, None))
+    )
+    model = SupplyModel(council(staff=[(1, 1.0, 0, 0)], months=60, leave=leave))
+    table = model._leaving
+    rows = np.random.default_rng(4).integers(0, table.survival.shape[0], 200_000)
+    rng = np.random.default_rng(9)
+    drawn = table.draw(rng, table.offset(rows), rows.size)
+    uniform = np.random.default_rng(9).random(rows.size)
+    expected = (table.survival[rows] > uniform[:, None]).sum(axis=1) + table.shift
+    assert (drawn == expected).all()
+    assert (table.table < 0).any()  # some slices did need the comparison

@@ -54,8 +54,10 @@ def _worker(
             council.heads_by_role[role] += 1
 
 
-def _arrive_later(env: simpy.Environment, council: _Council, delay: int, role: int, fte: float):  # type: ignore[no-untyped-def]
-    yield env.timeout(delay)
+def _arrive_later(env: simpy.Environment, council: _Council, month: int, role: int, fte: float):  # type: ignore[no-untyped-def]
+    # At the start of the landing month, in step with everyone else: their first chance to
+    # leave is a month later, after the round of that month has counted them.
+    yield env.timeout(month - env.now)
     env.process(_worker(env, council, role, fte, 0, 0))
 
 
@@ -90,7 +92,7 @@ def _rounds(env: simpy.Environment, council: _Council):  # type: ignore[no-untyp
         for _ in range(sought):
             if council.rng.random() < chosen.success_rate and landing <= inputs.months:
                 council.coming.append((landing, group, fte))
-                env.process(_arrive_later(env, council, landing - month, group, fte))
+                env.process(_arrive_later(env, council, landing, group, fte))
 
 
 def twin_paths(inputs: SupplyInputs, *, paths: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

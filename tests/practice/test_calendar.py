@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -10,10 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseload.practice.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    WorkingCalendar,
     add_working_days,
     england_calendar,
+    package_bank_holidays,
+    shipped_bank_holidays,
     working_calendar,
     working_days_between,
+    write_shipped_bank_holidays,
 )
 from caseload.practice.standards import default_standards
 
@@ -109,3 +116,23 @@ def test_adding_lands_on_a_working_day_and_counting_gives_n_back(day: date, n: i
         # Nothing earlier is the n-th working day: the day before has one fewer.
         assert between(day, landed - timedelta(days=1)) == n - 1
     assert between(day, landed) == n
+
+
+def test_the_shipped_bank_holidays_are_the_packages() -> None:
+    """The list shipped (read without importing the package) must be what the installed
+    ``holidays`` package gives; when a new version adds a day, rebuild it with
+    ``write_shipped_bank_holidays()``."""
+    shipped = shipped_bank_holidays()
+    assert list(shipped) == package_bank_holidays(FIRST_YEAR, LAST_YEAR)
+    assert date(2023, 5, 8) in shipped  # the coronation
+    assert date(2026, 12, 28) in shipped  # Boxing Day's substitute
+    assert CAL.closed_days == tuple(sorted({*shipped, *default_standards().extra_closure_days}))
+
+
+def test_a_calendar_for_other_years_asks_the_package(tmp_path: Path) -> None:
+    later = WorkingCalendar.england(first_year=2051, last_year=2052)
+    assert later.closed_days == tuple(package_bank_holidays(2051, 2052))
+    assert date(2051, 12, 25) in later.closed_days
+    written = write_shipped_bank_holidays(tmp_path / "holidays.txt")
+    lines = [line for line in written.read_text().splitlines() if not line.startswith("#")]
+    assert lines == [day.isoformat() for day in shipped_bank_holidays()]

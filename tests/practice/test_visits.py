@@ -4,8 +4,9 @@ working days; England's bank holidays)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -20,6 +21,7 @@ from caseload.practice.visits import (
     seen_summary,
     visit_summary,
     visit_windows,
+    visit_windows_for,
     visits_due,
     visits_position,
 )
@@ -327,3 +329,61 @@ def test_monthly_series() -> None:
         (7, 1, 0),
         (8, 0, 1),
     ]
+
+
+def many_plans(seed: int, children: int = 400) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Plans of every type over three years (some ended, some of one child overlapping), and
+    visits roughly at each plan's interval with slips, long gaps, visits on the plan's first
+    day, several on one day, plans no longer visited and a few visits without a worker."""
+    rng = np.random.default_rng(seed)
+    first = date(2023, 4, 1)
+    rows, visit_rows = [], []
+    gap = {"cp": 12, "cla": 40, "cin": 25}
+    for child in range(children):
+        for kind in rng.choice(["cp", "cla", "cin"], size=int(rng.integers(1, 3)), replace=False):
+            start = first + timedelta(days=int(rng.integers(0, 900)))
+            length = int(rng.integers(30, 1200))
+            end = start + timedelta(days=length)
+            rows.append((child, str(kind), start, end if end < date(2026, 3, 31) else None))
+            day = start + timedelta(days=int(rng.integers(0, 3)))
+            # Some plans stop being visited (their last gap stays open for months).
+            stop = start + timedelta(days=int(rng.integers(0, 600))) if rng.random() < 0.15 else end
+            while day < min(end, stop, date(2026, 3, 31)):
+                worker = None if rng.random() < 0.05 else int(rng.integers(1, 30))
+                for _ in range(2 if rng.random() < 0.03 else 1):
+                    visit_rows.append(
+                        (child, str(kind), worker, day, rng.random() > 0.1, rng.random() > 0.2)
+                    )
+                slip = (
+                    int(rng.integers(-4, 8)) if rng.random() > 0.05 else int(rng.integers(30, 90))
+                )
+                day += timedelta(days=max(1, gap[str(kind)] + slip))
+    status = statuses(*rows)
+    visit = visits(
+        *(
+            (index, child, worker, kind, day, seen, alone, day + timedelta(days=index % 9))
+            for index, (child, kind, worker, day, seen, alone) in enumerate(visit_rows)
+        )
+    )
+    return status, visit
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_one_pass_for_several_days_gives_each_days_windows_exactly(seed: int) -> None:
+    """The scorecard's trend reads windows for several days at once: each day's frame from the
+    one pass must equal that day's own, column for column and row for row."""
+    status, visit = many_plans(seed)
+    periods: list[tuple[date | None, date]] = [
+        (date(2024, 1, 1), date(2024, 3, 31)),
+        (date(2025, 1, 1), date(2025, 3, 31)),
+        (date(2026, 1, 1), date(2026, 3, 31)),
+        (date(2024, 11, 15), date(2025, 2, 14)),
+        (None, date(2025, 6, 30)),
+    ]
+    together = visit_windows_for(status, visit, STANDARDS, CAL, periods)
+    assert len(together) == len(periods)
+    for (since, until), frame in zip(periods, together, strict=True):
+        alone = visit_windows(status, visit, STANDARDS, CAL, until, since=since)
+        assert alone.height > 1000
+        assert frame.equals(alone), (since, until)
+    assert visit_windows_for(status, visit, STANDARDS, CAL, []) == []

@@ -16,10 +16,21 @@ from sqlalchemy.orm import Session
 
 from caseload.domain import WorkerChangeReason
 from caseload.services import allocation
-from caseload.services.caseloads import caseload_report
+from caseload.services.asye import asye_records
+from caseload.services.caseloads import caseload_report, council_data
 from caseload.services.generation import build_council
+from caseload.services.learning import learning_records
+from caseload.services.practice import practice_records
+from caseload.services.progression import applications_of
 from caseload.services.report_cache import data_key
-from caseload.services.snapshot import FingerprintCache, Snapshots, attach, snapshots
+from caseload.services.snapshot import (
+    COUNCIL_PARTS,
+    COUNCILS_KEPT,
+    FingerprintCache,
+    Snapshots,
+    attach,
+    snapshots,
+)
 from caseload.storage.engine import make_engine, session_scope
 from caseload.storage.fingerprint import data_fingerprint
 from caseload.storage.models import Authority
@@ -189,3 +200,20 @@ def test_each_database_has_its_own_snapshots(built: Engine, tmp_path: Path) -> N
 def test_the_application_owns_the_snapshots_of_its_database(built: Engine) -> None:
     app = create_app(built)
     assert app.state.snapshots is snapshots(built)
+
+
+def test_a_councils_records_do_not_push_its_frames_out(built: Engine) -> None:
+    """The practice, ASYE, progression and learning records are kept beside the council's
+    frames: reading all of them must leave the frames in the snapshot (the scorecard reads them
+    all, then the frames again)."""
+    council = council_data(built, authority_id=authority_id(built))
+    kept = snapshots(built).council_data
+    misses = kept.misses
+    practice_records(built, council)
+    asye_records(built, council)
+    applications_of(built, council)
+    learning_records(built, council)
+    assert kept.misses == misses + 4
+    assert council_data(built, authority_id=authority_id(built)) is council
+    assert kept.misses == misses + 4
+    assert kept.size == COUNCILS_KEPT * COUNCIL_PARTS

@@ -106,10 +106,13 @@ def build_report(
     *,
     team_ids: Collection[int] | None = None,
     dfe_average: dict[str, Any] | None = None,
+    position: Position | None = None,
 ) -> CaseloadReport:
     """The caseload report on ``day``; ``team_ids`` limits it to those teams (their workers, the
-    children waiting for them, and the rules broken there)."""
-    position = position_on(data, day, policy)
+    children waiting for them, and the rules broken there). ``position``: the council's
+    :func:`position_on` the day, when already worked out."""
+    if position is None:
+        position = position_on(data, day, policy)
     teams = team_caseloads(position.caseloads, position.managers, policy)
     breaches = rules.as_frame(
         rules.worker_breaches(position.caseloads, policy)

@@ -24,16 +24,22 @@ The model (every path follows the same rules, drawn independently):
 Months are numbered 1 to ``months`` after the first day (month 0 is the first day). A person
 counts at the end of a month when they arrived in or before it and have not left in or before it.
 
-Instead of stepping every person every month, each person's leaving month is drawn once from the
-cumulative hazard (an exponential draw against ``sum -log(1 - leave)``) and their role moves
-from geometric draws: the same distribution as month-by-month coin flips (the SimPy twin in the
-tests checks it), at the cost of a few array operations per batch of people."""
+Instead of stepping every person every month, each person's leaving month is drawn once, by
+inverting the chance of staying beyond each month (the product of ``1 - leave`` over the months
+of service ahead), and each role move the same way from the chance of not moving up by then: the
+same distributions as month-by-month coin flips (the SimPy twin in the tests checks it). The
+inversion looks the month up in a table by the uniform's slice (see :class:`_Inversion`), and
+each draw only marks where a span begins and ends in a ledger summed once at the end, so the cost
+is a few array operations per person. The first day's staff are drawn a block of paths at a
+time; arrivals are counted at once and drawn together before the next recruitment round (their
+leaving and moves change only later months)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +47,8 @@ import polars as pl
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+MonthArray = npt.NDArray[np.int32]
+"""Months (numbered as the model's), one for each person being drawn."""
 
 SERVICE_MONTH_CAP = 60
 """Months of service from which the leaving chance no longer changes (the 5 years or more band)."""
@@ -144,111 +152,124 @@ def leave_by_month_from_bands(
     return chances
 
 
+class _Inversion:
+    """Exact draws of whole months by inversion. Row ``r`` of ``survival`` holds the chance of
+    lasting beyond ``k`` months (k = 1 to K, not increasing); a draw for a uniform ``U`` is the
+    number of months ``k`` whose chance is above ``U`` (the months lasted, capped at K), plus
+    ``shift``. A guide table holds the answer for each of :attr:`BUCKETS` equal slices of ``U``,
+    so nearly every draw is one look-up; a slice that holds one of the row's chances is marked
+    (as ``-1 - the lowest count``) and its draws are finished by comparing ``U`` with the
+    chances."""
+
+    BUCKETS = 2048
+
+    def __init__(self, survival: FloatArray, shift: int = 0) -> None:
+        self.survival = np.ascontiguousarray(survival, dtype=np.float64)
+        self.shift = shift
+        rows, self.most = self.survival.shape
+        levels = np.arange(self.BUCKETS + 1) / self.BUCKETS
+        table = np.empty((rows, self.BUCKETS), dtype=np.int32)
+        for row, falling in enumerate(-self.survival):
+            low = np.searchsorted(falling, -levels[1:], side="right")
+            high = np.searchsorted(falling, -levels[:-1], side="left")
+            table[row] = np.where(low == high, low + shift, -1 - low)
+        self.table = table.ravel()
+        certain = ((self.survival == 0) | (self.survival == 1)).all(axis=1)
+        self.certain = np.where(certain, (self.survival == 1).sum(axis=1) + shift, -1)
+        """For each row, its draw when it is certain (every chance 0 or 1), else -1."""
+
+    def offset(self, rows: npt.ArrayLike) -> IntArray:
+        """Where ``rows`` start in the guide table (what :meth:`draw` takes)."""
+        return np.asarray(rows, dtype=np.int64) * self.BUCKETS
+
+    def draw(
+        self, rng: np.random.Generator, offset: IntArray | int, shape: int | tuple[int, ...]
+    ) -> MonthArray:
+        """Months lasted (plus the shift) for people in an array of ``shape``, each by the row
+        at ``offset`` (one row for all, or offsets that broadcast to ``shape``). The uniform is
+        the generator's own double, ``(bits >> 11) / 2**53``, so its slice is ``bits >> 53``."""
+        bits: npt.NDArray[np.uint64] = rng.bit_generator.random_raw(shape)
+        spot = (bits >> np.uint64(53)).view(np.int64)
+        if np.ndim(offset) or offset:
+            spot += offset
+        found: MonthArray = self.table[spot]
+        unsure = np.flatnonzero(found < 0)
+        if unsure.size:
+            flat = found.reshape(-1)
+            start = spot.reshape(-1)[unsure] // self.BUCKETS * self.most
+            level = (bits.reshape(-1)[unsure] >> np.uint64(11)) * (1.0 / 2.0**53)
+            count = -1 - flat[unsure]
+            chances, most = self.survival.ravel(), self.most
+            while True:
+                going = (count < most) & (chances[start + np.minimum(count, most - 1)] > level)
+                if not going.any():
+                    break
+                count += going
+            flat[unsure] = count + self.shift
+        return found
+
+
+_Changes = TypeVar("_Changes", IntArray, FloatArray)
+
+
+@dataclass
+class _Batch:
+    """People starting in ``role`` in ``month`` with no service: ``counts`` on the paths
+    ``cells``."""
+
+    role: int
+    month: int
+    fte: float
+    cells: IntArray
+    counts: IntArray
+
+
 class _Ledger:
     """Changes to the stocks (+1 where a span begins, -1 where it ends), flattened as path x
-    group x month; a cumulative sum over months gives the stocks. Own FTE is kept up to date for
-    the recruitment rounds; the other measures are gathered and summed once at the end."""
-
-    SMALL = 250_000
+    group x month, with an overflow month after the last for spans still open at the end; a
+    cumulative sum over months gives the stocks. Own FTE is kept up to date for the recruitment
+    rounds: arrivals are counted at once, and their leaving and moves (which change only later
+    months) are drawn together before the next round."""
 
     def __init__(self, paths: int, roles: int, months: int, bands: int) -> None:
-        self.paths, self.width = paths, months + 2
-        self.sizes = {
-            "heads": paths * roles * self.width,
-            "bands": paths * bands * self.width,
-            "starters": paths * self.width,
-        }
-        self.groups = {"heads": roles, "bands": bands, "starters": 1}
-        self.base: dict[str, FloatArray] = {}
-        """What every path holds on the first day (month 0), by group: added once."""
+        self.paths, self.roles, self.bands, self.width = paths, roles, bands, months + 2
+        self.heads = np.zeros(paths * roles * self.width, dtype=np.int64)
         self.fte = np.zeros(paths * roles * self.width)
-        self.dense = {name: np.zeros(size) for name, size in self.sizes.items()}
-        """Starts written directly (one place per path), for arrivals that all start together."""
-        self.pending: dict[str, list[tuple[IntArray, float]]] = {name: [] for name in self.sizes}
-        self.role_spans: list[IntArray] = []
+        self.band_heads = np.zeros(paths * bands * self.width, dtype=np.int64)
+        self.starters = np.zeros(paths * self.width, dtype=np.int64)
+        self.pending: list[_Batch] = []
         self._running: FloatArray | None = None
         self._counted = 0
-        self.role_signs: list[float] = []  # -1: ends only; 0: begins then ends
 
-    def mark(self, name: str, spot: IntArray, weight: float = 1.0) -> None:
-        """Add ``weight`` at each of the flattened positions ``spot``."""
-        self.pending[name].append((spot, weight))
-
-    def span(self, name: str, cell: IntArray, begin: IntArray, end: IntArray) -> None:
-        """Count one in ``cell`` (path x group) from month ``begin`` up to ``end`` (excluded)."""
-        base = cell * self.width
-        self.mark(name, base + begin)
-        self.mark(name, base + end, -1.0)
-
-    def roles(
-        self, cell: IntArray, begin: IntArray, end: IntArray, fte: FloatArray, *, opened: bool
-    ) -> None:
-        """A role span (path x role): headcount and FTE from ``begin`` up to ``end``; when
-        ``opened``, its beginning is already in :attr:`base` (the first day's staff)."""
-        if opened:
-            # Spans still open after the last month end in the overflow slot: leave them out.
-            ending = np.flatnonzero(end < self.width - 1)
-            spots, signed = cell[ending] * self.width + end[ending], -fte[ending]
-            self.role_spans.append(spots)
-            self.role_signs.append(-1.0)
-        else:
-            base = cell * self.width
-            spots = np.concatenate([base + begin, base + end])
-            signed = np.concatenate([fte, -fte])
-            self.role_spans.append(spots)
-            self.role_signs.append(0.0)
-        if spots.size > self.SMALL:
-            self.fte += np.bincount(spots, weights=signed, minlength=self.fte.size)
-        else:
-            np.add.at(self.fte, spots, signed)
-
-    def own_fte_on(self, roles: int, month: int) -> FloatArray:
+    def own_fte_on(self, month: int) -> FloatArray:
         """Own FTE by path and role at the end of ``month``: asked for months in order, and
         nothing is added on or before a month once it has been asked for."""
-        shaped = self.fte.reshape(self.paths, roles, self.width)
+        shaped = self.fte.reshape(self.paths, self.roles, self.width)
         if self._running is None:
-            self._running = np.zeros((self.paths, roles))
+            self._running = np.zeros((self.paths, self.roles))
         self._running += shaped[:, :, self._counted : month + 1].sum(axis=2)
         self._counted = month + 1
         return self._running.copy()
 
-    def total(self, name: str) -> FloatArray:
-        if name == "fte":
-            return self.fte
-        total = self.dense[name].copy()
-        found = self.pending[name]
-        if name == "heads":
-            found = []
-            for spots, sign in zip(self.role_spans, self.role_signs, strict=True):
-                half = 0 if sign < 0 else spots.size // 2
-                found += [(spots[:half], 1.0), (spots[half:], -1.0)]
-        for weight in {weight for _, weight in found}:
-            chosen = [spot for spot, given in found if given == weight]
-            large = [spot for spot in chosen if spot.size > self.SMALL]
-            small = [spot for spot in chosen if spot.size <= self.SMALL]
-            for spots in [*large, *([np.concatenate(small)] if small else [])]:
-                counted = np.bincount(spots, minlength=total.size)
-                if weight > 0:
-                    total += counted
-                else:
-                    total -= counted
-        if name in self.base:
-            shaped = total.reshape(self.paths, self.groups[name], self.width)
-            shaped[:, :, 0] += self.base[name]
-        return total
+    def stock(self, changes: _Changes, groups: int) -> _Changes:
+        """The stocks, summed in place over the changes (the ledger is spent)."""
+        shaped = changes.reshape(self.paths, groups, self.width)
+        np.cumsum(shaped, axis=2, out=shaped)
+        return shaped[:, :, : self.width - 1]
 
-    def stock(self, name: str, groups: int) -> FloatArray:
-        shaped = self.total(name).reshape(self.paths, groups, self.width)
-        return np.asarray(np.cumsum(shaped, axis=2)[:, :, : self.width - 1])
-
-    def counts(self, name: str) -> IntArray:
-        """Per path and month, not accumulated (leavers, starters)."""
-        shaped = self.total(name).reshape(self.paths, self.width)[:, : self.width - 1]
-        return np.rint(shaped).astype(np.int64)
+    def cross(self, edge: int, month: MonthArray | int, people: IntArray, paths: slice) -> None:
+        """``people`` (by path of ``paths``, and by ``month`` when months are given) reach band
+        edge ``edge`` in ``month``: out of the band below it, into the one above."""
+        shaped = self.band_heads.reshape(self.paths, self.bands, self.width)
+        shaped[paths, edge, month] -= people
+        shaped[paths, edge + 1, month] += people
 
 
 class SupplyModel:
     """Runs :class:`SupplyInputs` for a number of paths with a seeded generator."""
+
+    CHUNK = 1 << 16
+    """About how many of the first day's staff (people x paths) are drawn at a time."""
 
     def __init__(
         self,
@@ -260,10 +281,6 @@ class SupplyModel:
         self.inputs = inputs
         self.bands = tuple(bands)
         self.eligible_months = eligible_months
-        chances = np.clip(inputs.leave_by_month, 0.0, 1.0 - 1e-12)
-        horizon = SERVICE_MONTH_CAP + inputs.months + 2
-        full = np.concatenate([chances, np.full(horizon - chances.size, chances[-1])])
-        self._cumulative = np.concatenate([[0.0], np.cumsum(-np.log1p(-full))])
         self._edges = np.array([low * 12 for low, _ in self.bands[1:]], dtype=np.int64)
         if eligible_months != 0 and eligible_months not in self._edges:
             raise ValueError(
@@ -272,32 +289,60 @@ class SupplyModel:
             )
         top = int(self._edges[-1]) + 1 if self._edges.size else 1
         self._band_table = np.searchsorted(self._edges, np.arange(top), side="right")
+        most = inputs.months + 1
+        # Drawn as the month after the last one counted: leaving (the first month no longer
+        # counted, from the start) and moving (the first month in the next role).
+        self._leaving = _Inversion(self._staying(most), shift=1)
+        self._moving = _Inversion(self._moves(most), shift=1)
+        start_row = self._move_row(np.arange(len(inputs.roles)), 0)
+        self._start_offset = self._moving.offset(start_row)
+        """The move row's offset for someone starting each role."""
+        self._start_certain = self._moving.certain[start_row].astype(np.int32)
+        """The month of the move for someone starting each role when it is certain, else -1."""
+
+    def _staying(self, most: int) -> FloatArray:
+        """Row ``s``: the chance of staying beyond each of 1 to ``most`` months for someone with
+        ``s`` completed months of service (0 to SERVICE_MONTH_CAP)."""
+        chances = np.clip(self.inputs.leave_by_month, 0.0, 1.0)
+        horizon = SERVICE_MONTH_CAP + most + 1
+        full = np.concatenate([chances, np.full(horizon - chances.size, chances[-1])])
+        staying = 1.0 - full
+        return np.array(
+            [np.cumprod(staying[start : start + most]) for start in range(SERVICE_MONTH_CAP + 1)]
+        )
+
+    def _moves(self, most: int) -> FloatArray:
+        """The chance of staying in a role beyond each of 1 to ``most`` months: one row for each
+        role (the monthly chance of moving up, never for the top role), then for an ASYE with 0
+        to ``asye_months`` months done (certain to move when the months are complete)."""
+        inputs = self.inputs
+        roles, months = len(inputs.roles), np.arange(1, most + 1)
+        rows = []
+        for role in range(roles):
+            chance = float(inputs.progress[role]) if role < roles - 1 else 0.0
+            rows.append((1.0 - min(max(chance, 0.0), 1.0)) ** months)
+        for done in range(inputs.asye_months + 1):
+            rows.append((months < max(inputs.asye_months - done, 1)).astype(np.float64))
+        return np.array(rows)
+
+    def _move_row(self, role: IntArray, done: IntArray | int) -> IntArray:
+        """The row of :meth:`_moves` for people in ``role`` with ``done`` months in it."""
+        asye, roles = self.inputs.asye_role, len(self.inputs.roles)
+        if asye is None or asye >= roles - 1:
+            return role
+        in_asye = roles + np.minimum(done, self.inputs.asye_months)
+        return np.where(role == asye, in_asye, role).astype(np.int64)
 
     def run(self, paths: int, seed: int | np.random.Generator) -> SupplyPaths:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         inputs = self.inputs
         roles, months = len(inputs.roles), inputs.months
         ledger = _Ledger(paths, roles, months, len(self.bands))
-        count = inputs.staff_role.size
-        ledger.base["heads"] = np.bincount(inputs.staff_role, minlength=roles).astype(np.float64)
-        ledger.base["bands"] = np.bincount(
-            self.band_of(inputs.staff_service_months), minlength=len(self.bands)
-        ).astype(np.float64)
-        staff_fte = np.bincount(inputs.staff_role, weights=inputs.staff_fte, minlength=roles)
-        ledger.fte.reshape(paths, roles, ledger.width)[:, :, 0] += staff_fte
-        self._place(
-            ledger,
-            rng,
-            path=np.repeat(np.arange(paths), count),
-            role=np.tile(inputs.staff_role, paths),
-            fte=np.tile(inputs.staff_fte, paths),
-            first=np.zeros(paths * count, dtype=np.int64),
-            service=np.tile(inputs.staff_service_months, paths),
-            in_role=np.tile(inputs.staff_role_months, paths),
-        )
+        self._first_day(ledger, rng)
         groups = np.asarray(inputs.post_group)
         extra = inputs.target_extra if inputs.target_extra.size else np.zeros((roles, months + 1))
-        pipeline = np.zeros((paths, roles, months + 2))
+        landing_fte: dict[int, FloatArray] = {}  # hires' FTE by month of landing, path, group
+        booked = np.zeros((paths, roles))  # FTE of hires on their way, by path and group
         rounds_by_month: dict[int, list[RecruitmentRound]] = {}
         for chosen in inputs.rounds:
             rounds_by_month.setdefault(chosen.month, []).append(chosen)
@@ -307,16 +352,18 @@ class SupplyModel:
         for month in range(1, months + 1):
             for intake in intakes_by_month.get(month, []):
                 arrived = rng.binomial(intake.people, intake.success_rate, size=paths)
-                self._arrive(
-                    ledger, rng, inputs.role_index(intake.role), arrived, month, intake.fte
-                )
+                self._arrive(ledger, inputs.role_index(intake.role), arrived, month, intake.fte)
             wanted = rounds_by_month.get(month, [])
             if not wanted:
                 continue
-            own = ledger.own_fte_on(roles, month)
+            self._settle(ledger, rng)
+            own = ledger.own_fte_on(month)
             own_group = np.zeros((paths, roles))
-            np.add.at(own_group.T, groups, own.T)
-            coming = pipeline[:, :, month + 1 :].sum(axis=2)
+            for role, group in enumerate(inputs.post_group):
+                own_group[:, group] += own[:, role]
+            for landing in [landing for landing in landing_fte if landing <= month]:
+                booked -= landing_fte.pop(landing)
+            coming = booked.copy()
             for chosen in wanted:
                 group = inputs.role_index(chosen.role)
                 target = (
@@ -329,144 +376,230 @@ class SupplyModel:
                 found = rng.binomial(sought, chosen.success_rate)
                 landing = month + max(chosen.lead_months, 1)
                 if landing <= months:
-                    pipeline[:, group, landing] += found * fte
-                    self._arrive(ledger, rng, group, found, landing, fte)
+                    landed = landing_fte.setdefault(landing, np.zeros((paths, roles)))
+                    landed[:, group] += found * fte
+                    booked[:, group] += found * fte
+                    self._arrive(ledger, group, found, landing, fte)
+        self._settle(ledger, rng)
         return self._finish(ledger, paths)
 
-    def _arrive(
-        self,
-        ledger: _Ledger,
-        rng: np.random.Generator,
-        role: int,
-        people: IntArray,
-        month: int,
-        fte: float,
-    ) -> None:
-        total = int(people.sum())
-        if total == 0:
+    def _first_day(self, ledger: _Ledger, rng: np.random.Generator) -> None:
+        """The first day's staff: counted in month 0 on every path, then each person's leaving
+        and moves drawn, a block of paths at a time (staff in order of service, so those short
+        of a band edge come first)."""
+        inputs = self.inputs
+        paths, width, roles, bands = ledger.paths, ledger.width, ledger.roles, ledger.bands
+        last = width - 1
+        ledger.heads.reshape(paths, roles, width)[:, :, 0] += np.bincount(
+            inputs.staff_role, minlength=roles
+        )
+        ledger.band_heads.reshape(paths, bands, width)[:, :, 0] += np.bincount(
+            self.band_of(inputs.staff_service_months), minlength=bands
+        )
+        ledger.fte.reshape(paths, roles, width)[:, :, 0] += np.bincount(
+            inputs.staff_role, weights=inputs.staff_fte, minlength=roles
+        )
+        count = inputs.staff_role.size
+        if not count:
             return
-        # Everyone in the batch starts in ``month`` with no service: the starts are counted per
-        # path directly, and only each person's leaving and moves are drawn.
-        width, roles = ledger.width, len(self.inputs.roles)
+        order = np.argsort(inputs.staff_service_months, kind="stable")
+        service = inputs.staff_service_months[order]
+        role, fte = inputs.staff_role[order], inputs.staff_fte[order]
+        leave_offset = self._leaving.offset(np.minimum(service, SERVICE_MONTH_CAP))
+        move_offset = self._moving.offset(self._move_row(role, inputs.staff_role_months[order]))
+        # Leaving in month g (1 to the overflow month): out of the band of service then held.
+        months_on = np.arange(width)
+        end_band = self.band_of(np.maximum(service[:, None] + months_on[None, :] - 1, 0))
+        end_spot = (end_band * width + months_on[None, :]).ravel()
+        column_at = np.arange(count) * width
+        # Crossing band edges: for each edge, the staff short of it who would reach it within
+        # the months (a run of columns) and the month they reach it, grouped by that month.
+        crossing = []
+        for edge in self._edges:
+            near = int(np.searchsorted(service, edge - last, side="right"))
+            short = int(np.searchsorted(service, edge, side="left"))
+            reach = (edge - service[near:short]).astype(np.int32)
+            starts = np.flatnonzero(np.r_[True, reach[1:] != reach[:-1]])
+            crossing.append((near, short, reach, starts))
+        block = max(1, self.CHUNK // count)
+        block_fte = np.tile(fte, min(block, paths))
+        role_at = role * width
+        for begin in range(0, paths, block):
+            end = min(begin + block, paths)
+            size = end - begin
+            heads = ledger.heads[begin * roles * width : end * roles * width]
+            fte_changes = ledger.fte[begin * roles * width : end * roles * width]
+            band_view = ledger.band_heads[begin * bands * width : end * bands * width]
+            gone = self._leaving.draw(rng, leave_offset, (size, count))
+            np.minimum(gone, last, out=gone)
+            local = np.arange(size)[:, None]
+            spot = local * (bands * width) + end_spot[column_at + gone]
+            band_view -= np.bincount(spot.ravel(), minlength=band_view.size)
+            for edge, (near, short, reach, starts) in enumerate(crossing):
+                if near == short:
+                    continue
+                reached = gone[:, near:short] > reach
+                stayed = np.add.reduceat(reached, starts, axis=1, dtype=np.int64)
+                ledger.cross(edge, reach[starts], stayed, slice(begin, end))
+            following = self._moving.draw(rng, move_offset, (size, count))
+            at = local * (roles * width) + role_at
+            spot = (at + np.minimum(following, gone)).ravel()
+            heads -= np.bincount(spot, minlength=heads.size)
+            fte_changes -= np.bincount(spot, weights=block_fte[: spot.size], minlength=heads.size)
+            going_on = np.flatnonzero(following < gone)
+            if going_on.size:
+                person = going_on % count
+                self._climb(
+                    heads,
+                    fte_changes,
+                    rng,
+                    at=at.reshape(-1)[going_on] + width,
+                    role=role[person] + 1,
+                    fte=fte[person],
+                    begin=following.reshape(-1)[going_on],
+                    gone=gone.reshape(-1)[going_on],
+                    started=False,
+                )
+
+    def _arrive(self, ledger: _Ledger, role: int, people: IntArray, month: int, fte: float) -> None:
+        """``people`` on each path starting in ``role`` in ``month`` with no service: counted
+        at once, their leaving and moves drawn later (:meth:`_settle`)."""
         cells = np.flatnonzero(people)
-        counts = people[cells].astype(np.float64)
-        ledger.dense["starters"][cells * width + month] += counts
-        first_band = int(self.band_of(np.zeros(1, dtype=np.int64))[0])
-        ledger.dense["bands"][(cells * len(self.bands) + first_band) * width + month] += counts
-        ledger.dense["heads"][(cells * roles + role) * width + month] += counts
+        if not cells.size:
+            return
+        width, roles, bands = ledger.width, ledger.roles, ledger.bands
+        counts = people[cells]
+        ledger.starters[cells * width + month] += counts
+        first_band = int(self._band_table[0])
+        ledger.band_heads[(cells * bands + first_band) * width + month] += counts
+        ledger.heads[(cells * roles + role) * width + month] += counts
         ledger.fte[(cells * roles + role) * width + month] += counts * fte
-        path = np.repeat(np.arange(people.size), people)
-        self._place(
-            ledger,
+        ledger.pending.append(_Batch(role, month, fte, cells, counts))
+
+    def _settle(self, ledger: _Ledger, rng: np.random.Generator) -> None:
+        """Draw the leaving and moves of everyone who has arrived and not yet been drawn."""
+        batches, ledger.pending = ledger.pending, []
+        if not batches:
+            return
+        # Those whose first move is certain (ASYEs, the top role) first: no draw for it.
+        batches.sort(key=lambda batch: self._start_certain[batch.role] < 0)
+        known = sum(int(b.counts.sum()) for b in batches if self._start_certain[b.role] >= 0)
+        width, roles, bands, paths = ledger.width, ledger.roles, ledger.bands, ledger.paths
+        last = width - 1
+        sizes = [int(batch.counts.sum()) for batch in batches]
+        months = sorted({batch.month for batch in batches})
+        path = np.concatenate([np.repeat(batch.cells, batch.counts) for batch in batches])
+        first: MonthArray = np.repeat(np.array([b.month for b in batches], np.int32), sizes)
+        role: IntArray = np.repeat(np.array([b.role for b in batches], np.int64), sizes)
+        fte: FloatArray = np.repeat(np.array([b.fte for b in batches], np.float64), sizes)
+        gone = self._leaving.draw(rng, 0, path.size)
+        gone += first
+        np.minimum(gone, last, out=gone)
+        # Bands: out of the band held in the month before leaving (the overflow month for
+        # those still here), which also tells the edges crossed, counted by month of arrival;
+        # both looked up by month of arrival and month of leaving.
+        months_on = np.arange(width)
+        held = np.array([self.band_of(np.maximum(months_on - month - 1, 0)) for month in months])
+        out_of = (held * width + months_on).ravel()
+        by_arrival = (np.arange(len(months))[:, None] * (paths * bands) + held).ravel()
+        code = np.repeat(np.array([months.index(b.month) * width for b in batches]), sizes)
+        code += gone
+        np.subtract.at(ledger.band_heads, path * (bands * width) + out_of[code], 1)
+        reached = np.bincount(
+            path * bands + by_arrival[code], minlength=held.shape[0] * paths * bands
+        )
+        beyond = np.cumsum(reached.reshape(len(months), paths, bands)[:, :, ::-1], axis=2)
+        first_band = int(self._band_table[0])
+        for index, month in enumerate(months):
+            for edge, reach in enumerate(self._edges + month):
+                if edge >= first_band and reach < last:
+                    ledger.cross(edge, int(reach), beyond[index, :, bands - edge - 2], slice(None))
+        self._climb(
+            ledger.heads,
+            ledger.fte,
             rng,
-            path=path,
-            role=np.full(total, role, dtype=np.int64),
-            fte=np.full(total, fte),
-            first=np.full(total, month, dtype=np.int64),
-            service=np.zeros(total, dtype=np.int64),
-            in_role=np.zeros(total, dtype=np.int64),
+            at=path * (roles * width) + role * width,
+            role=role,
+            fte=fte,
+            begin=first,
+            gone=gone,
+            started=True,
+            known=known,
         )
 
-    def _place(
+    def _climb(
         self,
-        ledger: _Ledger,
+        heads: IntArray,
+        fte_changes: FloatArray,
         rng: np.random.Generator,
         *,
-        path: IntArray,
+        at: IntArray,
         role: IntArray,
         fte: FloatArray,
-        first: IntArray,
-        service: IntArray,
-        in_role: IntArray,
+        begin: MonthArray,
+        gone: MonthArray,
+        started: bool,
+        known: int = 0,
     ) -> None:
-        """Draw each person's leaving month and role moves and write their spans to the
-        ledger. ``first`` is the month they first count in, with ``service`` months done; their
-        start is already counted (the ledger's base for the first day's staff, its dense starts
-        for arrivals), so only what is drawn is written here."""
-        inputs = self.inputs
-        roles, width, last = len(inputs.roles), ledger.width, ledger.width - 1
-        capped = np.minimum(service, SERVICE_MONTH_CAP)
-        level = self._cumulative[capped] + rng.standard_exponential(path.size)
-        stayed = np.searchsorted(self._cumulative, level, side="left") - 1 - capped
-        gone = np.minimum(first + stayed + 1, last)  # the first month they no longer count in
-        self._bands(ledger, path, first, service, gone)
-        # Role spans, moving up the ladder; only people still here go on to the next step.
-        begin, current, months_done = first, role, in_role
-        asye = inputs.asye_role
-        opened = True
+        """Role spans up the ladder for people who start ``role`` (with no months in it) in
+        ``begin``, each span held at ``at`` (where path x role begins in ``heads``): each step's
+        end is drawn, and people still here go on to the next role. When ``started``, the start
+        is already counted; the first ``known`` people's first move is certain."""
+        roles, width = len(self.inputs.roles), self.inputs.months + 2
+        if not started:
+            spot = at + begin
+            np.add.at(heads, spot, 1)
+            np.add.at(fte_changes, spot, fte)
         for _ in range(roles):
-            months_in = np.full(path.size, width, dtype=np.int64)
-            chance = inputs.progress[current]
-            moving = np.flatnonzero((chance > 0) & (current < roles - 1))
-            if moving.size:
-                months_in[moving] = rng.geometric(chance[moving])
-            if asye is not None:
-                is_asye = np.flatnonzero(current == asye)
-                months_in[is_asye] = np.maximum(inputs.asye_months - months_done[is_asye], 1)
-            following = begin + months_in
-            end = np.minimum(following, gone)
-            ledger.roles(path * roles + current, begin, end, fte, opened=opened)
-            opened = False
-            going_on = np.flatnonzero(
-                (following < gone) & (current < roles - 1) & (following < last)
-            )
+            following = np.empty(at.size, dtype=np.int32)
+            following[:known] = self._start_certain[role[:known]]
+            if known < at.size:
+                drawn = self._moving.draw(rng, self._start_offset[role[known:]], at.size - known)
+                following[known:] = drawn
+            following += begin
+            known = 0
+            spot = at + np.minimum(following, gone)
+            np.subtract.at(heads, spot, 1)
+            np.subtract.at(fte_changes, spot, fte)
+            # The top role's row never moves: a move after the last month is never before
+            # leaving (``gone`` is at most the overflow month).
+            going_on = np.flatnonzero(following < gone)
             if not going_on.size:
                 break
-            path, gone, fte = path[going_on], gone[going_on], fte[going_on]
-            begin, current = following[going_on], current[going_on] + 1
-            months_done = np.zeros(going_on.size, dtype=np.int64)
+            at, gone, fte = at[going_on] + width, gone[going_on], fte[going_on]
+            begin, role = following[going_on], role[going_on] + 1
+            spot = at + begin
+            np.add.at(heads, spot, 1)
+            np.add.at(fte_changes, spot, fte)
 
     def band_of(self, service: IntArray) -> IntArray:
         """The band of each number of completed months of service."""
         return np.asarray(self._band_table[np.minimum(service, self._band_table.size - 1)])
 
-    def _bands(
-        self,
-        ledger: _Ledger,
-        path: IntArray,
-        first: IntArray,
-        service: IntArray,
-        gone: IntArray,
-    ) -> None:
-        """Headcount by band of service (the start, in the band of ``service`` at ``first``, is
-        already counted): across each anniversary that starts a band while still here, and out
-        of the last band at ``gone``."""
-        width, count = ledger.width, len(self.bands)
-        edges = self._edges
-        cell = path * count
-        for index, edge in enumerate(edges):
-            near = np.flatnonzero(service < edge)
-            crossing = first[near] + edge - service[near]
-            crossed = np.flatnonzero(crossing < gone[near])
-            near, crossing = near[crossed], crossing[crossed]
-            ledger.mark("bands", (cell[near] + index) * width + crossing, -1.0)
-            ledger.mark("bands", (cell[near] + index + 1) * width + crossing)
-        left = np.flatnonzero(gone < width - 1)
-        end_band = self.band_of(service[left] + gone[left] - 1 - first[left])
-        ledger.mark("bands", (cell[left] + end_band) * width + gone[left], -1.0)
-
     def _finish(self, ledger: _Ledger, paths: int) -> SupplyPaths:
         inputs = self.inputs
         roles, months = len(inputs.roles), inputs.months
-        own_fte = ledger.stock("fte", roles)
-        heads = np.rint(ledger.stock("heads", roles)).astype(np.int64)
-        bands = np.rint(ledger.stock("bands", len(self.bands))).astype(np.int64)
+        own_fte = ledger.stock(ledger.fte, roles)
+        heads = ledger.stock(ledger.heads, roles)
+        bands = ledger.stock(ledger.band_heads, len(self.bands))
         eligible_from = int(np.searchsorted(self._edges, self.eligible_months, side="right"))
         eligible = bands[:, eligible_from:, :].sum(axis=1)
-        starters = ledger.counts("starters")
+        starters = ledger.starters.reshape(paths, ledger.width)[:, : ledger.width - 1]
         total = heads.sum(axis=1)
         leavers = np.zeros_like(starters)
         leavers[:, 1:] = total[:, :-1] + starters[:, 1:] - total[:, 1:]
-        groups = np.asarray(inputs.post_group)
-        own_group = np.zeros_like(own_fte)
-        np.add.at(own_group.transpose(1, 0, 2), groups, own_fte.transpose(1, 0, 2))
-        establishment_group = np.zeros((roles, months + 1))
-        np.add.at(establishment_group, groups, inputs.establishment)
+        establishment = np.zeros((roles, months + 1))
+        np.add.at(establishment, np.asarray(inputs.post_group), inputs.establishment)
         share = inputs.agency_share if inputs.agency_share.size else np.ones(roles)
-        cap = establishment_group * share[:, None]
-        gap = np.maximum(establishment_group[None] - own_group, 0.0)
-        agency = np.minimum(gap, cap[None])
-        vacancy = gap - agency
+        # The gap by post group, worked out in place: the establishment less own FTE, then
+        # what agency covers (up to its cap) and what is left vacant.
+        gap = np.zeros((paths, roles, months + 1))
+        gap += establishment
+        for role, group in enumerate(inputs.post_group):
+            gap[:, group] -= own_fte[:, role]
+        np.maximum(gap, 0.0, out=gap)
+        agency = np.minimum(gap, establishment * share[:, None])
+        vacancy = np.subtract(gap, agency, out=gap)
         return SupplyPaths(
             inputs=inputs,
             own_fte=own_fte,

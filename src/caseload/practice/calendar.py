@@ -9,6 +9,11 @@ days between Christmas and New Year when the council closes). The list covers th
 :data:`FIRST_YEAR` to :data:`LAST_YEAR` unless a calendar is built for others; outside them
 only weekends and the extra closure days are skipped.
 
+Those years' bank holidays ship with Caseload (``caseload/reference/bank_holidays_england.txt``,
+written from the package by :func:`write_shipped_bank_holidays`; a test checks it against the
+installed package), so a process does not import the package's 250 countries to build its
+first calendar; a calendar for other years still asks the package.
+
 Conventions, decided once:
 
 - *n working days after D* (:func:`add_working_days`) is the n-th working day strictly after D.
@@ -29,9 +34,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
 
-import holidays as holiday_source
 import numpy as np
 import polars as pl
 
@@ -39,7 +46,40 @@ from caseload.practice.standards import PracticeStandards
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2050
+BANK_HOLIDAYS_FILE = "bank_holidays_england.txt"
 _DAY = "datetime64[D]"
+
+
+def package_bank_holidays(first_year: int, last_year: int) -> list[date]:
+    """England's bank holidays from ``first_year`` to ``last_year`` as the ``holidays``
+    package gives them (imported here: it loads every country it knows)."""
+    import holidays as holiday_source
+
+    found = holiday_source.country_holidays(
+        "GB", subdiv="ENG", years=range(first_year, last_year + 1)
+    )
+    return sorted(found.keys())
+
+
+@cache
+def shipped_bank_holidays() -> tuple[date, ...]:
+    """England's bank holidays from :data:`FIRST_YEAR` to :data:`LAST_YEAR`, as shipped."""
+    text = files("caseload.reference").joinpath(BANK_HOLIDAYS_FILE).read_text(encoding="utf-8")
+    return tuple(date.fromisoformat(line) for line in text.splitlines() if line and line[0] != "#")
+
+
+def write_shipped_bank_holidays(path: Path | None = None) -> Path:
+    """Write the shipped list from the installed ``holidays`` package (for maintainers, when
+    a new version of the package adds a day)."""
+    target = path or Path(str(files("caseload.reference").joinpath(BANK_HOLIDAYS_FILE)))
+    days = package_bank_holidays(FIRST_YEAR, LAST_YEAR)
+    header = [
+        f"# England's bank holidays {FIRST_YEAR} to {LAST_YEAR}, from the holidays package "
+        f"{version('holidays')} (GB, subdivision ENG).",
+        "# Written by caseload.practice.calendar.write_shipped_bank_holidays; do not edit.",
+    ]
+    target.write_text("\n".join([*header, *(day.isoformat() for day in days)]) + "\n")
+    return target
 
 
 @dataclass(frozen=True)
@@ -65,10 +105,11 @@ class WorkingCalendar:
         last_year: int = LAST_YEAR,
     ) -> WorkingCalendar:
         """England's bank holidays from ``first_year`` to ``last_year`` and the extra days."""
-        bank = holiday_source.country_holidays(
-            "GB", subdiv="ENG", years=range(first_year, last_year + 1)
-        )
-        return cls(tuple(sorted({*bank.keys(), *extra_closure_days})), (first_year, last_year))
+        if first_year >= FIRST_YEAR and last_year <= LAST_YEAR:
+            bank = [d for d in shipped_bank_holidays() if first_year <= d.year <= last_year]
+        else:
+            bank = package_bank_holidays(first_year, last_year)
+        return cls(tuple(sorted({*bank, *extra_closure_days})), (first_year, last_year))
 
     @property
     def numpy(self) -> np.busdaycalendar:

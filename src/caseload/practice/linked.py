@@ -137,14 +137,18 @@ def link_to_caseloads(
     *,
     workers: pl.DataFrame | None = None,
     day: str = "day",
+    steps: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """``events`` (worker_id, ``day``, anything else, kept in order) with cases, fte, role,
     caseload (cases per FTE), band (green / amber / red, null when not banded) and band_label
     added, for the worker on the day. ``allocations``: worker_id, child_id, role, start_date,
     end_date; ``spells``: worker_id, role, fte, start_date, end_date; ``workers``
-    (optional): worker_id, qualification_date, for ASYE status. See the module docstring."""
+    (optional): worker_id, qualification_date, for ASYE status; ``steps``: their
+    :func:`caseload_steps` when already worked out. See the module docstring."""
     added = ["cases", "fte", "role", "caseload", "band", "band_label"]
-    steps = caseload_steps(allocations, spells, policy, workers).sort("worker_id", "from_date")
+    if steps is None:
+        steps = caseload_steps(allocations, spells, policy, workers)
+    steps = steps.sort("worker_id", "from_date")
     rows = step_rows(steps, events["worker_id"], events[day])
     found = steps.select(pl.col(added).gather(rows))
     unknown = band_labels(policy)[NOT_KNOWN]
@@ -347,16 +351,20 @@ def visits_by_band(
     *,
     workers: pl.DataFrame | None = None,
     day: str = "visit_date",
+    steps: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """band, band_label, visits, on_time, share_on_time (%, 1 dp): visits with an ``on_time``
     boolean (computed from the standards beforehand) by the band of the visiting worker (or the
     child's allocated worker when the visit does not name one) on ``day``. Every band is listed
     (0 visits: share null); 'not known' only when some visit could not be banded. Visits with
-    ``on_time`` null are left out."""
+    ``on_time`` null are left out. ``steps``: :func:`caseload_steps` when already worked
+    out."""
     events = visits.filter(pl.col("on_time").is_not_null())
     if "child_id" in events.columns:
         events = with_allocated_worker(events, allocations, day)
-    linked = link_to_caseloads(events, allocations, spells, policy, workers=workers, day=day)
+    linked = link_to_caseloads(
+        events, allocations, spells, policy, workers=workers, day=day, steps=steps
+    )
     summary = (
         linked.group_by("band")
         .agg(
@@ -382,15 +390,19 @@ def grades_by_band(
     *,
     workers: pl.DataFrame | None = None,
     day: str = "audit_date",
+    steps: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """band, band_label, audits, good_or_better, share_good_or_better (%, 1 dp), mean_score
     (4 outstanding .. 1 inadequate, 2 dp): audits' final grades (moderated when moderated) by
     the band of the audited worker (or the child's allocated worker when the audit does not
-    name one) on ``day``. Every band is listed; 'not known' only when needed."""
+    name one) on ``day``. Every band is listed; 'not known' only when needed. ``steps``:
+    :func:`caseload_steps` when already worked out."""
     events = audits.with_columns(final_grade().alias("grade"))
     if "child_id" in events.columns:
         events = with_allocated_worker(events, allocations, day)
-    linked = link_to_caseloads(events, allocations, spells, policy, workers=workers, day=day)
+    linked = link_to_caseloads(
+        events, allocations, spells, policy, workers=workers, day=day, steps=steps
+    )
     summary = grade_summary(linked, ["band"])
     frame = _by_band(linked, summary, policy).with_columns(
         pl.col("audits", "good_or_better").fill_null(0)

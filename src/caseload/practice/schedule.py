@@ -30,7 +30,7 @@ January are bank holidays), window 4 due Tuesday 27 January, and so on while no 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -83,14 +83,14 @@ def intervals_frame(rules: dict[tuple[str, str], Interval]) -> pl.DataFrame:
     )
 
 
-def add_months(days: pl.Expr, months: pl.Expr) -> pl.Expr:
-    """Each day moved on by its row's number of calendar months, to the same day of the month
-    or the month's last day when it is shorter (31 January + 1 month = 28 or 29 February)."""
-    total = days.dt.year().cast(pl.Int64) * 12 + days.dt.month().cast(pl.Int64) - 1 + months
-    year, month = total // 12, total % 12 + 1
-    first = pl.date(year, month, 1)
-    last_day = first.dt.month_end().dt.day()
-    return pl.date(year, month, pl.min_horizontal(days.dt.day(), last_day))
+def add_months(days: pl.Expr, months: pl.Expr | int) -> pl.Expr:
+    """Each day moved on by its row's number of calendar months (or by ``months`` for every
+    row), to the same day of the month or the month's last day when it is shorter (31 January
+    + 1 month = 28 or 29 February); null where either is null. Polars' calendar offsets
+    (``"<n>mo"``) follow the same rule."""
+    if isinstance(months, int):
+        return days.dt.offset_by(f"{months}mo")
+    return days.dt.offset_by(pl.format("{}mo", months))
 
 
 def add_interval(
@@ -144,6 +144,38 @@ def reach_days(interval: Interval) -> int:
     return interval.count
 
 
+def _with_reach(frame: pl.DataFrame, rules: dict[tuple[str, str], Interval]) -> pl.DataFrame:
+    """``frame`` (with case_type) with ``_reach``: :func:`reach_days` of the longest interval
+    of the row's case type (0 for a type with no rule)."""
+    reach: dict[str, int] = {}
+    for (case_type, _kind), interval in rules.items():
+        reach[case_type] = max(reach.get(case_type, 0), reach_days(interval))
+    return frame.with_columns(
+        pl.col("case_type").replace_strict(reach, default=0, return_dtype=pl.Int64).alias("_reach")
+    )
+
+
+def _cutoff(since: date) -> pl.Expr:
+    """For each row (with ``_reach``, :func:`_with_reach`), the earliest day an event can open
+    a gap holding a window due on or after ``since``: the row's reach before it."""
+    return pl.lit(since) - pl.duration(days=pl.col("_reach"))
+
+
+def _read_by(since: date | None, until: date) -> pl.Expr:
+    """The gaps (or their windows: opened, gap_closed, plan_end, _reach) a period reads: opened
+    by its last day; given ``since``, under a plan not ended before its cut-off day
+    (:func:`_cutoff`) and still open then (closing on or after it, or not closed)."""
+    read = pl.col("opened") <= pl.lit(until)
+    if since is not None:
+        cutoff = _cutoff(since)
+        read = (
+            read
+            & (pl.col("plan_end").is_null() | (pl.col("plan_end") >= cutoff))
+            & (pl.col("gap_closed").is_null() | (pl.col("gap_closed") >= cutoff))
+        )
+    return read
+
+
 def windows(
     plan_frame: pl.DataFrame,
     events: pl.DataFrame,
@@ -170,80 +202,114 @@ def windows(
     between repeat at the interval of the window that would follow (see the module's
     docstring); the plan's last gap is filled up to ``until`` or the plan's end.
 
-    Given ``since``, the first day any figure will be read for, only the gaps that can hold a
-    window falling due on or after it are built (their windows number from 1 at the first kept):
-    those still open within the longest interval of the plan's kind before it
-    (:func:`reach_days`), since a gap's windows all fall due by its closing event plus one
-    interval. So a window due in a period but met early, before the period began, is kept."""
+    ``until`` is the last day any figure will be read for: the gaps opened after it are left
+    out (the gap open on it is kept whole, with the event after it that closed it). Given
+    ``since``, the first day any figure will be read for, only the gaps that can hold a window
+    falling due on or after it are built (their windows number from 1 at the first kept): those
+    still open within the longest interval of the plan's kind before it (:func:`reach_days`),
+    since a gap's windows all fall due by its closing event plus one interval. So a window due
+    in a period but met early, before the period began, is kept."""
+    (frame,) = windows_for(
+        plan_frame,
+        events,
+        event_date=event_date,
+        event_id=event_id,
+        rules=rules,
+        second_kind=second_kind,
+        calendar=calendar,
+        periods=[(since, until)],
+    )
+    return frame
+
+
+def windows_for(
+    plan_frame: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    event_date: str,
+    event_id: str,
+    rules: dict[tuple[str, str], Interval],
+    second_kind: str,
+    calendar: WorkingCalendar,
+    periods: Sequence[tuple[date | None, date]],
+) -> list[pl.DataFrame]:
+    """:func:`windows` for each ``(since, until)`` of ``periods`` (the days of a trend) in one
+    pass: frame for frame the same as calling :func:`windows` with each.
+
+    Every event is placed in its plan once (the gap it closes and the one it opens); the gaps
+    any period reads are then built together, and each period's frame is cut from them. A
+    gap's windows depend on no period, except the plan's last (open) gap, filled up to the
+    period's ``until`` or the plan's end, and the window numbers (from 1 at the period's first
+    gap)."""
+    if not periods:
+        return []
     event_columns = [c for c in events.columns if c not in ("child_id", "case_type")]
+    until = max(last for _, last in periods)
     when = pl.col(event_date)
     new_plan = (pl.col("plan_id") != pl.col("plan_id").shift(1)).fill_null(True)
-    cutoff = pl.col("_since")
-    if since is not None:
-        reach: dict[str, int] = {}
-        for (case_type, _kind), interval in rules.items():
-            reach[case_type] = max(reach.get(case_type, 0), reach_days(interval))
-        cutoffs = pl.DataFrame(
-            {
-                "case_type": list(reach),
-                "_since": [since - timedelta(days=days) for days in reach.values()],
-            },
-            schema={"case_type": pl.Utf8, "_since": pl.Date},
-        )
-        plan_frame = plan_frame.join(cutoffs, on="case_type", how="left").with_columns(
-            pl.col("_since").fill_null(since)
-        )
-        plan_frame = plan_frame.filter(
-            pl.col("plan_end").is_null() | (pl.col("plan_end") >= cutoff)
-        )
     carried = events.with_row_index("_event").with_columns(pl.col("_event").cast(pl.Int64))
+    plan_frame = _with_reach(plan_frame, rules)
     matched = (
         carried.select("_event", "child_id", "case_type", event_date)
         .filter(when.is_not_null())
-        .join(plan_frame, on=["child_id", "case_type"], how="inner")
+        .join(plan_frame, on=["child_id", "case_type"], how="inner", maintain_order="left")
         .filter((when >= pl.col("plan_start")) & (when <= pl.col("plan_end").fill_null(FAR_FUTURE)))
     )
-    # Before ``since`` only each plan's last event (which opens the first gap kept) and the
-    # number of events (which numbers the gaps) matter.
-    before = (
-        matched.filter(when < cutoff)
-        .group_by("plan_id")
-        .agg(
-            when.max().alias("_before"),
-            pl.col("_event").filter(when == when.max()).min().alias("_before_event"),
-            when.n_unique().alias("_earlier"),
-        )
-        if since is not None
-        else pl.DataFrame(
-            schema={
-                "plan_id": pl.Int64,
-                "_before": pl.Date,
-                "_before_event": pl.Int64,
-                "_earlier": pl.UInt32,
-            }
-        )
+    # Before the earliest day a period reads from (:func:`_cutoff`, of the earliest ``since``),
+    # only each plan's last event (which opens the first gap read) and the number of event days
+    # (which numbers the gaps) matter.
+    starts = [since for since, _ in periods]
+    first_day = (
+        None if None in starts else _cutoff(min(since for since in starts if since is not None))
     )
-    if since is not None:
-        matched = matched.filter(when >= cutoff).drop("_since")
-        plan_frame = plan_frame.drop("_since")
-    matched = (
-        matched.sort("plan_id", event_date, "_event")
-        .filter(new_plan | (when != when.shift(1)))
-        .join(before, on="plan_id", how="left")
+    before = pl.DataFrame(
+        schema={
+            "plan_id": pl.Int64,
+            "_before": pl.Date,
+            "_before_event": pl.Int64,
+            "_earlier": pl.UInt32,
+        }
     )
+    if first_day is not None:
+        matched = matched.with_columns(first_day.alias("_from"))
+        early = when < pl.col("_from")
+        # The last day and its first event, as one number: the day, then the event reversed.
+        latest = when.cast(pl.Int64) * (1 << 32) + ((1 << 32) - 1 - pl.col("_event"))
+        before = (
+            matched.filter(early)
+            .group_by("plan_id")
+            .agg(latest.max().alias("_latest"), when.n_unique().alias("_earlier"))
+            .select(
+                "plan_id",
+                (pl.col("_latest") // (1 << 32)).cast(pl.Int32).cast(pl.Date).alias("_before"),
+                ((1 << 32) - 1 - pl.col("_latest") % (1 << 32)).alias("_before_event"),
+                "_earlier",
+            )
+        )
+        matched = matched.filter(~early).drop("_from")
+    # Every later event within its plan, in order, one a day: each closes the plan's gap open
+    # before it (the n-th, opened by the plan's start or the event before) and opens the next.
+    # (Sorted by plan and day as one number, keeping the events' order within a day.)
+    in_order = pl.col("plan_id") * (1 << 20) + (when.cast(pl.Int64) + (1 << 19))
     earlier = pl.col("_earlier").cast(pl.Int64).fill_null(0)
-    closed = matched.with_columns(
-        pl.when(new_plan)
-        .then(pl.coalesce("_before", "plan_start"))
-        .otherwise(when.shift(1))
-        .alias("opened"),
-        pl.when(new_plan)
-        .then(pl.col("_before_event"))
-        .otherwise(pl.col("_event").shift(1))
-        .alias("_opener"),
-        when.alias("_closes"),
-        (_position_in_run(new_plan) + earlier).alias("_gap"),
-    ).drop(event_date, "_before", "_before_event", "_earlier")
+    closed = (
+        matched.sort(in_order, maintain_order=True)
+        .filter(new_plan | (when != when.shift(1)))
+        .join(before, on="plan_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(new_plan)
+            .then(pl.coalesce("_before", "plan_start"))
+            .otherwise(when.shift(1))
+            .alias("opened"),
+            pl.when(new_plan)
+            .then(pl.col("_before_event"))
+            .otherwise(pl.col("_event").shift(1))
+            .alias("_opener"),
+            when.alias("_closes"),
+            (_position_in_run(new_plan) + earlier).alias("_gap"),
+        )
+        .drop(event_date, "_before", "_before_event", "_earlier")
+    )
     last = closed.filter((pl.col("plan_id") != pl.col("plan_id").shift(-1)).fill_null(True)).select(
         "plan_id",
         pl.col("_closes").alias("_last"),
@@ -262,7 +328,15 @@ def windows(
         )
         .drop("_last", "_last_event", "_events", "_before", "_before_event", "_earlier")
     )
-    gaps = pl.concat([closed, open_gaps], how="diagonal_relaxed")
+    read = pl.lit(False)
+    for since, last_day in periods:
+        read = read | _read_by(since, last_day)
+    gaps = (
+        pl.concat([closed, open_gaps], how="diagonal_relaxed")
+        .with_columns(pl.col("_closes").alias("gap_closed"))
+        .filter(read)
+        .drop("gap_closed")
+    )
 
     # The interval kind of each gap's first window, and of the windows repeating after it.
     after_year = [case for (case, k) in rules if k == AFTER_FIRST_YEAR]
@@ -271,7 +345,7 @@ def windows(
     if second_kind == EVERY and after_year:
         regular = (
             pl.when(
-                (pl.col("opened") >= add_months(pl.col("plan_start"), pl.lit(12)))
+                (pl.col("opened") >= add_months(pl.col("plan_start"), 12))
                 & pl.col("case_type").is_in(after_year)
             )
             .then(pl.lit(AFTER_FIRST_YEAR))
@@ -380,16 +454,32 @@ def windows(
         "_opener",
         pl.when(met).then(pl.col("_event")).alias("_event"),
     )
-    frame = pl.concat([firsts, later_windows])
-    # Only the events the windows name (a few when ``since`` is near the end).
-    named = pl.concat([frame["_event"], frame["_opener"]]).drop_nulls().unique()
-    kept = carried.filter(pl.col("_event").is_in(named.implode()))
-    openers = kept.select(pl.col("_event").alias("_opener"), pl.col(event_id).alias("opened_by"))
+    frame = pl.concat([firsts, later_windows]).sort(
+        pl.col("plan_id") * (1 << 20) + pl.col("window")
+    )
+    # ``_event`` and ``_opener`` are rows of ``events``: their columns are taken by position.
+    met_by = carried.select(pl.col(*event_columns).gather(frame["_event"]))
+    opened_by = carried[event_id].gather(frame["_opener"]).alias("opened_by")
+    every = pl.concat(
+        [frame.select(*WINDOW_SCHEMA), opened_by.to_frame(), met_by], how="horizontal"
+    )
+    every = _with_reach(every, rules)
+    return [_cut(every, since, last_day) for since, last_day in periods]
+
+
+def _cut(frame: pl.DataFrame, since: date | None, until: date) -> pl.DataFrame:
+    """The rows of ``frame`` (the windows of :func:`windows_for`'s gaps) that :func:`windows`
+    gives for ``since`` and ``until``: those of the gaps the period reads, the plan's open gap
+    filled only up to ``until`` or the plan's end, numbered from 1 at its first gap."""
+    still_open = pl.col("gap_closed").is_null()
+    window = pl.col("window")
+    first_open = window == window.filter(still_open).min().over("plan_id")
+    last_day = pl.min_horizontal(pl.col("plan_end").fill_null(FAR_FUTURE), pl.lit(until))
     return (
-        frame.join(kept.select("_event", *event_columns), on="_event", how="left")
-        .join(openers, on="_opener", how="left")
-        .sort("plan_id", "window")
-        .select(*WINDOW_SCHEMA, "opened_by", *event_columns)
+        frame.filter(_read_by(since, until))
+        .filter(~still_open | first_open | (pl.col("due_date") <= last_day))
+        .with_columns((window - window.min().over("plan_id") + 1).alias("window"))
+        .drop("_reach")
     )
 
 

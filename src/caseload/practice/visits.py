@@ -73,16 +73,10 @@ def visit_windows(
     after ``opened``; null while none), opened_by (the visit_id of the visit before; null when
     the plan's start opened it) and the visit that met the window (visit_id, visit_date,
     worker_id, seen, seen_alone, recorded_date; null when none did)."""
-    rules: dict[tuple[str, str], Interval] = {}
-    for rule in standards.visits:
-        rules[(rule.case_type, schedule.FIRST)] = rule.first_within
-        rules[(rule.case_type, schedule.EVERY)] = rule.every
-        if rule.every_after_first_year is not None:
-            rules[(rule.case_type, schedule.AFTER_FIRST_YEAR)] = rule.every_after_first_year
-    types = [case for case in VISIT_ORDER if standards.visit_rule(case) is not None]
+    plan_frame, events, rules = _visit_inputs(statuses, visits, standards)
     return schedule.windows(
-        schedule.plans(statuses, types),
-        visits.select("child_id", "case_type", *VISIT_COLUMNS).sort("visit_id"),
+        plan_frame,
+        events,
         event_date="visit_date",
         event_id="visit_id",
         rules=rules,
@@ -91,6 +85,44 @@ def visit_windows(
         until=until,
         since=since,
     )
+
+
+def visit_windows_for(
+    statuses: pl.DataFrame,
+    visits: pl.DataFrame,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    periods: Sequence[tuple[date | None, date]],
+) -> list[pl.DataFrame]:
+    """:func:`visit_windows` for each ``(since, until)`` of ``periods`` (the days of a trend),
+    worked out in one pass (:func:`caseload.practice.schedule.windows_for`): frame for frame
+    the same as one call for each."""
+    plan_frame, events, rules = _visit_inputs(statuses, visits, standards)
+    return schedule.windows_for(
+        plan_frame,
+        events,
+        event_date="visit_date",
+        event_id="visit_id",
+        rules=rules,
+        second_kind=schedule.EVERY,
+        calendar=calendar,
+        periods=periods,
+    )
+
+
+def _visit_inputs(
+    statuses: pl.DataFrame, visits: pl.DataFrame, standards: PracticeStandards
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[tuple[str, str], Interval]]:
+    """The visit plans, the visits as the schedule's events and the standards' intervals."""
+    rules: dict[tuple[str, str], Interval] = {}
+    for rule in standards.visits:
+        rules[(rule.case_type, schedule.FIRST)] = rule.first_within
+        rules[(rule.case_type, schedule.EVERY)] = rule.every
+        if rule.every_after_first_year is not None:
+            rules[(rule.case_type, schedule.AFTER_FIRST_YEAR)] = rule.every_after_first_year
+    types = [case for case in VISIT_ORDER if standards.visit_rule(case) is not None]
+    events = visits.select("child_id", "case_type", *VISIT_COLUMNS).sort("visit_id")
+    return schedule.plans(statuses, types), events, rules
 
 
 def _plan_frame(windows: pl.DataFrame) -> pl.DataFrame:

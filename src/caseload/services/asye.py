@@ -18,11 +18,9 @@ from sqlalchemy import Engine
 
 from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
-from caseload.caseloads.report import position_on
 from caseload.domain.dates import reporting_date
 from caseload.errors import NotFoundError
 from caseload.practice import asye
-from caseload.practice.supervision import supervision_position
 from caseload.services import audit
 from caseload.services.caseload_views import pseudonyms_of
 from caseload.services.caseloads import (
@@ -30,8 +28,9 @@ from caseload.services.caseloads import (
     CouncilData,
     check_audience_date,
     council_data,
+    council_position,
 )
-from caseload.services.practice import council_standards, practice_records, worker_teams
+from caseload.services.practice import practice_records, supervision_on, worker_teams
 from caseload.services.view_rows import Detail, detail_for
 from caseload.storage import learning_frames
 from caseload.storage.engine import session_scope
@@ -99,14 +98,8 @@ def asye_day(engine: Engine, council: CouncilData, day: date) -> AsyeDay:
         records = asye_records(engine, council)
         schedule = asye.review_schedule(records.programmes, records.reviews, day)
         data = council.data
-        caseloads = position_on(data, day, council.policy.policy).caseloads
-        supervised = supervision_position(
-            data.spells,
-            practice_records(engine, council).supervisions,
-            council_standards(council),
-            day,
-            managers=data.managers,
-        )
+        caseloads = council_position(council, day).caseloads
+        supervised = supervision_on(council, practice_records(engine, council), day)
         view = asye.programme_view(
             records.programmes, schedule, day, caseloads=caseloads, supervision=supervised
         )

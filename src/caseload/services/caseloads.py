@@ -19,7 +19,7 @@ from caseload.auth.principal import Principal
 from caseload.caseloads.dfe import dfe_caseload
 from caseload.caseloads.position import ALLOCATED, CaseloadData
 from caseload.caseloads.report import CaseloadReport as CaseloadReport
-from caseload.caseloads.report import build_report
+from caseload.caseloads.report import Position, build_report, position_on
 from caseload.census.derive import DayToDay
 from caseload.domain.dates import check_day, reporting_date
 from caseload.domain.disclosure import check_publication_day
@@ -262,10 +262,25 @@ def _build(council: CouncilData, scope: Scope) -> CaseloadReport:
         row = overall.row(0, named=True)
         average = {key: row[key] for key in ("cases", "case_holders_fte", "caseload_fte")}
     report = build_report(
-        council.data, scope.day, scope.policy.policy, team_ids=scope.team_ids, dfe_average=average
+        council.data,
+        scope.day,
+        scope.policy.policy,
+        team_ids=scope.team_ids,
+        dfe_average=average,
+        position=council_position(council, scope.day),
     )
     teams_frame = report.teams.join(by_team, on="team", how="left")
     return replace(report, teams=teams_frame)
+
+
+def council_position(council: CouncilData, day: date) -> Position:
+    """The whole council's position on ``day`` (workers, cases, the queue), worked out once per
+    state of its data and shared by every scope's report and the ASYE programmes."""
+    found: Position = council.snapshots.reports.get_or_build(
+        (*council.key, "position", day),
+        lambda: position_on(council.data, day, council.policy.policy),
+    )
+    return found
 
 
 def scoped_report(council: CouncilData, scope: Scope) -> CaseloadReport:

@@ -195,15 +195,55 @@ def worker_teams(council: CouncilData, day: date) -> pl.DataFrame:
 
 def practice_day(engine: Engine, *, authority_id: int, as_at: date) -> PracticeDay:
     """The council's practice figures on ``as_at``, worked out once per state of its data."""
+    day, _ = practice_figures(engine, authority_id=authority_id, as_at=as_at, trend_days=())
+    return day
+
+
+def practice_figures(
+    engine: Engine, *, authority_id: int, as_at: date, trend_days: Sequence[date]
+) -> tuple[PracticeDay, dict[date, dict[str, float | None]]]:
+    """:func:`practice_day` on ``as_at`` and :func:`practice_trend` on ``trend_days`` (what the
+    scorecard and the reports read together), each worked out once per state of the council's
+    data; the visit windows of those not worked out yet in one pass."""
     council = council_data(engine, authority_id=authority_id)
-
-    def build() -> PracticeDay:
-        return _practice_day(council, practice_records(engine, council), as_at)
-
-    found: PracticeDay = council.snapshots.reports.get_or_build(
-        (*council.key, "practice", as_at), build
+    records = practice_records(engine, council)
+    standards = council_standards(council)
+    calendar = working_calendar(standards)
+    cache = council.snapshots.reports
+    day_key = (*council.key, "practice", as_at)
+    trend_keys = {day: (*council.key, "practice measures", day) for day in sorted(set(trend_days))}
+    wanted = [as_at] if cache.get(day_key) is None else []
+    wanted += [day for day, key in trend_keys.items() if cache.get(key) is None]
+    windows = _visit_windows(council, records, standards, calendar, wanted)
+    found: PracticeDay = cache.get_or_build(
+        day_key,
+        partial(_practice_day, council, records, standards, calendar, as_at, windows.get(as_at)),
     )
-    return found
+    trend = {
+        day: cache.get_or_build(
+            key,
+            partial(_measures_on, council, records, standards, calendar, day, windows.get(day)),
+        )
+        for day, key in trend_keys.items()
+    }
+    return found, trend
+
+
+def _visit_windows(
+    council: CouncilData,
+    records: PracticeRecords,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    days: Sequence[date],
+) -> dict[date, pl.DataFrame]:
+    """The visit windows of the period to each of ``days``, in one pass
+    (:func:`visits.visit_windows_for`)."""
+    unique = sorted(set(days))
+    periods = [(_months_before(day, PERIOD_MONTHS), day) for day in unique]
+    frames = visits.visit_windows_for(
+        council.data.statuses, records.visits, standards, calendar, periods
+    )
+    return dict(zip(unique, frames, strict=True))
 
 
 @dataclass(frozen=True)
@@ -225,12 +265,16 @@ def _period(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
+    windows: pl.DataFrame | None = None,
 ) -> _Period:
+    """The period to ``as_at``; ``windows``: its visit windows when already worked out (as
+    :func:`visits.visit_windows` gives them from the period's start to ``as_at``)."""
     data = council.data
     start = _months_before(as_at, PERIOD_MONTHS)
-    windows = visits.visit_windows(
-        data.statuses, records.visits, standards, calendar, as_at, since=start
-    )
+    if windows is None:
+        windows = visits.visit_windows(
+            data.statuses, records.visits, standards, calendar, as_at, since=start
+        )
     return _Period(
         start=start,
         audit_start=_months_before(as_at, AUDIT_MONTHS),
@@ -245,11 +289,16 @@ def _period(
     )
 
 
-def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -> PracticeDay:
-    standards = council_standards(council)
-    calendar = working_calendar(standards)
+def _practice_day(
+    council: CouncilData,
+    records: PracticeRecords,
+    standards: PracticeStandards,
+    calendar: WorkingCalendar,
+    as_at: date,
+    windows: pl.DataFrame | None = None,
+) -> PracticeDay:
     data = council.data
-    period = _period(council, records, standards, calendar, as_at)
+    period = _period(council, records, standards, calendar, as_at, windows)
     start, audit_start, due, recorded = (
         period.start,
         period.audit_start,
@@ -263,15 +312,18 @@ def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -
         data.statuses, records.reviews, standards, calendar, as_at, since=start
     )
     held = reviews.reviews_due(review_window, start, as_at)
-    supervised = supervision.supervision_position(
-        data.spells, records.supervisions, standards, as_at, managers=data.managers
-    )
+    supervised = supervision_on(council, records, as_at)
     policy = council.policy.policy
     on_time = due.filter(pl.col("outcome").is_in(["on_time", "late", "missed"])).with_columns(
         (pl.col("outcome") == "on_time").alias("on_time"),
         pl.col("due_date").alias("visit_date"),
     )
     graded = audit_figures.audits_between(records.audits, audit_start, as_at)
+    steps = (
+        linked.caseload_steps(allocations, data.spells, policy)
+        if on_time.height or graded.height
+        else None
+    )
     return PracticeDay(
         as_at=as_at,
         period_start=start,
@@ -296,13 +348,34 @@ def _practice_day(council: CouncilData, records: PracticeRecords, as_at: date) -
         ),
         moderation=audit_figures.moderation_agreement(records.audits, audit_start, as_at),
         themes=audit_figures.theme_counts(records.audits, audit_start, as_at),
-        visits_by_band=linked.visits_by_band(on_time, allocations, data.spells, policy)
+        visits_by_band=linked.visits_by_band(on_time, allocations, data.spells, policy, steps=steps)
         if on_time.height
         else pl.DataFrame(),
-        grades_by_band=linked.grades_by_band(graded, allocations, data.spells, policy)
+        grades_by_band=linked.grades_by_band(graded, allocations, data.spells, policy, steps=steps)
         if graded.height
         else pl.DataFrame(),
     )
+
+
+def supervision_on(council: CouncilData, records: PracticeRecords, day: date) -> pl.DataFrame:
+    """:func:`supervision.supervision_position` of the council's workers on ``day`` under its
+    standards, worked out once per state of its data (the practice figures and the ASYE
+    programmes both read it)."""
+
+    def build() -> pl.DataFrame:
+        data = council.data
+        return supervision.supervision_position(
+            data.spells,
+            records.supervisions,
+            council_standards(council),
+            day,
+            managers=data.managers,
+        )
+
+    found: pl.DataFrame = council.snapshots.reports.get_or_build(
+        (*council.key, "supervision position", day), build
+    )
+    return found
 
 
 def _earliest(frame: pl.DataFrame, column: str) -> date | None:
@@ -316,11 +389,12 @@ def _measures_on(
     standards: PracticeStandards,
     calendar: WorkingCalendar,
     as_at: date,
+    windows: pl.DataFrame | None = None,
 ) -> dict[str, float | None]:
     """The four practice measures on ``as_at`` exactly as :meth:`PracticeDay.measure` gives
     them, leaving out a kind of record whose period starts before its first record (a measure
     over a period the records do not cover would count every visit or session as missed)."""
-    period = _period(council, records, standards, calendar, as_at)
+    period = _period(council, records, standards, calendar, as_at, windows)
     first_visit = _earliest(records.visits, "visit_date")
     first_session = _earliest(records.supervisions, "supervision_date")
     first_audit = _earliest(records.audits, "audit_date")
@@ -346,18 +420,23 @@ def practice_trend(
     engine: Engine, *, authority_id: int, days: Sequence[date]
 ) -> dict[date, dict[str, float | None]]:
     """The scorecard's practice measures on each of ``days`` (for a measure's trend), each day
-    worked out once per state of the council's data."""
+    worked out once per state of the council's data; the visit windows of the days not worked
+    out yet in one pass (:func:`visits.visit_windows_for`)."""
     council = council_data(engine, authority_id=authority_id)
     records = practice_records(engine, council)
     standards = council_standards(council)
     calendar = working_calendar(standards)
-    trend: dict[date, dict[str, float | None]] = {}
-    for day in sorted(set(days)):
-        trend[day] = council.snapshots.reports.get_or_build(
-            (*council.key, "practice measures", day),
-            partial(_measures_on, council, records, standards, calendar, day),
+    cache = council.snapshots.reports
+    keys = {day: (*council.key, "practice measures", day) for day in sorted(set(days))}
+    missing = [day for day, key in keys.items() if cache.get(key) is None]
+    windows = _visit_windows(council, records, standards, calendar, missing)
+    return {
+        day: cache.get_or_build(
+            key,
+            partial(_measures_on, council, records, standards, calendar, day, windows.get(day)),
         )
-    return trend
+        for day, key in keys.items()
+    }
 
 
 def practice_summary(day: PracticeDay) -> dict[str, Any]:

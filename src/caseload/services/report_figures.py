@@ -38,9 +38,8 @@ from caseload.services.health_check import health_check_view
 from caseload.services.learning import learning_records
 from caseload.services.practice import (
     PracticeDay,
-    practice_day,
+    practice_figures,
     practice_records,
-    practice_trend,
 )
 from caseload.services.report_training import training_figures
 from caseload.services.targets import Target, workforce_targets
@@ -241,11 +240,12 @@ def _local(
         bands = {band: int(teams[band].sum()) for band in ("red", "amber", "green")}
         frames = council_data(engine, authority_id=authority_id)
         if not practice_records(engine, frames).empty:
-            practice = practice_day(engine, authority_id=authority_id, as_at=reporting.as_at)
             trend_days = [
                 reference_date(year) for year in years if reference_date(year) < reporting.as_at
             ]
-            practice_by_day = practice_trend(engine, authority_id=authority_id, days=trend_days)
+            practice, practice_by_day = practice_figures(
+                engine, authority_id=authority_id, as_at=reporting.as_at, trend_days=trend_days
+            )
         from caseload.services.report_learning import learning_figures
 
         learning = learning_figures(engine, frames, reporting.as_at, years)

@@ -22,6 +22,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Engine
 
 V = TypeVar("V")
+COUNCILS_KEPT = 4
+"""Councils whose frames are kept at once."""
+COUNCIL_PARTS = 5
+"""What is kept for each: its frames, and its practice, ASYE, progression and learning records."""
 
 
 class FingerprintCache(Generic[V]):
@@ -93,7 +97,10 @@ class FingerprintCache(Generic[V]):
 class Snapshots:
     """Every cache of one database's derived figures, in one object.
 
-    - ``council_data``: each council's frames, read once per data fingerprint;
+    - ``council_data``: each council's frames, read once per data fingerprint, and the records
+      read beside them (practice, ASYE, progression and learning records): room for
+      :data:`COUNCILS_KEPT` councils with all of them, so reading one council's records never
+      pushes its own frames out;
     - ``policies``: the caseload policy in force;
     - ``reports``: caseloads, queue, alerts and continuity per day and scope;
     - ``census``: census years, indicators, breakdowns and benchmarks;
@@ -107,7 +114,9 @@ class Snapshots:
 
     def __init__(self) -> None:
         self.token = uuid.uuid4().hex  # names this database in keys shared with other engines
-        self.council_data: FingerprintCache[Any] = FingerprintCache(size=4)
+        self.council_data: FingerprintCache[Any] = FingerprintCache(
+            size=COUNCILS_KEPT * COUNCIL_PARTS
+        )
         self.policies: FingerprintCache[Any] = FingerprintCache(size=8)
         self.reports: FingerprintCache[Any] = FingerprintCache(size=32)
         self.census: FingerprintCache[Any] = FingerprintCache(size=256)
