@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 
 from caseload.storage.models import Authority, Base
 
@@ -213,9 +214,16 @@ def _copy_rows(connection: Connection, table: Table, frame: pl.DataFrame) -> Non
     names = ", ".join(quote(c) for c in frame.columns)
     statement = f"COPY {quote(table.name)} ({names}) FROM STDIN (FORMAT csv)"
     raw = connection.connection.dbapi_connection
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for batch in prepared.iter_slices(COPY_ROWS):
-            copy.write(batch.write_csv(include_header=False))
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for batch in prepared.iter_slices(COPY_ROWS):
+                copy.write(batch.write_csv(include_header=False))
+    except dbapi.Error as error:
+        # As SQLAlchemy raises a failed statement's error (IntegrityError, ...), values hidden.
+        raise DBAPIError.instance(
+            statement, None, error, dbapi.Error, hide_parameters=True, dialect=connection.dialect
+        ) from error
 
 
 def _is_decimal(kind: object) -> bool:
