@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ LAST_CENSUS_YEAR = 2026
 # Councils simulated ahead of the one being written, per worker process: enough that a worker
 # never waits for the writer to take a finished council, few enough to bound memory.
 AHEAD_PER_WORKER = 2
+PARENT_CHECK_SECONDS = 1.0
 
 
 def simulation_start(years: int, last_census_year: int = LAST_CENSUS_YEAR) -> date:
@@ -171,7 +174,7 @@ def _refuse_codes_present(engine: Engine, codes: list[str]) -> None:
 
 def simulated(
     specs: Sequence[CouncilSpec], seeds: Sequence[int], *, start: date, years: int, workers: int
-) -> Iterator[SyntheticCouncil]:
+) -> Generator[SyntheticCouncil, None, None]:
     """The councils simulated, in the order given: here one by one (``workers`` 0), or in
     ``workers`` processes at most ``AHEAD_PER_WORKER`` councils each ahead of the caller."""
     jobs = list(zip(specs, seeds, strict=True))
@@ -179,8 +182,14 @@ def simulated(
         for spec, seed in jobs:
             yield generate_council(spec, start=start, years=years, seed=seed)
         return
-    context = multiprocessing.get_context(_start_method())
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # A fresh interpreter per worker, never a fork of this process (which may hold database
+    # connections and threads), and a child of this one, so that it can tell when it is gone.
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_end_with_parent,
+        initargs=(os.getpid(),),
+    )
     pending: deque[Future[SyntheticCouncil]] = deque()
     try:
         upcoming = iter(jobs)
@@ -201,7 +210,13 @@ def simulated(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_method() -> str:
-    """A fresh interpreter per worker process (never a fork of this one, which may hold open
-    database connections and threads): the fork server where there is one, else spawn."""
-    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+def _end_with_parent(parent: int) -> None:
+    """In each worker: end the worker once the writing process is gone (killed, say), so that a
+    stopped command leaves no process behind simulating for nobody."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

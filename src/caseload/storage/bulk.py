@@ -5,7 +5,8 @@ in the database so that many councils can share one database."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 
 import polars as pl
@@ -64,6 +65,7 @@ LOCAL_KEYS: dict[str, dict[str, str]] = {
 INSERT_ORDER = tuple(LOCAL_KEYS)
 BATCH_ROWS = 20_000  # rows per executemany (SQLite) or SQLAlchemy insert
 COPY_ROWS = 100_000  # rows per chunk of CSV sent to COPY (PostgreSQL)
+LOAD_CACHE_KIB = 256 * 1024  # SQLite's page cache while a council is written
 
 
 def insert_authority(
@@ -101,9 +103,10 @@ def write_frames(
     """Insert the frames (table name -> frame) for one authority; returns rows written per table.
     Runs inside the caller's transaction, so a failure leaves nothing behind."""
     written: dict[str, int] = {}
-    for name, frame in keyed_frames(connection, authority_id, frames).items():
-        insert_rows(connection, table_of(name), frame)
-        written[name] = frame.height
+    with _large_page_cache(connection):
+        for name, frame in keyed_frames(connection, authority_id, frames).items():
+            insert_rows(connection, table_of(name), frame)
+            written[name] = frame.height
     if connection.dialect.name == "postgresql":
         for name in written:
             connection.execute(
@@ -113,6 +116,23 @@ def write_frames(
                 )
             )
     return written
+
+
+@contextmanager
+def _large_page_cache(connection: Connection) -> Iterator[None]:
+    """SQLite: a page cache of ``LOAD_CACHE_KIB`` while a large load runs, then the connection's
+    own again. With SQLite's default of 2 MB, a council's index pages no longer fit: they are
+    spilled to the write-ahead log and read back many times over (about 20 times the database's
+    size written). Only memory changes; what is written and when it is durable do not."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
 
 
 def insert_rows(connection: Connection, table: Table, frame: pl.DataFrame) -> None:
