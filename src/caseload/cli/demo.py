@@ -20,7 +20,13 @@ from caseload.domain.numbers import (
 )
 from caseload.services.benchmarks import import_published, statistical_neighbours
 from caseload.services.demo_accounts import create_demo_accounts
-from caseload.services.generation import DEMO_SPEC, build_demo, build_national, check_preset
+from caseload.services.generation import (
+    DEMO_SPEC,
+    build_demo,
+    build_national,
+    check_preset,
+    default_workers,
+)
 from caseload.services.summary import council_summary
 
 
@@ -125,7 +131,7 @@ def generate(
             authorities=authorities,
             years=years,
             seed=seed,
-            workers=workers,
+            workers=default_workers() if workers is None else workers,
             on_council=lambda _council: progress.advance(task),
         )
     workers = sum(c.rows["worker"] for c in built)

@@ -135,22 +135,22 @@ def build_national(
     authorities: int,
     years: int,
     seed: int,
-    workers: int | None = None,
+    workers: int = 0,
     on_council: Callable[[GeneratedCouncil], None] | None = None,
 ) -> list[GeneratedCouncil]:
     """Generate ``authorities`` councils, each written in its own transaction. ``workers``
-    processes simulate while this one writes (default: :func:`default_workers`); 0 simulates
-    here, council after council. The result does not depend on ``workers``."""
+    processes simulate while this one writes (the command gives :func:`default_workers`); 0
+    simulates here, council after council. The result does not depend on ``workers``."""
     if authorities < 1 or authorities > 999:
         raise ConfigurationError(f"--authorities must be between 1 and 999, not {authorities}")
-    if workers is not None and not 0 <= workers <= 64:
+    if not 0 <= workers <= 64:
         raise ConfigurationError(f"--workers must be between 0 and 64, not {workers}")
     start = simulation_start(years)
     schema.upgrade(engine)
     specs = national_specs(authorities, seed=seed)
     _refuse_codes_present(engine, [spec.code for spec in specs])
     seeds = council_seeds(seed, authorities)
-    processes = min(default_workers() if workers is None else workers, authorities)
+    processes = min(workers, authorities)
     built = []
     councils = simulated(specs, seeds, start=start, years=years, workers=processes)
     with closing(councils):  # a failed write stops the workers at once
