@@ -41,6 +41,10 @@ ALLOWED = {
         "names the report workbook's media type (FileFormat.media_type) for the download; the "
         "workbook itself is written by reports.workbook through the writer"
     ),
+    "storage/bulk.py": (
+        "renders rows as CSV text only to stream them into PostgreSQL's COPY within the write's "
+        "transaction; nothing is written to a file or offered for download"
+    ),
     "importers/ssd_sources.py": (
         "renders a table read from a database as CSV text only to hash it (the load's content "
         "fingerprint); nothing is written"

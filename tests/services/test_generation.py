@@ -3,26 +3,31 @@ preset against the census engine (DOMAIN.md section 4 ranges)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+import polars as pl
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from caseload.errors import ConfigurationError, DataIntegrityError
+from caseload.services import generation
 from caseload.services.census import census_indicators
 from caseload.services.generation import (
     DEMO_SPEC,
+    GeneratedCouncil,
     build_council,
     build_demo,
     build_national,
     simulation_start,
 )
 from caseload.services.summary import council_summary
-from caseload.storage import schema
+from caseload.storage import bulk, schema
 from caseload.storage.engine import make_engine
 from caseload.storage.models import Allocation, Authority, EmploymentSpell
 from caseload.synthetic import CouncilSpec
+from storage.table_contents import another_database, table_contents
 
 
 def small_spec(code: str = "801", preset: str = "typical") -> CouncilSpec:
@@ -65,6 +70,60 @@ def test_national_set_keeps_councils_apart(engine: Engine) -> None:
             ).all()
         )
     assert per_authority == {c.code: c.rows["allocation"] for c in built}
+
+
+def test_parallel_generation_equals_sequential(
+    engine: Engine, backend: str, tmp_path: Path
+) -> None:
+    """Two worker processes simulating while this one writes give the very same database as
+    simulating and writing council after council here."""
+    built = build_national(engine, authorities=3, years=1, seed=5, workers=2)
+    with another_database(backend, tmp_path) as sequential:
+        alone = build_national(sequential, authorities=3, years=1, seed=5, workers=0)
+        expected = table_contents(sequential)
+    assert built == alone
+    parallel = table_contents(engine)
+    assert sum(len(rows) for rows in parallel.values()) > 100_000
+    assert parallel == expected
+
+
+def test_a_set_already_present_stops_before_simulating(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_national(engine, authorities=1, years=1, seed=5, workers=0)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("simulated a council of a set already in the database")
+
+    monkeypatch.setattr(generation, "generate_council", never)
+    with pytest.raises(DataIntegrityError, match="authority 001 is already in the database"):
+        build_national(engine, authorities=2, years=1, seed=5, workers=0)
+
+
+def test_a_failing_council_leaves_nothing_and_stops_the_set(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second council's write fails after its rows went in: it leaves nothing, the first
+    stays, and the third is never written."""
+    real = bulk.write_frames
+
+    def failing(
+        connection: Connection, authority_id: int, frames: Mapping[str, pl.DataFrame]
+    ) -> dict[str, int]:
+        written = real(connection, authority_id, frames)
+        if authority_id == 2:
+            raise RuntimeError("the disk is full")
+        return written
+
+    monkeypatch.setattr(bulk, "write_frames", failing)
+    written: list[GeneratedCouncil] = []
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        build_national(engine, authorities=3, years=1, seed=5, workers=2, on_council=written.append)
+    assert [council.code for council in written] == ["001"]
+    with Session(engine) as session:
+        assert list(session.scalars(select(Authority.code))) == ["001"]
+        allocations = session.scalar(select(func.count()).select_from(Allocation))
+    assert allocations == written[0].rows["allocation"]
 
 
 def test_bad_generation_options() -> None:

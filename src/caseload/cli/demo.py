@@ -12,10 +12,21 @@ from caseload.cli.options import WholeNumber
 from caseload.cli.output import OutputFormat, console, print_table
 from caseload.cli.serve import serve_app
 from caseload.cli.summary import show_summary
-from caseload.domain.numbers import GENERATED_COUNCILS, SEEDS, SIMULATED_YEARS
+from caseload.domain.numbers import (
+    GENERATED_COUNCILS,
+    SEEDS,
+    SIMULATED_YEARS,
+    WORKER_PROCESSES,
+)
 from caseload.services.benchmarks import import_published, statistical_neighbours
 from caseload.services.demo_accounts import create_demo_accounts
-from caseload.services.generation import DEMO_SPEC, build_demo, build_national, check_preset
+from caseload.services.generation import (
+    DEMO_SPEC,
+    build_demo,
+    build_national,
+    check_preset,
+    default_workers,
+)
 from caseload.services.summary import council_summary
 
 
@@ -93,6 +104,15 @@ def generate(
     seed: Annotated[
         int, typer.Option(click_type=WholeNumber(SEEDS), help="Random seed for the whole set.")
     ] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            click_type=WholeNumber(WORKER_PROCESSES),
+            help="Processes simulating councils while this one writes them (0: simulate here, "
+            "one council at a time); default one per processor. The set is the same either way.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Generate a large synthetic set (many councils) into CASELOAD_DATABASE_URL."""
     database = engine()
@@ -111,6 +131,7 @@ def generate(
             authorities=authorities,
             years=years,
             seed=seed,
+            workers=default_workers() if workers is None else workers,
             on_council=lambda _council: progress.advance(task),
         )
     workers = sum(c.rows["worker"] for c in built)

@@ -49,6 +49,8 @@ SIMULATED_YEARS = NumberRange(1, 20)
 """Census years the synthetic generator may simulate."""
 GENERATED_COUNCILS = NumberRange(1, 999)
 """Councils the synthetic generator may build at once."""
+WORKER_PROCESSES = NumberRange(0, 64)
+"""Processes the synthetic generator may simulate councils in (0: in the command's own)."""
 SEEDS = NumberRange(0, 2**32 - 1)
 """Random seeds (numpy's generators take a non-negative seed)."""
 FORECAST_MONTHS = NumberRange(1, 60)

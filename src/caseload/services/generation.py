@@ -1,8 +1,20 @@
-"""Building synthetic councils into the database: the demo council and national sets."""
+"""Building synthetic councils into the database: the demo council and national sets.
+
+A national set is simulated in worker processes while this process writes: councils are handed
+out in order, at most a few ahead of the writer, and written in order, one transaction each, so
+the database holds exactly what one process simulating and writing council after council would
+write (the same ids included), with only a few councils in memory at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from dataclasses import replace as with_changes
 from datetime import date
@@ -13,7 +25,13 @@ from sqlalchemy import Engine, delete, select
 from caseload.errors import ConfigurationError, DataIntegrityError
 from caseload.storage import bulk, schema
 from caseload.storage.models import Authority
-from caseload.synthetic import PRESETS, CouncilSpec, generate_council, national_specs
+from caseload.synthetic import (
+    PRESETS,
+    CouncilSpec,
+    SyntheticCouncil,
+    generate_council,
+    national_specs,
+)
 
 DEMO_SPEC = CouncilSpec(
     code="999",
@@ -30,6 +48,10 @@ DEMO_SPEC = CouncilSpec(
     neighbours_like="354",
 )
 LAST_CENSUS_YEAR = 2026
+# Councils simulated ahead of the one being written, per worker process: enough that a worker
+# never waits for the writer to take a finished council, few enough to bound memory.
+AHEAD_PER_WORKER = 2
+PARENT_CHECK_SECONDS = 1.0
 
 
 def simulation_start(years: int, last_census_year: int = LAST_CENSUS_YEAR) -> date:
@@ -58,20 +80,32 @@ def build_council(
     """Simulate one council and write it in a single transaction."""
     check_preset(spec.preset)
     council = generate_council(spec, start=simulation_start(years), years=years, seed=seed)
+    return write_council(engine, council, replace=replace)
+
+
+def write_council(
+    engine: Engine, council: SyntheticCouncil, *, replace: bool = False
+) -> GeneratedCouncil:
+    """Write a simulated council in a single transaction: all of it or, on any failure, none."""
+    spec = council.spec
     with engine.begin() as connection:
         existing = connection.scalar(select(Authority.id).where(Authority.code == spec.code))
         if existing is not None:
             if not replace:
-                raise DataIntegrityError(
-                    f"authority {spec.code} is already in the database; use a fresh database "
-                    "(set CASELOAD_DATABASE_URL) or remove that authority first"
-                )
+                raise _already_there(spec.code)
             connection.execute(delete(Authority).where(Authority.id == existing))
         authority_id = bulk.insert_authority(
             connection, code=spec.code, name=spec.name, region=spec.region, data_as_at=council.end
         )
         rows = bulk.write_frames(connection, authority_id, council.frames())
     return GeneratedCouncil(code=spec.code, rows=rows)
+
+
+def _already_there(code: str) -> DataIntegrityError:
+    return DataIntegrityError(
+        f"authority {code} is already in the database; use a fresh database "
+        "(set CASELOAD_DATABASE_URL) or remove that authority first"
+    )
 
 
 def build_demo(engine: Engine, *, seed: int, preset: str, years: int) -> GeneratedCouncil:
@@ -87,24 +121,102 @@ def council_seeds(seed: int, count: int) -> list[int]:
     return [int(child.generate_state(1)[0]) for child in children]
 
 
+def default_workers() -> int:
+    """One simulating process per processor this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def build_national(
     engine: Engine,
     *,
     authorities: int,
     years: int,
     seed: int,
+    workers: int = 0,
     on_council: Callable[[GeneratedCouncil], None] | None = None,
 ) -> list[GeneratedCouncil]:
-    """Generate ``authorities`` councils, each in its own transaction."""
+    """Generate ``authorities`` councils, each written in its own transaction. ``workers``
+    processes simulate while this one writes (the command gives :func:`default_workers`); 0
+    simulates here, council after council. The result does not depend on ``workers``."""
     if authorities < 1 or authorities > 999:
         raise ConfigurationError(f"--authorities must be between 1 and 999, not {authorities}")
-    simulation_start(years)
+    if not 0 <= workers <= 64:
+        raise ConfigurationError(f"--workers must be between 0 and 64, not {workers}")
+    start = simulation_start(years)
     schema.upgrade(engine)
     specs = national_specs(authorities, seed=seed)
+    _refuse_codes_present(engine, [spec.code for spec in specs])
+    seeds = council_seeds(seed, authorities)
+    processes = min(workers, authorities)
     built = []
-    for spec, council_seed in zip(specs, council_seeds(seed, authorities), strict=True):
-        result = build_council(engine, spec, years=years, seed=council_seed)
-        built.append(result)
-        if on_council is not None:
-            on_council(result)
+    councils = simulated(specs, seeds, start=start, years=years, workers=processes)
+    with closing(councils):  # a failed write stops the workers at once
+        for council in councils:
+            result = write_council(engine, council)
+            built.append(result)
+            if on_council is not None:
+                on_council(result)
     return built
+
+
+def _refuse_codes_present(engine: Engine, codes: list[str]) -> None:
+    """Stop before simulating anything when a council of the set is in the database already."""
+    with engine.connect() as connection:
+        present = connection.scalars(
+            select(Authority.code).where(Authority.code.in_(codes)).order_by(Authority.code)
+        ).first()
+    if present is not None:
+        raise _already_there(present)
+
+
+def simulated(
+    specs: Sequence[CouncilSpec], seeds: Sequence[int], *, start: date, years: int, workers: int
+) -> Generator[SyntheticCouncil, None, None]:
+    """The councils simulated, in the order given: here one by one (``workers`` 0), or in
+    ``workers`` processes at most ``AHEAD_PER_WORKER`` councils each ahead of the caller."""
+    jobs = list(zip(specs, seeds, strict=True))
+    if workers == 0:
+        for spec, seed in jobs:
+            yield generate_council(spec, start=start, years=years, seed=seed)
+        return
+    # A fresh interpreter per worker, never a fork of this process (which may hold database
+    # connections and threads), and a child of this one, so that it can tell when it is gone.
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_end_with_parent,
+        initargs=(os.getpid(),),
+    )
+    pending: deque[Future[SyntheticCouncil]] = deque()
+    try:
+        upcoming = iter(jobs)
+        for spec, seed in upcoming:
+            pending.append(pool.submit(generate_council, spec, start=start, years=years, seed=seed))
+            if len(pending) >= workers * AHEAD_PER_WORKER:
+                break
+        while pending:
+            council = pending.popleft().result()
+            following = next(upcoming, None)
+            if following is not None:
+                spec, seed = following
+                pending.append(
+                    pool.submit(generate_council, spec, start=start, years=years, seed=seed)
+                )
+            yield council
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _end_with_parent(parent: int) -> None:
+    """In each worker: end the worker once the writing process is gone (killed, say), so that a
+    stopped command leaves no process behind simulating for nobody."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

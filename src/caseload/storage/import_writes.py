@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
+from caseload.storage.bulk import insert_rows
 from caseload.storage.frames import as_float, as_text, read_frame
 from caseload.storage.models import (
     Absence,
@@ -563,12 +564,11 @@ def delete_where_in(
 
 
 def insert_frame(connection: Connection, table_name: str, frame: pl.DataFrame) -> int:
-    """Insert every row of ``frame`` (columns named as the table's) into ``table_name``."""
+    """Insert every row of ``frame`` (columns named as the table's) into ``table_name``: by COPY on
+    PostgreSQL and ``executemany`` on SQLite (:func:`caseload.storage.bulk.insert_rows`)."""
     if frame.height == 0:
         return 0
-    table = Base.metadata.tables[table_name]
-    for batch in frame.iter_slices(BATCH_ROWS):
-        connection.execute(table.insert(), batch.to_dicts())
+    insert_rows(connection, Base.metadata.tables[table_name], frame)
     return frame.height
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from caseload.domain import AbsenceReason, ContractType
 from caseload.synthetic.days import add_working_days, next_weekday, working_days
+from caseload.synthetic.draws import cumulative, weighted_index
 from caseload.synthetic.presets import PresetPath
 from caseload.synthetic.records import AbsenceRec, SpellRec
 from caseload.synthetic.sizing import OPEN
@@ -43,6 +44,7 @@ KINDS: tuple[tuple[AbsenceReason, tuple[int, int], float, bool], ...] = (
 )
 LONG_TERM_RATE = 0.055
 SHORT_WEIGHTS = (0.4, 0.22, 0.15, 0.12, 0.11)
+SHORT_CDF = cumulative(SHORT_WEIGHTS)
 
 
 Period = tuple[int, int, list[SpellRec]]
@@ -77,7 +79,7 @@ def _fte_on(members: list[SpellRec], day: int) -> float:
 def _days(rng: np.random.Generator, span: tuple[int, int]) -> int:
     low, high = span
     if (low, high) == (1, 5):
-        return 1 + int(rng.choice(5, p=np.array(SHORT_WEIGHTS)))
+        return 1 + weighted_index(rng, SHORT_CDF)
     return int(rng.integers(low, high + 1))
 
 
@@ -113,7 +115,7 @@ def generate_absences(
                 first_day = next_weekday(day)
                 if first_day > horizon:
                     break
-                kind = KINDS[int(rng.choice(len(KINDS), p=kind_rates / total))]
+                kind = KINDS[weighted_index(rng, cumulative(kind_rates / total))]
                 stop = min(add_working_days(first_day, _days(rng, kind[1])), last)
                 if not _free(booked[worker], first_day, stop):
                     continue

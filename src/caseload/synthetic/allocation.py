@@ -83,7 +83,7 @@ class Allocator(CaseBook):
 
     def run(self) -> list[Row]:
         self._initial()
-        handlers = {
+        by_event = {
             Event.SPELL_ENDED: self._spell_ended,
             Event.SPELL_STARTED: self._spell_started,
             Event.ABSENCE_STARTS: self._absence_starts,
@@ -94,10 +94,11 @@ class Allocator(CaseBook):
             Event.STATUS_OPENED: self._status_opened,
             Event.COURT: self._court,
         }
+        handlers = [by_event[event] for event in sorted(Event)]  # indexed by the event's order
         events = self.timeline.events
         for day in range(self.start, self.end + 1):
             for order, a, b in sorted(events.get(day, ())):
-                handlers[Event(order)](day, a, b)
+                handlers[order](day, a, b)
             if self.queue:
                 self._allocate_queue(day)
             for child in sorted(self.unsupported):
@@ -106,7 +107,7 @@ class Allocator(CaseBook):
                 self._rebalance(day)
         # Spells, statuses and proceedings ending on the last day end their rows on it too.
         for order, a, b in sorted(events.get(self.end + 1, ())):
-            handlers[Event(order)](self.end + 1, a, b)
+            handlers[order](self.end + 1, a, b)
         return [row for row in self.rows if row.end is None or row.end >= row.start]
 
     def _initial(self) -> None:
@@ -307,10 +308,13 @@ class Allocator(CaseBook):
             members = [w for w in pool if self.holders[w].away_until < day]
             if len(members) < 2:
                 continue
+            holders = [self.holders[w] for w in members]
             for _ in range(MOVES_PER_WEEK):
-                donor = max(members, key=lambda w: (self._ratio(w), -w))
-                receiver = min(members, key=lambda w: (self._ratio(w), w))
-                high, low = self._ratio(donor), self._ratio(receiver)
+                # The most loaded (lowest id among equals) and the least loaded (likewise).
+                ratios = [(h.load / h.cap, w) for h, w in zip(holders, members, strict=True)]
+                low, receiver = min(ratios)
+                high = max(ratio for ratio, _ in ratios)
+                donor = min(w for ratio, w in ratios if ratio == high)
                 if not ((high > 1.0 and low < 0.85) or (high - low > 0.5 and low < 0.6)):
                     break
                 group = self._movable_group(donor, day)

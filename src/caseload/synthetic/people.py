@@ -16,6 +16,7 @@ import numpy as np
 
 from caseload.domain import Ethnicity, Gender, QualLevel
 from caseload.synthetic.days import YEAR, FloatArray, day_of
+from caseload.synthetic.draws import cumulative, weighted_index
 
 FEMALE_NAMES = (
     "Amelia", "Olivia", "Isla", "Ava", "Emily", "Sophie", "Grace", "Lily", "Chloe", "Jessica",
@@ -88,6 +89,8 @@ OVERSEAS_INSTITUTIONS = (
 )
 
 _ETHNIC_ORDER = tuple(Ethnicity)
+GENDERS = (2, 1, 0, 9)  # female, male, other, not known
+GENDER_CDF = cumulative((0.847, 0.145, 0.004, 0.004))
 _ETHNIC_ENGLAND = dict(  # noqa: C408
     WBRI=72.0, WIRI=1.0, WOTH=5.0, MWBC=1.5, MWBA=0.8, MWAS=0.7, MOTH=1.0, AIND=2.0, APKN=2.5,
     ABAN=0.5, AOTH=0.8, BCRB=1.0, BAFR=5.0, BOTH=0.5, CHNE=0.2, OOTH=1.0, REFU=2.0, NOBT=2.0,
@@ -145,7 +148,7 @@ class PersonFactory:
 
     def _identity(self, agency: bool) -> tuple[str, int, str, str]:
         rng = self.rng
-        gender = int(rng.choice((2, 1, 0, 9), p=(0.847, 0.145, 0.004, 0.004)))
+        gender = GENDERS[weighted_index(rng, GENDER_CDF)]
         if gender == Gender.FEMALE or (gender != Gender.MALE and rng.random() < 0.5):
             first = FEMALE_NAMES[int(rng.integers(len(FEMALE_NAMES)))]
         else:
@@ -232,7 +235,7 @@ class PersonFactory:
         agency: bool,
     ) -> WorkerRec:
         mix = self._ethnic_agency if agency else self._ethnic_own
-        ethnicity = _ETHNIC_ORDER[int(self.rng.choice(len(_ETHNIC_ORDER), p=mix))].value
+        ethnicity = _ETHNIC_ORDER[weighted_index(self.rng, cumulative(mix))].value
         worker = WorkerRec(
             id=len(self.workers) + 1,
             staff_number=staff,

@@ -18,6 +18,7 @@ import numpy as np
 from caseload.domain import ContractType, Role, SpellEndReason
 from caseload.synthetic.careers import leave_hazard, retirement_hazard
 from caseload.synthetic.days import YEAR, date_of, day_of
+from caseload.synthetic.draws import cumulative, weighted_index
 from caseload.synthetic.establishment import (
     PART_TIME_FTES,
     PRACTITIONER_POSTS,
@@ -80,7 +81,7 @@ class Kind(IntEnum):
 def pick(rng: np.random.Generator, mix: tuple[tuple[int, float], ...]) -> int:
     """A code drawn from a weighted mix."""
     weights = np.array([w for _, w in mix], dtype=np.float64)
-    return mix[int(rng.choice(len(mix), p=weights / weights.sum()))][0]
+    return mix[weighted_index(rng, cumulative(weights / weights.sum()))][0]
 
 
 def experience(role: Role, rng: np.random.Generator) -> int:

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+import numpy as np
+
 from caseload.synthetic.demand import CARE_PROCEEDINGS
 from caseload.synthetic.records import AbsenceRec, SpellRec
 from caseload.synthetic.sizing import OPEN, Demand
@@ -45,9 +47,10 @@ def away_from(absence: AbsenceRec) -> int:
 
 @dataclass
 class Timeline:
-    """``events[day]`` holds ``(Event, a, b)`` tuples; ``spells`` are sorted by worker and start;
-    ``away_at_start`` are workers on a long absence the day before ``start``; ``court`` counts
-    care proceedings open that day per child."""
+    """``events[day]`` holds ``(Event, a, b)`` tuples (an Event or its number: they sort and
+    index alike); ``spells`` are sorted by worker and start; ``away_at_start`` are workers on a
+    long absence the day before ``start``; ``court`` counts care proceedings open that day per
+    child."""
 
     spells: list[SpellRec]
     events: dict[int, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
@@ -100,20 +103,26 @@ def _index_absences(timeline: Timeline, absences: list[AbsenceRec], start: int, 
 
 def _index_children(timeline: Timeline, demand: Demand, start: int, end: int) -> None:
     """Status events (statuses are sorted by child and start) and care proceedings."""
-    child = demand.status_child.tolist()
-    starts = demand.status_start.tolist()
-    ends = demand.status_end.tolist()
-    statuses = demand.status.tolist()
+    child, starts, ends = demand.status_child, demand.status_start, demand.status_end
+    # A status follows the one before it when it is the same child's and begins the day after.
+    follows = np.zeros(len(child), dtype=bool)
+    follows[1:] = (child[1:] == child[:-1]) & (ends[:-1] == starts[1:] - 1)
+    followed = np.append(follows[1:], False)
+    opens = starts >= start
+    kinds = np.where(follows, int(Event.STATUS_CHANGED), int(Event.STATUS_OPENED))
     events = timeline.events
-    for i, c in enumerate(child):
-        s, e = starts[i], ends[i]
-        follows = i > 0 and child[i - 1] == c and ends[i - 1] == s - 1
-        if s >= start:
-            kind = Event.STATUS_CHANGED if follows else Event.STATUS_OPENED
-            events[s].append((kind, c, statuses[i]))
-        followed = i + 1 < len(child) and child[i + 1] == c and starts[i + 1] == e + 1
-        if e != OPEN and not followed and e <= end:
-            events[e + 1].append((Event.STATUS_CLOSED, c, 0))
+    for day, kind, c, status in zip(
+        starts[opens].tolist(),
+        kinds[opens].tolist(),
+        child[opens].tolist(),
+        demand.status[opens].tolist(),
+        strict=True,
+    ):
+        events[day].append((kind, c, status))
+    closes = (ends != OPEN) & ~followed & (ends <= end)
+    closed = int(Event.STATUS_CLOSED)
+    for day, c in zip((ends[closes] + 1).tolist(), child[closes].tolist(), strict=True):
+        events[day].append((closed, c, 0))
     for c, kind, s, e in zip(
         demand.proc_child.tolist(),
         demand.proc_kind.tolist(),

@@ -44,6 +44,7 @@ import numpy as np
 from caseload.domain import ContractType, Role, SpellEndReason
 from caseload.synthetic.careers import CareerPlan, ServiceSampler, plan_career
 from caseload.synthetic.days import YEAR, date_of, day_of, first_monday, next_weekday, weekday
+from caseload.synthetic.draws import cumulative, weighted_index
 from caseload.synthetic.establishment import OPERATIONAL, PRACTITIONER_POSTS, Area, PostRec
 from caseload.synthetic.people import WorkerRec
 from caseload.synthetic.records import SpellRec
@@ -320,7 +321,7 @@ class Workforce(Staffing):
         areas = list(OPERATIONAL)
         weights = np.array([self.shares[a] for a in areas])
         for _ in range(count):
-            area = areas[int(rng.choice(len(areas), p=weights / weights.sum()))]
+            area = areas[weighted_index(rng, cumulative(weights / weights.sum()))]
             before = len(self.est.posts)
             self.est.add_practitioner(area, day, rng, preset.part_time_share)
             for post in self.est.posts[before:]:
