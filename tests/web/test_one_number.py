@@ -26,14 +26,9 @@ from .council import WebCouncil
 
 
 def database_url(engine: Engine) -> str:
-    """A URL the command line can open for the engine's database (a PostgreSQL test schema is
-    reached through the connection's search path)."""
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.url.get_backend_name() == "postgresql":
-        with engine.connect() as connection:
-            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
-        url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
-    return url
+    """A URL the command line can open for the engine's database (a PostgreSQL test schema is in
+    the engine's address, as its search path)."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 class Surfaces:
