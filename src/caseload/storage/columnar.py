@@ -74,9 +74,6 @@ class SessionReader:
         return read_frame(self._session, statement, schema)
 
 
-FrameReader = ColumnarReader | SessionReader
-
-
 def _typed(column: Any, dtype: Any) -> Any:
     """Text and numbers cast in the database, so that codes stored as enums and decimals reach
     Arrow as text and floats (dates and whole numbers pass as they are)."""
@@ -98,7 +95,7 @@ def _adbc_connection(url: URL) -> Any | None:
 
 
 @contextmanager
-def columnar_reader(engine: Engine) -> Iterator[FrameReader]:
+def columnar_reader(engine: Engine) -> Iterator[ColumnarReader | SessionReader]:
     """A reader for many frames in one read transaction (ADBC on PostgreSQL, else SQLAlchemy
     rows in one session)."""
     connection = _adbc_connection(engine.url)

@@ -98,21 +98,13 @@ def workers_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataF
     )
 
 
+# An allocated worker's rows (not co-workers'): who holds each case, when.
 ALLOCATED_SCHEMA = {
     "worker_id": pl.Int64,
     "child_id": pl.Int64,
     "start_date": pl.Date,
     "end_date": pl.Date,
 }
-
-
-def allocated_worker_frame(source: FrameSource, authority_ids: Sequence[int]) -> pl.DataFrame:
-    """Allocated-worker rows (not co-workers): who holds each case, when."""
-    a = Allocation
-    query = select(a.worker_id, a.child_id, a.start_date, a.end_date).where(
-        a.authority_id.in_(authority_ids), a.role == AllocationRole.ALLOCATED_WORKER
-    )
-    return read_frame(source, query, ALLOCATED_SCHEMA)
 
 
 CASES_HELD_SCHEMA = {"worker_id": pl.Int64, "AsAt": pl.Date, "Cases30": pl.Int64}
