@@ -24,10 +24,10 @@ from caseload.auth.principal import Principal
 from caseload.auth.roles import Permission
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services import audit
+from caseload.services.caseloads import council_data
 from caseload.services.table_files import write_frames_xlsx
 from caseload.storage import agency_frames
 from caseload.storage.engine import session_scope
-from caseload.storage.models import Authority
 from caseload.workforce.agency_caps import (
     CAPS_FILE,
     JOB_TYPES,
@@ -74,15 +74,18 @@ class CouncilAgency:
 
 
 def council_agency(engine: Engine, authority_id: int) -> CouncilAgency:
-    with session_scope(engine) as session:
-        authority = session.get(Authority, authority_id)
-        if authority is None:
-            raise NotFoundError(f"no council with id {authority_id}")
-        engagements = agency_frames.engagements_frame(session, [authority_id])
-        spells = agency_frames.worker_spells_frame(session, authority_id)
-        workers = agency_frames.agency_workers_frame(
-            session, engagements["worker_id"].unique().to_list()
-        )
+    """What the agency rules read for the council, read once per state of its data into the
+    council's snapshot."""
+    council = council_data(engine, authority_id=authority_id)
+    authority = council.authority
+
+    def build() -> CouncilAgency:
+        with session_scope(engine) as session:
+            engagements = agency_frames.engagements_frame(session, [authority_id])
+            spells = agency_frames.worker_spells_frame(session, authority_id)
+            workers = agency_frames.agency_workers_frame(
+                session, engagements["worker_id"].unique().to_list()
+            )
         return CouncilAgency(
             authority_id,
             authority.code,
@@ -93,6 +96,11 @@ def council_agency(engine: Engine, authority_id: int) -> CouncilAgency:
             spells,
             workers,
         )
+
+    found: CouncilAgency = council.snapshots.council_data.get_or_build(
+        (*council.key, "agency records"), build
+    )
+    return found
 
 
 def check_on(council: CouncilAgency, as_at: date, caps: PriceCaps) -> RuleCheck:

@@ -9,6 +9,7 @@ worker the council. Caseload has no HR role: the service leader holds the HR vie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -29,12 +30,11 @@ from caseload.practice.health_check import (
     team_link,
     team_turnover,
 )
-from caseload.services import audit, report_cache
-from caseload.services.caseloads import caseload_report, council_data
-from caseload.services.snapshot import snapshots
+from caseload.services import audit
+from caseload.services.caseloads import CouncilData, caseload_report, council_data
 from caseload.storage import health_check_frames as store
 from caseload.storage.engine import session_scope
-from caseload.storage.models import Authority, Team
+from caseload.storage.models import Team
 
 FULL_ROLES = frozenset({AccountRole.ADMIN, AccountRole.LEADER, AccountRole.ANALYST})
 DIMENSION_LABELS = {
@@ -50,29 +50,53 @@ ASSOCIATION_CAVEAT = (
 )
 
 
-def _summary(engine: Engine, authority_id: int, survey: dict[str, Any], minimum: int) -> Summary:
-    """The survey summarised with suppression, built once per data fingerprint (a health check
-    import adds an import run, which moves the fingerprint) in the application's snapshot."""
-    key = (*report_cache.data_key(engine, authority_id), "health_check", survey["id"], minimum)
+@dataclass(frozen=True)
+class SurveyRecords:
+    """The council's health checks, newest first (``surveys``: id, year, title, scale and
+    closing day), and each one's questions, responses and answers by survey id."""
+
+    surveys: pl.DataFrame
+    data: dict[int, SurveyData]
+
+
+def survey_records(engine: Engine, council: CouncilData) -> SurveyRecords:
+    """Every health check the council holds, read once per state of its data (a health check
+    import moves the fingerprint) into the council's snapshot."""
+
+    def build() -> SurveyRecords:
+        with session_scope(engine) as session:
+            surveys = store.surveys_frame(session, council.authority.id)
+            data = {
+                int(survey["id"]): SurveyData(
+                    year=int(survey["year"]),
+                    title=str(survey["title"]),
+                    scale_min=int(survey["scale_min"]),
+                    scale_max=int(survey["scale_max"]),
+                    favourable_min=int(survey["favourable_min"]),
+                    questions=store.questions_frame(session, int(survey["id"])),
+                    responses=store.responses_frame(session, int(survey["id"])),
+                    answers=store.answers_frame(session, int(survey["id"])),
+                )
+                for survey in surveys.iter_rows(named=True)
+            }
+        return SurveyRecords(surveys, data)
+
+    found: SurveyRecords = council.snapshots.council_data.get_or_build(
+        (*council.key, "survey records"), build
+    )
+    return found
+
+
+def _summary(
+    council: CouncilData, records: SurveyRecords, survey: dict[str, Any], minimum: int
+) -> Summary:
+    """The survey summarised with suppression, once per state of the council's data."""
+    key = (*council.key, "health_check", survey["id"], minimum)
 
     def build() -> Summary:
-        return summarise(_survey_data(engine, survey), minimum)
+        return summarise(records.data[int(survey["id"])], minimum)
 
-    return cast(Summary, snapshots(engine).views.get_or_build(key, build))
-
-
-def _survey_data(engine: Engine, survey: dict[str, Any]) -> SurveyData:
-    with session_scope(engine) as session:
-        return SurveyData(
-            year=int(survey["year"]),
-            title=str(survey["title"]),
-            scale_min=int(survey["scale_min"]),
-            scale_max=int(survey["scale_max"]),
-            favourable_min=int(survey["favourable_min"]),
-            questions=store.questions_frame(session, int(survey["id"])),
-            responses=store.responses_frame(session, int(survey["id"])),
-            answers=store.answers_frame(session, int(survey["id"])),
-        )
+    return cast(Summary, council.snapshots.views.get_or_build(key, build))
 
 
 def _percent(share: float | None) -> float | None:
@@ -184,13 +208,12 @@ def health_check_view(
     day, as a report for a date reads it) as the principal's role may see it."""
     audit.require(engine, principal, Permission.VIEW_HEALTH_CHECK, "health check")
     minimum = survey_minimum()
-    with session_scope(engine) as session:
-        authority = session.get(Authority, principal.authority_id)
-        surveys = store.surveys_frame(session, principal.authority_id)
+    council_records = council_data(engine, authority_id=principal.authority_id)
+    authority = council_records.authority
+    records = survey_records(engine, council_records)
+    surveys = records.surveys
     if closed_by is not None:
         surveys = surveys.filter(pl.col("fielded_date") <= closed_by)
-    if authority is None:
-        raise NotFoundError("the council is not in the database")
     context: dict[str, Any] = {
         "title": "Staff health check",
         "authority": {"code": authority.code, "name": authority.name},
@@ -218,15 +241,15 @@ def health_check_view(
         )
     survey = chosen.row(0, named=True)
     earlier = surveys.filter(pl.col("year") < survey["year"])
-    current = _summary(engine, principal.authority_id, survey, minimum)
+    current = _summary(council_records, records, survey, minimum)
     previous = (
-        _summary(engine, principal.authority_id, earlier.row(0, named=True), minimum)
+        _summary(council_records, records, earlier.row(0, named=True), minimum)
         if not earlier.is_empty()
         else None
     )
     council = _group_rows(current, previous, "council", None)[0]
     questions = current.questions.filter(pl.col("dimension") == "council")
-    texts = _survey_data_texts(engine, survey)
+    texts = records.data[int(survey["id"])].questions.select("code", "text")
     by_question = (
         changes(current, previous).select("code", "previous_share", "change")
         if previous is not None
@@ -317,11 +340,6 @@ def health_check_view(
             ],
         }
     return context
-
-
-def _survey_data_texts(engine: Engine, survey: dict[str, Any]) -> pl.DataFrame:
-    with session_scope(engine) as session:
-        return store.questions_frame(session, int(survey["id"])).select("code", "text")
 
 
 def association_words(correlation: float | None) -> str:

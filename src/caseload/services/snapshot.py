@@ -24,8 +24,9 @@ from sqlalchemy import Engine
 V = TypeVar("V")
 COUNCILS_KEPT = 4
 """Councils whose frames are kept at once."""
-COUNCIL_PARTS = 5
-"""What is kept for each: its frames, and its practice, ASYE, progression and learning records."""
+COUNCIL_PARTS = 7
+"""What is kept for each: its frames, and its practice, ASYE, progression, learning, health check
+and agency records."""
 
 
 class FingerprintCache(Generic[V]):
@@ -98,9 +99,9 @@ class Snapshots:
     """Every cache of one database's derived figures, in one object.
 
     - ``council_data``: each council's frames, read once per data fingerprint, and the records
-      read beside them (practice, ASYE, progression and learning records): room for
-      :data:`COUNCILS_KEPT` councils with all of them, so reading one council's records never
-      pushes its own frames out;
+      read beside them (practice, ASYE, progression, learning, health check and agency
+      records): room for :data:`COUNCILS_KEPT` councils with all of them, so reading one
+      council's records never pushes its own frames out;
     - ``policies``: the caseload policy in force;
     - ``reports``: caseloads, queue, alerts and continuity per day and scope;
     - ``census``: census years, indicators, breakdowns and benchmarks;
