@@ -11,7 +11,9 @@ import polars as pl
 from caseload.web.charts import PALETTE, Chart, _finish
 
 
-def fan_chart(scenarios: list[dict[str, Any]], measure: str, *, title: str, axis: str) -> Chart:
+def scenario_fan_chart(
+    scenarios: list[dict[str, Any]], measure: str, *, title: str, axis: str
+) -> Chart:
     """One band and line per scenario of ``measure``'s series (see
     :func:`caseload.services.planning.series`); its table is the P50 (P10-P90) every year."""
     rows = [

@@ -20,7 +20,7 @@ from caseload.services.planning import (
     store_runs,
 )
 from caseload.web.deps import ApiUser, AsAt, CheckedForm, CurrentUser, EngineDep, checked_number
-from caseload.web.planning_charts import fan_chart
+from caseload.web.planning_charts import scenario_fan_chart
 from caseload.web.routes.api_census import BEARER, ERRORS
 from caseload.web.templating import render
 
@@ -55,7 +55,7 @@ def planning_page(
 ) -> HTMLResponse:
     context = planning_view(engine, principal, as_at=as_at, names=names or ())
     charts = [
-        fan_chart(context["scenarios"], measure, title=title, axis=axis)
+        scenario_fan_chart(context["scenarios"], measure, title=title, axis=axis)
         for measure, title, axis in CHARTS
     ]
     return render(
