@@ -62,9 +62,12 @@ def _case_holding_until(spells: pl.DataFrame, day: date) -> pl.DataFrame:
     holding = spells.filter(pl.col("role").is_in(CASE_HOLDING_ROLES)).sort(
         "worker_id", "start_date"
     )
-    previous_end = pl.col("end_date").shift(1).over("worker_id")
+    # Sorted by worker and start: shifting the whole frame and starting a run at each worker's
+    # first spell gives each run its own number (far faster than a window per worker).
+    first = (pl.col("worker_id") != pl.col("worker_id").shift(1)).fill_null(True)
+    previous_end = pl.when(first).then(None).otherwise(pl.col("end_date").shift(1))
     new_run = previous_end.is_null() | (pl.col("start_date") != previous_end + timedelta(days=1))
-    runs = holding.with_columns(new_run.cum_sum().over("worker_id").alias("run"))
+    runs = holding.with_columns(new_run.cum_sum().alias("run"))
     bounds = runs.group_by("worker_id", "run").agg(
         pl.col("start_date").min(),
         pl.when(pl.col("end_date").is_null().any())

@@ -117,16 +117,15 @@ def schedule_steps(standards: PracticeStandards, roles: Collection[str]) -> pl.D
 def _run_starts(*, by_role: bool) -> pl.Expr:
     """The start of the unbroken run of spells each spell belongs to (sorted by worker and
     start): a new run begins after a gap of a day or more, or (``by_role``) a change of role."""
-    previous_end = pl.col("end_date").shift(1).over("worker_id")
-    first = pl.col("worker_id") != pl.col("worker_id").shift(1)
+    first = (pl.col("worker_id") != pl.col("worker_id").shift(1)).fill_null(True)
+    previous_end = pl.col("end_date").shift(1)
     gap = previous_end.is_not_null() & (pl.col("start_date") > previous_end + timedelta(days=1))
-    new_run = first.fill_null(True) | gap
+    new_run = first | gap
     if by_role:
-        new_run = new_run | (pl.col("role") != pl.col("role").shift(1).over("worker_id")).fill_null(
-            True
-        )
-    run = new_run.cum_sum().over("worker_id")
-    return pl.col("start_date").min().over("worker_id", run)
+        new_run = new_run | (pl.col("role") != pl.col("role").shift(1)).fill_null(True)
+    # Sorted by worker and start, a run's first spell starts it (and every worker's first
+    # spell starts a run, so the fill never crosses workers).
+    return pl.when(new_run).then(pl.col("start_date")).forward_fill()
 
 
 def _sessions(supervisions: pl.DataFrame, counted_kinds: Collection[str]) -> pl.DataFrame:

@@ -159,6 +159,7 @@ def build_national(
             built.append(result)
             if on_council is not None:
                 on_council(result)
+    bulk.refresh_statistics(engine)
     return built
 
 
