@@ -83,7 +83,19 @@ def cases_changes(allocations: pl.DataFrame) -> pl.DataFrame:
         .group_by("worker_id", "from_date")
         .agg(pl.col("d").sum())
         .sort("worker_id", "from_date")
-        .with_columns(pl.col("d").cum_sum().over("worker_id").cast(pl.Int64).alias("cases"))
+        .with_columns(pl.col("d").cum_sum().alias("_running"))
+        .with_columns(
+            # The running total less what it stood at before the worker's first row: the
+            # worker's own running total (a window per worker is far slower).
+            (
+                pl.col("_running")
+                - pl.when((pl.col("worker_id") != pl.col("worker_id").shift(1)).fill_null(True))
+                .then(pl.col("_running") - pl.col("d"))
+                .forward_fill()
+            )
+            .cast(pl.Int64)
+            .alias("cases")
+        )
         .select("worker_id", "from_date", "cases")
         .sort("from_date")
     )

@@ -218,7 +218,8 @@ def supervision_days(
         )
     )
     # Where a worker's spells overlap, the later-started one holds from its start.
-    next_start = pl.col("start_date").shift(-1).over("worker_id") - timedelta(days=1)
+    same_worker = pl.col("worker_id") == pl.col("worker_id").shift(-1)
+    next_start = pl.when(same_worker).then(pl.col("start_date").shift(-1)) - timedelta(days=1)
     until = pl.min_horizontal(pl.col("end_date").fill_null(end), next_start, pl.lit(end))
     # Each spell split by the schedule's steps (days since the role started), clipped to the
     # period; sorted by worker and start, so the exploded days are sorted by worker and day.
