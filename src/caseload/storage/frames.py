@@ -42,10 +42,16 @@ def read_frame(source: FrameSource, statement: Executable, schema: dict[str, Any
         maintain_column_froms=True,
     )
     rows = connection.execute(raw).all()
-    names = list(schema)
     if not rows:
         return pl.DataFrame(schema=schema)
-    frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    # Column by column: transposing the rows and building each series from its list is about
+    # twice as fast as Polars reading the rows one by one.
+    frame = pl.DataFrame(
+        [
+            pl.Series(name, values, strict=False)
+            for name, values in zip(schema, zip(*rows, strict=True), strict=True)
+        ]
+    )
     return frame.with_columns(conform_column(frame[name], dtype) for name, dtype in schema.items())
 
 
