@@ -146,3 +146,44 @@ def test_each_councils_dfe_caseload_equals_its_own_report(councils: Engine) -> N
             assert row["cases"] > 0
     with pytest.raises(InvalidInputError, match="is after the data date of authority"):
         council_caseloads(councils, as_at=date(2030, 1, 1))
+
+
+def test_benchmarks_for_many_councils_equal_each_councils_own(
+    councils: Engine, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseload.services.benchmarks import compare, compare_many, import_published
+
+    import_published(councils)
+    many = compare_many(councils, year=2025)
+    assert [c.authority["code"] for c in many.councils] == ["001", "002", "003", "004"]
+    assert many.not_compared == {}
+    for together in many.councils:
+        alone = compare(councils, year=2025, authority_code=str(together.authority["code"]))
+        assert together.source == alone.source == "census"
+        assert together.indicators() == alone.indicators()
+        assert together.authority == alone.authority
+    # A published council beside one held: the held one on its census figures, the other on its
+    # DfE row; a code in neither is listed with the reason.
+    listed = compare_many(councils, year=2025, authority="002,316,999")
+    assert [(c.authority["code"], c.source) for c in listed.councils] == [
+        ("002", "census"),
+        ("316", "published"),
+    ]
+    assert list(listed.not_compared) == ["999"]
+    assert "no council row in release 2025" in listed.not_compared["999"]
+    published = compare(councils, year=2025, authority_code="316")
+    assert listed.councils[1].indicators() == published.indicators()
+    region = many.councils[0].authority["region_name"]
+    assert region is not None
+    in_region = compare_many(councils, year=2025, region=str(region))
+    assert {c.authority["code"] for c in in_region.councils} <= {"001", "002", "003", "004"}
+    assert all(c.authority["region_name"] == region for c in in_region.councils)
+    monkeypatch.setenv("CASELOAD_DATABASE_URL", councils.url.render_as_string(hide_password=False))
+    assert main(["benchmarks", "compare", "--year", "2025", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["councils"][2]["indicators"] == many.councils[2].indicators()
+    assert main(["benchmarks", "compare", "--year", "2025", "--indicator", "caseload_fte"]) == 0
+    table = capsys.readouterr().out
+    assert "caseload_fte" in table and "turnover_rate_fte" not in table
+    assert main(["benchmarks", "compare", "--year", "2025", "--indicator", "nope"]) != 0
+    assert "--indicator 'nope' is not a DfE indicator" in capsys.readouterr().err

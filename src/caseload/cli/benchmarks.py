@@ -14,20 +14,24 @@ from caseload.cli.context import engine
 from caseload.cli.options import WholeNumber
 from caseload.cli.output import OutputFormat, console, print_json, print_table
 from caseload.domain.numbers import CENSUS_YEARS
+from caseload.errors import InvalidInputError
 from caseload.services.benchmarks import (
     COMPARATORS_SETTING,
     INDICATOR_COLUMNS,
     NEIGHBOURS_SOURCE,
     TOLERANCE,
     Aggregation,
+    Comparisons,
     CouncilComparison,
     Level,
     aggregate,
     compare,
+    compare_many,
     configured_comparators,
     import_published,
     parse_comparators,
 )
+from caseload.services.census import ALL_AUTHORITIES
 
 app = typer.Typer(
     help="Benchmark against DfE's published workforce indicators.", no_args_is_help=True
@@ -83,7 +87,21 @@ def import_file(
 @app.command("compare")
 def compare_command(
     year: Year,
-    authority: Annotated[str, typer.Option(help="3-digit DfE code of the council.")],
+    authority: Annotated[
+        str | None,
+        typer.Option(
+            help="3-digit DfE code of the council, several separated by commas, or all (every "
+            "council in the database, the default)."
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Only the councils in the database in this region, e.g. 'North West'."),
+    ] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option(help="With several councils, show this indicator only (DfE's column name)."),
+    ] = None,
     comparators: Annotated[
         str | None,
         typer.Option(
@@ -98,19 +116,90 @@ def compare_command(
 ) -> None:
     """A council against England, its region and comparators (by default its DfE statistical
     neighbours): value, comparator median, rank among councils and quartile (1 = best), and
-    differences from England and the region for rates and averages, for every DfE indicator."""
+    differences from England and the region for rates and averages, for every DfE indicator.
+    With several councils (--authority all, a list or --region), one row per council and
+    indicator, from one read of all their census data."""
     codes: tuple[str, ...] | None = (
         parse_comparators(comparators)
         if comparators is not None
         else configured_comparators() or None
     )
-    result = compare(
-        engine(), year=year, authority_code=authority, comparators=codes, release=release
+    if indicator is not None and indicator not in INDICATOR_COLUMNS:
+        raise InvalidInputError(
+            f"--indicator {indicator!r} is not a DfE indicator; choose one of "
+            + ", ".join(INDICATOR_COLUMNS)
+        )
+    single = authority is not None and region is None and "," not in authority
+    if single and authority is not None and authority.strip().lower() != ALL_AUTHORITIES:
+        result = compare(
+            engine(), year=year, authority_code=authority, comparators=codes, release=release
+        )
+        if output is OutputFormat.json:
+            print_json(result.to_dict())
+            return
+        _show_comparison(result)
+        return
+    many = compare_many(
+        engine(),
+        year=year,
+        authority=authority,
+        region=region,
+        comparators=codes,
+        release=release,
     )
     if output is OutputFormat.json:
-        print_json(result.to_dict())
-        return
-    _show_comparison(result)
+        print_json(many.to_dict())
+    elif len(many.councils) == 1 and not many.not_compared and indicator is None:
+        _show_comparison(many.councils[0])
+    else:
+        _show_comparisons(many, indicator)
+
+
+def _show_comparisons(result: Comparisons, indicator: str | None) -> None:
+    console.print(
+        f"{len(result.councils)} councils, {result.year}: release {result.release}",
+        highlight=False,
+    )
+    rows = [
+        (
+            f"{council.authority['name'] or council.authority['code']} "
+            f"({council.authority['code']})",
+            "census" if council.source == "census" else "published",
+            name,
+            _text(values["council"]),
+            _text(values["england"]),
+            _text(values["region"]),
+            _text(values["comparator_median"]),
+            "" if values["rank"] is None else f"{values['rank']} of {values['ranked']}",
+            _text(values["quartile"]),
+        )
+        for council in result.councils
+        for name, values in council.indicators().items()
+        if indicator is None or name == indicator
+    ]
+    print_table(
+        "Benchmarks",
+        [
+            "Council",
+            "Figures",
+            "Indicator",
+            "Council value",
+            "England",
+            "Region",
+            "Comparator median",
+            "Rank",
+            "Quartile",
+        ],
+        rows,
+        numeric_from=3,
+    )
+    console.print(
+        "Figures: census = worked out from the council's own data in Caseload; published = "
+        "DfE's published row. Rank 1 and quartile 1 = the best among councils.",
+        highlight=False,
+    )
+    for code, reason in result.not_compared.items():
+        console.print(f"Not compared: {code}: {reason}.", highlight=False)
 
 
 def _show_comparison(result: CouncilComparison) -> None:

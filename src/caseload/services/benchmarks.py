@@ -52,11 +52,12 @@ from caseload.census.benchmarking.reference import (
 from caseload.census.definitions import INDICATOR_COLUMNS as INDICATOR_COLUMNS
 from caseload.census.definitions import round_published
 from caseload.errors import ConfigurationError, InvalidInputError, NotFoundError
-from caseload.services.census import council_indicators
+from caseload.services.census import authority_codes, census_indicators, council_indicators
 from caseload.services.generation import DEMO_SPEC
 from caseload.services.table_files import csv_string
 from caseload.storage import benchmark_queries as queries
 from caseload.storage.engine import session_scope
+from caseload.storage.queries import authorities_in
 from caseload.storage.schema import require_current
 
 COMPARATORS_SETTING = "CASELOAD_COMPARATORS"
@@ -305,16 +306,30 @@ def compare(
     code = authority_code.strip()
     if not CODE.match(code):
         raise InvalidInputError(f"--authority must be a 3-digit council code, not {code!r}")
-    neighbours = comparators is None
-    wanted = statistical_neighbours(code) if comparators is None else comparators
-    chosen = [c for c in parse_comparators(",".join(wanted)) if c != code]
     label, rows = _year_rows(engine, year, release)
-    councils = _level(rows, LOCAL_AUTHORITY)
-    published = councils.filter(la_code_matches(code))
     own = _census_values(engine, year, code) if own_values is None else _any_figure(own_values)
     with session_scope(engine) as session:
         known = queries.authority(session, code)
         stored = (known.name, known.region) if known is not None else None
+    return _comparison(label, rows, year, code, comparators, own, stored)
+
+
+def _comparison(
+    label: str,
+    rows: pl.DataFrame,
+    year: int,
+    code: str,
+    comparators: Sequence[str] | None,
+    own: dict[str, float | None] | None,
+    stored: tuple[str, str | None] | None,
+) -> CouncilComparison:
+    """:func:`compare` for one council, given the release's rows, the council's own figures (or
+    None) and its stored name and region (or None when the database does not hold it)."""
+    neighbours = comparators is None
+    wanted = statistical_neighbours(code) if comparators is None else comparators
+    chosen = [c for c in parse_comparators(",".join(wanted)) if c != code]
+    councils = _level(rows, LOCAL_AUTHORITY)
+    published = councils.filter(la_code_matches(code))
     if own is None and published.height == 0:
         raise NotFoundError(
             f"authority {code} has no council row in release {label} for {year} and no census "
@@ -361,6 +376,94 @@ def compare(
         comparators_source="statistical neighbours" if neighbours else "chosen",
         notes=notes,
     )
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """:func:`compare_many`'s result: each council's comparison, in code order, and the councils
+    that could not be compared, each with the reason."""
+
+    release: str
+    year: int
+    councils: list[CouncilComparison]
+    not_compared: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "release": self.release,
+            "year": self.year,
+            "rank_note": RANK_NOTE,
+            "councils": [
+                {key: value for key, value in council.to_dict().items() if key != "rank_note"}
+                for council in self.councils
+            ],
+            "not_compared": self.not_compared,
+        }
+
+
+def compare_many(
+    engine: Engine,
+    *,
+    year: int,
+    authority: str | None = None,
+    region: str | None = None,
+    comparators: Sequence[str] | None = None,
+    release: str | None = None,
+) -> Comparisons:
+    """:func:`compare` for several councils: ``authority`` is ``all`` (every council the
+    database holds, the default), or codes separated by commas (a code the database does not
+    hold is compared on its published row); ``region`` narrows the councils held to one region.
+    The release is read once and the councils' own figures come from one read and one
+    derivation of all their census data (:func:`caseload.services.census.census_indicators`),
+    equal to each council's own; each council is then compared as :func:`compare` compares it
+    (its own figures in place of its published row, every other council on its published row).
+    A council with neither a census nor a published row is listed in ``not_compared``."""
+    _check_year(year)
+    codes = authority_codes(authority)
+    if codes is not None:
+        bad = [code for code in codes if not CODE.match(code)]
+        if bad:
+            raise InvalidInputError(
+                "--authority must be 3-digit council codes separated by commas, or all; "
+                f"{', '.join(repr(code) for code in bad)} {'is' if len(bad) == 1 else 'are'} not"
+            )
+        codes = list(dict.fromkeys(codes))
+    label, rows = _year_rows(engine, year, release)
+    with session_scope(engine) as session:
+        held = {
+            authority.code: (authority.name, authority.region)
+            for authority in authorities_in(session, None, region)
+        }
+    wanted = sorted(held) if codes is None else codes
+    if region is not None:
+        wanted = [code for code in wanted if code in held]
+    in_database = [code for code in wanted if code in held]
+    own: dict[str, dict[str, float | None] | None] = {}
+    if in_database:
+        try:
+            table = census_indicators(
+                engine, census_year=year, authority_code=",".join(in_database)
+            )
+        except NotFoundError:  # one council, without census data for the year
+            table = None
+        for row in [] if table is None else table.frame.iter_rows(named=True):
+            values = {name: row[name] for name in INDICATOR_COLUMNS}
+            own[str(row["LEA"])] = _any_figure(
+                {name: None if value is None else float(value) for name, value in values.items()}
+            )
+    councils = _level(rows, LOCAL_AUTHORITY)
+    found: list[CouncilComparison] = []
+    not_compared: dict[str, str] = {}
+    for code in wanted:
+        if own.get(code) is None and councils.filter(la_code_matches(code)).height == 0:
+            not_compared[code] = (
+                f"no census data for {year} in the database and no council row in release {label}"
+            )
+            continue
+        found.append(
+            _comparison(label, rows, year, code, comparators, own.get(code), held.get(code))
+        )
+    return Comparisons(label, year, found, not_compared)
 
 
 def _region_of(
