@@ -155,6 +155,19 @@ def compare_command(
         _show_comparisons(many, indicator)
 
 
+def _compared(values: dict[str, Any]) -> tuple[str, ...]:
+    """An indicator's council value, England, region, comparator median, rank and quartile."""
+    rank = "" if values["rank"] is None else f"{values['rank']} of {values['ranked']}"
+    return (
+        _text(values["council"]),
+        _text(values["england"]),
+        _text(values["region"]),
+        _text(values["comparator_median"]),
+        rank,
+        _text(values["quartile"]),
+    )
+
+
 def _show_comparisons(result: Comparisons, indicator: str | None) -> None:
     console.print(
         f"{len(result.councils)} councils, {result.year}: release {result.release}",
@@ -166,12 +179,7 @@ def _show_comparisons(result: Comparisons, indicator: str | None) -> None:
             f"({council.authority['code']})",
             "census" if council.source == "census" else "published",
             name,
-            _text(values["council"]),
-            _text(values["england"]),
-            _text(values["region"]),
-            _text(values["comparator_median"]),
-            "" if values["rank"] is None else f"{values['rank']} of {values['ranked']}",
-            _text(values["quartile"]),
+            *_compared(values),
         )
         for council in result.councils
         for name, values in council.indicators().items()
@@ -215,12 +223,7 @@ def _show_comparison(result: CouncilComparison) -> None:
         (
             name,
             values["better"] or "",
-            _text(values["council"]),
-            _text(values["england"]),
-            _text(values["region"]),
-            _text(values["comparator_median"]),
-            "" if values["rank"] is None else f"{values['rank']} of {values['ranked']}",
-            _text(values["quartile"]),
+            *_compared(values),
             _signed(values["difference_from_england"]),
             _signed(values["difference_from_region"]),
         )
