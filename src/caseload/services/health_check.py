@@ -208,9 +208,9 @@ def health_check_view(
     day, as a report for a date reads it) as the principal's role may see it."""
     audit.require(engine, principal, Permission.VIEW_HEALTH_CHECK, "health check")
     minimum = survey_minimum()
-    council_records = council_data(engine, authority_id=principal.authority_id)
-    authority = council_records.authority
-    records = survey_records(engine, council_records)
+    frames = council_data(engine, authority_id=principal.authority_id)
+    authority = frames.authority
+    records = survey_records(engine, frames)
     surveys = records.surveys
     if closed_by is not None:
         surveys = surveys.filter(pl.col("fielded_date") <= closed_by)
@@ -241,9 +241,9 @@ def health_check_view(
         )
     survey = chosen.row(0, named=True)
     earlier = surveys.filter(pl.col("year") < survey["year"])
-    current = _summary(council_records, records, survey, minimum)
+    current = _summary(frames, records, survey, minimum)
     previous = (
-        _summary(council_records, records, earlier.row(0, named=True), minimum)
+        _summary(frames, records, earlier.row(0, named=True), minimum)
         if not earlier.is_empty()
         else None
     )
