@@ -29,6 +29,9 @@ from sqlalchemy.orm import Session
 
 from caseload.storage.frames import conform_column, read_frame
 
+WORK_MEMORY = "64MB"
+"""PostgreSQL's memory for each sort or hash of the reader's transaction."""
+
 
 class ColumnarReader:
     """Frames read through one ADBC connection in one read transaction (see the module)."""
@@ -106,6 +109,9 @@ def columnar_reader(engine: Engine) -> Iterator[ColumnarReader | SessionReader]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # Room for the grouped counts of many councils (the cases each worker held on each
+            # reference day) in memory: with PostgreSQL's default 4 MB they spill to disk.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEMORY}'")
         yield ColumnarReader(connection, engine)
     finally:
         connection.rollback()
