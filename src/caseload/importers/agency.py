@@ -16,11 +16,10 @@ import polars as pl
 from sqlalchemy import Connection
 
 from caseload.importers.hr import drop_duplicates
-from caseload.importers.plan import LoadPlan, TablePlan
+from caseload.importers.plan import LoadPlan, TablePlan, write_changes
 from caseload.importers.practice_plan import KEY, record_key, removed_warning, replace_period
 from caseload.importers.problems import Severity, combine, problems_where
 from caseload.importers.values import MappedRows, raw
-from caseload.storage import import_writes as store
 
 HIGHEST_RATE = 200.0
 COMPARED = (
@@ -219,11 +218,4 @@ def plan_agency(extract: AgencyExtract, *, workers: pl.DataFrame, held: pl.DataF
 
 
 def write_agency_plan(connection: Connection, authority: int, plan: LoadPlan) -> None:
-    table = plan.tables["agency_engagement"]
-    store.delete_where_in(connection, "agency_engagement", "id", table.deletes["id"])
-    store.update_frame(connection, "agency_engagement", table.updates)
-    store.insert_frame(
-        connection,
-        "agency_engagement",
-        table.inserts.with_columns(pl.lit(authority).alias("authority_id")),
-    )
+    write_changes(connection, plan.tables["agency_engagement"], authority)

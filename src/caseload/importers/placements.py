@@ -36,11 +36,10 @@ from sqlalchemy import Connection
 from caseload.domain.training_records import FAST_TRACK_ROUTES, ROUTE_LEARNER_KIND
 from caseload.importers.hr import drop_duplicates
 from caseload.importers.mapping import normal
-from caseload.importers.plan import LoadPlan, TablePlan, same
+from caseload.importers.plan import LoadPlan, TablePlan, same, write_changes
 from caseload.importers.practice_plan import KEY, record_key, removed_warning, replace_period
 from caseload.importers.problems import Severity, combine, no_problems, one_problem, problems_where
 from caseload.importers.values import MappedRows, raw
-from caseload.storage import import_writes as store
 
 PLACEMENT_COMPARED = (
     "learner_ref",
@@ -644,19 +643,5 @@ def plan_placements(
 
 
 def write_placements_plan(connection: Connection, authority: int, plan: LoadPlan) -> None:
-    placements = plan.tables["placement"]
-    store.delete_where_in(connection, "placement", "id", placements.deletes["id"])
-    store.update_frame(connection, "placement", placements.updates)
-    store.insert_frame(
-        connection,
-        "placement",
-        placements.inserts.with_columns(pl.lit(authority).alias("authority_id")),
-    )
-    educators = plan.tables["practice_educator"]
-    store.delete_where_in(connection, "practice_educator", "id", educators.deletes["id"])
-    store.update_frame(connection, "practice_educator", educators.updates)
-    store.insert_frame(
-        connection,
-        "practice_educator",
-        educators.inserts.with_columns(pl.lit(authority).alias("authority_id")),
-    )
+    write_changes(connection, plan.tables["placement"], authority)
+    write_changes(connection, plan.tables["practice_educator"], authority)

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
+from sqlalchemy import Connection
 
 from caseload.importers.problems import no_problems
+from caseload.storage import import_writes as store
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,18 @@ class TablePlan:
 
     def counts(self) -> dict[str, int]:
         return {"added": self.added, "changed": self.changed, "ended": self.ended}
+
+
+def write_changes(connection: Connection, changes: TablePlan, authority: int) -> None:
+    """Write one table's plan for a council: its deletes, then its updates, then its inserts
+    (stamped with the council), in the caller's transaction."""
+    store.delete_where_in(connection, changes.table, "id", changes.deletes["id"])
+    store.update_frame(connection, changes.table, changes.updates)
+    store.insert_frame(
+        connection,
+        changes.table,
+        changes.inserts.with_columns(pl.lit(authority).alias("authority_id")),
+    )
 
 
 @dataclass

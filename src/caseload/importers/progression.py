@@ -17,10 +17,9 @@ from sqlalchemy import Connection
 
 from caseload.importers.fields import LADDER_CODES
 from caseload.importers.hr import drop_duplicates
-from caseload.importers.plan import LoadPlan, TablePlan
+from caseload.importers.plan import LoadPlan, TablePlan, write_changes
 from caseload.importers.problems import Severity, combine, problems_where
 from caseload.importers.values import MappedRows, raw
-from caseload.storage import import_writes as store
 
 KEY = ("worker_id", "to_role", "applied_date")
 COMPARED = ("from_role", "decided_date", "outcome", "evidence_note")
@@ -170,10 +169,4 @@ def plan_progression(
 
 
 def write_progression_plan(connection: Connection, authority: int, plan: LoadPlan) -> None:
-    table = plan.tables["progression_application"]
-    store.update_frame(connection, "progression_application", table.updates)
-    store.insert_frame(
-        connection,
-        "progression_application",
-        table.inserts.with_columns(pl.lit(authority).alias("authority_id")),
-    )
+    write_changes(connection, plan.tables["progression_application"], authority)

@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy import Connection
 
 from caseload.importers.hr import drop_duplicates
-from caseload.importers.plan import LoadPlan, TablePlan
+from caseload.importers.plan import LoadPlan, TablePlan, write_changes
 from caseload.importers.practice_plan import KEY, record_key, removed_warning, replace_period
 from caseload.importers.problems import (
     Severity,
@@ -23,7 +23,6 @@ from caseload.importers.problems import (
     problems_where,
 )
 from caseload.importers.values import MappedRows, raw
-from caseload.storage import import_writes as store
 
 LONGEST_MINUTES = 600
 COMPARED = ("worker_id", "supervisor_id", "supervision_date", "kind", "duration_minutes")
@@ -203,11 +202,4 @@ def plan_supervision(
 
 
 def write_supervision_plan(connection: Connection, authority: int, plan: LoadPlan) -> None:
-    table = plan.tables["supervision"]
-    store.delete_where_in(connection, "supervision", "id", table.deletes["id"])
-    store.update_frame(connection, "supervision", table.updates)
-    store.insert_frame(
-        connection,
-        "supervision",
-        table.inserts.with_columns(pl.lit(authority).alias("authority_id")),
-    )
+    write_changes(connection, plan.tables["supervision"], authority)

@@ -17,13 +17,12 @@ from sqlalchemy import Connection
 
 from caseload.importers.hr import drop_duplicates
 from caseload.importers.mapping import normal
-from caseload.importers.plan import LoadPlan, TablePlan
+from caseload.importers.plan import LoadPlan, TablePlan, write_changes
 from caseload.importers.practice_plan import KEY, record_key, removed_warning, replace_period
 from caseload.importers.problems import Severity, combine, problems_where
 from caseload.importers.supervision import UNKNOWN_WORKER_ACTION
 from caseload.importers.values import MappedRows, raw
 from caseload.practice.training import expiry_after
-from caseload.storage import import_writes as store
 
 COMPARED = ("worker_id", "course_id", "completed_date", "expiry_date")
 
@@ -209,11 +208,4 @@ def plan_training(
 
 
 def write_training_plan(connection: Connection, authority: int, plan: LoadPlan) -> None:
-    table = plan.tables["training_record"]
-    store.delete_where_in(connection, "training_record", "id", table.deletes["id"])
-    store.update_frame(connection, "training_record", table.updates)
-    store.insert_frame(
-        connection,
-        "training_record",
-        table.inserts.with_columns(pl.lit(authority).alias("authority_id")),
-    )
+    write_changes(connection, plan.tables["training_record"], authority)
