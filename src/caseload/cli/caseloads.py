@@ -15,6 +15,7 @@ from caseload.cli.context import engine
 from caseload.cli.options import parse_date
 from caseload.cli.output import console, print_json, print_table
 from caseload.services.caseloads import CaseloadReport, Scope, caseload_report
+from caseload.services.census import names_several
 from caseload.services.council_caseloads import CouncilCaseloads, council_caseloads
 from caseload.services.table_files import frame_csv
 
@@ -292,7 +293,7 @@ def caseloads(
     band and the rules broken; per team and service; the unallocated queue with days waiting
     and escalation; continuity; the distribution of caseloads next to the DfE average. For
     several councils (--authority all, a list, or --region): each council's DfE average."""
-    if region is not None or (authority is not None and _many(authority)):
+    if names_several(authority, region):
         if team or part is not None:
             raise typer.BadParameter("--team and --part are for one council's caseloads")
         show_councils(
@@ -317,10 +318,6 @@ def caseloads(
         write_csv(part_frame(report, part or Part.workers))
     else:
         show_tables(scope, report)
-
-
-def _many(authority: str) -> bool:
-    return authority.strip().lower() == "all" or "," in authority
 
 
 def show_councils(result: CouncilCaseloads, output: Format) -> None:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
-from caseload.cli.output import OutputFormat, console, print_json, print_table
+from caseload.cli.output import OutputFormat, console, errors, print_json, print_table
+from caseload.services.census import names_several
+from caseload.services.council_scorecards import CouncilScorecards, council_scorecards
 from caseload.services.scorecard import Value, council_principal, scorecard_view
 
 
@@ -27,7 +30,11 @@ def scorecard(
     ] = None,
     authority: Annotated[
         str | None,
-        typer.Option("--authority", help="3-digit authority code; default: the only council."),
+        typer.Option(
+            "--authority",
+            help="3-digit authority code (default: the only council), several separated by "
+            "commas, or all: then each council's scorecard on one date.",
+        ),
     ] = None,
     service: Annotated[
         str | None, typer.Option("--service", help="A service area's name, for its measures.")
@@ -35,12 +42,39 @@ def scorecard(
     output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
         OutputFormat.table
     ),
+    region: Annotated[
+        str | None, typer.Option("--region", help="Each council of this region's scorecard.")
+    ] = None,
 ) -> None:
     """Manageable caseloads, recording data, quality and learning, recruitment and retention and
     quality of frontline practice: each measure against its target, England, the region and the
-    statistical neighbours, with its trend; with --service, that service area's own measures."""
+    statistical neighbours, with its trend; with --service, that service area's own measures.
+    For several councils (--authority all, a list, or --region): each council's scorecard on one
+    date, by default the earliest of their data dates."""
     day = parse_date(as_at, "--as-at")  # checked before anything is read
     database = engine()
+    if names_several(authority, region):
+        if service is not None:
+            raise typer.BadParameter("--service is for one council's scorecard")
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+            disable=not errors.is_terminal,
+        ) as progress:
+            task = progress.add_task("Scorecards", total=None)
+            many = council_scorecards(
+                database,
+                as_at=day,
+                authority_code=authority,
+                region=region,
+                on_council=lambda _code: progress.advance(task),
+            )
+        show_councils(many, output)
+        return
     context = scorecard_view(
         database,
         council_principal(database, authority),
@@ -105,3 +139,27 @@ def scorecard(
             "Service areas (--service NAME): "
             + ", ".join(item["service"] for item in context["services"])
         )
+
+
+def show_councils(result: CouncilScorecards, output: OutputFormat) -> None:
+    """Many councils' scorecards: the JSON has each council's whole scorecard; the table one row
+    per council and measure."""
+    if output is OutputFormat.json:
+        print_json(result.to_dict())
+        return
+    print_table(
+        f"Scorecards on {result.as_at}",
+        ["Council", "Area", "Measure", "Figure", "Target", "Against target", "Against England"],
+        [
+            [
+                f"{row['LEA']} {row['name']}",
+                row["area"],
+                f"{row['measure']} ({row['as_of']})",
+                _shown(row["value"], 1, row["unit"]),
+                _shown(row["target"], 1, row["unit"]),
+                row["rag_target"] or "not rated",
+                row["rag_england"] or "not rated",
+            ]
+            for row in result.rows()
+        ],
+    )

@@ -223,6 +223,16 @@ def check_year(census_year: int) -> None:
 ALL_AUTHORITIES = "all"
 
 
+def names_several(authority: str | None, region: str | None = None) -> bool:
+    """Whether ``--authority`` (all, or codes separated by commas) or ``--region`` asks for
+    several councils rather than one."""
+    if region is not None:
+        return True
+    return authority is not None and (
+        authority.strip().lower() == ALL_AUTHORITIES or "," in authority
+    )
+
+
 def authority_codes(authority: str | None) -> list[str] | None:
     """The codes an ``--authority`` value names: None (every authority) for no value or
     ``all``, else the comma-separated codes."""

@@ -22,6 +22,7 @@ from caseload.services.census import authority_codes, day_to_day
 from caseload.storage import queries
 from caseload.storage.columnar import columnar_reader
 from caseload.storage.engine import session_scope
+from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
 
 COLUMNS = ("cases", "case_holders_fte", "caseload_fte")
@@ -39,14 +40,16 @@ class CouncilCaseloads:
         return {"as_at": self.as_at.isoformat(), "councils": self.rows()}
 
 
-def council_caseloads(
+def councils_on_one_date(
     engine: Engine,
     *,
     as_at: date | None = None,
     authority_code: str | None = None,
     region: str | None = None,
-) -> CouncilCaseloads:
-    """Every chosen council's DfE caseload figures on ``as_at``."""
+) -> tuple[list[Authority], date]:
+    """The chosen councils (``--authority all``, a list or ``--region``) and the one date they
+    are all measured on: ``as_at``, by default the earliest of their data dates; a date past
+    any council's data date is an error naming that council."""
     require_current(engine)
     with session_scope(engine) as session:
         authorities = queries.authorities_in(session, authority_codes(authority_code), region)
@@ -65,6 +68,20 @@ def council_caseloads(
             f"--as-at {day.isoformat()} is after the data date of authority {code} "
             f"({dated[code]}); choose {earliest.isoformat()} or earlier for these councils"
         )
+    return authorities, day
+
+
+def council_caseloads(
+    engine: Engine,
+    *,
+    as_at: date | None = None,
+    authority_code: str | None = None,
+    region: str | None = None,
+) -> CouncilCaseloads:
+    """Every chosen council's DfE caseload figures on ``as_at``."""
+    authorities, day = councils_on_one_date(
+        engine, as_at=as_at, authority_code=authority_code, region=region
+    )
     with columnar_reader(engine) as reader:
         data = day_to_day(reader, [authority.id for authority in authorities], [dfe_window(day)])
     figures = dfe_caseload(data, day)

@@ -386,7 +386,12 @@ def council_principal(engine: Engine, authority_code: str | None) -> Principal:
         found = queries.authorities(session, code)
     if not found:
         raise NotFoundError(f"no council with the code {code} in the database")
-    principal = audience_principal(found[0].id, Audience.INTERNAL)
+    return leader_principal(found[0].id)
+
+
+def leader_principal(authority_id: int) -> Principal:
+    """The council's leader as the command line reads as them (see :func:`council_principal`)."""
+    principal = audience_principal(authority_id, Audience.INTERNAL)
     return Principal(
         user_id=principal.user_id,
         username="cli",
