@@ -4,6 +4,7 @@ to each council's own figures exactly, and regional and national totals rebuilt 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -128,12 +129,26 @@ def test_the_command_gives_the_same_figures(
     assert "no authority in the region 'Atlantis'" in capsys.readouterr().err
 
 
-def test_each_councils_dfe_caseload_equals_its_own_report(councils: Engine) -> None:
+def test_each_councils_caseloads_and_queue_equal_its_own_report(
+    councils: Engine, tmp_path: Path
+) -> None:
     from datetime import date
 
+    from caseload.caseloads.policy import default_policy_text
     from caseload.services.caseloads import caseload_report
     from caseload.services.council_caseloads import council_caseloads
+    from caseload.services.policy import set_policy
 
+    # Council 002 escalates after 3 days' wait, the others after the default policy's 28.
+    own = tmp_path / "policy.yaml"
+    own.write_text(
+        default_policy_text()
+        .replace("review_days: 7", "review_days: 1")
+        .replace("escalate_days: 28", "escalate_days: 3"),
+        encoding="utf-8",
+    )
+    set_policy(councils, path=own, user="test", authority_code="002")
+    escalated = 0
     for day in (None, date(2025, 12, 31)):
         together = council_caseloads(councils, as_at=day, authority_code="all")
         assert together.frame["LEA"].to_list() == ["001", "002", "003", "004"]
@@ -144,6 +159,12 @@ def test_each_councils_dfe_caseload_equals_its_own_report(councils: Engine) -> N
             assert scope.day == together.as_at
             assert {key: row[key] for key in report.dfe_average} == report.dfe_average
             assert row["cases"] > 0
+            queue = report.queue
+            assert row["children_waiting"] == queue.height
+            assert row["escalate"] == queue.filter(pl.col("escalation") == "escalate").height
+            assert row["longest_wait"] == (queue["days_waiting"].max() if queue.height else None)
+            escalated += row["escalate"] if row["LEA"] == "002" else 0
+    assert escalated > 0  # the council's own escalation age, not the default
     with pytest.raises(InvalidInputError, match="is after the data date of authority"):
         council_caseloads(councils, as_at=date(2030, 1, 1))
 

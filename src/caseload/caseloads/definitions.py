@@ -183,10 +183,18 @@ def waiting_days(since: pl.Expr, as_at: pl.Expr) -> pl.Expr:
 def escalation(days: pl.Expr, policy: CaseloadPolicy) -> pl.Expr:
     """``escalate`` from the policy's escalation age, ``review`` from its review age, else
     ``new`` (ages in waiting days)."""
+    return escalation_at(
+        days, review=pl.lit(policy.review_days), escalate=pl.lit(policy.escalate_days)
+    )
+
+
+def escalation_at(days: pl.Expr, *, review: pl.Expr, escalate: pl.Expr) -> pl.Expr:
+    """:func:`escalation` with the review and escalation ages given as expressions (each
+    council's own policy, for many councils at once)."""
     return (
-        pl.when(days >= policy.escalate_days)
+        pl.when(days >= escalate)
         .then(pl.lit("escalate"))
-        .when(days >= policy.review_days)
+        .when(days >= review)
         .then(pl.lit("review"))
         .otherwise(pl.lit("new"))
     )

@@ -16,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from caseload.caseloads.definitions import escalation, waiting_days
+from caseload.caseloads.definitions import escalation, escalation_at, waiting_days
 from caseload.caseloads.policy import CaseloadPolicy
 from caseload.caseloads.position import ALLOCATED, CaseloadData, team_lookup
 
@@ -274,5 +274,38 @@ def waiting_by_home_team(queue: pl.DataFrame) -> pl.DataFrame:
             pl.len().alias("children"),
             (pl.col("escalation") == "escalate").sum().alias("escalate"),
             pl.col("days_waiting").max().alias("longest"),
+        )
+    )
+
+
+def waiting_by_council(
+    waiting: pl.DataFrame,
+    statuses: pl.DataFrame,
+    allocations: pl.DataFrame,
+    day: date,
+    ages: pl.DataFrame,
+) -> pl.DataFrame:
+    """The unallocated queue of many councils on ``day`` in one pass, as each council's own
+    :func:`unallocated_queue` counts it: LEA, children_waiting, escalate (past the escalation
+    age), longest_wait (days; null with nobody waiting). ``waiting``: LEA, child_id (the children
+    with an open status and no allocated worker on the day); ``statuses`` and ``allocations``:
+    theirs, as :func:`waiting_since` takes them; ``ages``: LEA, review_days, escalate_days (each
+    council's policy)."""
+    since = waiting_since(
+        statuses, allocations, waiting.select("child_id", pl.lit(day, dtype=pl.Date).alias("as_at"))
+    )
+    days = waiting_days(pl.col("waiting_since"), pl.lit(day, dtype=pl.Date))
+    stage = escalation_at(
+        pl.col("days"), review=pl.col("review_days"), escalate=pl.col("escalate_days")
+    )
+    return (
+        waiting.join(since, on="child_id", how="left")
+        .join(ages, on="LEA", how="left")
+        .with_columns(days.alias("days"))
+        .group_by("LEA")
+        .agg(
+            pl.len().cast(pl.Int64).alias("children_waiting"),
+            (stage == "escalate").sum().cast(pl.Int64).alias("escalate"),
+            pl.col("days").max().alias("longest_wait"),
         )
     )

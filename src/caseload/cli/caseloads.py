@@ -327,8 +327,17 @@ def show_councils(result: CouncilCaseloads, output: Format) -> None:
         write_csv(result.frame)
     else:
         print_table(
-            f"DfE average caseload by council on {result.as_at}",
-            ["Council", "Name", "Cases", "Case holders (FTE)", "Average caseload"],
+            f"DfE average caseload and children waiting by council on {result.as_at}",
+            [
+                "Council",
+                "Name",
+                "Cases",
+                "Case holders (FTE)",
+                "Average caseload",
+                "Children waiting",
+                "Past escalation age",
+                "Longest wait (days)",
+            ],
             [
                 [
                     row["LEA"],
@@ -336,6 +345,9 @@ def show_councils(result: CouncilCaseloads, output: Format) -> None:
                     row["cases"],
                     "" if row["case_holders_fte"] is None else f"{row['case_holders_fte']:.1f}",
                     "" if row["caseload_fte"] is None else f"{row['caseload_fte']:.1f}",
+                    row["children_waiting"],
+                    row["escalate"],
+                    "" if row["longest_wait"] is None else row["longest_wait"],
                 ]
                 for row in result.rows()
             ],

@@ -1,14 +1,17 @@
-"""The DfE average caseload of many councils on one date, in one pass.
+"""The DfE average caseload and the children waiting of many councils on one date, in one pass.
 
 ``caseload caseloads --authority all`` (or a list, or ``--region``): every council's cases, case
 holders (FTE) and average caseload on the day, by the census definition
-(:func:`caseload.caseloads.dfe.dfe_caseload`), from one read of all the councils' tables and one
-derivation grouped by council. Each council's figures are exactly those its own caseload report
-gives as its DfE average on that day. One date for all: by default the earliest of the councils'
-data dates, so that no council is measured past the end of its data."""
+(:func:`caseload.caseloads.dfe.dfe_caseload`), and its unallocated queue (children waiting for a
+worker, those past its policy's escalation age, the longest wait:
+:func:`caseload.caseloads.queue.waiting_by_council`), from one read of all the councils' tables
+and one derivation grouped by council. Each council's figures are exactly those its own caseload
+report gives on that day. One date for all: by default the earliest of the councils' data dates,
+so that no council is measured past the end of its data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,21 +20,32 @@ import polars as pl
 from sqlalchemy import Engine
 
 from caseload.caseloads.dfe import dfe_caseload, dfe_window
+from caseload.caseloads.queue import waiting_by_council
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services.census import authority_codes, day_to_day
-from caseload.storage import queries
+from caseload.services.policy import policy_for
+from caseload.storage import caseload_queries, queries
 from caseload.storage.columnar import columnar_reader
 from caseload.storage.engine import session_scope
 from caseload.storage.models import Authority
 from caseload.storage.schema import require_current
 
-COLUMNS = ("cases", "case_holders_fte", "caseload_fte")
+COLUMNS = (
+    "cases",
+    "case_holders_fte",
+    "caseload_fte",
+    "children_waiting",
+    "escalate",
+    "longest_wait",
+)
 
 
 @dataclass(frozen=True)
 class CouncilCaseloads:
     as_at: date
-    frame: pl.DataFrame = field(repr=False)  # LEA, name, cases, case_holders_fte, caseload_fte
+    # LEA, name, cases, case_holders_fte, caseload_fte; the children waiting for a worker, those
+    # past the escalation age and the longest wait in days
+    frame: pl.DataFrame = field(repr=False)
 
     def rows(self) -> list[dict[str, Any]]:
         return self.frame.to_dicts()
@@ -82,19 +96,44 @@ def council_caseloads(
     authorities, day = councils_on_one_date(
         engine, as_at=as_at, authority_code=authority_code, region=region
     )
+    ids = [authority.id for authority in authorities]
     with columnar_reader(engine) as reader:
-        data = day_to_day(reader, [authority.id for authority in authorities], [dfe_window(day)])
+        data = day_to_day(reader, ids, [dfe_window(day)])
+        waiting, statuses, allocations = caseload_queries.waiting_frames(reader, ids, day)
     figures = dfe_caseload(data, day)
     names = pl.DataFrame(
         {
+            "authority_id": ids,
             "LEA": [authority.code for authority in authorities],
             "name": [authority.name for authority in authorities],
         }
     )
+    queues = waiting_by_council(
+        waiting.join(names, on="authority_id").select("LEA", "child_id"),
+        statuses,
+        allocations,
+        day,
+        _escalation_ages(engine, authorities),
+    )
     frame = (
         names.join(figures, on="LEA", how="left")
-        .with_columns(pl.col("cases").fill_null(0))
+        .join(queues, on="LEA", how="left")
+        .with_columns(pl.col("cases", "children_waiting", "escalate").fill_null(0))
         .select("LEA", "name", *COLUMNS)
         .sort("LEA")
     )
     return CouncilCaseloads(day, frame)
+
+
+def _escalation_ages(engine: Engine, authorities: Sequence[Authority]) -> pl.DataFrame:
+    """LEA, review_days, escalate_days: the ages in each council's caseload policy in force."""
+    with session_scope(engine) as session:
+        policies = {a.code: policy_for(session, a.id, a.code).policy for a in authorities}
+    return pl.DataFrame(
+        {
+            "LEA": list(policies),
+            "review_days": [policy.review_days for policy in policies.values()],
+            "escalate_days": [policy.escalate_days for policy in policies.values()],
+        },
+        schema={"LEA": pl.Utf8, "review_days": pl.Int64, "escalate_days": pl.Int64},
+    )

@@ -3,10 +3,11 @@ frames for one authority, the caseload policy in force, and the look-ups decisio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.domain import AllocationRole
@@ -155,6 +156,58 @@ def allocations_where(source: FrameSource, condition: ColumnElement[bool]) -> pl
         as_text(a.change_reason),
     ).where(condition)
     return read_frame(source, query, ALLOCATION_SCHEMA)
+
+
+def _open_on(spell: type[Allocation] | type[ChildStatus], day: date) -> ColumnElement[bool]:
+    return (spell.start_date <= day) & or_(spell.end_date.is_(None), spell.end_date >= day)
+
+
+def _waiting(authority_ids: Sequence[int], day: date) -> Select[tuple[int, int]]:
+    """The children of these authorities with an open status on ``day`` and no allocated worker
+    then (the unallocated queue of :func:`caseload.caseloads.queue.unallocated_queue`)."""
+    s, a = ChildStatus, Allocation
+    held = exists().where(
+        a.child_id == s.child_id,
+        a.role == AllocationRole.ALLOCATED_WORKER,
+        _open_on(a, day),
+    )
+    return (
+        select(s.authority_id, s.child_id)
+        .where(s.authority_id.in_(authority_ids), _open_on(s, day), ~held)
+        .distinct()
+    )
+
+
+def waiting_frames(
+    source: FrameSource, authority_ids: Sequence[int], day: date
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The children waiting for a worker on ``day`` in many councils at once, found by the
+    database: (authority_id, child_id), their statuses begun by ``day`` and their allocated-worker
+    allocations ended before it (what the days each has waited are worked out from)."""
+    waiting = _waiting(authority_ids, day).subquery()
+    children = read_frame(
+        source,
+        select(waiting.c.authority_id, waiting.c.child_id),
+        {"authority_id": pl.Int64, "child_id": pl.Int64},
+    )
+    ids = select(waiting.c.child_id)
+    s = ChildStatus
+    statuses = read_frame(
+        source,
+        select(s.child_id, as_text(s.status), s.start_date, s.end_date).where(
+            s.authority_id.in_(authority_ids), s.start_date <= day, s.child_id.in_(ids)
+        ),
+        {"child_id": pl.Int64, "status": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
+    )
+    a = Allocation
+    allocations = allocations_where(
+        source,
+        a.authority_id.in_(authority_ids)
+        & (a.role == AllocationRole.ALLOCATED_WORKER)
+        & (a.end_date < day)
+        & a.child_id.in_(ids),
+    )
+    return children, statuses, allocations
 
 
 def rejections_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
