@@ -10,7 +10,15 @@ from sqlalchemy import Engine
 from caseload.caseloads.policy import default_policy, default_policy_text, parse_policy
 from caseload.errors import InvalidInputError
 from caseload.services.caseloads import caseload_report
-from caseload.services.policy import POLICY_ENV, policy_versions, set_policy, show_policy
+from caseload.services.policy import (
+    POLICY_ENV,
+    policies_in_force,
+    policy_versions,
+    set_policy,
+    show_policy,
+)
+from caseload.storage import queries
+from caseload.storage.engine import session_scope
 from caseloads.caseload_council import Council
 
 
@@ -79,19 +87,30 @@ def write(tmp_path: Path, name: str, asye_cap: int) -> Path:
     return path
 
 
+def asye_caps_in_force(engine: Engine) -> dict[str, int]:
+    """The ASYE case cap of every council's policy in force, as many councils' figures read it."""
+    with session_scope(engine) as session:
+        found = policies_in_force(session, queries.authorities_in(session))
+    return {code: policy.caps["asye"].cases for code, policy in found.items()}
+
+
 def test_the_policy_in_force(
     engine: Engine, north: Council, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(POLICY_ENV, raising=False)
     assert show_policy(engine).source == "the default policy"
+    assert asye_caps_in_force(engine) == {"301": 15}
     monkeypatch.setenv(POLICY_ENV, str(write(tmp_path, "env.yaml", 14)))
     in_force = show_policy(engine, authority_code="301")
     assert in_force.source == f"the file {tmp_path / 'env.yaml'} ({POLICY_ENV})"
     assert in_force.policy.caps["asye"].cases == 14
+    assert asye_caps_in_force(engine) == {"301": 14}
     set_policy(engine, path=write(tmp_path, "all.yaml", 13), user="alice")
     assert show_policy(engine, authority_code="301").policy.caps["asye"].cases == 13
+    assert asye_caps_in_force(engine) == {"301": 13}
     mine = set_policy(engine, path=write(tmp_path, "301.yaml", 1), user="bob", authority_code="301")
     assert mine.source.startswith("set for authority 301 by bob at ")
+    assert asye_caps_in_force(engine) == {"301": 1}
     assert [(v["for"], v["set_by"]) for v in policy_versions(engine, authority_code="301")] == [
         ("301", "bob"),
         ("every authority", "alice"),

@@ -23,7 +23,7 @@ from caseload.caseloads.dfe import dfe_caseload, dfe_window
 from caseload.caseloads.queue import waiting_by_council
 from caseload.errors import InvalidInputError, NotFoundError
 from caseload.services.census import authority_codes, day_to_day
-from caseload.services.policy import policy_for
+from caseload.services.policy import policies_in_force
 from caseload.storage import caseload_queries, queries
 from caseload.storage.columnar import columnar_reader
 from caseload.storage.engine import session_scope
@@ -128,7 +128,7 @@ def council_caseloads(
 def _escalation_ages(engine: Engine, authorities: Sequence[Authority]) -> pl.DataFrame:
     """LEA, review_days, escalate_days: the ages in each council's caseload policy in force."""
     with session_scope(engine) as session:
-        policies = {a.code: policy_for(session, a.id, a.code).policy for a in authorities}
+        policies = policies_in_force(session, authorities)
     return pl.DataFrame(
         {
             "LEA": list(policies),

@@ -32,6 +32,15 @@ TEAM_SCHEMA = {
     "parent_id": pl.Int64,
     "parent": pl.Utf8,
 }
+STATUS_SCHEMA = {
+    "child_id": pl.Int64,
+    "status": pl.Utf8,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+}
+WAITING_IDS_PER_READ = 5_000
+"""Children's ids per read of the waiting children's records (well inside SQLite's limit on the
+values one statement may carry)."""
 ALLOCATION_SCHEMA = {
     "allocation_id": pl.Int64,
     "child_id": pl.Int64,
@@ -119,11 +128,7 @@ def statuses_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
     query = select(s.child_id, as_text(s.status), s.start_date, s.end_date).where(
         s.authority_id == authority_id
     )
-    return read_frame(
-        source,
-        query,
-        {"child_id": pl.Int64, "status": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
-    )
+    return read_frame(source, query, STATUS_SCHEMA)
 
 
 def proceedings_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
@@ -183,31 +188,41 @@ def waiting_frames(
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The children waiting for a worker on ``day`` in many councils at once, found by the
     database: (authority_id, child_id), their statuses begun by ``day`` and their allocated-worker
-    allocations ended before it (what the days each has waited are worked out from)."""
+    allocations ended before it (what the days each has waited are worked out from). The two
+    last are read for the waiting children's ids, ``WAITING_IDS_PER_READ`` at a time."""
     waiting = _waiting(authority_ids, day).subquery()
     children = read_frame(
         source,
         select(waiting.c.authority_id, waiting.c.child_id),
         {"authority_id": pl.Int64, "child_id": pl.Int64},
     )
-    ids = select(waiting.c.child_id)
-    s = ChildStatus
-    statuses = read_frame(
-        source,
-        select(s.child_id, as_text(s.status), s.start_date, s.end_date).where(
-            s.authority_id.in_(authority_ids), s.start_date <= day, s.child_id.in_(ids)
-        ),
-        {"child_id": pl.Int64, "status": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
+    s, a = ChildStatus, Allocation
+    statuses, allocations = [], []
+    waiting_ids = children["child_id"].sort().to_list()
+    for first in range(0, len(waiting_ids), WAITING_IDS_PER_READ):
+        ids = waiting_ids[first : first + WAITING_IDS_PER_READ]
+        statuses.append(
+            read_frame(
+                source,
+                select(s.child_id, as_text(s.status), s.start_date, s.end_date).where(
+                    s.child_id.in_(ids), s.start_date <= day
+                ),
+                STATUS_SCHEMA,
+            )
+        )
+        allocations.append(
+            allocations_where(
+                source,
+                a.child_id.in_(ids)
+                & (a.role == AllocationRole.ALLOCATED_WORKER)
+                & (a.end_date < day),
+            )
+        )
+    return (
+        children,
+        pl.concat(statuses) if statuses else pl.DataFrame(schema=STATUS_SCHEMA),
+        pl.concat(allocations) if allocations else pl.DataFrame(schema=ALLOCATION_SCHEMA),
     )
-    a = Allocation
-    allocations = allocations_where(
-        source,
-        a.authority_id.in_(authority_ids)
-        & (a.role == AllocationRole.ALLOCATED_WORKER)
-        & (a.end_date < day)
-        & a.child_id.in_(ids),
-    )
-    return children, statuses, allocations
 
 
 def rejections_frame(source: FrameSource, authority_id: int) -> pl.DataFrame:
@@ -240,6 +255,20 @@ def newest_policy(session: Session, authority_id: int | None) -> CaseloadPolicyV
         if found is not None:
             return found
     return None
+
+
+def newest_policies(
+    session: Session, authority_ids: Sequence[int]
+) -> dict[int | None, CaseloadPolicyVersion]:
+    """In one query: the newest policy set for each of these authorities that has one of its
+    own, and under None the newest set for every authority (see :func:`newest_policy`)."""
+    v = CaseloadPolicyVersion
+    versions = session.scalars(
+        select(v)
+        .where(or_(v.authority_id.in_(authority_ids), v.authority_id.is_(None)))
+        .order_by(v.set_at, v.id)
+    )
+    return {version.authority_id: version for version in versions}
 
 
 def policy_history(session: Session, authority_id: int | None) -> list[CaseloadPolicyVersion]:
