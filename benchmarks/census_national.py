@@ -13,7 +13,11 @@ timed), then times what an analyst waits for:
    ``caseload census indicators --year Y --authority CODE`` for each council in turn (the latest
    year; ``--loop-councils`` limits it and scales the time up);
 3. **the in-memory engine**: the derivation and indicators alone, for all years, on frames
-   already in memory (read once beforehand, not timed).
+   already in memory (read once beforehand, not timed);
+4. **the other analyses for many councils**, each from a new process: every council's caseload
+   and children waiting (``caseload caseloads --authority all``), and the scorecards of the first
+   ``--scorecards`` councils (``caseload scorecard --authority CODE,...``), which go council by
+   council (printed per council, to scale to a region or England).
 
 Checks that the one-pass figures equal the per-council ones exactly, and prints the peak memory.
 Target (issue 17): 150 councils x 5 years from the database under 5 s (goal 2 s).
@@ -75,6 +79,21 @@ def peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def run_command(url: str, arguments: list[str]) -> tuple[str, float]:
+    """``caseload ARGUMENTS`` on the database from a new process: its output and seconds."""
+    started = time.perf_counter()
+    finished = subprocess.run(
+        [sys.executable, "-c", "from caseload.cli.app import run; run()", *arguments],
+        env=os.environ | {"CASELOAD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout, seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group(required=True)
@@ -84,6 +103,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--loop-councils", type=int, default=0, help="0: every council")
+    parser.add_argument("--scorecards", type=int, default=5, help="councils' scorecards to time")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{args.sqlite}"
     codes = ensure_built(url, args.authorities, args.years, args.seed)
@@ -117,22 +137,12 @@ def main() -> None:
         f"all years at once: {all_years:6.2f} s ('--year {years[0]} --to-year {years[-1]}': one "
         "read, one derivation; equal to the year-by-year figures); target under 5 s"
     )
-    environment = os.environ | {"CASELOAD_DATABASE_URL": url}
-    command = [sys.executable, "-c", "from caseload.cli.app import run; run()"]
-    command += ["census", "indicators"]
-    started = time.perf_counter()
-    finished = subprocess.run(
-        [*command, "--year", str(years[-1]), "--format", "csv"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    output, command_seconds = run_command(
+        url, ["census", "indicators", "--year", str(years[-1]), "--format", "csv"]
     )
-    command_seconds = time.perf_counter() - started
-    assert finished.returncode == 0, finished.stderr
     print(
         f"the command:       {command_seconds:6.2f} s for 'caseload census indicators --year "
-        f"{years[-1]}' from a new process ({finished.stdout.count(chr(10)) - 1} councils)"
+        f"{years[-1]}' from a new process ({output.count(chr(10)) - 1} councils)"
     )
 
     # 2. Today's per-council loop, the latest year.
@@ -172,6 +182,21 @@ def main() -> None:
         "(frames already read)"
     )
     print(f"peak memory: {peak_mb():,} MB")
+
+    # 4. The other analyses for many councils, from a new process each.
+    scored = codes[: args.scorecards]
+    analyses = [
+        ("caseloads and children waiting", len(codes), ["caseloads", "--authority", "all"]),
+        ("scorecards", len(scored), ["scorecard", "--authority", ",".join(scored)]),
+    ]
+    for label, councils, arguments in analyses:
+        if not councils:
+            continue
+        _, seconds = run_command(url, [*arguments, "--format", "json"])
+        print(
+            f"{label}: {seconds:6.2f} s from a new process for {councils} councils "
+            f"({seconds / councils:.2f} s a council)"
+        )
 
 
 if __name__ == "__main__":

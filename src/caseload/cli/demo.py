@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from caseload.cli.context import engine
 from caseload.cli.options import WholeNumber
-from caseload.cli.output import OutputFormat, console, print_table
+from caseload.cli.output import OutputFormat, console, print_table, progress_bar
 from caseload.cli.serve import serve_app
 from caseload.cli.summary import show_summary
 from caseload.domain.numbers import (
@@ -116,23 +116,15 @@ def generate(
 ) -> None:
     """Generate a large synthetic set (many councils) into CASELOAD_DATABASE_URL."""
     database = engine()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
-        task = progress.add_task("Generating councils", total=authorities)
+    done = itertools.count(1)
+    with progress_bar("Generating councils") as shown:
         built = build_national(
             database,
             authorities=authorities,
             years=years,
             seed=seed,
             workers=default_workers() if workers is None else workers,
-            on_council=lambda _council: progress.advance(task),
+            on_council=lambda _council: shown(next(done), authorities),
         )
     workers = sum(c.rows["worker"] for c in built)
     children = sum(c.rows["child"] for c in built)

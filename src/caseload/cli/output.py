@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 # Piped output (files, scripts, CI logs) gets wide tables rather than 80 squeezed columns.
@@ -35,3 +37,20 @@ def print_table(
     for row in rows:
         table.add_row(*("" if value is None else str(value) for value in row))
     console.print(table)
+
+
+@contextmanager
+def progress_bar(description: str, to: Console = console) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on ``to`` while the block runs, shown on a terminal only and gone when it
+    ends; the block reports with ``shown(done, total)``."""
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=to,
+        transient=True,
+        disable=not to.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)

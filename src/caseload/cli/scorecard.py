@@ -6,11 +6,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from caseload.cli.context import engine
 from caseload.cli.options import parse_date
-from caseload.cli.output import OutputFormat, console, errors, print_json, print_table
+from caseload.cli.output import (
+    OutputFormat,
+    console,
+    errors,
+    print_json,
+    print_table,
+    progress_bar,
+)
 from caseload.services.census import names_several
 from caseload.services.council_scorecards import CouncilScorecards, council_scorecards
 from caseload.services.scorecard import Value, council_principal, scorecard_view
@@ -56,22 +62,9 @@ def scorecard(
     if names_several(authority, region):
         if service is not None:
             raise typer.BadParameter("--service is for one council's scorecard")
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=True,
-            disable=not errors.is_terminal,
-        ) as progress:
-            task = progress.add_task("Scorecards", total=None)
+        with progress_bar("Scorecards", to=errors) as shown:
             many = council_scorecards(
-                database,
-                as_at=day,
-                authority_code=authority,
-                region=region,
-                on_council=lambda _code: progress.advance(task),
+                database, as_at=day, authority_code=authority, region=region, on_council=shown
             )
         show_councils(many, output)
         return

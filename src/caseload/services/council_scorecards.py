@@ -80,10 +80,10 @@ def council_scorecards(
     as_at: date | None = None,
     authority_code: str | None = None,
     region: str | None = None,
-    on_council: Callable[[str], None] | None = None,
+    on_council: Callable[[int, int], None] | None = None,
 ) -> CouncilScorecards:
     """Every chosen council's scorecard on ``as_at`` (see the module), in code order;
-    ``on_council`` hears each council's code as its scorecard is done."""
+    ``on_council`` hears (councils done, councils in all) as each scorecard is done."""
     authorities, day = councils_on_one_date(
         engine, as_at=as_at, authority_code=authority_code, region=region
     )
@@ -93,5 +93,5 @@ def council_scorecards(
             scorecard_view(engine, leader_principal(authority.id), as_at=day, people=False)
         )
         if on_council is not None:
-            on_council(authority.code)
+            on_council(len(councils), len(authorities))
     return CouncilScorecards(day, councils)
