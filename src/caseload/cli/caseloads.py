@@ -51,12 +51,15 @@ CouncilsOption = Annotated[
     typer.Option(
         "--authority",
         help="3-digit authority code (needed when there are several), several separated by "
-        "commas, or all: then each council's DfE average caseload on one date.",
+        "commas, or all: then each council's DfE average caseload and children waiting on one "
+        "date.",
     ),
 ]
 RegionOption = Annotated[
     str | None,
-    typer.Option("--region", help="Each council of this region's DfE average caseload."),
+    typer.Option(
+        "--region", help="Each council of this region's DfE average caseload and children waiting."
+    ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
 
@@ -292,7 +295,8 @@ def caseloads(
     """Caseloads on a date: per worker cases (DfE count), weighted points, capacity, utilisation,
     band and the rules broken; per team and service; the unallocated queue with days waiting
     and escalation; continuity; the distribution of caseloads next to the DfE average. For
-    several councils (--authority all, a list, or --region): each council's DfE average."""
+    several councils (--authority all, a list, or --region): each council's DfE average and its
+    children waiting for a worker."""
     if names_several(authority, region):
         if team or part is not None:
             raise typer.BadParameter("--team and --part are for one council's caseloads")
