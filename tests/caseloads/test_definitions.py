@@ -24,7 +24,7 @@ from caseload.caseloads.definitions import (
     waiting_days,
 )
 from caseload.caseloads.policy import default_policy
-from caseload.caseloads.queue import waiting_since
+from caseload.caseloads.queue import waiting_by_council, waiting_since
 
 POLICY = default_policy()
 DAY = date(2025, 9, 30)
@@ -200,6 +200,38 @@ def test_waiting_days_one_definition_for_every_as_at() -> None:
     ]
     queue = days.rename({"days": "days_waiting"})
     assert (waiting_at_least(queue, 7), waiting_at_least(queue, 28)) == (3, 2)
+
+
+def test_waiting_by_council_uses_each_councils_own_ages() -> None:
+    statuses = pl.DataFrame(
+        {
+            "child_id": [1, 2, 3, 4],
+            "status": ["cp", "cin", "cla", "cin"],
+            "start_date": [
+                date(2025, 8, 3),
+                date(2025, 9, 20),
+                date(2025, 1, 6),
+                date(2025, 9, 29),
+            ],
+            "end_date": [None, None, None, None],
+        }
+    )
+    allocations = pl.DataFrame(
+        {
+            "child_id": [3],
+            "role": ["allocated"],
+            "start_date": [date(2025, 1, 6)],
+            "end_date": [date(2025, 9, 2)],
+        }
+    )
+    waiting = pl.DataFrame({"LEA": ["301", "301", "302", "302"], "child_id": [1, 2, 3, 4]})
+    ages = pl.DataFrame({"LEA": ["301", "302"], "review_days": [7, 1], "escalate_days": [28, 3]})
+    # On DAY (30 Sep 2025): child 1 has waited 58 days, 2 ten, 3 27 (since its worker left), 4 one.
+    by_council = waiting_by_council(waiting, statuses, allocations, DAY, ages).sort("LEA")
+    assert by_council.rows() == [
+        ("301", 2, 1, 58),  # 58 days is past 301's 28; 10 is not
+        ("302", 2, 1, 27),  # 27 days is past 302's own 3 days; 1 is not
+    ]
 
 
 def test_children_in_need_include_cp_and_cla() -> None:
