@@ -41,7 +41,12 @@ def read_frame(source: FrameSource, statement: Executable, schema: dict[str, Any
         *(type_coerce(column, NullType()) for column in statement.selected_columns),
         maintain_column_froms=True,
     )
-    rows = connection.execute(raw).all()
+    # The driver's own rows: SQLAlchemy's row objects would cost as much again as fetching.
+    result = connection.execute(raw)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
     if not rows:
         return pl.DataFrame(schema=schema)
     # Column by column: transposing the rows and building each series from its list is about
