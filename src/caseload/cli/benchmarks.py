@@ -31,7 +31,7 @@ from caseload.services.benchmarks import (
     import_published,
     parse_comparators,
 )
-from caseload.services.census import ALL_AUTHORITIES
+from caseload.services.census import names_several
 
 app = typer.Typer(
     help="Benchmark against DfE's published workforce indicators.", no_args_is_help=True
@@ -129,8 +129,7 @@ def compare_command(
             f"--indicator {indicator!r} is not a DfE indicator; choose one of "
             + ", ".join(INDICATOR_COLUMNS)
         )
-    single = authority is not None and region is None and "," not in authority
-    if single and authority is not None and authority.strip().lower() != ALL_AUTHORITIES:
+    if authority is not None and not names_several(authority, region):
         result = compare(
             engine(), year=year, authority_code=authority, comparators=codes, release=release
         )

@@ -3,7 +3,8 @@ it, for the council or one service area."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
@@ -28,6 +29,19 @@ def _shown(value: Value, places: int = 1, unit: str = "") -> str:
     if isinstance(value, str):
         return value
     return f"{value:,.{places}f}{unit}"
+
+
+def _measure_cells(measure: Mapping[str, Any]) -> list[str]:
+    """A measure's cells in both scorecard tables: label and date, figure, target, and the
+    ratings against the target and England."""
+    places, unit = measure["places"], measure["unit"]
+    return [
+        f"{measure['label']} ({measure['as_of']})",
+        _shown(measure["value"], places, unit),
+        _shown(measure["target"], places, unit),
+        measure["rag_target"] or "not rated",
+        measure["rag_england"] or "not rated",
+    ]
 
 
 def scorecard(
@@ -88,17 +102,7 @@ def scorecard(
         print_table(
             area["area"],
             ["Measure", "Figure", "Target", "Against target", "Against England", "Trend"],
-            [
-                [
-                    f"{m['label']} ({m['as_of']})",
-                    _shown(m["value"], m["places"], m["unit"]),
-                    _shown(m["target"], m["places"], m["unit"]),
-                    m["rag_target"] or "not rated",
-                    m["rag_england"] or "not rated",
-                    m["trend_text"] or "–",
-                ]
-                for m in area["measures"]
-            ],
+            [[*_measure_cells(m), m["trend_text"] or "–"] for m in area["measures"]],
         )
     drill = context["service"]
     if drill is not None:
@@ -144,15 +148,8 @@ def show_councils(result: CouncilScorecards, output: OutputFormat) -> None:
         f"Scorecards on {result.as_at}",
         ["Council", "Area", "Measure", "Figure", "Target", "Against target", "Against England"],
         [
-            [
-                f"{row['LEA']} {row['name']}",
-                row["area"],
-                f"{row['measure']} ({row['as_of']})",
-                _shown(row["value"], 1, row["unit"]),
-                _shown(row["target"], 1, row["unit"]),
-                row["rag_target"] or "not rated",
-                row["rag_england"] or "not rated",
-            ]
+            [f"{row['LEA']} {row['name']}", row["area"], *_measure_cells(row)]
             for row in result.rows()
         ],
+        numeric_from=3,
     )

@@ -23,23 +23,6 @@ from sqlalchemy import Engine
 from caseload.services.council_caseloads import councils_on_one_date
 from caseload.services.scorecard import ScorecardContext, leader_principal, scorecard_view
 
-ROW_COLUMNS = (
-    "LEA",
-    "name",
-    "area",
-    "measure",
-    "as_of",
-    "value",
-    "unit",
-    "target",
-    "rag_target",
-    "england",
-    "rag_england",
-    "region",
-    "rag_region",
-    "trend_text",
-)
-
 
 @dataclass(frozen=True)
 class CouncilScorecards:
@@ -47,23 +30,14 @@ class CouncilScorecards:
     councils: list[ScorecardContext]
 
     def rows(self) -> list[dict[str, Any]]:
-        """One row per council and measure (an area with no measure yet gives none)."""
+        """One row per council and measure (an area with no measure yet gives none): the
+        council's code (``LEA``) and name, the area, and the measure as its scorecard has it."""
         return [
             {
                 "LEA": council["authority"]["code"],
                 "name": council["authority"]["name"],
                 "area": area["area"],
-                "measure": measure["label"],
-                "as_of": measure["as_of"],
-                "value": measure["value"],
-                "unit": measure["unit"],
-                "target": measure["target"],
-                "rag_target": measure["rag_target"],
-                "england": measure["england"],
-                "rag_england": measure["rag_england"],
-                "region": measure["region"],
-                "rag_region": measure["rag_region"],
-                "trend_text": measure["trend_text"],
+                **measure,
             }
             for council in self.councils
             for area in council["areas"]
